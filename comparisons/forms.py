@@ -1,0 +1,137 @@
+from django import forms
+from django.utils import timezone
+
+from comparisons.models import Comparison, Dimension, Passage, Section, Subject
+from counterpoint.models import Assignment
+
+
+class ComparisonForm(forms.ModelForm):
+    class Meta:
+        model = Comparison
+        fields = ["title", "question", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"summary": "Two or three sentences that tell a reader what the text covers."}
+
+
+class SubjectForm(forms.ModelForm):
+    class Meta:
+        model = Subject
+        fields = ["name", "colour"]
+
+    def __init__(self, *args, comparison, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comparison = comparison
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = self.comparison.subjects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"There is already a subject called {name}.")
+        return name
+
+
+class DimensionForm(forms.ModelForm):
+    class Meta:
+        model = Dimension
+        fields = ["name"]
+
+    def __init__(self, *args, comparison, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comparison = comparison
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = self.comparison.dimensions.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"There is already a dimension called {name}.")
+        return name
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["heading"]
+
+    def __init__(self, *args, comparison, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comparison = comparison
+
+
+class PassageForm(forms.ModelForm):
+    class Meta:
+        model = Passage
+        fields = ["text", "dimensions"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "dimensions": forms.CheckboxSelectMultiple,
+        }
+        labels = {"text": "Paragraph", "dimensions": "Discusses"}
+
+    def __init__(self, *args, comparison, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.comparison = comparison
+        self.fields["dimensions"].queryset = comparison.dimensions.all()
+        self.fields["dimensions"].required = False
+
+
+class ContrastForm(forms.Form):
+    statement = forms.CharField(
+        label="Statement", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ImportForm(forms.Form):
+    markdown = forms.CharField(
+        label="Markdown article",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text="Paste the article here, or upload a .md file below.",
+    )
+    file = forms.FileField(label="Or upload a Markdown file", required=False)
+
+    def __init__(self, *args, max_bytes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > self.max_bytes:
+                raise forms.ValidationError(
+                    f"That file is {upload.size / 1_000_000:.1f} MB; the largest article we can "
+                    f"import is {self.max_bytes / 1_000_000:.1f} MB."
+                )
+            try:
+                cleaned["markdown"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    "That file is not UTF-8 text. Save it as plain UTF-8 Markdown and try again."
+                ) from None
+        if not cleaned.get("markdown", "").strip():
+            raise forms.ValidationError("Paste a Markdown article or choose a file to upload.")
+        return cleaned
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["comparison", "due_at", "instructions", "essay_prompt"]
+        widgets = {
+            "due_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "instructions": forms.Textarea(attrs={"rows": 3}),
+            "essay_prompt": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"comparison": "Comparison", "essay_prompt": "Essay question"}
+
+    def __init__(self, *args, comparisons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comparison"].queryset = comparisons
+        self.fields["comparison"].empty_label = "Choose a published comparison"
+        self.fields["due_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+    def clean_due_at(self):
+        due_at = self.cleaned_data["due_at"]
+        if self.instance.pk is None and due_at < timezone.now():
+            raise forms.ValidationError("The due date is in the past. Choose a later date.")
+        return due_at

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from comparisons import views
+
+app_name = "comparisons"
+
+urlpatterns = [
+    path("comparisons/", views.comparison_list, name="list"),
+    path("comparisons/new/", views.comparison_new, name="new"),
+    path("comparisons/import/", views.comparison_import_view, name="import"),
+    path("comparisons/<int:pk>/edit/", views.comparison_edit, name="edit"),
+    path("comparisons/<int:pk>/preview/", views.comparison_preview, name="preview"),
+    path("comparisons/<int:pk>/publish/", views.comparison_publish, name="publish"),
+    path("comparisons/<int:pk>/<slug:kind>/add/", views.item_add, name="item_add"),
+    path("comparisons/<int:pk>/<slug:kind>/<int:item_pk>/", views.item_update, name="item_update"),
+    path(
+        "comparisons/<int:pk>/<slug:kind>/<int:item_pk>/delete/",
+        views.item_delete,
+        name="item_delete",
+    ),
+    path("comparisons/<int:pk>/<slug:kind>/<int:item_pk>/move/", views.item_move, name="item_move"),
+    path(
+        "comparisons/<int:pk>/cells/<int:dimension_pk>/<int:subject_pk>/",
+        views.cell_save,
+        name="cell_save",
+    ),
+    path("classes/<int:classroom_pk>/assign/", views.assignment_new, name="assign"),
+    path("assignments/<int:pk>/", views.assignment_read, name="read"),
+]

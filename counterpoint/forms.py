@@ -1,0 +1,64 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils import timezone
+
+from counterpoint.lib import join_codes
+from counterpoint.models import Classroom, User
+
+
+class SignupForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "email"]
+        labels = {"display_name": "Your name", "email": "E-mail address"}
+        help_texts = {
+            "display_name": "Shown to your class. Your e-mail address is never shown to classmates.",
+            "email": "You sign in with this. We only use it to reset your password.",
+        }
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+        labels = {"display_name": "Your name"}
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["name"]
+        labels = {"name": "Class name"}
+        help_texts = {"name": "For example: Year 11 History, set 2"}
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=20,
+        help_text="Your teacher gives you this code. It looks like ABCD-EFGH.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_code(self):
+        code = join_codes.normalise(self.cleaned_data["code"])
+        classroom = Classroom.objects.filter(join_code=code).first()
+        if classroom is None:
+            raise forms.ValidationError(
+                "No class has that code. Check it with your teacher: "
+                "codes are eight letters and digits, like ABCD-EFGH."
+            )
+        if classroom.is_archived:
+            raise forms.ValidationError("That class has been archived and no longer takes students.")
+        if classroom.join_code_expires_at <= timezone.now():
+            raise forms.ValidationError(
+                "That code has expired. Ask your teacher for the class's new code."
+            )
+        if classroom.memberships.filter(user=self.user).exists():
+            raise forms.ValidationError(f"You are already in {classroom.name}.")
+        self.classroom = classroom
+        return code

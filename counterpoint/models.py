@@ -1,0 +1,197 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from counterpoint.lib import join_codes
+
+
+class AccountManager(UserManager):
+    """Accounts sign in with their e-mail address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("e-mail address", unique=True)
+    display_name = models.CharField(
+        max_length=60, help_text="How classmates and teachers see you."
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    objects = AccountManager()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name or self.email
+
+    def get_full_name(self):
+        return self.display_name
+
+    def get_short_name(self):
+        return self.display_name
+
+
+class ClassroomQuerySet(models.QuerySet):
+    def for_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+
+def join_code_expiry():
+    return timezone.now() + timedelta(days=settings.JOIN_CODE_LIFETIME_DAYS)
+
+
+class Classroom(models.Model):
+    name = models.CharField(max_length=100)
+    join_code = models.CharField(max_length=16, unique=True, default=join_codes.new_code)
+    join_code_expires_at = models.DateTimeField(default=join_code_expiry)
+    is_archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClassroomQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def join_code_display(self):
+        return join_codes.display(self.join_code)
+
+    @property
+    def join_code_expired(self):
+        return self.join_code_expires_at <= timezone.now()
+
+    def rotate_join_code(self):
+        """Replace the join code; the old one stops working at once."""
+        self.join_code = join_codes.new_code()
+        self.join_code_expires_at = join_code_expiry()
+        self.save(update_fields=["join_code", "join_code_expires_at"])
+
+    def archive(self):
+        self.is_archived = True
+        self.save(update_fields=["is_archived"])
+
+    def unarchive(self):
+        self.is_archived = False
+        self.save(update_fields=["is_archived"])
+
+    def teachers(self):
+        return User.objects.filter(
+            memberships__classroom=self, memberships__role=Membership.Role.TEACHER
+        )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_dashboard(self, user):
+        """My memberships with their classes and each class's student count."""
+        return (
+            self.filter(user=user)
+            .select_related("classroom")
+            .annotate(
+                student_count=Count(
+                    "classroom__memberships",
+                    filter=Q(classroom__memberships__role="student"),
+                )
+            )
+            .order_by("classroom__is_archived", "classroom__name")
+        )
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        TEACHER = "teacher", "Teacher"
+        STUDENT = "student", "Student"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "classroom"], name="one_membership_per_class")
+        ]
+        ordering = ["role", "user__display_name"]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}) in {self.classroom}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_student_dashboard(self, user):
+        from counterpoint.permissions import roles_by_classroom
+
+        student_classes = [
+            pk for pk, role in roles_by_classroom(user).items() if role == Membership.Role.STUDENT
+        ]
+        return (
+            self.filter(classroom_id__in=student_classes, classroom__is_archived=False)
+            .select_related("classroom", "comparison")
+            .order_by("due_at", "pk")
+        )
+
+
+class Assignment(models.Model):
+    """A comparison given to a class to read, annotate and write about."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
+    comparison = models.ForeignKey(
+        "comparisons.Comparison", on_delete=models.PROTECT, related_name="assignments"
+    )
+    due_at = models.DateTimeField("due", help_text="When the essay outline is due.")
+    instructions = models.TextField(blank=True)
+    essay_prompt = models.TextField(
+        help_text="The essay question students answer, e.g. "
+        '"To what extent was Khrushchev\'s leadership a break with Stalin\'s?"'
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self):
+        return f"{self.comparison} for {self.classroom}"
+
+    @property
+    def is_overdue(self):
+        return self.due_at < timezone.now()

@@ -1,0 +1,153 @@
+"""Who may read, write or moderate what: the one place these rules live.
+
+Every rule is answered from the user's memberships. Views and the API ask through
+`can_read`, `can_write` and `can_moderate`, or fetch objects through the `get_*_for`
+helpers, which raise 404 for people outside the class (so outsiders cannot even learn
+that an object exists) and 403 for members whose role does not allow the action.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from comparisons.models import Comparison
+from counterpoint.models import Assignment, Classroom, Membership
+
+TEACHER = Membership.Role.TEACHER
+STUDENT = Membership.Role.STUDENT
+
+
+def roles_by_classroom(user) -> dict[int, str]:
+    """{classroom id: role} for this user, loaded once per user object (one query)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_counterpoint_roles", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user=user).values_list("classroom_id", "role")
+        )
+        user._counterpoint_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Call after changing this user's memberships within the same request."""
+    user.__dict__.pop("_counterpoint_roles", None)
+
+
+def role_in(user, classroom_id: int) -> str | None:
+    return roles_by_classroom(user).get(classroom_id)
+
+
+def is_member(user, classroom_id: int) -> bool:
+    return role_in(user, classroom_id) is not None
+
+
+def is_teacher(user, classroom_id: int) -> bool:
+    return role_in(user, classroom_id) == TEACHER
+
+
+def teaches_any_class(user) -> bool:
+    return TEACHER in roles_by_classroom(user).values()
+
+
+# --- rules per kind of object -------------------------------------------------
+# Each rule takes (user, obj) and returns a bool. Objects that belong to a class
+# name it through `classroom_id`; other kinds register their own rules below.
+
+def _classroom_id(obj) -> int:
+    if isinstance(obj, Classroom):
+        return obj.pk
+    return obj.classroom_id
+
+
+def _member_reads(user, obj) -> bool:
+    return is_member(user, _classroom_id(obj))
+
+
+def _teacher_only(user, obj) -> bool:
+    return is_teacher(user, _classroom_id(obj))
+
+
+def _comparison_reads(user, comparison) -> bool:
+    """Its author; members of a class it is assigned to; any teacher once published."""
+    if comparison.author_id == user.pk:
+        return True
+    if not comparison.is_published:
+        return False
+    if teaches_any_class(user):
+        return True
+    classes = roles_by_classroom(user)
+    return comparison.assignments.filter(classroom_id__in=list(classes)).exists()
+
+
+def _comparison_author(user, comparison) -> bool:
+    return comparison.author_id == user.pk
+
+
+READ_RULES = {
+    Classroom: _member_reads,
+    Assignment: _member_reads,
+    Comparison: _comparison_reads,
+}
+WRITE_RULES = {
+    Classroom: _teacher_only,
+    Assignment: _teacher_only,
+    Comparison: _comparison_author,
+}
+MODERATE_RULES = {
+    Classroom: _teacher_only,
+    Assignment: _teacher_only,
+    Comparison: _comparison_author,
+}
+
+
+def _rule(table, obj):
+    for cls in type(obj).__mro__:
+        if cls in table:
+            return table[cls]
+    raise LookupError(f"No permission rule for {type(obj).__name__}")
+
+
+def can_read(user, obj) -> bool:
+    return user.is_authenticated and _rule(READ_RULES, obj)(user, obj)
+
+
+def can_write(user, obj) -> bool:
+    return user.is_authenticated and _rule(WRITE_RULES, obj)(user, obj)
+
+
+def can_moderate(user, obj) -> bool:
+    return user.is_authenticated and _rule(MODERATE_RULES, obj)(user, obj)
+
+
+# --- lookup helpers for views and the API --------------------------------------
+
+def check(user, obj, *, action: str = "read"):
+    """Return obj if the user may do `action` to it; 404 if they may not even read it."""
+    if not can_read(user, obj):
+        raise Http404
+    allowed = {"read": can_read, "write": can_write, "moderate": can_moderate}[action]
+    if not allowed(user, obj):
+        raise PermissionDenied
+    return obj
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def get_classroom_for(user, pk: int, *, action: str = "read") -> Classroom:
+    return check(user, _get(Classroom.objects.all(), pk), action=action)
+
+
+def get_assignment_for(user, pk: int, *, action: str = "read") -> Assignment:
+    assignment = _get(Assignment.objects.select_related("classroom", "comparison"), pk)
+    return check(user, assignment, action=action)
+
+
+def get_comparison_for(user, pk: int, *, action: str = "read", queryset=None) -> Comparison:
+    comparison = _get(queryset if queryset is not None else Comparison.objects.all(), pk)
+    return check(user, comparison, action=action)

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from comparisons import api as comparisons_api
+from counterpoint import api as counterpoint_api
+from counterpoint import views
+
+router = DefaultRouter()
+for prefix, viewset, basename in counterpoint_api.routes + comparisons_api.routes:
+    router.register(prefix, viewset, basename=basename)
+
+account_patterns = [
+    path("signup/", views.signup, name="signup"),
+    path("profile/", views.profile, name="profile"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("", include("django.contrib.auth.urls")),
+]
+
+class_patterns = [
+    path("new/", views.classroom_new, name="classroom_new"),
+    path("join/", views.join, name="join"),
+    path("<int:pk>/", views.classroom, name="classroom"),
+    path("<int:pk>/rotate-code/", views.classroom_rotate_code, name="classroom_rotate_code"),
+    path("<int:pk>/archive/", views.classroom_archive, name="classroom_archive"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+]
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include(account_patterns)),
+    path("classes/", include(class_patterns)),
+    path("", include("comparisons.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+]

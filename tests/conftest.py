@@ -1,0 +1,68 @@
+"""One cast of users for every test: a class with its teacher and two students, and a
+second class with its own teacher and student, who must never see into the first."""
+
+import pytest
+
+from counterpoint.models import Membership
+from tests.factories import (
+    AssignmentFactory,
+    ClassroomFactory,
+    MembershipFactory,
+    UserFactory,
+    comparison_with_content,
+)
+
+
+@pytest.fixture
+def classroom(db):
+    return ClassroomFactory(name="Year 11 History")
+
+
+@pytest.fixture
+def other_classroom(db):
+    return ClassroomFactory(name="Year 10 Geography")
+
+
+@pytest.fixture
+def teacher(classroom):
+    user = UserFactory(display_name="Ms Teacher", email="teacher@example.test")
+    MembershipFactory(user=user, classroom=classroom, role=Membership.Role.TEACHER)
+    return user
+
+
+@pytest.fixture
+def student(classroom):
+    user = UserFactory(display_name="Sam Student", email="sam@example.test")
+    MembershipFactory(user=user, classroom=classroom, role=Membership.Role.STUDENT)
+    return user
+
+
+@pytest.fixture
+def classmate(classroom):
+    user = UserFactory(display_name="Cleo Classmate", email="cleo@example.test")
+    MembershipFactory(user=user, classroom=classroom, role=Membership.Role.STUDENT)
+    return user
+
+
+@pytest.fixture
+def outsider_student(other_classroom):
+    user = UserFactory(display_name="Otto Outsider", email="otto@example.test")
+    MembershipFactory(user=user, classroom=other_classroom, role=Membership.Role.STUDENT)
+    return user
+
+
+@pytest.fixture
+def outsider_teacher(other_classroom):
+    user = UserFactory(display_name="Mr Elsewhere", email="elsewhere@example.test")
+    MembershipFactory(user=user, classroom=other_classroom, role=Membership.Role.TEACHER)
+    return user
+
+
+@pytest.fixture
+def comparison(teacher):
+    return comparison_with_content(teacher)
+
+
+@pytest.fixture
+def assignment(classroom, comparison):
+    return AssignmentFactory(classroom=classroom, comparison=comparison)
