@@ -54,6 +54,9 @@ HEADING_MAX = 200
 
 INTRODUCTION = "Introduction"
 
+# A teacher fixes problems from the top; past this many, a longer list only buries them.
+MAX_PROBLEMS = 100
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -204,6 +207,8 @@ class _ArticleReader:
     def __init__(self, text: str):
         self.lines = text.split("\n")
         self.problems: list[Problem] = []
+        self._reported: set[Problem] = set()
+        self._unlisted: Counter[str] = Counter()
         self.title = ""
         self.title_line: int | None = None
         self.question = ""
@@ -225,24 +230,50 @@ class _ArticleReader:
                 "dimensions and whose other columns name the subjects.",
             )
         sections = self._finish_sections()
+        question = self._choose_question()
         return ParsedComparison(
             title=self.title,
-            question=self._choose_question(),
+            question=question,
             summary=self._summary(),
             subjects=self.subjects,
             dimensions=self.dimensions,
             contrasts=self.contrasts,
             sections=sections,
-            problems=sorted(self.problems, key=lambda problem: problem.line or 0),
+            problems=self._listed_problems(),
         )
 
     # Reporting
 
     def _error(self, line: int | None, message: str) -> None:
-        self.problems.append(Problem(line, message, ERROR))
+        self._report(Problem(line, message, ERROR))
 
     def _warn(self, line: int | None, message: str) -> None:
-        self.problems.append(Problem(line, message, WARNING))
+        self._report(Problem(line, message, WARNING))
+
+    def _report(self, problem: Problem) -> None:
+        """Record a problem once, so a row with two HTML cells gives one warning, not two."""
+        if problem in self._reported:
+            return
+        self._reported.add(problem)
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self._unlisted[problem.severity] += 1
+
+    def _listed_problems(self) -> list[Problem]:
+        """The problems in line order, ending with a count of any left off the list."""
+        problems = sorted(self.problems, key=lambda problem: problem.line or 0)
+        unlisted = self._unlisted.total()
+        if unlisted:
+            problems.append(
+                Problem(
+                    None,
+                    f"{unlisted} more problems were not listed; fix the ones above and import "
+                    "again to see the rest.",
+                    ERROR if self._unlisted[ERROR] else WARNING,
+                )
+            )
+        return problems
 
     def _check_length(self, what: str, value: str, limit: int, line: int | None) -> None:
         if len(value) > limit:

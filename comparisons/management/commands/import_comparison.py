@@ -31,7 +31,10 @@ class Command(BaseCommand):
             where = f"line {problem.line}: " if problem.line else ""
             style = self.style.ERROR if problem.severity == ERROR else self.style.WARNING
             self.stdout.write(style(f"{problem.severity}: {where}{problem.message}"))
-        counts = ", ".join(f"{number} {name}" for name, number in parsed.summary_counts().items())
+        counts = ", ".join(
+            f"{number} {name if number != 1 else name.removesuffix('s')}"
+            for name, number in parsed.summary_counts().items()
+        )
         self.stdout.write(f"Found {counts}.")
 
         if not parsed.ok:

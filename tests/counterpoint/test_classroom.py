@@ -1,0 +1,188 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from counterpoint.models import Classroom, Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def test_teacher_creates_a_class_and_sees_its_join_code(client, outsider_teacher):
+    client.force_login(outsider_teacher)
+
+    response = client.post(reverse("classroom_new"), {"name": "Year 12 Politics"})
+
+    classroom = Classroom.objects.get(name="Year 12 Politics")
+    assert response.url == reverse("classroom", args=[classroom.pk])
+    assert Membership.objects.get(classroom=classroom).role == "teacher"
+    page = client.get(response.url).content.decode()
+    assert classroom.join_code_display in page
+
+
+def test_class_without_a_name_is_refused_with_a_message(client, teacher):
+    client.force_login(teacher)
+
+    response = client.post(reverse("classroom_new"), {"name": ""})
+
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+
+
+def test_student_sees_the_class_but_not_its_join_code_or_roster(client, classroom, student, classmate):
+    client.force_login(student)
+
+    page = client.get(reverse("classroom", args=[classroom.pk])).content.decode()
+
+    assert classroom.name in page
+    assert classroom.join_code_display not in page
+    assert classmate.display_name not in page
+
+
+def test_no_email_address_is_shown_to_classmates(client, classroom, teacher, student, classmate):
+    client.force_login(classmate)
+
+    for url in [reverse("classroom", args=[classroom.pk]), reverse("dashboard")]:
+        page = client.get(url).content.decode()
+        assert student.email not in page
+        assert teacher.email not in page
+
+
+def test_teacher_sees_the_roster(client, classroom, teacher, student, classmate):
+    client.force_login(teacher)
+
+    page = client.get(reverse("classroom", args=[classroom.pk])).content.decode()
+
+    assert student.display_name in page
+    assert classmate.display_name in page
+
+
+def test_rotating_the_code_over_htmx_returns_the_new_code_only(client, classroom, teacher):
+    client.force_login(teacher)
+    old = classroom.join_code
+
+    response = client.post(
+        reverse("classroom_rotate_code", args=[classroom.pk]), headers={"HX-Request": "true"}
+    )
+
+    classroom.refresh_from_db()
+    assert classroom.join_code != old
+    body = response.content.decode()
+    assert classroom.join_code_display in body
+    assert "<html" not in body
+    assert "no longer works" in body
+
+
+def test_rotating_the_code_without_htmx_redirects_back(client, classroom, teacher):
+    client.force_login(teacher)
+
+    response = client.post(reverse("classroom_rotate_code", args=[classroom.pk]))
+
+    assert response.status_code == 302
+
+
+def test_student_cannot_rotate_the_code(client, classroom, student):
+    client.force_login(student)
+    old = classroom.join_code
+
+    response = client.post(reverse("classroom_rotate_code", args=[classroom.pk]))
+
+    assert response.status_code == 403
+    classroom.refresh_from_db()
+    assert classroom.join_code == old
+
+
+def test_teacher_of_another_class_gets_404(client, classroom, outsider_teacher):
+    client.force_login(outsider_teacher)
+
+    assert client.get(reverse("classroom", args=[classroom.pk])).status_code == 404
+    assert client.post(reverse("classroom_rotate_code", args=[classroom.pk])).status_code == 404
+    assert client.post(reverse("classroom_archive", args=[classroom.pk])).status_code == 404
+
+
+def test_teacher_archives_and_restores_a_class(client, classroom, teacher):
+    client.force_login(teacher)
+
+    client.post(reverse("classroom_archive", args=[classroom.pk]))
+    classroom.refresh_from_db()
+    assert classroom.is_archived
+
+    client.post(reverse("classroom_archive", args=[classroom.pk]), {"archive": "0"})
+    classroom.refresh_from_db()
+    assert not classroom.is_archived
+
+
+def test_teacher_removes_a_student_over_htmx(client, classroom, teacher, student):
+    client.force_login(teacher)
+    membership = Membership.objects.get(user=student, classroom=classroom)
+
+    response = client.post(
+        reverse("membership_remove", args=[classroom.pk, membership.pk]),
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert "was removed" in response.content.decode()
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    client.force_login(student)
+    assert client.get(reverse("classroom", args=[classroom.pk])).status_code == 404
+
+
+def test_teacher_cannot_remove_a_fellow_teacher_through_the_student_route(
+    client, classroom, teacher
+):
+    client.force_login(teacher)
+    own = Membership.objects.get(user=teacher, classroom=classroom)
+
+    response = client.post(reverse("membership_remove", args=[classroom.pk, own.pk]))
+
+    assert response.status_code == 404
+
+
+def test_teacher_cannot_remove_a_student_of_another_class(
+    client, classroom, teacher, outsider_student
+):
+    client.force_login(teacher)
+    theirs = Membership.objects.get(user=outsider_student)
+
+    response = client.post(reverse("membership_remove", args=[classroom.pk, theirs.pk]))
+
+    assert response.status_code == 404
+    assert Membership.objects.filter(pk=theirs.pk).exists()
+
+
+def test_student_cannot_remove_a_classmate(client, classroom, student, classmate):
+    client.force_login(student)
+    theirs = Membership.objects.get(user=classmate)
+
+    response = client.post(reverse("membership_remove", args=[classroom.pk, theirs.pk]))
+
+    assert response.status_code == 403
+
+
+def test_writes_need_a_csrf_token(classroom, teacher):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher)
+
+    response = client.post(
+        reverse("classroom_rotate_code", args=[classroom.pk]), headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 403
+
+
+def test_dashboard_lists_classes_by_role_in_a_fixed_number_of_queries(
+    client, django_assert_num_queries, classroom, teacher, other_classroom
+):
+    from tests.factories import ClassroomFactory, MembershipFactory
+
+    for _ in range(5):
+        MembershipFactory(user=teacher, classroom=ClassroomFactory(), role="teacher")
+        MembershipFactory(user=teacher, classroom=ClassroomFactory(), role="student")
+    client.force_login(teacher)
+
+    # session, user, memberships with student counts, my roles (for assignments),
+    # assignments due
+    with django_assert_num_queries(5):
+        response = client.get(reverse("dashboard"))
+
+    assert response.content.decode().count('class="meta"') >= 11
