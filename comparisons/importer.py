@@ -64,6 +64,7 @@ _markdown = MarkdownIt("commonmark").enable("table")
 
 _TAG = re.compile(r"\s*\{\s*dimensions?\s*:([^{}]*)\}\s*$", re.IGNORECASE)
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+_BLOCKQUOTE_MARKERS = re.compile(r"^\s*(?:>\s?)*")
 _HTML_TAG_NAME = re.compile(r"<\s*/?\s*([a-zA-Z][\w-]*)")
 _LINE_BREAK_TAG = re.compile(r"<\s*(br|hr)\b", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"\w+")
@@ -677,7 +678,8 @@ def _split_tags(text: str) -> tuple[str, list[str]]:
 
 def _count_cells(raw_line: str) -> int:
     """Cells on a raw table row, split the way markdown-it splits them."""
-    cells = _UNESCAPED_PIPE.split(raw_line.strip())
+    row = _BLOCKQUOTE_MARKERS.sub("", raw_line).strip()
+    cells = _UNESCAPED_PIPE.split(row)
     if cells and cells[0] == "":
         cells.pop(0)
     if cells and cells[-1] == "":

@@ -263,6 +263,18 @@ def test_rows_without_outer_pipes_and_escaped_pipes_are_counted_like_markdown():
     assert parsed.contrasts[("Leadership style", "Lenin")] == "Comrades | rivals"
 
 
+def test_table_in_a_blockquote_is_not_mistaken_for_ragged():
+    table = (
+        "> | Dimension | Lenin | Stalin |\n"
+        "> | --- | --- | --- |\n"
+        "> | Leadership style | Comrades. | Terror. |\n"
+    )
+    parsed = parse_comparison(with_table("## Leadership style\n\nText.\n", table))
+
+    assert parsed.problems == []
+    assert parsed.contrasts[("Leadership style", "Stalin")] == "Terror."
+
+
 def test_line_after_the_table_without_a_blank_line_is_explained():
     table = (
         "| Dimension | Lenin | Stalin |\n"
