@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from counterpoint.models import Classroom, Membership, User
+from counterpoint.models import Assignment, Classroom, Membership, User
 
 
 @admin.register(User)
@@ -40,3 +40,12 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["user__email", "user__display_name", "classroom__name"]
     autocomplete_fields = ["user", "classroom"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["comparison", "classroom", "due_at", "created_at"]
+    list_select_related = ["comparison", "classroom"]
+    search_fields = ["comparison__title", "classroom__name", "essay_prompt"]
+    autocomplete_fields = ["classroom", "comparison"]
+    date_hierarchy = "due_at"
