@@ -62,7 +62,7 @@ class PassageForm(forms.ModelForm):
         model = Passage
         fields = ["text", "dimensions"]
         widgets = {
-            "text": forms.Textarea(attrs={"rows": 4}),
+            "text": forms.Textarea(attrs={"rows": 5}),
             "dimensions": forms.CheckboxSelectMultiple,
         }
         labels = {"text": "Paragraph", "dimensions": "Discusses"}
@@ -70,7 +70,11 @@ class PassageForm(forms.ModelForm):
     def __init__(self, *args, comparison, **kwargs):
         super().__init__(*args, **kwargs)
         self.comparison = comparison
-        self.fields["dimensions"].queryset = comparison.dimensions.all()
+        dimensions = comparison.dimensions.all()
+        self.fields["dimensions"].queryset = dimensions
+        # Render the checkboxes from the (usually prefetched) dimensions: the editor builds one
+        # form per passage, and letting each query its choices made the page grow with the text.
+        self.fields["dimensions"].choices = [(d.pk, d.name) for d in dimensions]
         self.fields["dimensions"].required = False
 
 

@@ -179,7 +179,11 @@ def _editor(request, comparison, *, region=None, bound=None, status=200):
     context = {
         "comparison": comparison,
         "details_form": bound.get("details") or ComparisonForm(instance=comparison),
-        "new_subject_form": form_for("subject"),
+        "new_subject_form": bound.get(("subject", None, None)) or SubjectForm(
+            comparison=comparison,
+            prefix="subject-new",
+            initial={"colour": next_free_colour(layout["subjects"])},
+        ),
         "new_dimension_form": form_for("dimension"),
         "new_section_form": form_for("section"),
         "colours": SubjectColour,
@@ -189,6 +193,12 @@ def _editor(request, comparison, *, region=None, bound=None, status=200):
     if region and request.htmx:
         template += f"#{region}"
     return render(request, template, context, status=status)
+
+
+def next_free_colour(subjects):
+    used = {subject.colour for subject in subjects}
+    free = [colour for colour in SubjectColour.values if colour not in used]
+    return (free or SubjectColour.values)[0]
 
 
 def _finish(request, comparison, region, note, bound=None):

@@ -13,7 +13,8 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Not test-results/: pytest-playwright empties that folder at the start of every run.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 BROWSER_REQUIRED = os.environ.get("REQUIRE_BROWSER_TESTS") == "1"
 
 
@@ -53,7 +54,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def shot():
-    """Save a screenshot for a person to look at: test-results/screenshots/NAME.png."""
+    """Save a screenshot for a person to look at: artifacts/screenshots/NAME.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, name, *, full_page=True):
