@@ -53,12 +53,17 @@ class ComparisonSerializer(ComparisonListSerializer):
 
     class Meta(ComparisonListSerializer.Meta):
         fields = ComparisonListSerializer.Meta.fields + [
-            "subjects", "dimensions", "matrix", "sections",
+            "subjects",
+            "dimensions",
+            "matrix",
+            "sections",
         ]
 
     def get_matrix(self, comparison) -> list[dict]:
         """One entry per filled cell, read from the prefetched dimensions."""
-        cells = [cell for dimension in comparison.dimensions.all() for cell in dimension.contrasts.all()]
+        cells = [
+            cell for dimension in comparison.dimensions.all() for cell in dimension.contrasts.all()
+        ]
         return ContrastSerializer(cells, many=True).data
 
 

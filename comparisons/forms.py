@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from comparisons.importer import size_problem
 from comparisons.models import Comparison, Dimension, Passage, Section, Subject
 from counterpoint.models import Assignment
 
@@ -101,11 +102,11 @@ class ImportForm(forms.Form):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if upload:
-            if upload.size > self.max_bytes:
-                raise forms.ValidationError(
-                    f"That file is {upload.size / 1_000_000:.1f} MB; the largest article we can "
-                    f"import is {self.max_bytes / 1_000_000:.1f} MB."
-                )
+            # The importer's wording shows enough decimals that the file visibly exceeds the
+            # limit (not "0.0 MB; the largest is 0.0 MB" for a small limit).
+            too_big = size_problem(upload.size, max_bytes=self.max_bytes)
+            if too_big:
+                raise forms.ValidationError(too_big.message)
             try:
                 cleaned["markdown"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -122,7 +123,9 @@ class AssignmentForm(forms.ModelForm):
         model = Assignment
         fields = ["comparison", "due_at", "instructions", "essay_prompt"]
         widgets = {
-            "due_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "due_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
             "instructions": forms.Textarea(attrs={"rows": 3}),
             "essay_prompt": forms.Textarea(attrs={"rows": 2}),
         }

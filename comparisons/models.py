@@ -7,7 +7,7 @@ from django.utils import timezone
 
 class ComparisonQuerySet(models.QuerySet):
     def readable_by(self, user):
-        """Mine, and published ones assigned to a class I belong to.
+        """Mine, and those assigned to a class I belong to (published or not since).
 
         Teachers also see every published comparison, so they can assign one.
         """
@@ -16,7 +16,7 @@ class ComparisonQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         visible = models.Q(author=user) | models.Q(
-            is_published=True, assignments__classroom_id__in=list(roles_by_classroom(user))
+            assignments__classroom_id__in=list(roles_by_classroom(user))
         )
         if teaches_any_class(user):
             visible |= models.Q(is_published=True)
@@ -39,7 +39,8 @@ class ComparisonQuerySet(models.QuerySet):
 class Comparison(models.Model):
     title = models.CharField(max_length=200)
     question = models.CharField(
-        max_length=300, help_text='The question the text answers, e.g. "How was A different from B?"'
+        max_length=300,
+        help_text='The question the text answers, e.g. "How was A different from B?"',
     )
     summary = models.TextField(blank=True)
     author = models.ForeignKey(
@@ -102,9 +103,7 @@ class Subject(models.Model):
 
 
 class Dimension(models.Model):
-    comparison = models.ForeignKey(
-        Comparison, on_delete=models.CASCADE, related_name="dimensions"
-    )
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="dimensions")
     name = models.CharField(max_length=100)
     order = models.PositiveIntegerField(default=0)
 
@@ -189,9 +188,11 @@ def reading_layout(comparison):
     rows = []
     for dimension in comparison.dimensions.all():
         by_subject = {cell.subject_id: cell for cell in dimension.contrasts.all()}
-        rows.append(MatrixRow(
-            dimension,
-            [(subject, by_subject.get(subject.pk)) for subject in subjects],
-            numbers_by_dimension.get(dimension.pk, []),
-        ))
+        rows.append(
+            MatrixRow(
+                dimension,
+                [(subject, by_subject.get(subject.pk)) for subject in subjects],
+                numbers_by_dimension.get(dimension.pk, []),
+            )
+        )
     return {"subjects": subjects, "sections": sections, "matrix": rows, "passage_count": number}

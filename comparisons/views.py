@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
@@ -38,12 +38,16 @@ from counterpoint.lib.ordering import moved, save_order
 def assignment_read(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk)
     comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
-    return render(request, "comparisons/read.html", {
-        "assignment": assignment,
-        "comparison": comparison,
-        "is_teacher": permissions.is_teacher(request.user, assignment.classroom_id),
-        **reading_layout(comparison),
-    })
+    return render(
+        request,
+        "comparisons/read.html",
+        {
+            "assignment": assignment,
+            "comparison": comparison,
+            "is_teacher": permissions.is_teacher(request.user, assignment.classroom_id),
+            **reading_layout(comparison),
+        },
+    )
 
 
 @login_required
@@ -51,12 +55,16 @@ def comparison_preview(request, pk):
     comparison = permissions.get_comparison_for(
         request.user, pk, queryset=Comparison.objects.for_reading()
     )
-    return render(request, "comparisons/read.html", {
-        "comparison": comparison,
-        "preview": True,
-        "can_edit": permissions.can_write(request.user, comparison),
-        **reading_layout(comparison),
-    })
+    return render(
+        request,
+        "comparisons/read.html",
+        {
+            "comparison": comparison,
+            "preview": True,
+            "can_edit": permissions.can_write(request.user, comparison),
+            **reading_layout(comparison),
+        },
+    )
 
 
 # --- the author's list, creating, importing, publishing ------------------------
@@ -84,8 +92,9 @@ def comparison_new(request):
 
 @login_required
 def comparison_import_view(request):
-    form = ImportForm(request.POST or None, request.FILES or None,
-                      max_bytes=settings.IMPORT_MAX_BYTES)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, max_bytes=settings.IMPORT_MAX_BYTES
+    )
     parsed = None
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["markdown"]
@@ -126,7 +135,12 @@ def comparison_publish(request, pk):
 EDITABLE = {
     # kind: (model, form, region, siblings of an item)
     "subject": (Subject, SubjectForm, "matrix", lambda item: item.comparison.subjects.all()),
-    "dimension": (Dimension, DimensionForm, "matrix", lambda item: item.comparison.dimensions.all()),
+    "dimension": (
+        Dimension,
+        DimensionForm,
+        "matrix",
+        lambda item: item.comparison.dimensions.all(),
+    ),
     "section": (Section, SectionForm, "text", lambda item: item.comparison.sections.all()),
     "passage": (Passage, PassageForm, "text", lambda item: item.section.passages.all()),
 }
@@ -165,10 +179,14 @@ def _editor(request, comparison, *, region=None, bound=None, status=200):
     for row in layout["matrix"]:
         row.form = form_for("dimension", row.dimension)
         row.cell_forms = [
-            (subject, cell, ContrastForm(
-                initial={"statement": cell.statement if cell else ""},
-                prefix=f"cell-{row.dimension.pk}-{subject.pk}",
-            ))
+            (
+                subject,
+                cell,
+                ContrastForm(
+                    initial={"statement": cell.statement if cell else ""},
+                    prefix=f"cell-{row.dimension.pk}-{subject.pk}",
+                ),
+            )
             for subject, cell in row.cells
         ]
     for section in layout["sections"]:
@@ -179,7 +197,8 @@ def _editor(request, comparison, *, region=None, bound=None, status=200):
     context = {
         "comparison": comparison,
         "details_form": bound.get("details") or ComparisonForm(instance=comparison),
-        "new_subject_form": bound.get(("subject", None, None)) or SubjectForm(
+        "new_subject_form": bound.get(("subject", None, None))
+        or SubjectForm(
             comparison=comparison,
             prefix="subject-new",
             initial={"colour": next_free_colour(layout["subjects"])},
@@ -234,7 +253,10 @@ def item_add(request, pk, kind):
     section = None
     prefix = f"{kind}-new"
     if model is Passage:
-        section = get_object_or_404(comparison.sections, pk=request.POST.get("section"))
+        section_pk = request.POST.get("section", "")
+        if not section_pk.isdecimal():  # a tampered form: 404, not a ValueError and a 500
+            raise Http404
+        section = get_object_or_404(comparison.sections, pk=section_pk)
         prefix += f"-in-{section.pk}"
     form = form_class(request.POST, comparison=comparison, prefix=prefix)
     if not form.is_valid():
@@ -258,7 +280,9 @@ def item_update(request, pk, kind, item_pk):
     comparison = permissions.get_comparison_for(request.user, pk, action="write")
     model, form_class, region, _ = _editable(kind)
     item = get_object_or_404(_items_of(comparison, model), pk=item_pk)
-    form = form_class(request.POST, instance=item, comparison=comparison, prefix=f"{kind}-{item.pk}")
+    form = form_class(
+        request.POST, instance=item, comparison=comparison, prefix=f"{kind}-{item.pk}"
+    )
     if not form.is_valid():
         return _finish(request, comparison, region, None, bound={(kind, item.pk, None): form})
     form.save()
@@ -281,7 +305,10 @@ def item_move(request, pk, kind, item_pk):
     comparison = permissions.get_comparison_for(request.user, pk, action="write")
     model, _, region, siblings_of = _editable(kind)
     item = get_object_or_404(_items_of(comparison, model), pk=item_pk)
-    delta = -1 if request.POST.get("direction") == "up" else 1
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest("direction must be up or down")
+    delta = -1 if direction == "up" else 1
     siblings = siblings_of(item)
     save_order(siblings, moved([s.pk for s in siblings], item.pk, delta))
     return _finish(request, comparison, region, f"{model._meta.verbose_name.capitalize()} moved.")
@@ -311,6 +338,11 @@ def cell_save(request, pk, dimension_pk, subject_pk):
 @login_required
 def assignment_new(request, classroom_pk):
     classroom = permissions.get_classroom_for(request.user, classroom_pk, action="write")
+    if classroom.is_archived:
+        messages.error(
+            request, f"{classroom.name} is archived. Make it active again to assign work."
+        )
+        return redirect("classroom", pk=classroom.pk)
     comparisons = Comparison.objects.readable_by(request.user).filter(is_published=True)
     initial = {"comparison": request.GET.get("comparison")}
     form = AssignmentForm(request.POST or None, initial=initial, comparisons=comparisons)

@@ -12,7 +12,7 @@ class SignupForm(UserCreationForm):
         fields = ["display_name", "email"]
         labels = {"display_name": "Your name", "email": "E-mail address"}
         help_texts = {
-            "display_name": "Shown to your class. Your e-mail address is never shown to classmates.",
+            "display_name": "Shown to your class. Classmates never see your e-mail address.",
             "email": "You sign in with this. We only use it to reset your password.",
         }
 
@@ -53,7 +53,9 @@ class JoinForm(forms.Form):
                 "codes are eight letters and digits, like ABCD-EFGH."
             )
         if classroom.is_archived:
-            raise forms.ValidationError("That class has been archived and no longer takes students.")
+            raise forms.ValidationError(
+                "That class has been archived and no longer takes students."
+            )
         if classroom.join_code_expires_at <= timezone.now():
             raise forms.ValidationError(
                 "That code has expired. Ask your teacher for the class's new code."

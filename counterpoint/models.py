@@ -38,9 +38,7 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("e-mail address", unique=True)
-    display_name = models.CharField(
-        max_length=60, help_text="How classmates and teachers see you."
-    )
+    display_name = models.CharField(max_length=60, help_text="How classmates and teachers see you.")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
@@ -65,7 +63,6 @@ class ClassroomQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user)
-
 
 
 def join_code_expiry():
@@ -180,7 +177,7 @@ class Assignment(models.Model):
     instructions = models.TextField(blank=True)
     essay_prompt = models.TextField(
         help_text="The essay question students answer, e.g. "
-        '"To what extent was Khrushchev\'s leadership a break with Stalin\'s?"'
+        "\"To what extent was Khrushchev's leadership a break with Stalin's?\""
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

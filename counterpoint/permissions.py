@@ -22,9 +22,7 @@ def roles_by_classroom(user) -> dict[int, str]:
         return {}
     cached = getattr(user, "_counterpoint_roles", None)
     if cached is None:
-        cached = dict(
-            Membership.objects.filter(user=user).values_list("classroom_id", "role")
-        )
+        cached = dict(Membership.objects.filter(user=user).values_list("classroom_id", "role"))
         user._counterpoint_roles = cached
     return cached
 
@@ -54,6 +52,7 @@ def teaches_any_class(user) -> bool:
 # Each rule takes (user, obj) and returns a bool. Objects that belong to a class
 # name it through `classroom_id`; other kinds register their own rules below.
 
+
 def _classroom_id(obj) -> int:
     if isinstance(obj, Classroom):
         return obj.pk
@@ -69,12 +68,11 @@ def _teacher_only(user, obj) -> bool:
 
 
 def _comparison_reads(user, comparison) -> bool:
-    """Its author; members of a class it is assigned to; any teacher once published."""
+    """Its author; members of a class it is assigned to (even if it was unpublished
+    since, so a class never loses its reading); any teacher once it is published."""
     if comparison.author_id == user.pk:
         return True
-    if not comparison.is_published:
-        return False
-    if teaches_any_class(user):
+    if comparison.is_published and teaches_any_class(user):
         return True
     classes = roles_by_classroom(user)
     return comparison.assignments.filter(classroom_id__in=list(classes)).exists()
@@ -121,6 +119,7 @@ def can_moderate(user, obj) -> bool:
 
 
 # --- lookup helpers for views and the API --------------------------------------
+
 
 def check(user, obj, *, action: str = "read"):
     """Return obj if the user may do `action` to it; 404 if they may not even read it."""

@@ -123,8 +123,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Counterpoint <noreply@counte
 # A join code stays valid this long after it was made; rotating makes a fresh one.
 JOIN_CODE_LIFETIME_DAYS = env_int("JOIN_CODE_LIFETIME_DAYS", 60)
 
-# Largest Markdown article the importer accepts.
+# Largest Markdown article the importer accepts. Request bodies may be a little larger than
+# Django's default, so that a too-long pasted article reaches the importer and gets its
+# clear message instead of a bare 400.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(10_000_000, IMPORT_MAX_BYTES * 2)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

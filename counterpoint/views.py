@@ -47,11 +47,15 @@ def dashboard(request):
     memberships = list(Membership.objects.for_dashboard(request.user))
     teaching = [m for m in memberships if m.role == Membership.Role.TEACHER]
     learning = [m for m in memberships if m.role == Membership.Role.STUDENT]
-    return render(request, "counterpoint/dashboard.html", {
-        "teaching": teaching,
-        "learning": learning,
-        "assignments": Assignment.objects.for_student_dashboard(request.user),
-    })
+    return render(
+        request,
+        "counterpoint/dashboard.html",
+        {
+            "teaching": teaching,
+            "learning": learning,
+            "assignments": Assignment.objects.for_student_dashboard(request.user),
+        },
+    )
 
 
 @login_required
@@ -59,7 +63,9 @@ def classroom_new(request):
     form = ClassroomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         classroom = classroom_create(name=form.cleaned_data["name"], teacher=request.user)
-        messages.success(request, f"{classroom.name} is ready. Share the join code with your students.")
+        messages.success(
+            request, f"{classroom.name} is ready. Share the join code with your students."
+        )
         return redirect("classroom", pk=classroom.pk)
     return render(request, "counterpoint/classroom_new.html", {"form": form})
 
@@ -69,13 +75,17 @@ def classroom(request, pk):
     classroom = permissions.get_classroom_for(request.user, pk)
     is_teacher = permissions.is_teacher(request.user, classroom.pk)
     roster = classroom.memberships.select_related("user").order_by("role", "user__display_name")
-    return render(request, "counterpoint/classroom.html", {
-        "classroom": classroom,
-        "is_teacher": is_teacher,
-        "teachers": [m for m in roster if m.role == Membership.Role.TEACHER],
-        "students": [m for m in roster if m.role == Membership.Role.STUDENT],
-        "assignments": classroom.assignments.select_related("comparison").order_by("due_at"),
-    })
+    return render(
+        request,
+        "counterpoint/classroom.html",
+        {
+            "classroom": classroom,
+            "is_teacher": is_teacher,
+            "teachers": [m for m in roster if m.role == Membership.Role.TEACHER],
+            "students": [m for m in roster if m.role == Membership.Role.STUDENT],
+            "assignments": classroom.assignments.select_related("comparison").order_by("due_at"),
+        },
+    )
 
 
 @login_required
@@ -84,11 +94,15 @@ def classroom_rotate_code(request, pk):
     classroom = permissions.get_classroom_for(request.user, pk, action="write")
     classroom.rotate_join_code()
     if request.htmx:
-        return render(request, "counterpoint/classroom.html#join-code", {
-            "classroom": classroom,
-            "is_teacher": True,
-            "announce": "New join code made. The old code no longer works.",
-        })
+        return render(
+            request,
+            "counterpoint/classroom.html#join-code",
+            {
+                "classroom": classroom,
+                "is_teacher": True,
+                "announce": "New join code made. The old code no longer works.",
+            },
+        )
     messages.success(request, "New join code made. The old code no longer works.")
     return redirect("classroom", pk=classroom.pk)
 
@@ -127,8 +141,9 @@ def membership_remove(request, pk, membership_pk):
 
 @login_required
 def join(request):
-    form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")},
-                    user=request.user)
+    form = JoinForm(
+        request.POST or None, initial={"code": request.GET.get("code", "")}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         classroom_join(classroom=form.classroom, student=request.user)
         messages.success(request, f"You joined {form.classroom.name}.")

@@ -120,8 +120,11 @@ def comparison_with_content(author, *, sections=2, passages_per_section=2):
     ]
     for dimension in dimensions:
         for subject in subjects:
-            ContrastFactory(dimension=dimension, subject=subject,
-                            statement=f"{subject.name} on {dimension.name.lower()}")
+            ContrastFactory(
+                dimension=dimension,
+                subject=subject,
+                statement=f"{subject.name} on {dimension.name.lower()}",
+            )
     for s in range(sections):
         section = SectionFactory(comparison=comparison, heading=f"Part {s + 1}", order=s)
         for p in range(passages_per_section):

@@ -6,65 +6,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('comparisons', '0001_initial'),
+        ("comparisons", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comparison',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comparisons', to=settings.AUTH_USER_MODEL),
+            model_name="comparison",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="comparisons",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='dimension',
-            name='comparison',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dimensions', to='comparisons.comparison'),
+            model_name="dimension",
+            name="comparison",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="dimensions",
+                to="comparisons.comparison",
+            ),
         ),
         migrations.AddField(
-            model_name='contrast',
-            name='dimension',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contrasts', to='comparisons.dimension'),
+            model_name="contrast",
+            name="dimension",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contrasts",
+                to="comparisons.dimension",
+            ),
         ),
         migrations.AddField(
-            model_name='passage',
-            name='dimensions',
-            field=models.ManyToManyField(blank=True, related_name='passages', to='comparisons.dimension'),
+            model_name="passage",
+            name="dimensions",
+            field=models.ManyToManyField(
+                blank=True, related_name="passages", to="comparisons.dimension"
+            ),
         ),
         migrations.AddField(
-            model_name='section',
-            name='comparison',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='comparisons.comparison'),
+            model_name="section",
+            name="comparison",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sections",
+                to="comparisons.comparison",
+            ),
         ),
         migrations.AddField(
-            model_name='passage',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='passages', to='comparisons.section'),
+            model_name="passage",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="passages",
+                to="comparisons.section",
+            ),
         ),
         migrations.AddField(
-            model_name='subject',
-            name='comparison',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subjects', to='comparisons.comparison'),
+            model_name="subject",
+            name="comparison",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="subjects",
+                to="comparisons.comparison",
+            ),
         ),
         migrations.AddField(
-            model_name='contrast',
-            name='subject',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contrasts', to='comparisons.subject'),
+            model_name="contrast",
+            name="subject",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contrasts",
+                to="comparisons.subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dimension',
-            constraint=models.UniqueConstraint(fields=('comparison', 'name'), name='unique_dimension_name'),
+            model_name="dimension",
+            constraint=models.UniqueConstraint(
+                fields=("comparison", "name"), name="unique_dimension_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subject',
-            constraint=models.UniqueConstraint(fields=('comparison', 'name'), name='unique_subject_name'),
+            model_name="subject",
+            constraint=models.UniqueConstraint(
+                fields=("comparison", "name"), name="unique_subject_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contrast',
-            constraint=models.UniqueConstraint(fields=('dimension', 'subject'), name='one_cell_per_pair'),
+            model_name="contrast",
+            constraint=models.UniqueConstraint(
+                fields=("dimension", "subject"), name="one_cell_per_pair"
+            ),
         ),
     ]

@@ -45,7 +45,9 @@ def test_teacher_imports_publishes_and_assigns_and_a_student_reads_it(
     shot(page, "comparisons-import-report")
     page.get_by_role("button", name="Create comparison").click()
 
-    expect(page.get_by_role("heading", name="How was Athens different from Sparta?")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="How was Athens different from Sparta?")
+    ).to_be_visible()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Published. You can now assign it to a class.")).to_be_visible()
     shot(page, "comparisons-editor", full_page=False)

@@ -110,12 +110,16 @@ def test_user_text_is_escaped(client, student, classroom, teacher):
     comparison = ComparisonFactory(author=teacher, question="<b>Why?</b>")
     section = SectionFactory(comparison=comparison, heading="<i>Part</i>")
     PassageFactory(section=section, text="<script>alert(1)</script>")
-    assignment = AssignmentFactory(classroom=classroom, comparison=comparison)
+    assignment = AssignmentFactory(
+        classroom=classroom, comparison=comparison, instructions="<script>alert(2)</script>"
+    )
     client.force_login(student)
 
     page = client.get(read_url(assignment)).content.decode()
 
     assert "<script>alert(1)</script>" not in page
+    assert "<script>alert(2)</script>" not in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>Why?</b>" not in page
     assert "<i>Part</i>" not in page

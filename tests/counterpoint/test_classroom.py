@@ -28,7 +28,9 @@ def test_class_without_a_name_is_refused_with_a_message(client, teacher):
     assert "This field is required" in response.content.decode()
 
 
-def test_student_sees_the_class_but_not_its_join_code_or_roster(client, classroom, student, classmate):
+def test_student_sees_the_class_but_not_its_join_code_or_roster(
+    client, classroom, student, classmate
+):
     client.force_login(student)
 
     page = client.get(reverse("classroom", args=[classroom.pk])).content.decode()

@@ -15,8 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def load_settings(**environ):
     """Import the real settings in a fresh interpreter with exactly this environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUSTED_ORIGINS"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CSRF_TRUSTED_ORIGINS"}
+    }
     clean.update(environ)
     code = (
         "import json; from counterpoint import settings as s; "
@@ -40,7 +43,9 @@ def test_production_sets_secure_cookies_and_hsts():
     import json
 
     result = load_settings(
-        DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="school.example",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="school.example",
         CSRF_TRUSTED_ORIGINS="https://school.example",
     )
 
@@ -82,9 +87,14 @@ def test_lists_are_comma_separated(monkeypatch):
 
 def test_database_url_switches_to_postgresql():
     result = subprocess.run(
-        [sys.executable, "-c",
-         "from counterpoint import settings as s; print(s.DATABASES['default']['ENGINE'])"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from counterpoint import settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "DEBUG": "true", "DATABASE_URL": "postgres://u:p@db:5432/cp"},
     )
 
