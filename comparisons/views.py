@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
+from annotations.services import passage_reanchor
 from comparisons import importer
 from comparisons.forms import (
     AssignmentForm,
@@ -37,16 +38,31 @@ from counterpoint.lib.ordering import moved, save_order
 @login_required
 def assignment_read(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk)
+    return reading_page(request, assignment)
+
+
+READING_REGIONS = {"annotation-results"}
+
+
+def reading_page(request, assignment, *, annotate_form=None, status=200):
+    """The reading page, or one region of it when htmx asks for it (filters)."""
+    from annotations.views import panel_context
+
     comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
+    assignment.comparison = comparison  # the prefetched one, for the panel's forms
+    layout = reading_layout(comparison)
+    template = "comparisons/read.html"
+    if request.htmx and request.htmx.target in READING_REGIONS:
+        template = f"annotations/_panel.html#{request.htmx.target}"
     return render(
         request,
-        "comparisons/read.html",
+        template,
         {
-            "assignment": assignment,
             "comparison": comparison,
-            "is_teacher": permissions.is_teacher(request.user, assignment.classroom_id),
-            **reading_layout(comparison),
+            **layout,
+            **panel_context(request, assignment, layout, annotate_form=annotate_form),
         },
+        status=status,
     )
 
 
@@ -286,6 +302,9 @@ def item_update(request, pk, kind, item_pk):
     if not form.is_valid():
         return _finish(request, comparison, region, None, bound={(kind, item.pk, None): form})
     form.save()
+    if model is Passage and "text" in form.changed_data:
+        # Annotations follow their quote to its new place, or are marked orphaned.
+        passage_reanchor(item)
     return _finish(request, comparison, region, f"{model._meta.verbose_name.capitalize()} saved.")
 
 

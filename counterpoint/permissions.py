@@ -9,6 +9,7 @@ that an object exists) and 403 for members whose role does not allow the action.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from annotations.models import Annotation
 from comparisons.models import Comparison
 from counterpoint.models import Assignment, Classroom, Membership
 
@@ -82,20 +83,43 @@ def _comparison_author(user, comparison) -> bool:
     return comparison.author_id == user.pk
 
 
+def _annotation_reads(user, annotation) -> bool:
+    """Membership of the class, then the annotation's visibility (see visible_to)."""
+    role = role_in(user, annotation.assignment.classroom_id)
+    if role is None:
+        return False
+    return (
+        Annotation.objects.visible_to(user, annotation.assignment, is_teacher=role == TEACHER)
+        .filter(pk=annotation.pk)
+        .exists()
+    )
+
+
+def _annotation_author(user, annotation) -> bool:
+    return annotation.author_id == user.pk and is_member(user, annotation.assignment.classroom_id)
+
+
+def _annotation_teacher(user, annotation) -> bool:
+    return is_teacher(user, annotation.assignment.classroom_id)
+
+
 READ_RULES = {
     Classroom: _member_reads,
     Assignment: _member_reads,
     Comparison: _comparison_reads,
+    Annotation: _annotation_reads,
 }
 WRITE_RULES = {
     Classroom: _teacher_only,
     Assignment: _teacher_only,
     Comparison: _comparison_author,
+    Annotation: _annotation_author,
 }
 MODERATE_RULES = {
     Classroom: _teacher_only,
     Assignment: _teacher_only,
     Comparison: _comparison_author,
+    Annotation: _annotation_teacher,
 }
 
 
@@ -150,3 +174,10 @@ def get_assignment_for(user, pk: int, *, action: str = "read") -> Assignment:
 def get_comparison_for(user, pk: int, *, action: str = "read", queryset=None) -> Comparison:
     comparison = _get(queryset if queryset is not None else Comparison.objects.all(), pk)
     return check(user, comparison, action=action)
+
+
+def get_annotation_for(user, pk: int, *, action: str = "read") -> Annotation:
+    annotation = _get(
+        Annotation.objects.select_related("assignment__classroom", "assignment__comparison"), pk
+    )
+    return check(user, annotation, action=action)

@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "counterpoint",
     "comparisons",
+    "annotations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

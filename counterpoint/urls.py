@@ -38,6 +38,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("classes/", include(class_patterns)),
     path("", include("comparisons.urls")),
+    path("", include("annotations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),

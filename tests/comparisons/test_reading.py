@@ -171,8 +171,10 @@ def test_reading_page_takes_a_fixed_number_of_queries(
     client.force_login(student)
 
     # session, user, assignment with class and comparison, my roles, comparison with author,
-    # subjects, dimensions, their contrasts, sections, their passages, the passages' dimensions
-    with django_assert_num_queries(11):
+    # subjects, dimensions, their contrasts, sections, their passages, the passages' dimensions;
+    # then the (empty) annotation panel: authors, annotations, the class's teachers, four
+    # facet counts, the live poll's fingerprint
+    with django_assert_num_queries(19):
         response = client.get(read_url(assignment))
 
     assert response.content.decode().count('class="passage"') == sections * passages

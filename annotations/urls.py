@@ -1,0 +1,15 @@
+from django.urls import path
+
+from annotations import views
+
+app_name = "annotations"
+
+urlpatterns = [
+    path("assignments/<int:pk>/annotations/new/", views.annotation_new, name="new"),
+    path("assignments/<int:pk>/annotations/poll/", views.poll, name="poll"),
+    path("annotations/<int:pk>/reply/", views.reply_new, name="reply"),
+    path("annotations/<int:pk>/edit/", views.annotation_edit, name="edit"),
+    path("annotations/<int:pk>/delete/", views.annotation_delete, name="delete"),
+    path("annotations/<int:pk>/helpful/", views.helpful, name="helpful"),
+    path("annotations/<int:pk>/link/", views.link_new, name="link"),
+]

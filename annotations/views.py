@@ -1,0 +1,387 @@
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from annotations import anchoring
+from annotations.forms import AnnotationEditForm, AnnotationForm, FilterForm, LinkForm, ReplyForm
+from annotations.models import Annotation, Link
+from annotations.services import annotation_create, helpful_toggle, reply_create, tags_set
+from comparisons.models import Comparison, reading_layout
+from counterpoint import permissions
+from counterpoint.models import User
+
+# --- shaping the panel -----------------------------------------------------------
+
+
+def _visible(user, assignment):
+    is_teacher = permissions.is_teacher(user, assignment.classroom_id)
+    return Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
+
+
+def _cards(user, visible):
+    """Top-level annotations for the panel, each with its visible replies and links."""
+    return visible.for_panel(user).prefetch_related(
+        Prefetch(
+            "replies",
+            queryset=visible.filter(parent__isnull=False).select_related("author"),
+            to_attr="visible_replies",
+        ),
+        Prefetch(
+            "links_out",
+            queryset=Link.objects.filter(target__in=visible).select_related(
+                "target__author", "dimension"
+            ),
+            to_attr="visible_links_out",
+        ),
+        Prefetch(
+            "links_in",
+            queryset=Link.objects.filter(source__in=visible).select_related(
+                "source__author", "dimension"
+            ),
+            to_attr="visible_links_in",
+        ),
+    )
+
+
+def panel_context(request, assignment, layout, *, annotate_form=None):
+    """Everything the annotation panel shows, in a fixed number of queries."""
+    user = request.user
+    comparison = assignment.comparison
+    visible = _visible(user, assignment)
+    authors = (
+        User.objects.filter(annotations__in=visible.filter(parent__isnull=True))
+        .distinct()
+        .order_by("display_name")
+    )
+    filter_form = FilterForm(
+        request.GET or None,
+        subjects=layout["subjects"],
+        dimensions=[row.dimension for row in layout["matrix"]],
+        authors=authors,
+    )
+    filters = filter_form.filters() if request.GET else {}
+    cards = list(_cards(user, visible.filtered(filters, user)))
+    numbers = {
+        passage.pk: passage.number
+        for section in layout["sections"]
+        for passage in section.numbered_passages
+    }
+    colours = {subject.pk: subject.colour for subject in layout["subjects"]}
+    teacher_ids = set(
+        assignment.classroom.memberships.filter(role="teacher").values_list("user_id", flat=True)
+    )
+    for card in cards:
+        _decorate(card, numbers, colours, teacher_ids)
+    counts = visible.facet_counts()
+    return {
+        "assignment": assignment,
+        "cards": cards,
+        "filters": filters,
+        "filter_form": filter_form,
+        "facets": _facets(counts, layout, filter_form),
+        "total": sum(counts["kind"].values()),
+        "annotate_form": annotate_form or AnnotationForm(comparison=comparison),
+        "etag": Annotation.objects.activity_signature(assignment.pk, user.pk),
+        "poll_query": request.GET.urlencode(),
+        "is_teacher": user.pk in teacher_ids,
+    }
+
+
+def _decorate(card, numbers, colours, teacher_ids):
+    """Attach what the card template shows, computed from prefetched rows."""
+    subjects = list(card.subjects.all())
+    card.subject_list = subjects
+    card.colour = (
+        colours.get(subjects[0].pk, "none")
+        if len(subjects) == 1
+        else ("multi" if subjects else "none")
+    )
+    card.number = numbers.get(card.passage_id)
+    card.by_teacher = card.author_id in teacher_ids
+    for reply in card.visible_replies:
+        reply.by_teacher = reply.author_id in teacher_ids
+    card.link_list = [(link, link.target) for link in card.visible_links_out] + [
+        (link, link.source) for link in card.visible_links_in
+    ]
+
+
+def _facets(counts, layout, filter_form):
+    """Counts per filter value, as (label, query string, count, active) chips."""
+    dimensions = [row.dimension for row in layout["matrix"]]
+    groups = [
+        ("Kind", "kind", [(k, label) for k, label in Annotation.Kind.choices]),
+        ("Subject", "subject", [(s.pk, s.name) for s in layout["subjects"]]),
+        ("Dimension", "dimension", [(d.pk, d.name) for d in dimensions]),
+    ]
+    current = filter_form.filters() if filter_form.is_bound else {}
+    facets = []
+    for title, field, options in groups:
+        chips = [
+            (label, f"{field}={value}", counts[field].get(value, 0), current.get(field) == value)
+            for value, label in options
+        ]
+        facets.append((title, field, chips))
+    return facets
+
+
+def _render_panel(request, assignment, *, region=None, annotate_form=None, status=200, live=False):
+    """The whole panel, or one region of it ("annotation-results", "annotation-live")."""
+    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
+    assignment.comparison = comparison  # the prefetched one, for the panel's forms
+    layout = reading_layout(comparison)
+    context = {
+        "comparison": comparison,
+        "live": live,
+        **layout,
+        **panel_context(request, assignment, layout, annotate_form=annotate_form),
+    }
+    template = "annotations/_panel.html" + (f"#{region}" if region else "")
+    return render(request, template, context, status=status)
+
+
+def _render_card(request, annotation, *, status=200):
+    assignment = annotation.assignment
+    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
+    layout = reading_layout(comparison)
+    visible = _visible(request.user, assignment)
+    card = _cards(request.user, visible.filter(pk=annotation.pk)).first()
+    if card is None:  # deleted, or no longer visible: remove it from the page
+        return HttpResponse("")
+    numbers = {p.pk: p.number for s in layout["sections"] for p in s.numbered_passages}
+    colours = {s.pk: s.colour for s in layout["subjects"]}
+    teacher_ids = set(
+        assignment.classroom.memberships.filter(role="teacher").values_list("user_id", flat=True)
+    )
+    _decorate(card, numbers, colours, teacher_ids)
+    return render(
+        request,
+        "annotations/_card.html",
+        {
+            "card": card,
+            "assignment": assignment,
+            "comparison": comparison,
+            "is_teacher": request.user.pk in teacher_ids,
+        },
+        status=status,
+    )
+
+
+def _back_to(annotation_or_assignment):
+    if isinstance(annotation_or_assignment, Annotation):
+        url = reverse("comparisons:read", args=[annotation_or_assignment.assignment_id])
+        return redirect(f"{url}#annotation-{annotation_or_assignment.pk}")
+    return redirect("comparisons:read", pk=annotation_or_assignment.pk)
+
+
+def _announce(response, message):
+    trigger_client_event(response, "announce", {"message": message})
+    return response
+
+
+# --- creating and discussing ----------------------------------------------------
+
+
+@login_required
+@require_POST
+def annotation_new(request, pk):
+    assignment = permissions.get_assignment_for(request.user, pk)
+    comparison = assignment.comparison
+    form = AnnotationForm(request.POST, comparison=comparison)
+    if form.is_valid():
+        data = form.cleaned_data
+        passage = comparison_passage(comparison, data["passage"])
+        try:
+            if passage is None:
+                raise anchoring.SelectorError("That paragraph is not part of this text.")
+            annotation = annotation_create(
+                assignment=assignment,
+                author=request.user,
+                passage=passage,
+                exact=data["exact"],
+                prefix=data["prefix"],
+                suffix=data["suffix"],
+                start=data["start"],
+                end=data["end"],
+                body=data["body"],
+                kind=data["kind"],
+                subjects=data["subjects"],
+                dimension=data["dimension"],
+                tags=data["tags"],
+                visibility=data["visibility"],
+            )
+        except anchoring.SelectorError as error:
+            form.add_error(None, str(error))
+            return _invalid(request, assignment, form, status=400)
+        if request.htmx:
+            response = _render_panel(request, assignment)
+            return _announce(response, "Annotation added.")
+        messages.success(request, "Annotation added.")
+        return _back_to(annotation)
+    return _invalid(request, assignment, form, status=422)
+
+
+def comparison_passage(comparison, passage_id):
+    from comparisons.models import Passage
+
+    return Passage.objects.filter(pk=passage_id, section__comparison=comparison).first()
+
+
+def _invalid(request, assignment, form, *, status):
+    """Show the form again with what was typed and what to fix (full page without htmx)."""
+    if request.htmx:
+        return _render_panel(request, assignment, annotate_form=form, status=status)
+    from comparisons.views import reading_page
+
+    return reading_page(request, assignment, annotate_form=form, status=status)
+
+
+@login_required
+@require_POST
+def reply_new(request, pk):
+    parent = permissions.get_annotation_for(request.user, pk)
+    if parent.parent_id:
+        parent = permissions.get_annotation_for(request.user, parent.parent_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        if request.htmx:
+            return _render_card(request, parent, status=422)
+        messages.error(request, "Write something before sending a reply.")
+        return _back_to(parent)
+    reply_create(parent=parent, author=request.user, body=form.cleaned_data["body"])
+    if request.htmx:
+        return _announce(_render_card(request, parent), "Reply added.")
+    return _back_to(parent)
+
+
+@login_required
+def annotation_edit(request, pk):
+    annotation = permissions.get_annotation_for(request.user, pk, action="write")
+    comparison = annotation.assignment.comparison
+    if annotation.parent_id:
+        form = ReplyForm(request.POST or None, initial={"body": annotation.body})
+    else:
+        form = AnnotationEditForm(request.POST or None, instance=annotation, comparison=comparison)
+    if request.method == "POST" and form.is_valid():
+        if annotation.parent_id:
+            annotation.body = form.cleaned_data["body"]
+            annotation.save(update_fields=["body", "updated_at"])
+        else:
+            form.save()
+            tags_set(annotation, form.cleaned_data["tags"])
+        thread = annotation.parent or annotation
+        if request.htmx:
+            return _announce(_render_card(request, thread), "Saved.")
+        return _back_to(thread)
+    template = "annotations/edit.html"
+    if request.htmx:
+        template += "#edit-form"
+    response = render(
+        request,
+        template,
+        {"annotation": annotation, "form": form},
+        status=422 if form.is_bound else 200,
+    )
+    if request.htmx and form.is_bound:
+        # Errors go back into the card's edit area, not over the card.
+        response = reswap(retarget(response, f"#annotation-{annotation.pk}-extra"), "innerHTML")
+    return response
+
+
+@login_required
+@require_POST
+def annotation_delete(request, pk):
+    annotation = permissions.get_annotation_for(request.user, pk, action="write")
+    thread = annotation.parent
+    annotation.soft_delete()
+    if request.htmx:
+        if thread is not None:
+            return _announce(_render_card(request, thread), "Reply deleted.")
+        return _announce(_render_card(request, annotation), "Annotation deleted.")
+    messages.success(request, "Deleted.")
+    return _back_to(thread or annotation.assignment)
+
+
+@login_required
+@require_POST
+def helpful(request, pk):
+    annotation = permissions.get_annotation_for(request.user, pk)
+    if annotation.author_id == request.user.pk:
+        return HttpResponse("You cannot mark your own annotation as helpful.", status=400)
+    marked = helpful_toggle(annotation=annotation, user=request.user)
+    if request.htmx:
+        return _announce(
+            _render_card(request, annotation),
+            "Marked as helpful." if marked else "No longer marked as helpful.",
+        )
+    return _back_to(annotation)
+
+
+@login_required
+def link_new(request, pk):
+    source = permissions.get_annotation_for(request.user, pk)
+    assignment = source.assignment
+    candidates = (
+        _visible(request.user, assignment)
+        .filter(parent__isnull=True, is_deleted=False, start__isnull=False)
+        .exclude(pk=source.pk)
+        .select_related("author")
+        .prefetch_related("subjects")
+        .order_by("passage__section__order", "passage__order", "start")
+    )
+    form = LinkForm(
+        request.POST or None,
+        source=source,
+        candidates=candidates,
+        comparison=assignment.comparison,
+        initial={"dimension": source.dimension_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        link = form.save(commit=False)
+        link.source, link.assignment, link.author = source, assignment, request.user
+        link.save()
+        if request.htmx:
+            return _announce(
+                _render_panel(request, assignment, region="annotation-results"),
+                "Comparison link added to both annotations.",
+            )
+        messages.success(request, "Comparison link added.")
+        return _back_to(source)
+    template = "annotations/link.html"
+    if request.htmx:
+        template += "#link-form"
+    response = render(
+        request, template, {"source": source, "form": form}, status=422 if form.is_bound else 200
+    )
+    if request.htmx and form.is_bound:
+        response = reswap(retarget(response, f"#annotation-{source.pk}-extra"), "innerHTML")
+    return response
+
+
+# --- live updates -----------------------------------------------------------------
+
+
+@require_GET
+def poll(request, pk):
+    """Live updates for the panel: 304 when nothing changed, in two queries (the session
+    and one fingerprint query), without loading the user; otherwise the new results."""
+    user_id = request.session.get(SESSION_KEY)
+    if user_id is None:
+        return HttpResponse(status=401)
+    etag = Annotation.objects.activity_signature(pk, int(user_id))
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    assignment = permissions.get_assignment_for(request.user, pk)
+    response = _render_panel(request, assignment, region="annotation-live", live=True)
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,691 @@
+// Annotator: turns a text selection in a passage into the annotate form's selectors, draws
+// highlights from the annotation cards in the panel, and links highlights and cards both ways.
+//
+// Progressive enhancement: the server renders the passages, the cards and a hidden form; the
+// page is readable without this module. Everything is bound by delegation on `document`, so
+// htmx may replace cards, the list or the form at any time without re-binding.
+//
+// Offsets: the server (Python) counts in Unicode code points; JS strings count UTF-16 units.
+// Inside this module, DOM work happens in UTF-16 units and every value that reaches the server
+// (or comes from it) is in code points. The two helpers below are the only bridge.
+
+const TEXT = ".passage-text";
+const FORM_ID = "annotate-form";
+const LIST_ID = "annotation-list";
+const HINT_ID = "annotator-hint";
+const CONTEXT = 32; // code points of prefix/suffix, as in the W3C TextQuoteSelector
+const SUBJECT_COLOURS = new Set(["red", "blue", "green", "purple", "teal", "brown"]);
+const FOCUSED_MS = 2000;
+const FLASH_MS = 1500;
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers (exported for tests and other modules)
+
+/** Number of code points in text before the UTF-16 index `utf16Index`. */
+export function codePointOffset(text, utf16Index) {
+  return Array.from(text.slice(0, utf16Index)).length;
+}
+
+/** UTF-16 index of the code point offset `cpIndex` in text (the inverse of codePointOffset). */
+export function utf16Offset(text, cpIndex) {
+  return Array.from(text).slice(0, cpIndex).join("").length;
+}
+
+/**
+ * Split text into consecutive segments at every interval boundary.
+ * intervals: [{id, start, end}] in code points; invalid or empty ones are ignored.
+ * Returns [{start, end, text, ids}] covering the whole text, where ids lists the intervals
+ * covering that segment, innermost (shortest) first, so ids[0] is what a click should open.
+ */
+export function segments(text, intervals) {
+  const chars = Array.from(text);
+  const valid = intervals.filter(
+    (i) => Number.isInteger(i.start) && Number.isInteger(i.end) &&
+      i.start >= 0 && i.start < i.end && i.end <= chars.length,
+  );
+  const cuts = new Set([0, chars.length]);
+  for (const i of valid) { cuts.add(i.start); cuts.add(i.end); }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out = [];
+  for (let k = 0; k < points.length - 1; k += 1) {
+    const start = points[k];
+    const end = points[k + 1];
+    const ids = valid
+      .filter((i) => i.start <= start && i.end >= end)
+      .sort((a, b) => (a.end - a.start) - (b.end - b.start))
+      .map((i) => String(i.id));
+    out.push({ start, end, text: chars.slice(start, end).join(""), ids });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOM text positions (UTF-16 units within a passage-text's textContent)
+
+/** Offset of the DOM point (node, offset) within root's text; points outside clamp to 0 / length. */
+function textOffsetOf(root, node, offset) {
+  const point = document.createRange();
+  point.setStart(node, offset);
+  let total = 0;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    if (t === node) return total + offset;
+    // comparePoint <= 0: the end of this text node is at or before the point, so it all counts.
+    if (point.comparePoint(t, t.length) > 0) break;
+    total += t.length;
+  }
+  return total;
+}
+
+/** The DOM point (text node, offset) at text offset `target` in root, for restoring selections. */
+function pointAt(root, target) {
+  let total = 0;
+  let last = null;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    if (total + t.length >= target) return { node: t, offset: target - total };
+    total += t.length;
+    last = t;
+  }
+  return last ? { node: last, offset: last.length } : { node: root, offset: 0 };
+}
+
+/** Never cut a surrogate pair in half: widen [start, end) to whole code points. */
+function snapToCodePoints(text, start, end) {
+  const isLow = (i) => /[\uDC00-\uDFFF]/.test(text[i] || "");
+  if (start > 0 && isLow(start)) start -= 1;
+  if (end < text.length && isLow(end)) end += 1;
+  return [start, end];
+}
+
+function passageTextFor(node) {
+  const el = node && (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement);
+  if (!el) return null;
+  return el.closest(TEXT) || el.closest(".passage")?.querySelector(TEXT) || null;
+}
+
+/**
+ * The selectors for `range` clamped to the passage text `el`, or null when nothing but
+ * whitespace is selected there: {passage, exact, prefix, suffix, start, end} (code points).
+ */
+function selectorFor(el, range) {
+  const text = el.textContent;
+  let start = textOffsetOf(el, range.startContainer, range.startOffset);
+  let end = textOffsetOf(el, range.endContainer, range.endOffset);
+  while (start < end && /\s/.test(text[start])) start += 1;
+  while (end > start && /\s/.test(text[end - 1])) end -= 1;
+  if (start >= end) return null;
+  [start, end] = snapToCodePoints(text, start, end);
+  const exact = text.slice(start, end);
+  const before = Array.from(text.slice(0, start));
+  const cpStart = before.length;
+  return {
+    passage: el.closest(".passage")?.dataset.passage || "",
+    exact,
+    prefix: before.slice(-CONTEXT).join(""),
+    suffix: Array.from(text.slice(end)).slice(0, CONTEXT).join(""),
+    start: cpStart,
+    end: cpStart + Array.from(exact).length,
+  };
+}
+
+/** The current selection as {el, range, selector}, or null if it is not a usable one. */
+function currentSelection() {
+  const sel = window.getSelection();
+  if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  const el = passageTextFor(range.startContainer) || passageTextFor(range.endContainer);
+  if (!el) return null;
+  const selector = selectorFor(el, range);
+  return selector ? { el, range, selector } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared state
+
+const state = {
+  offer: null,           // {el, selector} behind the visible Annotate button
+  returnTo: null,        // passage-text to focus again when the form closes
+  returnCaret: null,     // UTF-16 offset to put the caret at in it
+  pointerDown: false,    // a mouse drag is in progress: don't show the button mid-drag
+  lastPointerDown: -1e9, // when a pointer last went down, to tell pointer focus from Tab
+  pending: new Set(),    // passage-texts whose redraw waits for the user's selection to go
+  byId: new Map(),       // annotation id -> {start, end} drawn, to pick the innermost on click
+};
+const originals = new WeakMap(); // passage-text -> its text before we first touched it
+const drawn = new WeakMap();     // passage-text -> {key, firstChild} of our last drawing
+const timers = new WeakMap();    // element -> timeout removing a temporary class
+
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+const scrollBehavior = () => (reducedMotion.matches ? "auto" : "smooth");
+
+/** Add `name` to el for `ms`, restarting the timer (and any CSS animation) if already there. */
+function addClassFor(el, name, ms) {
+  window.clearTimeout(timers.get(el));
+  el.classList.remove(name);
+  void el.offsetWidth; // reflow, so a running animation starts over
+  el.classList.add(name);
+  timers.set(el, window.setTimeout(() => el.classList.remove(name), ms));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passages: keyboard access
+
+function ensureHint() {
+  if (document.getElementById(HINT_ID)) return;
+  const hint = document.createElement("p");
+  hint.id = HINT_ID;
+  hint.className = "visually-hidden";
+  hint.textContent = "To annotate, select text with Shift and the arrow keys, then press Enter.";
+  document.body.append(hint);
+}
+
+/** Make every passage text focusable (idempotent; run again after swaps bring new ones). */
+function enhancePassages() {
+  const texts = document.querySelectorAll(TEXT);
+  if (texts.length === 0) return;
+  ensureHint();
+  for (const el of texts) {
+    if (el.hasAttribute("tabindex")) continue;
+    el.tabIndex = 0;
+    const described = el.getAttribute("aria-describedby");
+    el.setAttribute("aria-describedby", described ? `${described} ${HINT_ID}` : HINT_ID);
+  }
+}
+
+// While focused, the passage is contenteditable only so that the caret and Shift+Arrow
+// selection work; every edit is refused below.
+function onFocusIn(event) {
+  const el = event.target.closest?.(TEXT);
+  if (!el || event.target !== el) return;
+  el.contentEditable = "true";
+  el.setAttribute("inputmode", "none");
+  el.spellcheck = false;
+  const byPointer = performance.now() - state.lastPointerDown < 500;
+  // The dashed focus outline is for keyboard users; a click shows it only once keys are used
+  // (an editable element always matches :focus-visible, so CSS alone cannot tell).
+  if (byPointer) el.dataset.pointerFocus = "";
+  // Arriving by keyboard, there is no caret yet: put it at the start so arrows work at once.
+  const sel = window.getSelection();
+  if (!byPointer && sel && !(sel.anchorNode && el.contains(sel.anchorNode))) {
+    sel.collapse(el, 0);
+  }
+}
+
+function onFocusOut(event) {
+  const el = event.target.closest?.(TEXT);
+  if (!el || event.target !== el) return;
+  el.removeAttribute("contenteditable");
+  el.removeAttribute("inputmode");
+  delete el.dataset.pointerFocus;
+  flushPending();
+}
+
+function refuseEdit(event) {
+  if (event.target.closest?.(TEXT)) event.preventDefault();
+}
+
+// Some input (IME composition) cannot be cancelled; put the text back if it changed anyway.
+function undoSlippedEdit(event) {
+  const el = event.target.closest?.(TEXT);
+  if (!el || !originals.has(el) || el.textContent === originals.get(el)) return;
+  el.textContent = originals.get(el);
+  drawn.delete(el);
+  redraw();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The floating Annotate button
+
+let button = null;
+
+function annotateButton() {
+  if (button?.isConnected) return button;
+  button = document.createElement("button");
+  button.type = "button";
+  button.className = "annotate-button";
+  button.textContent = "Annotate";
+  button.hidden = true;
+  // Keep the selection and the passage's focus when the button is pressed.
+  button.addEventListener("mousedown", (event) => event.preventDefault());
+  button.addEventListener("click", () => {
+    const offer = state.offer || currentSelection();
+    if (offer) openForm(offer.el, offer.selector);
+  });
+  document.body.append(button);
+  return button;
+}
+
+function hideButton() {
+  state.offer = null;
+  if (button) button.hidden = true;
+}
+
+/** Place the button just below the end of the selection, inside the viewport. */
+function showButton(el, range, selector) {
+  const form = document.getElementById(FORM_ID);
+  if (!form) return; // reading only: nowhere to annotate
+  state.offer = { el, selector };
+  const btn = annotateButton();
+  btn.hidden = false;
+  const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+  const last = rects.at(-1) || range.getBoundingClientRect();
+  const first = rects[0] || last;
+  const { offsetWidth: w, offsetHeight: h } = btn;
+  const viewW = document.documentElement.clientWidth;
+  const viewH = document.documentElement.clientHeight;
+  const gap = 6;
+  let left = Math.min(last.right + gap, viewW - w - 8);
+  left = Math.max(8, left);
+  // Below the last line (the text there is not selected); above the first if no room below.
+  let top = last.bottom + gap;
+  if (top + h > viewH - 8) top = Math.max(8, first.top - h - gap);
+  btn.style.left = `${left + window.scrollX}px`;
+  btn.style.top = `${top + window.scrollY}px`;
+}
+
+function updateFromSelection() {
+  if (state.pointerDown) return;
+  const current = currentSelection();
+  if (current) showButton(current.el, current.range, current.selector);
+  else hideButton();
+  flushPending();
+}
+
+let selectionTimer = 0;
+function onSelectionChange() {
+  window.clearTimeout(selectionTimer);
+  selectionTimer = window.setTimeout(updateFromSelection, 150);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The annotate form
+
+function setInput(form, name, value) {
+  const input = form.querySelector(`input[name="${name}"]`);
+  if (input) input.value = value;
+}
+
+/** Subject names that occur in text, as whole-word starts ("Stalin's", "Stalinist" count). */
+function subjectsNamedIn(text, boxes) {
+  return boxes.filter((box) => {
+    const name = (box.dataset.subjectName || "").trim();
+    if (!name) return false;
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}`, "iu").test(text);
+  });
+}
+
+/**
+ * The one subject the selection is clearly about: named in the selection, else in the whole
+ * passage, else in its section's heading. Several names at any level means "not clear".
+ */
+function guessSubject(el, exact, boxes) {
+  const heading = el.closest("section")?.querySelector("h2, h3, h4")?.textContent || "";
+  for (const scope of [exact, el.textContent, heading]) {
+    const named = subjectsNamedIn(scope, boxes);
+    if (named.length === 1) return named[0];
+    if (named.length > 1) return null;
+  }
+  return null;
+}
+
+function openForm(el, selector) {
+  const form = document.getElementById(FORM_ID);
+  if (!form) return;
+  for (const name of ["passage", "exact", "prefix", "suffix", "start", "end"]) {
+    setInput(form, name, String(selector[name]));
+  }
+  const quote = form.querySelector("#annotate-quote");
+  if (quote) quote.textContent = `“${selector.exact}”`; // as the server renders it
+
+  // Pre-check the subject, unless the user has already chosen subjects in this form.
+  const boxes = [...form.querySelectorAll('input[name="subjects"]')];
+  if (form.dataset.subjectsTouched !== "true") {
+    const guess = guessSubject(el, selector.exact, boxes);
+    for (const box of boxes) box.checked = box === guess;
+  }
+
+  state.returnTo = el;
+  state.returnCaret = utf16Offset(el.textContent, selector.end);
+  hideButton();
+  form.hidden = false;
+  const body = form.querySelector('textarea[name="body"]');
+  body?.focus({ preventScroll: true });
+  form.scrollIntoView({ block: "nearest", behavior: scrollBehavior() });
+}
+
+function closeForm(form) {
+  const passageId = form.querySelector('input[name="passage"]')?.value;
+  form.hidden = true;
+  for (const name of ["passage", "exact", "prefix", "suffix", "start", "end"]) setInput(form, name, "");
+  const quote = form.querySelector("#annotate-quote");
+  if (quote) quote.textContent = "";
+  const body = form.querySelector('textarea[name="body"]');
+  if (body) body.value = "";
+  for (const box of form.querySelectorAll('input[name="subjects"]')) box.checked = false;
+  delete form.dataset.subjectsTouched;
+  returnToPassage(passageId);
+}
+
+/** Focus the passage the form was opened from, caret after the quote: where the reader was. */
+function returnToPassage(passageId) {
+  let el = state.returnTo;
+  // The passage may have been re-rendered in the meantime.
+  if (!el?.isConnected && passageId) {
+    el = document.querySelector(`.passage[data-passage="${CSS.escape(passageId)}"] ${TEXT}`);
+  }
+  const caret = state.returnCaret;
+  state.returnTo = null;
+  state.returnCaret = null;
+  if (!el?.isConnected) return;
+  el.focus({ preventScroll: true });
+  if (caret != null) {
+    const { node, offset } = pointAt(el, caret);
+    window.getSelection()?.collapse(node, offset);
+  }
+}
+
+/**
+ * After a swap: a saved annotation comes back as a fresh, hidden form, and the textarea that
+ * had focus is gone (focus falls to <body>). Send the reader back to the passage then.
+ */
+function afterFormSwap() {
+  const form = document.getElementById(FORM_ID);
+  if (!state.returnTo || (form && !form.hidden)) return;
+  const active = document.activeElement;
+  if (!active || active === document.body) {
+    returnToPassage(state.returnTo.closest(".passage")?.dataset.passage);
+  } else {
+    state.returnTo = null; // the reader has moved on
+    state.returnCaret = null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Highlights
+
+function originalTextOf(el) {
+  const record = drawn.get(el);
+  const current = el.textContent;
+  // Someone else (a swap) replaced the contents: their text is the new original.
+  const replaced = !record || el.firstChild !== record.firstChild;
+  if (!originals.has(el) || (replaced && current !== originals.get(el))) {
+    originals.set(el, current);
+  }
+  return originals.get(el);
+}
+
+/** Where card's quote is in text, in code points: the server's offsets if they still fit. */
+function locate(text, card) {
+  const exact = card.dataset.exact || "";
+  if (!exact) return null;
+  const start = Number.parseInt(card.dataset.start, 10);
+  const end = Number.parseInt(card.dataset.end, 10);
+  if (Number.isInteger(start) && Number.isInteger(end)) {
+    const chars = Array.from(text);
+    if (chars.slice(start, end).join("") === exact) return { start, end };
+  }
+  const found = text.indexOf(exact);
+  if (found < 0) return null;
+  const cpStart = codePointOffset(text, found);
+  return { start: cpStart, end: cpStart + Array.from(exact).length };
+}
+
+/** The highlightable cards in the panel, grouped by passage id. */
+function cardsByPassage() {
+  const groups = new Map();
+  const list = document.getElementById(LIST_ID);
+  if (!list) return groups;
+  for (const card of list.querySelectorAll(".annotation-card[data-start]")) {
+    if (card.dataset.orphaned === "true" || card.parentElement?.closest(".replies")) continue;
+    const key = card.dataset.passage;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(card);
+  }
+  return groups;
+}
+
+function colourClass(colour) {
+  return SUBJECT_COLOURS.has(colour) ? `subject-${colour}` : `subject-${colour === "multi" ? "multi" : "none"}`;
+}
+
+/** Does the selection make redrawing el now destructive? */
+function selectionBlocks(el) {
+  const sel = window.getSelection();
+  if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return false;
+  const range = sel.getRangeAt(0);
+  if (!range.intersectsNode(el)) return false;
+  // Keyboard selection in progress: Shift+Arrow needs its anchor kept exactly.
+  if (document.activeElement === el) return true;
+  // A selection that only partly lies in el could not be restored by offsets.
+  return !(el.contains(sel.anchorNode) && el.contains(sel.focusNode));
+}
+
+function drawPassage(el, cards) {
+  const text = originalTextOf(el);
+  const colours = new Map();
+  const intervals = [];
+  for (const card of cards) {
+    const where = locate(text, card);
+    if (!where) continue;
+    const id = card.dataset.annotation;
+    intervals.push({ id, ...where });
+    colours.set(id, card.dataset.colour || "none");
+    state.byId.set(id, where);
+  }
+  const parts = segments(text, intervals);
+  const key = JSON.stringify(parts.map((p) => [p.start, p.end, p.ids.map((id) => [id, colours.get(id)])]));
+  const record = drawn.get(el);
+  if (record && record.key === key && el.firstChild === record.firstChild && el.textContent === text) {
+    return; // nothing changed (e.g. a poll returned the same cards): leave the DOM alone
+  }
+  if (selectionBlocks(el)) {
+    state.pending.add(el);
+    return;
+  }
+  state.pending.delete(el);
+
+  // Keep the user's caret or selection (by text offset) across the rebuild.
+  const sel = window.getSelection();
+  let saved = null;
+  if (sel && sel.rangeCount > 0 && el.contains(sel.anchorNode) && el.contains(sel.focusNode)) {
+    saved = [textOffsetOf(el, sel.anchorNode, sel.anchorOffset), textOffsetOf(el, sel.focusNode, sel.focusOffset)];
+  }
+
+  const fragment = document.createDocumentFragment();
+  for (const part of parts) {
+    if (part.ids.length === 0) {
+      fragment.append(part.text);
+      continue;
+    }
+    const mark = document.createElement("mark");
+    // The innermost annotation's colour: it is also the one a click opens.
+    mark.className = `highlight ${colourClass(colours.get(part.ids[0]))}`;
+    if (part.ids.length > 1) mark.classList.add("highlight-overlap");
+    mark.dataset.annotations = part.ids.join(" ");
+    mark.textContent = part.text;
+    fragment.append(mark);
+  }
+  el.replaceChildren(fragment);
+  el.normalize();
+  drawn.set(el, { key, firstChild: el.firstChild });
+
+  if (saved) {
+    const a = pointAt(el, saved[0]);
+    const f = pointAt(el, saved[1]);
+    sel.setBaseAndExtent(a.node, a.offset, f.node, f.offset);
+  }
+}
+
+/** Redraw every passage's highlights from the cards now in the panel. */
+function redraw() {
+  const groups = cardsByPassage();
+  state.byId.clear();
+  for (const passage of document.querySelectorAll(".passage[data-passage]")) {
+    const el = passage.querySelector(TEXT);
+    if (el) drawPassage(el, groups.get(passage.dataset.passage) || []);
+  }
+}
+
+/** Draw passages that waited for a selection, once it no longer stands in the way. */
+function flushPending() {
+  if (state.pending.size === 0) return;
+  const waiting = [...state.pending].filter((el) => el.isConnected && !selectionBlocks(el));
+  if (waiting.length) redraw();
+}
+
+let redrawQueued = false;
+function scheduleRedraw() {
+  if (redrawQueued) return;
+  redrawQueued = true;
+  // One redraw per batch of swaps (htmx settles several targets in the same task).
+  queueMicrotask(() => {
+    redrawQueued = false;
+    enhancePassages();
+    redraw();
+    afterFormSwap();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Highlight <-> card
+
+function cardFor(id) {
+  const list = document.getElementById(LIST_ID);
+  return list?.querySelector(`.annotation-card[data-annotation="${CSS.escape(id)}"]`) || null;
+}
+
+function focusCard(id) {
+  const card = cardFor(id);
+  if (!card) return;
+  card.focus({ preventScroll: true });
+  card.scrollIntoView({ block: "nearest", behavior: scrollBehavior() });
+  addClassFor(card, "is-focused", FOCUSED_MS);
+}
+
+// A click on a highlight opens its card, but not when the click ends a selection, and not on
+// the first click of a double-click (which selects a word): hence the short wait.
+let highlightTimer = 0;
+function onHighlightClick(mark, event) {
+  window.clearTimeout(highlightTimer);
+  if (event.detail > 1) return;
+  const ids = (mark.dataset.annotations || "").split(/\s+/).filter(Boolean);
+  const innermost = ids
+    .filter((id) => state.byId.has(id))
+    .sort((a, b) => span(a) - span(b))[0] || ids[0];
+  if (!innermost) return;
+  highlightTimer = window.setTimeout(() => {
+    if (window.getSelection()?.isCollapsed !== false) focusCard(innermost);
+  }, 250);
+}
+const span = (id) => state.byId.get(id).end - state.byId.get(id).start;
+
+function showInText(card) {
+  const id = card.dataset.annotation;
+  const marks = [...document.querySelectorAll(`mark.highlight[data-annotations~="${CSS.escape(id)}"]`)];
+  if (marks.length === 0) {
+    // Not drawn (orphaned or not found): at least go to its paragraph.
+    const passage = document.querySelector(`.passage[data-passage="${CSS.escape(card.dataset.passage || "")}"]`);
+    passage?.scrollIntoView({ block: "center", behavior: scrollBehavior() });
+    return;
+  }
+  marks[0].scrollIntoView({ block: "center", behavior: scrollBehavior() });
+  for (const mark of marks) addClassFor(mark, "flash", FLASH_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event wiring (all delegated)
+
+function onClick(event) {
+  const target = event.target;
+  if (!(target instanceof Element)) return;
+  const cancel = target.closest("[data-annotate-cancel]");
+  const form = cancel?.closest(`#${FORM_ID}`);
+  if (form) {
+    event.preventDefault();
+    closeForm(form);
+    return;
+  }
+  const show = target.closest(".show-in-text");
+  const card = show?.closest(".annotation-card");
+  if (card) {
+    event.preventDefault();
+    showInText(card);
+    return;
+  }
+  const mark = target.closest("mark.highlight");
+  if (mark) onHighlightClick(mark, event);
+}
+
+function onKeyDown(event) {
+  if (event.isComposing) return;
+  const target = event.target;
+  if (!(target instanceof Element)) return;
+  const form = target.closest(`#${FORM_ID}`);
+  if (event.key === "Escape" && form && !form.hidden) {
+    event.preventDefault();
+    closeForm(form);
+    return;
+  }
+  const el = target.closest(TEXT);
+  if (!el) return;
+  delete el.dataset.pointerFocus; // keys in use: show the keyboard focus outline
+  if (event.key === "Enter" && !event.ctrlKey && !event.altKey && !event.metaKey) {
+    event.preventDefault(); // never a line break in the passage
+    const current = currentSelection();
+    if (current && current.el === el) openForm(el, current.selector);
+  } else if (event.key === "Escape" && state.offer) {
+    hideButton();
+    window.getSelection()?.collapseToEnd();
+  }
+}
+
+function onChange(event) {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.name === "subjects") {
+    const form = box.closest(`#${FORM_ID}`);
+    if (form) form.dataset.subjectsTouched = "true";
+  }
+}
+
+function init() {
+  enhancePassages();
+  redraw();
+  document.addEventListener("focusin", onFocusIn);
+  document.addEventListener("focusout", onFocusOut);
+  document.addEventListener("beforeinput", refuseEdit);
+  for (const type of ["paste", "drop", "cut"]) document.addEventListener(type, refuseEdit);
+  document.addEventListener("input", undoSlippedEdit);
+  document.addEventListener("click", onClick);
+  document.addEventListener("keydown", onKeyDown);
+  document.addEventListener("change", onChange);
+  document.addEventListener("selectionchange", onSelectionChange);
+  document.addEventListener("pointerdown", (event) => {
+    state.lastPointerDown = performance.now();
+    if (event.pointerType === "mouse" && event.button === 0 && !event.target.closest?.(".annotate-button")) {
+      state.pointerDown = true;
+    }
+  }, true);
+  const release = () => {
+    state.pointerDown = false;
+    // After the browser has finished updating the selection for this release.
+    window.setTimeout(updateFromSelection, 0);
+  };
+  for (const type of ["pointerup", "pointercancel", "mouseup", "touchend", "keyup"]) {
+    document.addEventListener(type, release, true);
+  }
+  window.addEventListener("resize", () => { if (state.offer) updateFromSelection(); });
+  // htmx (if loaded) swaps cards, lists and passages; redraw once things have settled.
+  document.addEventListener("htmx:afterSettle", scheduleRedraw);
+  document.addEventListener("htmx:oobAfterSwap", scheduleRedraw);
+}
+
+window.counterpoint = window.counterpoint || {};
+window.counterpoint.annotator = {
+  selectorFor,
+  redraw,
+};
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+else init();
