@@ -297,7 +297,7 @@ def _anchors(text: str, pieces: list[str], hint: int, *, after: bool) -> dict[in
 
     With `after`, the position is the end of the occurrence (where a quote that the piece
     precedes would start); otherwise its start. Only the MAX_OCCURRENCES nearest `hint` are
-    kept for each piece, so a repetitive passage costs no more than a varied one.
+    kept for each piece, so that pairing starts with ends stays small in a repetitive passage.
     """
     found: dict[int, int] = {}
     for piece in pieces:
@@ -384,20 +384,20 @@ def _find_fuzzy(
     ends = _anchors(
         text, [suffix[:size] for size in _shrinking(len(suffix))], hint + length, after=False
     )
+    # An edge of the passage is as sure a boundary as a full context.
     if not prefix:
         starts[0] = max(starts.get(0, 0), CONTEXT)
     if not suffix:
         ends[len(text)] = max(ends.get(len(text), 0), CONTEXT)
+    # A long quote's own first and last words bound it when the words around it were edited.
     if length >= 2 * MIN_PIECE:
         edges = _shrinking(min(CONTEXT, length // 2))
-        for position, size in _anchors(
-            text, [exact[:size] for size in edges], hint, after=False
-        ).items():
-            starts[position] = max(starts.get(position, 0), size)
-        for position, size in _anchors(
-            text, [exact[-size:] for size in edges], hint + length, after=True
-        ).items():
-            ends[position] = max(ends.get(position, 0), size)
+        heads = _anchors(text, [exact[:size] for size in edges], hint, after=False)
+        tails = _anchors(text, [exact[-size:] for size in edges], hint + length, after=True)
+        for position, strength in heads.items():
+            starts[position] = max(starts.get(position, 0), strength)
+        for position, strength in tails.items():
+            ends[position] = max(ends.get(position, 0), strength)
 
     shortest = max(1, length // 2 - LENGTH_SLACK)
     longest = length + length // 2 + LENGTH_SLACK
@@ -410,10 +410,15 @@ def _find_fuzzy(
             pairs[(start, end)] = start_strength + ends[end]
 
     judge = _Judge(exact)
+    # Strongest context first: once a candidate is accepted, only ones as well placed as it
+    # may still beat it on similarity.
     ranked = sorted(pairs, key=lambda pair: (-pairs[pair], abs(pair[0] - hint), pair[0]))
     best: tuple[float, int, int] | None = None
-    for start, end in ranked[:MAX_CANDIDATES]:
-        start, end = _trim(text, exact, start, end)
+    best_strength = 0
+    for pair in ranked[:MAX_CANDIDATES]:
+        if best is not None and pairs[pair] < best_strength:
+            break
+        start, end = _trim(text, exact, *pair)
         if not _length_fits(exact, end - start):
             continue
         candidate = text[start:end]
@@ -423,7 +428,7 @@ def _find_fuzzy(
             continue
         ratio = judge.ratio(candidate)
         if ratio >= FUZZY_RATIO and (best is None or ratio > best[0]):
-            best = (ratio, start, end)
+            best, best_strength = (ratio, start, end), pairs[pair]
     if best is not None:
         return best[1], best[2]
 
@@ -489,7 +494,7 @@ def _approximate(text: str, judge: _Judge, low: int, high: int) -> tuple[int, in
     blocks = [
         block
         for block in SequenceMatcher(None, region, exact, autojunk=False).get_matching_blocks()
-        if block.size >= min(2, length)
+        if block.size >= 2
     ]
     if not blocks:
         return None

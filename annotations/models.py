@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from comparisons.models import Dimension, Passage, Subject
 from counterpoint.models import Assignment, Membership
@@ -113,23 +113,14 @@ class AnnotationQuerySet(models.QuerySet):
         return f'"{user_id}-{int(member)}-{n or 0}-{stamp:.6f}-{helpful or 0}-{links or 0}"'
 
     def for_panel(self, user):
-        """Top-level annotations with everything the panel shows, in a fixed number of queries."""
+        """Top-level annotations with their author, subjects, tags and helpful marks, in a
+        fixed number of queries. Replies and links depend on what the viewer may see, so the
+        caller prefetches those (see annotations.views)."""
         helpful = Helpful.objects.filter(annotation=OuterRef("pk"), user=user)
         return (
             self.filter(parent__isnull=True)
             .select_related("author", "dimension", "passage")
-            .prefetch_related(
-                "subjects",
-                "tags",
-                Prefetch(
-                    "links_out",
-                    queryset=Link.objects.select_related("target__author", "dimension"),
-                ),
-                Prefetch(
-                    "links_in",
-                    queryset=Link.objects.select_related("source__author", "dimension"),
-                ),
-            )
+            .prefetch_related("subjects", "tags")
             .annotate(
                 helpful_count=Count("helpful_marks", distinct=True),
                 marked_helpful=Exists(helpful),

@@ -24,9 +24,10 @@ def _visible(user, assignment):
     return Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
 
 
-def _cards(user, visible):
-    """Top-level annotations for the panel, each with its visible replies and links."""
-    return visible.for_panel(user).prefetch_related(
+def _cards(user, annotations, visible):
+    """Top-level `annotations` for the panel, each with the replies and links that are
+    among the `visible` ones."""
+    return annotations.for_panel(user).prefetch_related(
         Prefetch(
             "replies",
             queryset=visible.filter(parent__isnull=False).select_related("author"),
@@ -66,7 +67,7 @@ def panel_context(request, assignment, layout, *, annotate_form=None):
         authors=authors,
     )
     filters = filter_form.filters() if request.GET else {}
-    cards = list(_cards(user, visible.filtered(filters, user)))
+    cards = list(_cards(user, visible.filtered(filters, user), visible))
     numbers = {
         passage.pk: passage.number
         for section in layout["sections"]
@@ -150,7 +151,7 @@ def _render_card(request, annotation, *, status=200):
     comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
     layout = reading_layout(comparison)
     visible = _visible(request.user, assignment)
-    card = _cards(request.user, visible.filter(pk=annotation.pk)).first()
+    card = _cards(request.user, visible.filter(pk=annotation.pk), visible).first()
     if card is None:  # deleted, or no longer visible: remove it from the page
         return HttpResponse("")
     numbers = {p.pk: p.number for s in layout["sections"] for p in s.numbered_passages}
@@ -198,7 +199,9 @@ def annotation_new(request, pk):
         passage = comparison_passage(comparison, data["passage"])
         try:
             if passage is None:
-                raise anchoring.SelectorError("That paragraph is not part of this text.")
+                raise anchoring.SelectorError(
+                    "That paragraph is not part of this text.", code="passage"
+                )
             annotation = annotation_create(
                 assignment=assignment,
                 author=request.user,

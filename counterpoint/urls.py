@@ -4,12 +4,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from annotations import api as annotations_api
 from comparisons import api as comparisons_api
 from counterpoint import api as counterpoint_api
 from counterpoint import views
 
 router = DefaultRouter()
-for prefix, viewset, basename in counterpoint_api.routes + comparisons_api.routes:
+for prefix, viewset, basename in (
+    counterpoint_api.routes + comparisons_api.routes + annotations_api.routes
+):
     router.register(prefix, viewset, basename=basename)
 
 account_patterns = [
@@ -40,6 +43,11 @@ urlpatterns = [
     path("", include("comparisons.urls")),
     path("", include("annotations.urls")),
     path("admin/", admin.site.urls),
+    path(
+        "api/v1/assignments/<int:pk>/annotations.jsonld",
+        annotations_api.AnnotationCollectionView.as_view(),
+        name="annotation-collection",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -131,3 +131,63 @@ def comparison_with_content(author, *, sections=2, passages_per_section=2):
             passage = PassageFactory(section=section, order=p, text=f"Paragraph {s + 1}.{p + 1}")
             passage.dimensions.add(dimensions[p % 2])
     return comparison
+
+
+class AnnotationFactory(factory.django.DjangoModelFactory):
+    """An annotation on the first words of a passage of its assignment's comparison, or with
+    `parent`, a reply in that thread (no selectors, the thread's assignment and passage).
+
+    Pass `passage` (and `start`/`end` inside its text) to annotate elsewhere; `subjects` and
+    `tags` take lists. `build()` makes unsaved rows for `bulk_create`, without subjects/tags.
+    """
+
+    class Meta:
+        model = "annotations.Annotation"
+        skip_postgeneration_save = True
+
+    class Params:
+        selector = factory.LazyAttribute(
+            lambda o: None if o.parent else _selector_for(o.passage.text, o.start, o.end)
+        )
+
+    parent = None
+    assignment = factory.Maybe(
+        "parent",
+        yes_declaration=factory.SelfAttribute("parent.assignment"),
+        no_declaration=factory.SubFactory(AssignmentFactory),
+    )
+    passage = factory.LazyAttribute(
+        lambda o: (
+            o.parent.passage
+            if o.parent
+            else Passage.objects.filter(section__comparison=o.assignment.comparison).first()
+            or PassageFactory(section__comparison=o.assignment.comparison)
+        )
+    )
+    author = factory.SubFactory(UserFactory)
+    start = factory.LazyAttribute(lambda o: None if o.parent else 0)
+    end = factory.LazyAttribute(lambda o: None if o.parent else min(9, len(o.passage.text)))
+    exact = factory.LazyAttribute(lambda o: o.selector.exact if o.selector else "")
+    prefix = factory.LazyAttribute(lambda o: o.selector.prefix if o.selector else "")
+    suffix = factory.LazyAttribute(lambda o: o.selector.suffix if o.selector else "")
+    body = factory.Sequence(lambda n: f"Note {n}")
+    kind = "comment"
+    visibility = factory.LazyAttribute(lambda o: o.parent.visibility if o.parent else "class")
+
+    @factory.post_generation
+    def subjects(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.subjects.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            from annotations.services import tags_set
+
+            tags_set(self, list(extracted))
+
+
+def _selector_for(text, start, end):
+    from annotations.anchoring import selector_for
+
+    return selector_for(text, start, end)

@@ -11,6 +11,7 @@
 
 const TEXT = ".passage-text";
 const FORM_ID = "annotate-form";
+const SELECTOR_FIELDS = ["passage", "exact", "prefix", "suffix", "start", "end"];
 const LIST_ID = "annotation-list";
 const HINT_ID = "annotator-hint";
 const CONTEXT = 32; // code points of prefix/suffix, as in the W3C TextQuoteSelector
@@ -62,7 +63,7 @@ export function segments(text, intervals) {
 // ---------------------------------------------------------------------------------------------
 // DOM text positions (UTF-16 units within a passage-text's textContent)
 
-/** Offset of the DOM point (node, offset) within root's text; points outside clamp to 0 / length. */
+/** Offset of the DOM point (node, offset) in root's text; points outside clamp to 0 / length. */
 function textOffsetOf(root, node, offset) {
   const point = document.createRange();
   point.setStart(node, offset);
@@ -186,10 +187,11 @@ function enhancePassages() {
   if (texts.length === 0) return;
   ensureHint();
   for (const el of texts) {
-    if (el.hasAttribute("tabindex")) continue;
-    el.tabIndex = 0;
-    const described = el.getAttribute("aria-describedby");
-    el.setAttribute("aria-describedby", described ? `${described} ${HINT_ID}` : HINT_ID);
+    if (!el.hasAttribute("tabindex")) el.tabIndex = 0;
+    const described = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (!described.includes(HINT_ID)) {
+      el.setAttribute("aria-describedby", [...described, HINT_ID].join(" "));
+    }
   }
 }
 
@@ -333,9 +335,7 @@ function guessSubject(el, exact, boxes) {
 function openForm(el, selector) {
   const form = document.getElementById(FORM_ID);
   if (!form) return;
-  for (const name of ["passage", "exact", "prefix", "suffix", "start", "end"]) {
-    setInput(form, name, String(selector[name]));
-  }
+  for (const name of SELECTOR_FIELDS) setInput(form, name, String(selector[name]));
   const quote = form.querySelector("#annotate-quote");
   if (quote) quote.textContent = `“${selector.exact}”`; // as the server renders it
 
@@ -358,7 +358,7 @@ function openForm(el, selector) {
 function closeForm(form) {
   const passageId = form.querySelector('input[name="passage"]')?.value;
   form.hidden = true;
-  for (const name of ["passage", "exact", "prefix", "suffix", "start", "end"]) setInput(form, name, "");
+  for (const name of SELECTOR_FIELDS) setInput(form, name, "");
   const quote = form.querySelector("#annotate-quote");
   if (quote) quote.textContent = "";
   const body = form.querySelector('textarea[name="body"]');
@@ -446,8 +446,10 @@ function cardsByPassage() {
   return groups;
 }
 
+/** subject-red etc.; "multi" (several subjects) and anything else ("none") are neutral. */
 function colourClass(colour) {
-  return SUBJECT_COLOURS.has(colour) ? `subject-${colour}` : `subject-${colour === "multi" ? "multi" : "none"}`;
+  if (SUBJECT_COLOURS.has(colour)) return `subject-${colour}`;
+  return colour === "multi" ? "subject-multi" : "subject-none";
 }
 
 /** Does the selection make redrawing el now destructive? */
@@ -475,11 +477,13 @@ function drawPassage(el, cards) {
     state.byId.set(id, where);
   }
   const parts = segments(text, intervals);
-  const key = JSON.stringify(parts.map((p) => [p.start, p.end, p.ids.map((id) => [id, colours.get(id)])]));
+  const key = JSON.stringify(
+    parts.map((p) => [p.start, p.end, p.ids.map((id) => [id, colours.get(id)])]),
+  );
   const record = drawn.get(el);
-  if (record && record.key === key && el.firstChild === record.firstChild && el.textContent === text) {
-    return; // nothing changed (e.g. a poll returned the same cards): leave the DOM alone
-  }
+  const unchanged = record && record.key === key && el.firstChild === record.firstChild &&
+    el.textContent === text;
+  if (unchanged) return; // e.g. a poll brought the same cards: leave the DOM (and selection) be
   if (selectionBlocks(el)) {
     state.pending.add(el);
     return;
@@ -490,7 +494,10 @@ function drawPassage(el, cards) {
   const sel = window.getSelection();
   let saved = null;
   if (sel && sel.rangeCount > 0 && el.contains(sel.anchorNode) && el.contains(sel.focusNode)) {
-    saved = [textOffsetOf(el, sel.anchorNode, sel.anchorOffset), textOffsetOf(el, sel.focusNode, sel.focusOffset)];
+    saved = [
+      textOffsetOf(el, sel.anchorNode, sel.anchorOffset),
+      textOffsetOf(el, sel.focusNode, sel.focusOffset),
+    ];
   }
 
   const fragment = document.createDocumentFragment();
@@ -564,29 +571,35 @@ function focusCard(id) {
   addClassFor(card, "is-focused", FOCUSED_MS);
 }
 
+/** Of the annotations on a mark, the innermost (shortest): the most specific one. */
+function innermostOf(mark) {
+  const ids = (mark.dataset.annotations || "").split(/\s+/).filter(Boolean);
+  const length = (id) => state.byId.get(id).end - state.byId.get(id).start;
+  return ids.filter((id) => state.byId.has(id)).sort((a, b) => length(a) - length(b))[0] || ids[0];
+}
+
 // A click on a highlight opens its card, but not when the click ends a selection, and not on
 // the first click of a double-click (which selects a word): hence the short wait.
 let highlightTimer = 0;
 function onHighlightClick(mark, event) {
   window.clearTimeout(highlightTimer);
   if (event.detail > 1) return;
-  const ids = (mark.dataset.annotations || "").split(/\s+/).filter(Boolean);
-  const innermost = ids
-    .filter((id) => state.byId.has(id))
-    .sort((a, b) => span(a) - span(b))[0] || ids[0];
-  if (!innermost) return;
+  const id = innermostOf(mark);
+  if (!id) return;
   highlightTimer = window.setTimeout(() => {
-    if (window.getSelection()?.isCollapsed !== false) focusCard(innermost);
+    if (window.getSelection()?.isCollapsed !== false) focusCard(id);
   }, 250);
 }
-const span = (id) => state.byId.get(id).end - state.byId.get(id).start;
 
 function showInText(card) {
   const id = card.dataset.annotation;
-  const marks = [...document.querySelectorAll(`mark.highlight[data-annotations~="${CSS.escape(id)}"]`)];
+  const marks = [
+    ...document.querySelectorAll(`mark.highlight[data-annotations~="${CSS.escape(id)}"]`),
+  ];
   if (marks.length === 0) {
     // Not drawn (orphaned or not found): at least go to its paragraph.
-    const passage = document.querySelector(`.passage[data-passage="${CSS.escape(card.dataset.passage || "")}"]`);
+    const passageId = CSS.escape(card.dataset.passage || "");
+    const passage = document.querySelector(`.passage[data-passage="${passageId}"]`);
     passage?.scrollIntoView({ block: "center", behavior: scrollBehavior() });
     return;
   }
@@ -663,9 +676,8 @@ function init() {
   document.addEventListener("selectionchange", onSelectionChange);
   document.addEventListener("pointerdown", (event) => {
     state.lastPointerDown = performance.now();
-    if (event.pointerType === "mouse" && event.button === 0 && !event.target.closest?.(".annotate-button")) {
-      state.pointerDown = true;
-    }
+    const onButton = event.target.closest?.(".annotate-button");
+    if (event.pointerType === "mouse" && event.button === 0 && !onButton) state.pointerDown = true;
   }, true);
   const release = () => {
     state.pointerDown = false;

@@ -4,6 +4,7 @@ Plain functions over strings, so no database: examples first, then properties ch
 Hypothesis over arbitrary (including non-Latin) text.
 """
 
+import time
 from dataclasses import asdict
 
 import pytest
@@ -188,28 +189,37 @@ def test_validate_rejects_an_over_long_selection_and_says_how_long_it_may_be():
     assert validate(text, **asdict(selector_for(text, 0, MAX_EXACT))).end == MAX_EXACT
 
 
-def test_every_rejection_has_its_own_message():
-    messages = {}
-    for case in [
-        dict(start="1", end=5),
-        dict(start=-1, end=5),
-        dict(start=5, end=5),
-        dict(start=0, end=5, exact=" " * 5),
-        dict(start=0, end=5, exact="Lenim"),
-        dict(start=6, end=12, exact="argued", prefix="Lenim "),
-        dict(start=6, end=12, exact="argued", suffix=" witH"),
-        dict(start=0, end=MAX_EXACT + 1, exact="x" * (MAX_EXACT + 1)),
-        dict(start=0, end=5, exact=None),
-    ]:
-        text = PASSAGE if case["end"] <= len(PASSAGE) else "x" * (MAX_EXACT + 1)
-        text = "     " + text[5:] if case.get("exact") == " " * 5 else text
-        fields = {"exact": "Lenin", "prefix": "", "suffix": "", **case}
-        with pytest.raises(SelectorError) as e:
-            validate(text, **fields)
-        messages[e.value.code] = str(e.value)
+LONG_PASSAGE = PASSAGE * 12  # over MAX_EXACT characters
 
-    assert len(messages) == 9
-    assert len(set(messages.values())) == 9
+REJECTIONS = {
+    "not_a_position": dict(exact="Lenin", start="0", end=5),
+    "not_text": dict(exact=None, start=0, end=5),
+    "out_of_range": dict(exact="Lenin", start=-1, end=5),
+    "empty": dict(exact="", start=5, end=5),
+    "too_long": dict(exact=LONG_PASSAGE[: MAX_EXACT + 1], start=0, end=MAX_EXACT + 1),
+    "blank": dict(exact=" ", start=5, end=6),
+    "mismatch": dict(exact="Lenim", start=0, end=5),
+    "prefix_mismatch": dict(exact="argued", prefix="Lenim ", start=6, end=12),
+    "suffix_mismatch": dict(exact="argued", suffix=" witH", start=6, end=12),
+}
+
+
+@pytest.mark.parametrize("code, fields", REJECTIONS.items(), ids=REJECTIONS)
+def test_each_rejection_has_its_own_code(code, fields):
+    with pytest.raises(SelectorError) as e:
+        validate(LONG_PASSAGE, **{"prefix": "", "suffix": "", **fields})
+
+    assert e.value.code == code
+
+
+def test_each_rejection_has_its_own_message():
+    messages = set()
+    for fields in REJECTIONS.values():
+        with pytest.raises(SelectorError) as e:
+            validate(LONG_PASSAGE, **{"prefix": "", "suffix": "", **fields})
+        messages.add(str(e.value))
+
+    assert len(messages) == len(REJECTIONS)
 
 
 # reanchor
@@ -304,6 +314,19 @@ def test_a_quote_rewritten_beyond_recognition_is_orphaned():
     edited = PASSAGE.replace("the purges removed every rival", "opposition vanished")
 
     assert reanchor(edited, selector).orphaned
+
+
+def test_a_very_repetitive_passage_stays_within_the_work_budget():
+    # Unbounded, difflib needs seconds per comparison here; the budget keeps it to a few ms.
+    old = "a" * 3000 + "b" + "a" * 7000
+    selector = selector_for(old, 1001, 3001)
+
+    began = time.perf_counter()
+    anchor = reanchor("a" * 10_000, selector)
+
+    assert time.perf_counter() - began < 2
+    assert anchor.method == "fuzzy"
+    assert set(anchor.exact) == {"a"}
 
 
 def test_an_emptied_passage_orphans_everything():

@@ -24,7 +24,10 @@ P1 = (
     "Stalin ruled the Soviet Union from the late 1920s until his death in 1953, "
     "building a state in which terror reached into every village and factory."
 )
-P2 = "Khrushchev loved maize 🌽 so much that he had maize planted across the steppe, whatever the climate said."
+P2 = (
+    "Khrushchev loved maize 🌽 so much that he had maize planted across the steppe, "
+    "whatever the climate said."
+)
 P3 = (
     "Where Stalin relied on fear, Khrushchev tried persuasion: in 1956 he denounced the cult "
     "of personality in a secret speech."
@@ -206,8 +209,10 @@ def test_mouse_selection_offers_annotate_and_fills_the_form(
     box = button.bounding_box()
     for r in selected:
         overlaps = (
-            box["x"] < r["right"] and box["x"] + box["width"] > r["left"]
-            and box["y"] < r["bottom"] and box["y"] + box["height"] > r["top"]
+            box["x"] < r["right"]
+            and box["x"] + box["width"] > r["left"]
+            and box["y"] < r["bottom"]
+            and box["y"] + box["height"] > r["top"]
         )
         assert not overlaps
     assert 0 <= box["x"] and box["x"] + box["width"] <= 1200
@@ -240,6 +245,18 @@ def test_mouse_selection_offers_annotate_and_fills_the_form(
             expect(box).to_be_checked()
         else:
             expect(box).not_to_be_checked()
+
+
+def test_a_selection_running_into_the_next_paragraph_is_clamped_to_its_own(reader):
+    page = reader
+    a = word_box(page, "#p1", "factory")
+    b = word_box(page, "#p2", "maize")
+    page.mouse.move(a["left"] + 1, (a["top"] + a["bottom"]) / 2)
+    page.mouse.down()
+    page.mouse.move(b["right"] - 1, (b["top"] + b["bottom"]) / 2, steps=8)
+    page.mouse.up()
+    page.locator(".annotate-button").click()
+    assert form_values(page) == {**expected_selector(P1, "factory."), "passage": "11"}
 
 
 def test_collapsing_the_selection_hides_the_button(reader):
@@ -355,13 +372,21 @@ def test_pure_helpers_count_code_points(reader):
             const m = await import("/static/js/annotator.js");
             return {
                 offset: m.codePointOffset("a🌽b", 3),
-                segments: m.segments("ab🌽cd", [{id: 1, start: 1, end: 4}, {id: 2, start: 2, end: 3}])
-                    .map(s => [s.text, s.ids]),
+                segments: m.segments("ab🌽cd", [
+                    {id: 1, start: 1, end: 4},
+                    {id: 2, start: 2, end: 3},
+                ]).map(s => [s.text, s.ids]),
             };
         }"""
     )
     assert result["offset"] == 2
-    assert result["segments"] == [["a", []], ["b", ["1"]], ["🌽", ["2", "1"]], ["c", ["1"]], ["d", []]]
+    assert result["segments"] == [
+        ["a", []],
+        ["b", ["1"]],
+        ["🌽", ["2", "1"]],
+        ["c", ["1"]],
+        ["d", []],
+    ]
 
 
 def test_highlights_and_focus_follow_htmx_swaps(reader):

@@ -1,0 +1,652 @@
+"""/api/v1/annotations/ and the W3C Web Annotation collection of an assignment.
+
+Every read goes through `visible_annotations(user)`, the visibility rules of
+`AnnotationQuerySet.visible_to` applied across all of the user's classes in one query, so a
+list never shows what the HTML panel would hide, and a detail the user may not see is a 404.
+Writes go through `annotations.services`, as the HTML views' do.
+"""
+
+import operator
+from functools import reduce
+
+from django import forms
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions as drf_permissions
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from annotations import anchoring, w3c
+from annotations.forms import TagsField
+from annotations.models import BODY_MAX_LENGTH, TAG_MAX_LENGTH, Annotation, Helpful, Link, _readable
+from annotations.services import annotation_create, reply_create, tags_set
+from comparisons.models import Dimension, Passage, Subject
+from counterpoint import permissions
+
+NEEDS_WORDS = "Write a note: a question or comment needs some words."
+
+# --- who sees what -----------------------------------------------------------------
+
+
+def visibility_rule(user, *, is_teacher: bool) -> Q:
+    """The rule inside `AnnotationQuerySet.visible_to`, without its one-assignment filter:
+    a top-level annotation by its visibility; a reply when its parent is visible and the
+    reply is too, or the requester wrote the parent. tests/annotations/test_api.py pins the
+    two to the same rows."""
+    return Q(parent__isnull=True) & _readable(user, is_teacher) | Q(
+        parent__isnull=False
+    ) & _readable(user, is_teacher, "parent__") & (
+        _readable(user, is_teacher) | Q(parent__author=user)
+    )
+
+
+def visible_q(user) -> Q | None:
+    """One condition for every class the user is in: the student rule over the classes they
+    study in, the teacher rule over those they teach. None when they are in no class."""
+    roles = permissions.roles_by_classroom(user)
+    rules = []
+    for as_teacher in (False, True):
+        classes = [pk for pk, role in roles.items() if (role == permissions.TEACHER) == as_teacher]
+        if classes:
+            rules.append(
+                Q(assignment__classroom_id__in=classes)
+                & visibility_rule(user, is_teacher=as_teacher)
+            )
+    return reduce(operator.or_, rules) if rules else None
+
+
+def visible_annotations(user):
+    """Annotations and replies this user may see, across all of their classes."""
+    rule = visible_q(user)
+    if rule is None:
+        return Annotation.objects.none()
+    return Annotation.objects.filter(rule)
+
+
+def for_api(queryset, user):
+    """What the serializer reads, in a fixed number of queries: the author joined, subjects
+    and tags prefetched, helpful marks and the replies this user may see counted in
+    subqueries (a join would multiply rows and be narrowed by the `q` filter's reply join)."""
+    helpful = (
+        Helpful.objects.filter(annotation=OuterRef("pk"))
+        .order_by()
+        .values("annotation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    replies = (
+        Annotation.objects.filter(visible_q(user) or Q(pk__in=[]), parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        queryset.select_related("author")
+        .prefetch_related("subjects", "tags")
+        .annotate(
+            helpful_count=Coalesce(Subquery(helpful, output_field=IntegerField()), 0),
+            reply_count=Coalesce(Subquery(replies, output_field=IntegerField()), 0),
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+# --- serializers -------------------------------------------------------------------
+
+
+class AuthorSerializer(serializers.Serializer):
+    """Who wrote it, as classmates see them: never the e-mail address."""
+
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    """What the API returns for an annotation or a reply (read from `for_api` rows)."""
+
+    author = AuthorSerializer(read_only=True)
+    subjects = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    created = serializers.DateTimeField(source="created_at", read_only=True)
+    modified = serializers.DateTimeField(source="updated_at", read_only=True)
+    helpful_count = serializers.IntegerField(read_only=True)
+    reply_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "assignment",
+            "passage",
+            "author",
+            "parent",
+            "exact",
+            "prefix",
+            "suffix",
+            "start",
+            "end",
+            "is_orphaned",
+            "body",
+            "kind",
+            "subjects",
+            "dimension",
+            "tags",
+            "visibility",
+            "is_deleted",
+            "created",
+            "modified",
+            "helpful_count",
+            "reply_count",
+        ]
+        read_only_fields = fields
+
+
+def clean_tags(names: list[str]) -> list[str]:
+    """The HTML form's tag rules (lower case, trimmed, de-duplicated, at most MAX_TAGS of at
+    most TAG_MAX_LENGTH characters) and its messages."""
+    try:
+        return TagsField(required=False).clean(", ".join(names))
+    except forms.ValidationError as error:
+        raise serializers.ValidationError(error.messages) from None
+
+
+def _subjects_of(comparison_id: int, ids: list[int]) -> list[Subject]:
+    found = list(Subject.objects.filter(comparison_id=comparison_id, pk__in=ids))
+    missing = sorted(set(ids) - {subject.pk for subject in found})
+    if missing:
+        raise serializers.ValidationError(
+            [f"Subject {pk} is not part of this comparison." for pk in missing]
+        )
+    return found
+
+
+def _dimension_of(comparison_id: int, pk: int | None) -> Dimension | None:
+    if pk is None:
+        return None
+    dimension = Dimension.objects.filter(comparison_id=comparison_id, pk=pk).first()
+    if dimension is None:
+        raise serializers.ValidationError(f"Dimension {pk} is not part of this comparison.")
+    return dimension
+
+
+class AnnotationCreateSerializer(serializers.Serializer):
+    """A new annotation on a passage, or (with `parent`) a reply, which needs only `body`."""
+
+    assignment = serializers.IntegerField(required=False)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    passage = serializers.IntegerField(required=False)
+    exact = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    prefix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, default="", max_length=1000
+    )
+    suffix = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, default="", max_length=1000
+    )
+    start = serializers.IntegerField(required=False)
+    end = serializers.IntegerField(required=False)
+    body = serializers.CharField(allow_blank=True, default="", max_length=BODY_MAX_LENGTH)
+    kind = serializers.ChoiceField(Annotation.Kind.choices, default=Annotation.Kind.COMMENT)
+    subjects = serializers.ListField(child=serializers.IntegerField(), default=list)
+    dimension = serializers.IntegerField(required=False, allow_null=True, default=None)
+    tags = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=TAG_MAX_LENGTH * 4),
+        default=list,
+    )
+    visibility = serializers.ChoiceField(
+        Annotation.Visibility.choices, default=Annotation.Visibility.CLASS
+    )
+
+    def validate_assignment(self, pk):
+        """Not a member (or no such id): the same message, so ids cannot be probed."""
+        try:
+            return permissions.get_assignment_for(self.context["request"].user, pk)
+        except Http404:
+            raise serializers.ValidationError("No such assignment.") from None
+
+    def validate_parent(self, pk):
+        """A reply to a reply joins the thread of the top-level annotation."""
+        if pk is None:
+            return None
+        user = self.context["request"].user
+        try:
+            parent = permissions.get_annotation_for(user, pk)
+            if parent.parent_id:
+                parent = permissions.get_annotation_for(user, parent.parent_id)
+        except Http404:
+            raise serializers.ValidationError("No such annotation.") from None
+        return parent
+
+    def validate_tags(self, names):
+        return clean_tags(names)
+
+    def validate(self, data):
+        if data.get("parent") is not None:
+            return self._validate_reply(data)
+        return self._validate_annotation(data)
+
+    def _validate_reply(self, data):
+        parent = data["parent"]
+        if "assignment" in data and data["assignment"].pk != parent.assignment_id:
+            raise serializers.ValidationError(
+                {"assignment": ["The annotation you reply to belongs to another assignment."]}
+            )
+        if not data["body"].strip():
+            raise serializers.ValidationError({"body": ["Write a reply."]})
+        return data
+
+    def _validate_annotation(self, data):
+        errors = {
+            name: ["This field is required."]
+            for name in ("assignment", "passage", "exact", "start", "end")
+            if name not in data
+        }
+        assignment = data.get("assignment")
+        if assignment is not None:
+            comparison_id = assignment.comparison_id
+            if "passage" in data:
+                data["passage"] = Passage.objects.filter(
+                    pk=data["passage"], section__comparison_id=comparison_id
+                ).first()
+                if data["passage"] is None:
+                    errors["passage"] = ["That paragraph is not part of this text."]
+            for name, lookup in (("subjects", _subjects_of), ("dimension", _dimension_of)):
+                try:
+                    data[name] = lookup(comparison_id, data[name])
+                except serializers.ValidationError as error:
+                    errors[name] = error.detail
+        if data["kind"] != Annotation.Kind.EVIDENCE and not data["body"].strip():
+            errors["body"] = [NEEDS_WORDS]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+    def create(self, validated_data):
+        author = validated_data["author"]
+        if validated_data.get("parent") is not None:
+            return reply_create(
+                parent=validated_data["parent"], author=author, body=validated_data["body"]
+            )
+        try:
+            return annotation_create(
+                author=author,
+                **{
+                    name: validated_data[name]
+                    for name in (
+                        "assignment",
+                        "passage",
+                        "exact",
+                        "prefix",
+                        "suffix",
+                        "start",
+                        "end",
+                        "body",
+                        "kind",
+                        "subjects",
+                        "dimension",
+                        "tags",
+                        "visibility",
+                    )
+                },
+            )
+        except anchoring.SelectorError as error:
+            raise serializers.ValidationError({"exact": [error.message]}) from None
+
+
+class AnnotationUpdateSerializer(serializers.Serializer):
+    """What an author may change after the fact: never the selectors, which the re-anchoring
+    after a passage edit owns. PUT sends every field; PATCH any of them."""
+
+    body = serializers.CharField(allow_blank=True, max_length=BODY_MAX_LENGTH)
+    kind = serializers.ChoiceField(Annotation.Kind.choices)
+    subjects = serializers.ListField(child=serializers.IntegerField())
+    dimension = serializers.IntegerField(allow_null=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(allow_blank=True, max_length=TAG_MAX_LENGTH * 4)
+    )
+    visibility = serializers.ChoiceField(Annotation.Visibility.choices)
+
+    def validate_subjects(self, ids):
+        return _subjects_of(self.instance.assignment.comparison_id, ids)
+
+    def validate_dimension(self, pk):
+        return _dimension_of(self.instance.assignment.comparison_id, pk)
+
+    def validate_tags(self, names):
+        return clean_tags(names)
+
+    def validate(self, data):
+        if self.instance.is_deleted:
+            raise serializers.ValidationError("This annotation was deleted; it cannot be edited.")
+        kind = data.get("kind", self.instance.kind)
+        body = data.get("body", self.instance.body)
+        if kind != Annotation.Kind.EVIDENCE and not body.strip():
+            raise serializers.ValidationError({"body": [NEEDS_WORDS]})
+        return data
+
+    @transaction.atomic
+    def update(self, annotation, validated_data):
+        for name in ("body", "kind", "dimension", "visibility"):
+            if name in validated_data:
+                setattr(annotation, name, validated_data[name])
+        annotation.save()
+        if "subjects" in validated_data:
+            annotation.subjects.set(validated_data["subjects"])
+        if "tags" in validated_data:
+            tags_set(annotation, validated_data["tags"])
+        return annotation
+
+
+class ReplyUpdateSerializer(serializers.Serializer):
+    """A reply has only a body; anything else sent is refused rather than ignored."""
+
+    body = serializers.CharField(max_length=BODY_MAX_LENGTH)
+
+    def to_internal_value(self, data):
+        extra = sorted(set(data) & set(AnnotationUpdateSerializer().fields) - {"body"})
+        if extra:
+            raise serializers.ValidationError(
+                {name: ["A reply has only a body."] for name in extra}
+            )
+        return super().to_internal_value(data)
+
+    def update(self, reply, validated_data):
+        reply.body = validated_data["body"]
+        reply.save(update_fields=["body", "updated_at"])
+        return reply
+
+
+class AnnotationFilters(serializers.Serializer):
+    """The list's query parameters. An empty value means no filter; a malformed one is a
+    400 naming the parameter."""
+
+    assignment = serializers.IntegerField(required=False, allow_null=True)
+    passage = serializers.IntegerField(required=False, allow_null=True)
+    author = serializers.IntegerField(required=False, allow_null=True)
+    subject = serializers.IntegerField(required=False, allow_null=True)
+    dimension = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)
+    kind = serializers.ChoiceField(Annotation.Kind.choices, required=False, allow_blank=True)
+    tag = serializers.CharField(required=False, allow_blank=True, max_length=TAG_MAX_LENGTH)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    top_level = serializers.BooleanField(required=False, default=False)
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter(name, int if name in ("assignment", "passage", "author") else str)
+    for name in ("assignment", "passage", "author", "kind", "tag", "q")
+] + [
+    OpenApiParameter("subject", int),
+    OpenApiParameter("dimension", int),
+    OpenApiParameter("parent", int, description="Replies to this annotation."),
+    OpenApiParameter("top_level", bool, description="Only annotations, no replies."),
+]
+
+
+# --- the viewset -------------------------------------------------------------------
+
+
+class AuthorChanges(drf_permissions.BasePermission):
+    """Anyone who can see an annotation may read it; only its author may change it."""
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in drf_permissions.SAFE_METHODS:
+            return True
+        return permissions.can_write(request.user, obj)
+
+
+@extend_schema(parameters=FILTER_PARAMETERS, methods=["GET"])
+class AnnotationViewSet(viewsets.ModelViewSet):
+    """Annotations and replies I may see, in every class I belong to.
+
+    Create with `assignment`, `passage` and the selectors (`exact`, `prefix`, `suffix`,
+    `start`, `end`: code-point offsets into the passage's text), or reply with `parent` and
+    `body`. An outsider's assignment is refused as "No such assignment." (400), the same as an
+    id that does not exist. Only the author may edit (body, kind, subjects, dimension, tags,
+    visibility) or delete; a deleted annotation that has replies stays as a stub.
+    """
+
+    permission_classes = [drf_permissions.IsAuthenticated, AuthorChanges]
+
+    def get_queryset(self):
+        queryset = visible_annotations(self.request.user)
+        if self.action == "list":
+            queryset = self._filter(queryset)
+        return for_api(queryset, self.request.user)
+
+    def _filter(self, queryset):
+        params = AnnotationFilters(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        given = {k: v for k, v in params.validated_data.items() if v not in (None, "")}
+        for name in ("assignment", "passage", "parent"):
+            if name in given:
+                queryset = queryset.filter(**{name: given[name]})
+        if given.get("top_level"):
+            queryset = queryset.filter(parent__isnull=True)
+        panel = {k: v for k, v in given.items() if k in ("kind", "subject", "dimension", "tag")}
+        panel |= {k: v for k, v in given.items() if k in ("author", "q")}
+        return queryset.filtered(panel, self.request.user) if panel else queryset
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return AnnotationCreateSerializer
+        if self.action in ("update", "partial_update"):
+            instance = getattr(self, "_instance", None)
+            if instance is not None and instance.is_reply:
+                return ReplyUpdateSerializer
+            return AnnotationUpdateSerializer
+        return AnnotationSerializer
+
+    def _shown(self, annotation, status_code=status.HTTP_200_OK):
+        """The row as the list shows it, counts and all, after a write."""
+        fresh = self.get_queryset().get(pk=annotation.pk)
+        return Response(AnnotationSerializer(fresh).data, status=status_code)
+
+    @extend_schema(request=AnnotationCreateSerializer, responses={201: AnnotationSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        annotation = serializer.save(author=request.user)
+        return self._shown(annotation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AnnotationUpdateSerializer, responses=AnnotationSerializer)
+    def update(self, request, *args, **kwargs):
+        self._instance = self.get_object()
+        serializer = self.get_serializer(
+            self._instance, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self._shown(self._instance)
+
+    @extend_schema(request=AnnotationUpdateSerializer, responses=AnnotationSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, instance):
+        instance.soft_delete()
+
+    @extend_schema(parameters=[], responses=AnnotationSerializer(many=True))
+    @action(detail=True)
+    def replies(self, request, pk=None):
+        """The replies to one annotation that I may see, oldest first."""
+        parent = self.get_object()
+        page = self.paginate_queryset(self.get_queryset().filter(parent=parent))
+        return self.get_paginated_response(AnnotationSerializer(page, many=True).data)
+
+
+# --- W3C Web Annotation collection -------------------------------------------------
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class JSONLDParser(JSONParser):
+    media_type = "application/ld+json"
+
+
+def _iris(request, assignment) -> w3c.Iris:
+    """Absolute IRIs for an export. Annotations are their API detail URLs; passages are the
+    reading page with `#passage-<id>`; links live in the collection as `#link-<id>`; people
+    get a `tag:` IRI (RFC 4151), a stable name that leads to no page about them."""
+    annotations = request.build_absolute_uri(reverse("annotation-list"))
+    reading = request.build_absolute_uri(reverse("comparisons:read", args=[assignment.pk]))
+    collection = request.build_absolute_uri(reverse("annotation-collection", args=[assignment.pk]))
+    host = request.get_host().rsplit(":", 1)[0]
+    return w3c.Iris(
+        annotation=lambda pk: f"{annotations}{pk}/",
+        passage=lambda pk: f"{reading}#passage-{pk}",
+        person=lambda pk: f"tag:{host},2025:person/{pk}",
+        link=lambda pk: f"{collection}#link-{pk}",
+    )
+
+
+class AnnotationCollectionView(APIView):
+    """An assignment's annotations as a W3C AnnotationCollection (GET), and import (POST).
+
+    GET returns everything I may see there (annotations, replies, and the comparison links
+    between annotations I may see; deleted stubs are left out). POST takes an Annotation, a
+    list, an AnnotationPage or an AnnotationCollection (at most 500 items) and creates each
+    one as mine, private unless `?visibility=class|teacher` says otherwise, since whoever wrote
+    them did not choose to show them to this class. Each item is created or skipped on its
+    own, and the report says which and why.
+    """
+
+    renderer_classes = [JSONLDRenderer, JSONRenderer]
+    parser_classes = [JSONLDParser, JSONParser]
+
+    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        assignment = permissions.get_assignment_for(request.user, pk)
+        visible = Annotation.objects.visible_to(
+            request.user,
+            assignment,
+            is_teacher=permissions.is_teacher(request.user, assignment.classroom_id),
+        )
+        exported = visible.filter(is_deleted=False)
+        annotations = (
+            exported.select_related("author", "dimension")
+            .prefetch_related("subjects", "tags")
+            .order_by("created_at", "pk")
+        )
+        links = (
+            Link.objects.filter(assignment=assignment, source__in=exported, target__in=exported)
+            .select_related("author", "dimension")
+            .order_by("created_at", "pk")
+        )
+        iris = _iris(request, assignment)
+        items = [w3c.annotation_item(a, iris) for a in annotations]
+        items += [w3c.link_item(link, iris) for link in links]
+        label = f"{assignment.comparison.title} ({assignment.classroom.name})"
+        iri = request.build_absolute_uri(request.path)
+        return Response(w3c.collection(iri=iri, label=label, items=items))
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("visibility", str, enum=Annotation.Visibility.values)],
+    )
+    def post(self, request, pk):
+        assignment = permissions.get_assignment_for(request.user, pk)
+        visibility = request.query_params.get("visibility", Annotation.Visibility.PRIVATE)
+        if visibility not in Annotation.Visibility.values:
+            raise ValidationError(
+                {"visibility": [f"Choose one of {', '.join(Annotation.Visibility.values)}."]}
+            )
+        try:
+            items = w3c.items_from(request.data)
+        except w3c.PayloadError as error:
+            raise ParseError(str(error)) from None
+        report = _import(items, assignment=assignment, author=request.user, visibility=visibility)
+        return Response(report, content_type="application/json")
+
+
+def _import(items: list, *, assignment, author, visibility: str) -> dict:
+    """Create each item that can be placed; `annotation_create` runs in its own transaction,
+    so an item that fails leaves nothing behind and the others still import."""
+    passages = list(
+        Passage.objects.filter(section__comparison_id=assignment.comparison_id).order_by(
+            "section__order", "section__pk", "order", "pk"
+        )
+    )
+    by_id = {passage.pk: passage for passage in passages}
+    texts = [(passage.pk, passage.text) for passage in passages]
+    names = _Names(assignment.comparison_id)
+    report = []
+    for index, item in enumerate(items):
+        try:
+            imported = w3c.read_item(item)
+            try:
+                tags = clean_tags(imported.tags)
+            except serializers.ValidationError as error:
+                raise w3c.ItemSkipped(" ".join(str(message) for message in error.detail)) from None
+            passage_id, selector = w3c.place(imported, texts)
+            subjects, dimension, warnings = names.classify(imported.classifying)
+            annotation = annotation_create(
+                assignment=assignment,
+                author=author,
+                passage=by_id[passage_id],
+                exact=selector.exact,
+                prefix=selector.prefix,
+                suffix=selector.suffix,
+                start=selector.start,
+                end=selector.end,
+                body=imported.body,
+                kind=imported.kind,
+                subjects=subjects,
+                dimension=dimension,
+                tags=tags,
+                visibility=visibility,
+            )
+        except (w3c.ItemSkipped, anchoring.SelectorError) as error:
+            report.append({"index": index, "status": "skipped", "reason": str(error)})
+            continue
+        entry = {"index": index, "status": "created", "id": annotation.pk}
+        if warnings:
+            entry["warnings"] = warnings
+        report.append(entry)
+    created = sum(entry["status"] == "created" for entry in report)
+    return {"created": created, "skipped": len(report) - created, "items": report}
+
+
+class _Names:
+    """A comparison's subjects and dimensions by name, for "classifying" bodies: names are
+    what travel between classes and tools, matched ignoring case."""
+
+    def __init__(self, comparison_id: int):
+        self.subjects = {
+            s.name.casefold(): s for s in Subject.objects.filter(comparison_id=comparison_id)
+        }
+        self.dimensions = {
+            d.name.casefold(): d for d in Dimension.objects.filter(comparison_id=comparison_id)
+        }
+
+    def classify(self, values: list[str]):
+        subjects, dimension, warnings = [], None, []
+        for value in values:
+            key = value.casefold()
+            if key in self.subjects:
+                if self.subjects[key] not in subjects:
+                    subjects.append(self.subjects[key])
+            elif key in self.dimensions and dimension is None:
+                dimension = self.dimensions[key]
+            elif key in self.dimensions:
+                warnings.append(f"Only one dimension is kept; “{value}” was left out.")
+            else:
+                warnings.append(f"“{value}” is not a subject or dimension of this text.")
+        return subjects, dimension, warnings
+
+
+routes = [("annotations", AnnotationViewSet, "annotation")]

@@ -1,0 +1,251 @@
+"""The panel's filters and counts, the live poll, and query counts that do not grow."""
+
+import pytest
+from django.urls import reverse
+
+from annotations.models import Annotation, Tag
+from tests.annotations.helpers import annotate, first_passage
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def read_url(assignment):
+    return reverse("comparisons:read", args=[assignment.pk])
+
+
+def poll_url(assignment):
+    return reverse("annotations:poll", args=[assignment.pk])
+
+
+@pytest.fixture
+def spread(assignment, student, classmate, teacher):
+    """A few annotations that differ in every filterable way."""
+    stalin, khrushchev = assignment.comparison.subjects.order_by("order")
+    leadership = assignment.comparison.dimensions.order_by("order").first()
+    a = annotate(
+        assignment,
+        student,
+        body="Purges and fear",
+        kind="evidence",
+        subjects=[stalin],
+        dimension=leadership,
+    )
+    Tag.objects.create(annotation=a, name="terror")
+    annotate(assignment, classmate, body="Why the thaw?", kind="question", subjects=[khrushchev])
+    annotate(assignment, teacher, body="Look at paragraph two", kind="comment")
+    return {"stalin": stalin, "khrushchev": khrushchev, "leadership": leadership}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "question"}, ["Why the thaw?"]),
+        ({"subject": "stalin"}, ["Purges and fear"]),
+        ({"dimension": "leadership"}, ["Purges and fear"]),
+        ({"tag": "terror"}, ["Purges and fear"]),
+        ({"mine": "on"}, ["Purges and fear"]),
+        ({"q": "THAW"}, ["Why the thaw?"]),
+        ({}, ["Purges and fear", "Why the thaw?", "Look at paragraph two"]),
+    ],
+)
+def test_filters_narrow_the_panel(client, assignment, student, spread, params, expected):
+    params = {k: (spread[v].pk if v in spread else v) for k, v in params.items()}
+    client.force_login(student)
+
+    response = client.get(read_url(assignment), params)
+
+    bodies = [card.body for card in response.context["cards"]]
+    assert sorted(bodies) == sorted(expected)
+
+
+def test_teacher_looks_at_one_students_work_alone(client, assignment, teacher, student, spread):
+    client.force_login(teacher)
+
+    response = client.get(read_url(assignment), {"author": student.pk})
+
+    assert [c.author for c in response.context["cards"]] == [student]
+
+
+def test_filtering_over_htmx_returns_only_the_results(client, assignment, student, spread):
+    client.force_login(student)
+
+    response = client.get(
+        read_url(assignment),
+        {"kind": "question"},
+        headers={**HTMX, "HX-Target": "annotation-results"},
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="annotation-results">')
+    assert "Why the thaw?" in page and "Purges and fear" not in page
+
+
+def test_nonsense_filter_values_are_ignored_not_an_error(client, assignment, student, spread):
+    client.force_login(student)
+
+    response = client.get(read_url(assignment), {"subject": "abc", "kind": "poem", "author": "-1"})
+
+    assert response.status_code == 200
+    assert len(response.context["cards"]) == 3
+
+
+def test_counts_per_filter(client, assignment, student, spread):
+    client.force_login(student)
+
+    response = client.get(read_url(assignment))
+
+    kinds = {label: count for label, _, count, _ in response.context["facets"][0][2]}
+    assert kinds == {"Evidence": 1, "Question": 1, "Comment": 1}
+
+
+# The live poll
+
+
+def test_an_unchanged_poll_is_a_304_in_two_queries(
+    client, assignment, student, spread, django_assert_num_queries
+):
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+
+    # session, the fingerprint (with the membership check)
+    with django_assert_num_queries(2):
+        response = client.get(poll_url(assignment), headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+
+
+def test_a_classmates_new_annotation_changes_the_poll(
+    client, assignment, student, classmate, spread
+):
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    annotate(assignment, classmate, body="Fresh from a classmate")
+
+    response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": etag})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert "Fresh from a classmate" in page
+    assert 'id="annotation-list" class="annotation-list" hx-swap-oob="true"' in page
+    assert 'id="annotation-poll" hx-swap-oob="true"' in page
+
+
+def test_the_poll_keeps_the_filters(client, assignment, student, classmate, spread):
+    client.force_login(student)
+    annotate(assignment, classmate, body="Another question?", kind="question")
+
+    response = client.get(poll_url(assignment), {"kind": "question"}, headers=HTMX)
+
+    bodies = {card.body for card in response.context["cards"]}
+    assert bodies == {"Why the thaw?", "Another question?"}
+
+
+def test_a_private_annotation_never_reaches_another_students_poll(
+    client, assignment, student, classmate, spread
+):
+    client.force_login(classmate)
+    annotate(assignment, student, body="Only mine", visibility="private")
+
+    response = client.get(poll_url(assignment), headers=HTMX)
+
+    assert "Only mine" not in response.content.decode()
+
+
+def test_anonymous_poll_is_401(client, assignment):
+    assert client.get(poll_url(assignment)).status_code == 401
+
+
+def test_a_removed_student_polls_into_a_404(client, assignment, student, classroom, spread):
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    classroom.memberships.filter(user=student).delete()
+
+    response = client.get(poll_url(assignment), headers={"If-None-Match": etag})
+
+    assert response.status_code == 404
+
+
+def test_outsider_poll_is_404(client, assignment, outsider_student, spread):
+    client.force_login(outsider_student)
+
+    assert client.get(poll_url(assignment)).status_code == 404
+
+
+# Query counts that do not grow with the class's annotations
+
+
+def bulk_annotations(assignment, count, authors):
+    passage = first_passage(assignment)
+    stalin = assignment.comparison.subjects.order_by("order").first()
+    rows = Annotation.objects.bulk_create(
+        [
+            Annotation(
+                assignment=assignment,
+                passage=passage,
+                author=authors[i % len(authors)],
+                exact="Paragraph",
+                start=0,
+                end=9,
+                suffix=passage.text[9:41],
+                body=f"Note {i}",
+                visibility="class",
+            )
+            for i in range(count)
+        ]
+    )
+    Annotation.subjects.through.objects.bulk_create(
+        [Annotation.subjects.through(annotation_id=row.pk, subject_id=stalin.pk) for row in rows]
+    )
+    Tag.objects.bulk_create([Tag(annotation=row, name="t") for row in rows])
+    replies = Annotation.objects.bulk_create(
+        [
+            Annotation(
+                assignment=assignment,
+                passage=passage,
+                author=authors[0],
+                parent=row,
+                body="reply",
+                visibility="class",
+            )
+            for row in rows[:: max(1, count // 50)]
+        ]
+    )
+    return rows, replies
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_reading_page_query_count_does_not_grow_with_annotations(
+    client, assignment, classroom, student, django_assert_num_queries, count
+):
+    students = [student] + [UserFactory() for _ in range(39)]
+    for user in students[1:]:
+        MembershipFactory(user=user, classroom=classroom, role="student")
+    bulk_annotations(assignment, count, students)
+    client.force_login(student)
+
+    # session, user, assignment, my roles; the comparison and its 6 prefetches; authors,
+    # annotations, their subjects, tags, replies, links out, links in, the class's
+    # teachers, four facet counts, the poll fingerprint
+    with django_assert_num_queries(24):
+        response = client.get(read_url(assignment))
+
+    assert len(response.context["cards"]) == count
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_changed_poll_query_count_does_not_grow(
+    client, assignment, classroom, student, django_assert_num_queries, count
+):
+    students = [student] + [UserFactory() for _ in range(39)]
+    for user in students[1:]:
+        MembershipFactory(user=user, classroom=classroom, role="student")
+    bulk_annotations(assignment, count, students)
+    client.force_login(student)
+
+    # session, fingerprint, user, assignment, my roles, then the panel as on the page
+    with django_assert_num_queries(25):
+        client.get(poll_url(assignment), headers=HTMX)

@@ -1,0 +1,127 @@
+"""Who sees which annotation on the reading page: every visibility for every role."""
+
+import pytest
+from django.urls import reverse
+
+from annotations.models import Annotation
+from tests.annotations.helpers import annotate
+from tests.factories import AssignmentFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+V = Annotation.Visibility
+
+# (visibility, who) -> sees it?
+MATRIX = [
+    (V.PRIVATE, "student", True),
+    (V.PRIVATE, "classmate", False),
+    (V.PRIVATE, "teacher", False),
+    (V.CLASS, "student", True),
+    (V.CLASS, "classmate", True),
+    (V.CLASS, "teacher", True),
+    (V.TEACHER, "student", True),
+    (V.TEACHER, "classmate", False),
+    (V.TEACHER, "teacher", True),
+]
+
+
+@pytest.mark.parametrize(("visibility", "who", "sees"), MATRIX)
+def test_reading_page_shows_an_annotation_only_to_those_its_visibility_allows(
+    request, client, assignment, student, classmate, teacher, visibility, who, sees
+):
+    annotate(assignment, student, body="Secret-ish note", visibility=visibility)
+    client.force_login(request.getfixturevalue(who))
+
+    page = client.get(reverse("comparisons:read", args=[assignment.pk])).content.decode()
+
+    assert ("Secret-ish note" in page) is sees
+
+
+@pytest.mark.parametrize("who", ["outsider_student", "outsider_teacher"])
+def test_another_class_cannot_open_the_reading_page(request, client, assignment, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(reverse("comparisons:read", args=[assignment.pk])).status_code == 404
+
+
+def test_same_comparison_in_another_class_shows_none_of_this_class_annotations(
+    client, assignment, student, outsider_student, other_classroom
+):
+    annotate(assignment, student, body="Only for my class")
+    theirs = AssignmentFactory(classroom=other_classroom, comparison=assignment.comparison)
+    client.force_login(outsider_student)
+
+    page = client.get(reverse("comparisons:read", args=[theirs.pk])).content.decode()
+
+    assert "Only for my class" not in page
+
+
+def test_a_reply_is_seen_only_where_its_annotation_is_seen(
+    client, assignment, student, classmate, teacher
+):
+    private = annotate(assignment, student, visibility=V.PRIVATE)
+    Annotation.objects.create(
+        assignment=assignment,
+        passage=private.passage,
+        author=student,
+        parent=private,
+        body="Reply under a private note",
+        visibility=V.PRIVATE,
+    )
+    client.force_login(classmate)
+
+    page = client.get(reverse("comparisons:read", args=[assignment.pk])).content.decode()
+
+    assert "Reply under a private note" not in page
+
+
+def test_a_teacher_reply_meant_for_one_student_reaches_that_student_only(
+    client, assignment, student, classmate, teacher
+):
+    shared = annotate(assignment, student, visibility=V.CLASS)
+    Annotation.objects.create(
+        assignment=assignment,
+        passage=shared.passage,
+        author=teacher,
+        parent=shared,
+        body="Just between us",
+        visibility=V.TEACHER,
+    )
+
+    client.force_login(student)
+    assert (
+        "Just between us"
+        in client.get(reverse("comparisons:read", args=[assignment.pk])).content.decode()
+    )
+    client.force_login(classmate)
+    assert (
+        "Just between us"
+        not in client.get(reverse("comparisons:read", args=[assignment.pk])).content.decode()
+    )
+
+
+def test_a_co_teacher_sees_annotations_meant_for_the_teacher(
+    client, assignment, student, classroom
+):
+    from tests.factories import UserFactory
+
+    co_teacher = UserFactory()
+    MembershipFactory(user=co_teacher, classroom=classroom, role="teacher")
+    annotate(assignment, student, body="For my teachers", visibility=V.TEACHER)
+    client.force_login(co_teacher)
+
+    page = client.get(reverse("comparisons:read", args=[assignment.pk])).content.decode()
+
+    assert "For my teachers" in page
+
+
+def test_private_annotations_are_left_out_of_filter_counts(client, assignment, student, classmate):
+    annotate(assignment, student, visibility=V.PRIVATE, kind="question", body="Private q?")
+    annotate(assignment, classmate, visibility=V.CLASS, kind="question", body="Shared q?")
+    client.force_login(classmate)
+
+    response = client.get(reverse("comparisons:read", args=[assignment.pk]), {"kind": "question"})
+
+    assert response.context["total"] == 1
+    assert response.context["facets"][0][2][1][2] == 1  # Kind: Question (1)
+    assert "Private q?" not in response.content.decode()
