@@ -272,33 +272,13 @@ class AnnotationCreateSerializer(serializers.Serializer):
         return data
 
     def create(self, validated_data):
-        author = validated_data["author"]
+        fields = {name: value for name, value in validated_data.items() if name != "parent"}
         if validated_data.get("parent") is not None:
             return reply_create(
-                parent=validated_data["parent"], author=author, body=validated_data["body"]
+                parent=validated_data["parent"], author=fields["author"], body=fields["body"]
             )
         try:
-            return annotation_create(
-                author=author,
-                **{
-                    name: validated_data[name]
-                    for name in (
-                        "assignment",
-                        "passage",
-                        "exact",
-                        "prefix",
-                        "suffix",
-                        "start",
-                        "end",
-                        "body",
-                        "kind",
-                        "subjects",
-                        "dimension",
-                        "tags",
-                        "visibility",
-                    )
-                },
-            )
+            return annotation_create(**fields)
         except anchoring.SelectorError as error:
             raise serializers.ValidationError({"exact": [error.message]}) from None
 
@@ -353,7 +333,8 @@ class ReplyUpdateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=BODY_MAX_LENGTH)
 
     def to_internal_value(self, data):
-        extra = sorted(set(data) & set(AnnotationUpdateSerializer().fields) - {"body"})
+        editable = set(AnnotationUpdateSerializer().fields) - {"body"}
+        extra = sorted(editable & set(data)) if isinstance(data, dict) else []
         if extra:
             raise serializers.ValidationError(
                 {name: ["A reply has only a body."] for name in extra}
@@ -382,12 +363,16 @@ class AnnotationFilters(serializers.Serializer):
     top_level = serializers.BooleanField(required=False, default=False)
 
 
+PANEL_FILTERS = ("kind", "subject", "dimension", "author", "tag", "q")
 FILTER_PARAMETERS = [
-    OpenApiParameter(name, int if name in ("assignment", "passage", "author") else str)
-    for name in ("assignment", "passage", "author", "kind", "tag", "q")
-] + [
+    OpenApiParameter("assignment", int),
+    OpenApiParameter("passage", int),
+    OpenApiParameter("author", int),
+    OpenApiParameter("kind", str, enum=Annotation.Kind.values),
     OpenApiParameter("subject", int),
     OpenApiParameter("dimension", int),
+    OpenApiParameter("tag", str),
+    OpenApiParameter("q", str, description="Words in the note, the quote or a reply."),
     OpenApiParameter("parent", int, description="Replies to this annotation."),
     OpenApiParameter("top_level", bool, description="Only annotations, no replies."),
 ]
@@ -433,8 +418,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
                 queryset = queryset.filter(**{name: given[name]})
         if given.get("top_level"):
             queryset = queryset.filter(parent__isnull=True)
-        panel = {k: v for k, v in given.items() if k in ("kind", "subject", "dimension", "tag")}
-        panel |= {k: v for k, v in given.items() if k in ("author", "q")}
+        panel = {name: value for name, value in given.items() if name in PANEL_FILTERS}
         return queryset.filtered(panel, self.request.user) if panel else queryset
 
     def get_serializer_class(self):

@@ -336,6 +336,15 @@ def test_malformed_json_is_a_400(student):
     assert response.status_code == 400
 
 
+def test_a_list_where_an_object_belongs_is_a_400(assignment, student, classmate):
+    thread = AnnotationFactory(assignment=assignment, author=student)
+    reply = AnnotationFactory(assignment=assignment, author=classmate, parent=thread)
+
+    assert api_client(student).post(LIST_URL, [{}], format="json").status_code == 400
+    assert api_client(classmate).patch(detail_url(reply), [{}], format="json").status_code == 400
+    assert api_client(student).patch(detail_url(thread), ["x"], format="json").status_code == 400
+
+
 # --- replying -----------------------------------------------------------------------
 
 

@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from annotations import anchoring
+from annotations.models import Annotation, Helpful, Link, Tag
 from comparisons import importer
-from comparisons.models import Comparison
+from comparisons.models import Comparison, Passage
 from comparisons.services import comparison_import
 from counterpoint.models import Assignment, Classroom, Membership, User
 
@@ -27,6 +29,125 @@ DEMO_PROMPT = (
     "To what extent was Khrushchev's leadership a break with Stalin's? "
     "Compare them on at least three dimensions, with evidence from the text."
 )
+# (who, quote, note, kind, subject, dimension, tags, visibility), written by us for the demo.
+DEMO_ANNOTATIONS = [
+    (
+        "ana",
+        "A huge cult of personality presented Stalin as a genius",
+        "Stalin made himself the centre of everything: the cult meant nobody could question him.",
+        "evidence",
+        "Stalin",
+        "Leadership style",
+        "cult",
+        "class",
+    ),
+    (
+        "ben",
+        "announced a collective leadership",
+        "Power was shared at first, the opposite of Stalin's one-man rule.",
+        "evidence",
+        "Khrushchev",
+        "Leadership style",
+        "",
+        "class",
+    ),
+    (
+        "chloe",
+        "Khrushchev was talkative, blunt and impulsive",
+        "Personality matters here: he "
+        "acted on instinct, which explains some of his failures later.",
+        "evidence",
+        "Khrushchev",
+        "Leadership style",
+        "personality",
+        "class",
+    ),
+    (
+        "dev",
+        "around 680,000 people were executed in 1937 and 1938 alone",
+        "The scale of the Terror in numbers.",
+        "evidence",
+        "Stalin",
+        "Domestic policy",
+        "terror",
+        "class",
+    ),
+    (
+        "ewa",
+        "On the Cult of Personality and Its Consequences",
+        "Why was the speech secret if he wanted to change things?",
+        "question",
+        "Khrushchev",
+        "Domestic policy",
+        "",
+        "class",
+    ),
+    (
+        "ana",
+        "Yet de-Stalinisation had firm limits",
+        "Good counterargument for the essay: the thaw was not freedom.",
+        "comment",
+        "Khrushchev",
+        "Domestic policy",
+        "limits",
+        "class",
+    ),
+    (
+        "ben",
+        "killing 26 people",
+        "He used force against workers too, like Stalin did.",
+        "evidence",
+        "Khrushchev",
+        "Domestic policy",
+        "limits",
+        "class",
+    ),
+    (
+        "chloe",
+        "cost around 27 million Soviet lives",
+        "",
+        "evidence",
+        "Stalin",
+        "Foreign policy",
+        "",
+        "class",
+    ),
+    (
+        "dev",
+        "known as peaceful coexistence",
+        "A real change of tone from Stalin's mistrust.",
+        "evidence",
+        "Khrushchev",
+        "Foreign policy",
+        "",
+        "class",
+    ),
+    (
+        "ewa",
+        "Soviet tanks crushed an uprising in Hungary",
+        "Peaceful coexistence did not apply inside the Eastern bloc.",
+        "evidence",
+        "Khrushchev",
+        "Foreign policy",
+        "limits",
+        "class",
+    ),
+    (
+        "ana",
+        "the Politburo met less often",
+        "Note to self: check what the Politburo was.",
+        "question",
+        "Stalin",
+        "Leadership style",
+        "",
+        "private",
+    ),
+]
+DEMO_REPLIES = [
+    (4, "teacher", "Good question. Think about who was in the room, and who he wanted to protect."),
+    (4, "ana", "Maybe he was afraid of how the party would react?"),
+    (0, "dev", "This links well with how Khrushchev was voted out later."),
+]
 DEMO_INSTRUCTIONS = (
     "Read the whole text first. Then highlight evidence about both leaders, "
     "and reply to at least two classmates before you start your outline."
@@ -79,9 +200,80 @@ class Command(BaseCommand):
                 essay_prompt=DEMO_PROMPT,
             )
 
+        assignment = classroom.assignments.get(comparison=comparison)
+        if not assignment.annotations.exists():
+            people = {
+                email.split("@")[0]: user
+                for (email, _), user in zip(DEMO_STUDENTS, students, strict=True)
+            }
+            people["teacher"] = teacher
+            seed_annotations(assignment, people)
+
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"  Class: {classroom.name} (join code {classroom.join_code_display})")
         self.stdout.write(f"  Password for every demo account: {DEMO_PASSWORD}")
         self.stdout.write(f"  Teacher: {teacher.email}")
         for student in students:
             self.stdout.write(f"  Student: {student.email}")
+
+
+def seed_annotations(assignment, people):
+    """A realistic morning of class annotation on the demo text."""
+    comparison = assignment.comparison
+    passages = list(Passage.objects.filter(section__comparison=comparison))
+    subjects = {s.name: s for s in comparison.subjects.all()}
+    dimensions = {d.name: d for d in comparison.dimensions.all()}
+    made = []
+    for who, quote, note, kind, subject, dimension, tags, visibility in DEMO_ANNOTATIONS:
+        passage = next(p for p in passages if quote in p.text)
+        start = passage.text.index(quote)
+        selector = anchoring.selector_for(passage.text, start, start + len(quote))
+        annotation = Annotation.objects.create(
+            assignment=assignment,
+            passage=passage,
+            author=people[who],
+            exact=selector.exact,
+            prefix=selector.prefix,
+            suffix=selector.suffix,
+            start=selector.start,
+            end=selector.end,
+            body=note,
+            kind=kind,
+            dimension=dimensions[dimension],
+            visibility=visibility,
+        )
+        annotation.subjects.set([subjects[subject]])
+        for tag in filter(None, tags.split(",")):
+            Tag.objects.create(annotation=annotation, name=tag)
+        made.append(annotation)
+    for index, who, body in DEMO_REPLIES:
+        parent = made[index]
+        Annotation.objects.create(
+            assignment=assignment,
+            passage=parent.passage,
+            author=people[who],
+            parent=parent,
+            body=body,
+            visibility=parent.visibility,
+        )
+    Link.objects.create(
+        assignment=assignment,
+        source=made[0],
+        target=made[1],
+        author=people["ana"],
+        relation=Link.Relation.DIFFERENCE,
+        dimension=dimensions["Leadership style"],
+        explanation="One man ruled through a cult; the next started by sharing power.",
+    )
+    Link.objects.create(
+        assignment=assignment,
+        source=made[3],
+        target=made[6],
+        author=people["dev"],
+        relation=Link.Relation.DEGREE,
+        dimension=dimensions["Domestic policy"],
+        explanation="Both used deadly force at home, but on a vastly different scale.",
+    )
+    for who in ("ben", "chloe", "dev"):
+        Helpful.objects.create(annotation=made[0], user=people[who])
+    Helpful.objects.create(annotation=made[4], user=people["ana"])
