@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -43,11 +43,13 @@ def visibility_rule(user, *, is_teacher: bool) -> Q:
     a top-level annotation by its visibility; a reply when its parent is visible and the
     reply is too, or the requester wrote the parent. tests/annotations/test_api.py pins the
     two to the same rows."""
-    return Q(parent__isnull=True) & _readable(user, is_teacher) | Q(
-        parent__isnull=False
-    ) & _readable(user, is_teacher, "parent__") & (
-        _readable(user, is_teacher) | Q(parent__author=user)
+    top_level = Q(parent__isnull=True) & _readable(user, is_teacher)
+    reply = (
+        Q(parent__isnull=False)
+        & _readable(user, is_teacher, "parent__")
+        & (_readable(user, is_teacher) | Q(parent__author=user))
     )
+    return top_level | reply
 
 
 def visible_q(user) -> Q | None:
@@ -316,10 +318,13 @@ class AnnotationUpdateSerializer(serializers.Serializer):
 
     @transaction.atomic
     def update(self, annotation, validated_data):
-        for name in ("body", "kind", "dimension", "visibility"):
-            if name in validated_data:
-                setattr(annotation, name, validated_data[name])
-        annotation.save()
+        """Only the columns sent are written, so a re-anchor saved meanwhile is kept."""
+        columns = [
+            name for name in ("body", "kind", "dimension", "visibility") if name in validated_data
+        ]
+        for name in columns:
+            setattr(annotation, name, validated_data[name])
+        annotation.save(update_fields=[*columns, "updated_at"])
         if "subjects" in validated_data:
             annotation.subjects.set(validated_data["subjects"])
         if "tags" in validated_data:
@@ -390,7 +395,7 @@ class AuthorChanges(drf_permissions.BasePermission):
         return permissions.can_write(request.user, obj)
 
 
-@extend_schema(parameters=FILTER_PARAMETERS, methods=["GET"])
+@extend_schema_view(list=extend_schema(parameters=FILTER_PARAMETERS))
 class AnnotationViewSet(viewsets.ModelViewSet):
     """Annotations and replies I may see, in every class I belong to.
 
@@ -460,7 +465,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         instance.soft_delete()
 
-    @extend_schema(parameters=[], responses=AnnotationSerializer(many=True))
+    @extend_schema(responses=AnnotationSerializer(many=True))
     @action(detail=True)
     def replies(self, request, pk=None):
         """The replies to one annotation that I may see, oldest first."""

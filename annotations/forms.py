@@ -143,6 +143,7 @@ class LinkForm(forms.ModelForm):
         self.fields["target"].empty_label = "Choose an annotation about another subject"
         self.fields["dimension"].queryset = comparison.dimensions.all()
         self.fields["dimension"].required = False
+        self.fields["relation"].choices = Link.Relation.choices  # no blank radio button
 
     def clean_target(self):
         target = self.cleaned_data["target"]

@@ -333,6 +333,8 @@ def link_new(request, pk):
         _visible(request.user, assignment)
         .filter(parent__isnull=True, is_deleted=False, start__isnull=False)
         .exclude(pk=source.pk)
+        # A comparison link joins different subjects: leave out those about the same ones.
+        .exclude(subjects__in=list(source.subjects.all()))
         .select_related("author")
         .prefetch_related("subjects")
         .order_by("passage__section__order", "passage__order", "start")

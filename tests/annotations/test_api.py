@@ -606,7 +606,7 @@ def test_export_query_count_does_not_grow(django_assert_num_queries, assignment,
     fill_class(assignment, count)
     client = api_client(teacher)
 
-    # session, user, my roles, the assignment, annotations (author and dimension joined),
+    # session, user, the assignment, my roles, annotations (author and dimension joined),
     # subjects, tags, links (author and dimension joined)
     with django_assert_num_queries(8):
         response = client.get(export_url(assignment))
