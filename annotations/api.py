@@ -28,7 +28,14 @@ from rest_framework.views import APIView
 
 from annotations import anchoring, w3c
 from annotations.forms import TagsField
-from annotations.models import BODY_MAX_LENGTH, TAG_MAX_LENGTH, Annotation, Helpful, Link, _readable
+from annotations.models import (
+    BODY_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+    Annotation,
+    Helpful,
+    Link,
+    visibility_condition,
+)
 from annotations.services import annotation_create, reply_create, tags_set
 from comparisons.models import Dimension, Passage, Subject
 from counterpoint import permissions
@@ -36,20 +43,6 @@ from counterpoint import permissions
 NEEDS_WORDS = "Write a note: a question or comment needs some words."
 
 # --- who sees what -----------------------------------------------------------------
-
-
-def visibility_rule(user, *, is_teacher: bool) -> Q:
-    """The rule inside `AnnotationQuerySet.visible_to`, without its one-assignment filter:
-    a top-level annotation by its visibility; a reply when its parent is visible and the
-    reply is too, or the requester wrote the parent. tests/annotations/test_api.py pins the
-    two to the same rows."""
-    top_level = Q(parent__isnull=True) & _readable(user, is_teacher)
-    reply = (
-        Q(parent__isnull=False)
-        & _readable(user, is_teacher, "parent__")
-        & (_readable(user, is_teacher) | Q(parent__author=user))
-    )
-    return top_level | reply
 
 
 def visible_q(user) -> Q | None:
@@ -62,7 +55,7 @@ def visible_q(user) -> Q | None:
         if classes:
             rules.append(
                 Q(assignment__classroom_id__in=classes)
-                & visibility_rule(user, is_teacher=as_teacher)
+                & visibility_condition(user, is_teacher=as_teacher)
             )
     return reduce(operator.or_, rules) if rules else None
 
@@ -316,12 +309,23 @@ class AnnotationUpdateSerializer(serializers.Serializer):
             raise serializers.ValidationError({"body": [NEEDS_WORDS]})
         return data
 
+    def to_representation(self, annotation):
+        """The editable fields in the shape they are sent (the browsable API's form)."""
+        return {
+            "body": annotation.body,
+            "kind": annotation.kind,
+            "subjects": [subject.pk for subject in annotation.subjects.all()],
+            "dimension": annotation.dimension_id,
+            "tags": [tag.name for tag in annotation.tags.all()],
+            "visibility": annotation.visibility,
+        }
+
     @transaction.atomic
     def update(self, annotation, validated_data):
         """Only the columns sent are written, so a re-anchor saved meanwhile is kept."""
-        columns = [
-            name for name in ("body", "kind", "dimension", "visibility") if name in validated_data
-        ]
+        if "visibility" in validated_data:
+            annotation.change_visibility(validated_data.pop("visibility"))
+        columns = [name for name in ("body", "kind", "dimension") if name in validated_data]
         for name in columns:
             setattr(annotation, name, validated_data[name])
         annotation.save(update_fields=[*columns, "updated_at"])
@@ -424,7 +428,16 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         if given.get("top_level"):
             queryset = queryset.filter(parent__isnull=True)
         panel = {name: value for name, value in given.items() if name in PANEL_FILTERS}
-        return queryset.filtered(panel, self.request.user) if panel else queryset
+        if not panel:
+            return queryset
+        return queryset.filtered(
+            panel, self.request.user, visible=visible_annotations(self.request.user)
+        )
+
+    def get_object(self):
+        """Kept for get_serializer_class: a reply is edited with a serializer of its own."""
+        self._instance = super().get_object()
+        return self._instance
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -450,13 +463,13 @@ class AnnotationViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=AnnotationUpdateSerializer, responses=AnnotationSerializer)
     def update(self, request, *args, **kwargs):
-        self._instance = self.get_object()
+        annotation = self.get_object()
         serializer = self.get_serializer(
-            self._instance, data=request.data, partial=kwargs.get("partial", False)
+            annotation, data=request.data, partial=kwargs.get("partial", False)
         )
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return self._shown(self._instance)
+        return self._shown(annotation)
 
     @extend_schema(request=AnnotationUpdateSerializer, responses=AnnotationSerializer)
     def partial_update(self, request, *args, **kwargs):

@@ -17,24 +17,35 @@ def _readable(user, is_teacher: bool, prefix: str = "") -> Q:
     return Q(**{f"{prefix}author": user}) | Q(**{f"{prefix}visibility__in": shared})
 
 
+def visibility_condition(user, *, is_teacher: bool) -> Q:
+    """The one visibility rule, for a member of the class (teacher or student).
+
+    Private annotations are their author's alone; "teacher" ones are seen by their author
+    and the class's teachers; class ones by the whole class. A reply is seen only by those
+    who see the annotation it answers, and by that annotation's author even when the reply
+    was meant for them alone (a teacher's private reply).
+    """
+    top_level = Q(parent__isnull=True) & _readable(user, is_teacher)
+    reply = (
+        Q(parent__isnull=False)
+        & _readable(user, is_teacher, "parent__")
+        & (_readable(user, is_teacher) | Q(parent__author=user))
+    )
+    return top_level | reply
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user, assignment, *, is_teacher: bool):
-        """What this user may see of one assignment's annotations.
-
-        Private ones are their author's alone; "teacher" ones are seen by their author and
-        the class's teachers; class ones by the whole class. A reply is seen only by those
-        who see the annotation it answers, and by that annotation's author even when the
-        reply was meant for them alone (a teacher's private reply).
-        """
+        """What this user may see of one assignment's annotations (visibility_condition)."""
         return self.filter(assignment=assignment).filter(
-            Q(parent__isnull=True) & _readable(user, is_teacher)
-            | Q(parent__isnull=False)
-            & _readable(user, is_teacher, "parent__")
-            & (_readable(user, is_teacher) | Q(parent__author=user))
+            visibility_condition(user, is_teacher=is_teacher)
         )
 
-    def filtered(self, filters: dict, user):
-        """Apply the panel's filters (already validated by FilterForm)."""
+    def filtered(self, filters: dict, user, *, visible=None):
+        """Apply the panel's filters (already validated by FilterForm). Text search also
+        looks in replies, but only in those among `visible` (default: this queryset), so a
+        search never reveals words of a reply the user cannot see."""
+        visible = self if visible is None else visible
         qs = self
         if "kind" in filters:
             qs = qs.filter(kind=filters["kind"])
@@ -49,10 +60,13 @@ class AnnotationQuerySet(models.QuerySet):
         if filters.get("mine"):
             qs = qs.filter(author=user)
         if "q" in filters:
+            matching_replies = visible.filter(
+                parent__isnull=False, is_deleted=False, body__icontains=filters["q"]
+            ).values("parent_id")
             qs = qs.filter(
                 Q(body__icontains=filters["q"])
                 | Q(exact__icontains=filters["q"])
-                | Q(replies__body__icontains=filters["q"], replies__is_deleted=False)
+                | Q(pk__in=matching_replies)
             )
         return qs.distinct()
 
@@ -185,6 +199,16 @@ class Annotation(models.Model):
     @property
     def is_reply(self):
         return self.parent_id is not None
+
+    def change_visibility(self, visibility: str) -> None:
+        """Change who sees this annotation, and its replies with it (except replies that
+        were deliberately narrower, such as a teacher's private reply)."""
+        old = self.visibility
+        if visibility == old:
+            return
+        self.visibility = visibility
+        self.save(update_fields=["visibility", "updated_at"])
+        self.replies.filter(visibility=old).update(visibility=visibility)
 
     def soft_delete(self):
         """Keep a "deleted" stub when others have replied, so their thread survives."""

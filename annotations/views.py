@@ -266,6 +266,7 @@ def reply_new(request, pk):
 def annotation_edit(request, pk):
     annotation = permissions.get_annotation_for(request.user, pk, action="write")
     comparison = annotation.assignment.comparison
+    previous_visibility = annotation.visibility
     if annotation.parent_id:
         form = ReplyForm(request.POST or None, initial={"body": annotation.body})
     else:
@@ -275,7 +276,10 @@ def annotation_edit(request, pk):
             annotation.body = form.cleaned_data["body"]
             annotation.save(update_fields=["body", "updated_at"])
         else:
+            visibility = form.cleaned_data["visibility"]
+            annotation.visibility = previous_visibility  # changed below, with its replies
             form.save()
+            annotation.change_visibility(visibility)
             tags_set(annotation, form.cleaned_data["tags"])
         thread = annotation.parent or annotation
         if request.htmx:

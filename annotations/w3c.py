@@ -267,7 +267,7 @@ def read_item(item) -> Imported:
 def _kind(item: dict) -> str:
     """The first motivation we know; "commenting" when there is none (the model's default
     reading of an annotation with a text body)."""
-    motivations = _as_list(item.get("motivation"))
+    motivations = [m for m in _as_list(item.get("motivation")) if isinstance(m, str)]
     for motivation in motivations:
         if motivation in NOT_IMPORTED:
             raise ItemSkipped(NOT_IMPORTED[motivation])

@@ -527,6 +527,17 @@ def test_a_malformed_filter_is_a_400_naming_it(student, query):
     assert list(response.json()) == [query[1:].split("=")[0]]
 
 
+def test_the_browsable_api_renders_every_page(assignment, student, classmate):
+    thread = AnnotationFactory(assignment=assignment, author=student)
+    reply = AnnotationFactory(assignment=assignment, author=classmate, parent=thread)
+    pages = [LIST_URL, detail_url(thread), f"{detail_url(thread)}replies/", detail_url(reply)]
+
+    for client in (api_client(student), api_client(classmate)):
+        for page in pages:
+            response = client.get(page, HTTP_ACCEPT="text/html")
+            assert response.status_code == 200, page
+
+
 # --- authentication and CSRF ------------------------------------------------------------
 
 

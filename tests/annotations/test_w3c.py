@@ -136,6 +136,14 @@ def assert_valid_annotation(item):
 
 
 @pytest.mark.django_db
+def test_export_is_served_as_plain_json_when_asked(assignment, passages, student):
+    response = api_client(student).get(url(assignment), HTTP_ACCEPT="application/json")
+
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["type"] == "AnnotationCollection"
+
+
+@pytest.mark.django_db
 def test_exported_items_carry_kind_tags_and_classifications(
     assignment, passages, student, comparison
 ):
@@ -428,6 +436,28 @@ def test_unreadable_payloads_are_a_400(assignment, passages, student, payload, m
 
     assert response.status_code == 400
     assert message in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_odd_values_anywhere_in_an_item_are_skipped_not_a_500(assignment, passages, student):
+    odd = [None, 7, True, [], {}, {"x": 1}, "text", [{"y": 2}]]
+    items = []
+    for value in odd:
+        for key in ("type", "motivation", "body", "bodyValue", "target"):
+            items.append({**incoming("Cuba"), key: value})
+        item = incoming("Cuba")
+        item["target"]["selector"] = value
+        items.append(item)
+        item = incoming("Cuba")
+        item["target"]["selector"]["exact"] = value
+        items.append(item)
+        item = incoming("Cuba", body=[{"type": "TextualBody", "value": "v", "purpose": value}])
+        items.append(item)
+
+    response = post(api_client(student), assignment, items)
+
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == len(items)
 
 
 @pytest.mark.django_db
