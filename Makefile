@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 
 run: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py createcachetable
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	@echo "Counterpoint is at http://127.0.0.1:8000 (stop with Ctrl+C)"
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -6,12 +6,9 @@ list never shows what the HTML panel would hide, and a detail the user may not s
 Writes go through `annotations.services`, as the HTML views' do.
 """
 
-import operator
-from functools import reduce
-
 from django import forms
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -34,7 +31,6 @@ from annotations.models import (
     Annotation,
     Helpful,
     Link,
-    visibility_condition,
 )
 from annotations.services import annotation_create, reply_create, tags_set
 from comparisons.models import Dimension, Passage, Subject
@@ -45,27 +41,9 @@ NEEDS_WORDS = "Write a note: a question or comment needs some words."
 # --- who sees what -----------------------------------------------------------------
 
 
-def visible_q(user) -> Q | None:
-    """One condition for every class the user is in: the student rule over the classes they
-    study in, the teacher rule over those they teach. None when they are in no class."""
-    roles = permissions.roles_by_classroom(user)
-    rules = []
-    for as_teacher in (False, True):
-        classes = [pk for pk, role in roles.items() if (role == permissions.TEACHER) == as_teacher]
-        if classes:
-            rules.append(
-                Q(assignment__classroom_id__in=classes)
-                & visibility_condition(user, is_teacher=as_teacher)
-            )
-    return reduce(operator.or_, rules) if rules else None
-
-
 def visible_annotations(user):
     """Annotations and replies this user may see, across all of their classes."""
-    rule = visible_q(user)
-    if rule is None:
-        return Annotation.objects.none()
-    return Annotation.objects.filter(rule)
+    return Annotation.objects.visible_anywhere(user)
 
 
 def for_api(queryset, user):
@@ -80,7 +58,8 @@ def for_api(queryset, user):
         .values("n")
     )
     replies = (
-        Annotation.objects.filter(visible_q(user) or Q(pk__in=[]), parent=OuterRef("pk"))
+        Annotation.objects.visible_anywhere(user)
+        .filter(parent=OuterRef("pk"))
         .order_by()
         .values("parent")
         .annotate(n=Count("pk"))

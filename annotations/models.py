@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from comparisons.models import Dimension, Passage, Subject
 from counterpoint.models import Assignment, Membership
@@ -17,29 +18,114 @@ def _readable(user, is_teacher: bool, prefix: str = "") -> Q:
     return Q(**{f"{prefix}author": user}) | Q(**{f"{prefix}visibility__in": shared})
 
 
-def visibility_condition(user, *, is_teacher: bool) -> Q:
+def visibility_condition(user, *, is_teacher: bool, gated: bool = False) -> Q:
     """The one visibility rule, for a member of the class (teacher or student).
 
     Private annotations are their author's alone; "teacher" ones are seen by their author
     and the class's teachers; class ones by the whole class. A reply is seen only by those
     who see the annotation it answers, and by that annotation's author even when the reply
     was meant for them alone (a teacher's private reply).
+
+    Teachers see hidden annotations (marked). For students, a hidden annotation is seen only
+    by its author, and its replies by nobody; while `gated` (think first), a student sees
+    only their own and the teachers' annotations.
     """
-    top_level = Q(parent__isnull=True) & _readable(user, is_teacher)
+    if is_teacher:
+        return Q(parent__isnull=True) & _readable(user, True) | (
+            Q(parent__isnull=False)
+            & _readable(user, True, "parent__")
+            & (_readable(user, True) | Q(parent__author=user))
+        )
+    shown = Q(is_hidden=False) | Q(author=user)
+    top_level = Q(parent__isnull=True) & _readable(user, False) & shown
     reply = (
         Q(parent__isnull=False)
-        & _readable(user, is_teacher, "parent__")
-        & (_readable(user, is_teacher) | Q(parent__author=user))
+        & _readable(user, False, "parent__")
+        & Q(parent__is_hidden=False)
+        & (_readable(user, False) | Q(parent__author=user))
+        & shown
     )
+    if gated:
+        top_level &= Q(author=user) | _by_teacher("author")
+        reply &= (Q(author=user) | _by_teacher("author")) & (
+            Q(parent__author=user) | _by_teacher("parent__author")
+        )
     return top_level | reply
+
+
+def gated_assignment_ids(user, classroom_ids) -> list[int]:
+    """Assignments in these classes where this student must still think first."""
+    now = timezone.now()
+    candidates = (
+        Assignment.objects.filter(classroom_id__in=classroom_ids)
+        .filter(Q(reveal_at__gt=now) | Q(reveal_after_posts__gt=0))
+        .annotate(
+            own=Count(
+                "annotations",
+                filter=Q(
+                    annotations__author=user,
+                    annotations__parent__isnull=True,
+                    annotations__is_deleted=False,
+                ),
+            )
+        )
+    )
+    return [a.pk for a in candidates if a.is_gated_for(user, own_count=a.own)]
+
+
+def _by_teacher(author_field: str):
+    return Exists(
+        Membership.objects.filter(
+            user=OuterRef(author_field),
+            classroom=OuterRef("assignment__classroom"),
+            role=Membership.Role.TEACHER,
+        )
+    )
 
 
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user, assignment, *, is_teacher: bool):
         """What this user may see of one assignment's annotations (visibility_condition)."""
+        gated = not is_teacher and assignment.is_gated_for(user)
         return self.filter(assignment=assignment).filter(
-            visibility_condition(user, is_teacher=is_teacher)
+            visibility_condition(user, is_teacher=is_teacher, gated=gated)
         )
+
+    def visible_anywhere(self, user):
+        """What this user may see across all their classes: the teacher rule where they
+        teach, the student rule (with think-first gates) where they study. One query to
+        find gated assignments, and only for students."""
+        from counterpoint.permissions import TEACHER, roles_by_classroom
+
+        roles = roles_by_classroom(user)
+        teaching = [pk for pk, role in roles.items() if role == TEACHER]
+        studying = [pk for pk, role in roles.items() if role != TEACHER]
+        rules = []
+        if teaching:
+            rules.append(
+                Q(assignment__classroom_id__in=teaching)
+                & visibility_condition(user, is_teacher=True)
+            )
+        if studying:
+            gated = gated_assignment_ids(user, studying)
+            in_class = Q(assignment__classroom_id__in=studying)
+            rules.append(
+                in_class
+                & ~Q(assignment_id__in=gated)
+                & visibility_condition(user, is_teacher=False)
+            )
+            if gated:
+                rules.append(
+                    in_class
+                    & Q(assignment_id__in=gated)
+                    & visibility_condition(user, is_teacher=False, gated=True)
+                )
+        if not rules:
+            return self.none()
+        condition = rules[0]
+        for rule in rules[1:]:
+            condition |= rule
+        return self.filter(condition)
 
     def filtered(self, filters: dict, user, *, visible=None):
         """Apply the panel's filters (already validated by FilterForm). Text search also
@@ -111,20 +197,26 @@ class AnnotationQuerySet(models.QuerySet):
                     .annotate(c=Count("pk"))
                     .values("c")[:1]
                 ),
+                sig_revealed=Q(reveal_at__lte=timezone.now()),
                 sig_member=Exists(
                     Membership.objects.filter(
                         classroom_id=OuterRef("classroom_id"), user_id=user_id
                     )
                 ),
             )
-            .values_list("sig_n", "sig_latest", "sig_helpful", "sig_links", "sig_member")
+            .values_list(
+                "sig_n", "sig_latest", "sig_helpful", "sig_links", "sig_revealed", "sig_member"
+            )
             .first()
         )
         if row is None:
             return "none"
-        n, latest, helpful, links, member = row
+        n, latest, helpful, links, revealed, member = row
         stamp = latest.timestamp() if latest else 0
-        return f'"{user_id}-{int(member)}-{n or 0}-{stamp:.6f}-{helpful or 0}-{links or 0}"'
+        return (
+            f'"{user_id}-{int(member)}-{n or 0}-{stamp:.6f}-{helpful or 0}-{links or 0}'
+            f'-{int(bool(revealed))}"'
+        )
 
     def for_panel(self, user):
         """Top-level annotations with their author, subjects, tags and helpful marks, in a
@@ -139,7 +231,14 @@ class AnnotationQuerySet(models.QuerySet):
                 helpful_count=Count("helpful_marks", distinct=True),
                 marked_helpful=Exists(helpful),
             )
-            .order_by("passage__section__order", "passage__order", "start", "pk")
+            .order_by(
+                "-is_prompt",
+                "-is_pinned",
+                "passage__section__order",
+                "passage__order",
+                "start",
+                "pk",
+            )
         )
 
 
@@ -181,6 +280,22 @@ class Annotation(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.CLASS
     )
     is_deleted = models.BooleanField(default=False)
+    # Moderation. Hiding destroys nothing: the author still sees it, marked, with the reason.
+    is_hidden = models.BooleanField(default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    is_pinned = models.BooleanField(default=False)
+    is_locked = models.BooleanField(default=False, help_text="No new replies.")
+    is_prompt = models.BooleanField(
+        default=False, help_text="A teacher's prompt: every student sees it, listed first."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -199,6 +314,27 @@ class Annotation(models.Model):
     @property
     def is_reply(self):
         return self.parent_id is not None
+
+    def hide(self, by, reason: str) -> None:
+        self.is_hidden, self.hidden_by, self.hidden_reason = True, by, reason
+        self.hidden_at = timezone.now()
+        self.save(
+            update_fields=["is_hidden", "hidden_by", "hidden_reason", "hidden_at", "updated_at"]
+        )
+
+    def unhide(self) -> None:
+        self.is_hidden, self.hidden_by, self.hidden_reason, self.hidden_at = False, None, "", None
+        self.save(
+            update_fields=["is_hidden", "hidden_by", "hidden_reason", "hidden_at", "updated_at"]
+        )
+
+    def pin(self, pinned: bool = True) -> None:
+        self.is_pinned = pinned
+        self.save(update_fields=["is_pinned", "updated_at"])
+
+    def lock(self, locked: bool = True) -> None:
+        self.is_locked = locked
+        self.save(update_fields=["is_locked", "updated_at"])
 
     def change_visibility(self, visibility: str) -> None:
         """Change who sees this annotation, and its replies with it (except replies that
@@ -284,3 +420,76 @@ class Link(models.Model):
 
     def __str__(self):
         return f"{self.get_relation_display()}: {self.source_id} / {self.target_id}"
+
+
+class Flag(models.Model):
+    """A student's report that an annotation or reply needs a teacher's look."""
+
+    class Reason(models.TextChoices):
+        OFF_TOPIC = "off_topic", "Off-topic"
+        UNKIND = "unkind", "Unkind"
+        INACCURATE = "inaccurate", "Inaccurate"
+        OTHER = "other", "Something else"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        HIDDEN = "hidden", "Hidden"
+        KEPT = "kept", "Reviewed and kept"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    details = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "reporter"], name="one_flag_per_reporter")
+        ]
+        indexes = [models.Index(fields=["state", "annotation"])]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} flag on {self.annotation_id}"
+
+
+class ModerationAction(models.Model):
+    """The audit trail: who did what to which annotation, when and why. It outlives the
+    annotation (a snapshot of the text is kept), so deleting never erases the record."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hid"
+        UNHIDE = "unhide", "Unhid"
+        KEEP = "keep", "Reviewed and kept"
+        PIN = "pin", "Pinned"
+        UNPIN = "unpin", "Unpinned"
+        LOCK = "lock", "Locked"
+        UNLOCK = "unlock", "Unlocked"
+        DELETE = "delete", "Deleted"
+
+    classroom = models.ForeignKey(
+        "counterpoint.Classroom", on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    annotation_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    snapshot = models.TextField(help_text="The annotation's words when the action was taken.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=8, choices=Action.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.actor} {self.get_action_display().lower()} {self.annotation_id}"

@@ -1,11 +1,14 @@
 """Writes that touch several rows: creating annotations with their subjects and tags,
-replies, helpful marks, and re-anchoring after a passage is edited."""
+replies, helpful marks, re-anchoring after a passage is edited, flags, and moderation with
+its audit trail."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from annotations import anchoring
-from annotations.models import Annotation, Helpful, Tag
+from annotations.models import Annotation, Flag, Helpful, ModerationAction, Tag
+from counterpoint.lib import ratelimit
 
 
 @transaction.atomic
@@ -124,3 +127,55 @@ def passage_reanchor(passage) -> dict[str, int]:
         changed, ["exact", "prefix", "suffix", "start", "end", "is_orphaned", "updated_at"]
     )
     return counts
+
+
+def may_post(user) -> bool:
+    """The per-person rate limit on new annotations and replies."""
+    return ratelimit.allow(f"annotate:{user.pk}", limit=settings.ANNOTATION_RATE_LIMIT, window=60)
+
+
+RATE_LIMITED = (
+    "You are posting very quickly. Wait a minute, then try again: what you wrote is still here."
+)
+
+
+def flag_create(*, annotation: Annotation, reporter, reason: str, details: str = "") -> Flag:
+    """Flag once: flagging the same annotation again changes nothing."""
+    flag, _ = Flag.objects.get_or_create(
+        annotation=annotation, reporter=reporter, defaults={"reason": reason, "details": details}
+    )
+    return flag
+
+
+@transaction.atomic
+def annotation_moderate(*, annotation: Annotation, actor, action: str, reason: str = ""):
+    """Apply one moderation action and record it. Nothing is destroyed by hiding; a delete
+    keeps the audit row, with a snapshot of the words."""
+    Action = ModerationAction.Action
+    record = ModerationAction.objects.create(
+        classroom_id=annotation.assignment.classroom_id,
+        annotation=annotation,
+        annotation_author_id=annotation.author_id,
+        snapshot=annotation.body or annotation.exact,
+        actor=actor,
+        action=action,
+        reason=reason,
+    )
+    open_flags = annotation.flags.filter(state=Flag.State.OPEN)
+    if action == Action.HIDE:
+        annotation.hide(actor, reason)
+        open_flags.update(state=Flag.State.HIDDEN, resolved_at=timezone.now())
+    elif action == Action.UNHIDE:
+        annotation.unhide()
+    elif action == Action.KEEP:
+        open_flags.update(state=Flag.State.KEPT, resolved_at=timezone.now())
+    elif action in (Action.PIN, Action.UNPIN):
+        annotation.pin(action == Action.PIN)
+    elif action in (Action.LOCK, Action.UNLOCK):
+        annotation.lock(action == Action.LOCK)
+    elif action == Action.DELETE:
+        open_flags.update(state=Flag.State.HIDDEN, resolved_at=timezone.now())
+        annotation.soft_delete()
+    else:
+        raise ValueError(f"Unknown moderation action {action!r}")
+    return record

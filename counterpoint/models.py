@@ -175,6 +175,18 @@ class Assignment(models.Model):
     )
     due_at = models.DateTimeField("due", help_text="When the essay outline is due.")
     instructions = models.TextField(blank=True)
+    reveal_after_posts = models.PositiveSmallIntegerField(
+        "think first: annotations before seeing classmates'",
+        default=0,
+        help_text="Each student sees classmates' annotations only after posting this many of "
+        "their own. 0 turns it off.",
+    )
+    reveal_at = models.DateTimeField(
+        "think first: reveal classmates' annotations at",
+        null=True,
+        blank=True,
+        help_text="Before this time students see only their own annotations and yours.",
+    )
     essay_prompt = models.TextField(
         help_text="The essay question students answer, e.g. "
         "\"To what extent was Khrushchev's leadership a break with Stalin's?\""
@@ -192,3 +204,16 @@ class Assignment(models.Model):
     @property
     def is_overdue(self):
         return self.due_at < timezone.now()
+
+    def is_gated_for(self, user, *, own_count=None) -> bool:
+        """Think first: whether this student still sees only their own and the teachers'
+        annotations. `own_count` saves a query when the caller knows it."""
+        if self.reveal_at and self.reveal_at > timezone.now():
+            return True
+        if not self.reveal_after_posts:
+            return False
+        if own_count is None:
+            own_count = self.annotations.filter(
+                author=user, parent__isnull=True, is_deleted=False
+            ).count()
+        return own_count < self.reveal_after_posts

@@ -99,6 +99,24 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions live in the database so that any app server can answer any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# The cache holds rate-limit counters, so it must be shared by every app server: Redis when
+# REDIS_URL is set, otherwise a table in the database (`manage.py createcachetable`).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "counterpoint_cache",
+        }
+    }
+
+# Annotations and replies one person may post per minute.
+ANNOTATION_RATE_LIMIT = env_int("ANNOTATION_RATE_LIMIT", 30)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
