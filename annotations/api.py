@@ -4,6 +4,10 @@ Every read goes through `visible_annotations(user)`, the visibility rules of
 `AnnotationQuerySet.visible_to` applied across all of the user's classes in one query, so a
 list never shows what the HTML panel would hide, and a detail the user may not see is a 404.
 Writes go through `annotations.services`, as the HTML views' do.
+
+Moderation (hide, unhide, pin, lock, keep, and a teacher's delete) is for the teachers of the
+annotation's class, looked up through `counterpoint.permissions` like every other access, and
+each action leaves a `ModerationAction` row. `/api/v1/classes/<id>/flags/` is their queue.
 """
 
 from django import forms
@@ -14,10 +18,10 @@ from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status, viewsets
 from rest_framework import permissions as drf_permissions
-from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import ParseError, Throttled, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -29,14 +33,27 @@ from annotations.models import (
     BODY_MAX_LENGTH,
     TAG_MAX_LENGTH,
     Annotation,
+    Flag,
     Helpful,
     Link,
+    ModerationAction,
+    visibility_condition,
 )
-from annotations.services import annotation_create, reply_create, tags_set
+from annotations.services import (
+    RATE_LIMITED,
+    ThreadLocked,
+    annotation_create,
+    annotation_moderate,
+    flag_create,
+    may_post,
+    reply_create,
+    tags_set,
+)
 from comparisons.models import Dimension, Passage, Subject
 from counterpoint import permissions
 
 NEEDS_WORDS = "Write a note: a question or comment needs some words."
+REASON_MAX_LENGTH = Annotation._meta.get_field("hidden_reason").max_length
 
 # --- who sees what -----------------------------------------------------------------
 
@@ -47,7 +64,8 @@ def visible_annotations(user):
 
 
 def for_api(queryset, user):
-    """What the serializer reads, in a fixed number of queries: the author joined, subjects
+    """What the serializer reads, in a fixed number of queries: the author and assignment
+    (for the class, which decides who reads a hidden reason) joined, subjects
     and tags prefetched, helpful marks and the replies this user may see counted in
     subqueries (a join would multiply rows and be narrowed by the `q` filter's reply join)."""
     helpful = (
@@ -66,7 +84,7 @@ def for_api(queryset, user):
         .values("n")
     )
     return (
-        queryset.select_related("author")
+        queryset.select_related("author", "assignment")
         .prefetch_related("subjects", "tags")
         .annotate(
             helpful_count=Coalesce(Subquery(helpful, output_field=IntegerField()), 0),
@@ -96,6 +114,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
     modified = serializers.DateTimeField(source="updated_at", read_only=True)
     helpful_count = serializers.IntegerField(read_only=True)
     reply_count = serializers.IntegerField(read_only=True)
+    hidden_reason = serializers.SerializerMethodField()
 
     class Meta:
         model = Annotation
@@ -118,12 +137,29 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "tags",
             "visibility",
             "is_deleted",
+            "is_hidden",
+            "hidden_reason",
+            "is_pinned",
+            "is_locked",
+            "is_prompt",
             "created",
             "modified",
             "helpful_count",
             "reply_count",
         ]
         read_only_fields = fields
+
+    def get_hidden_reason(self, annotation) -> str:
+        """Why a teacher hid it: told to its author and the class's teachers. Nobody else
+        sees a hidden annotation at all; this keeps the reason theirs if that ever changes."""
+        if not annotation.is_hidden:
+            return ""
+        user = self.context["request"].user
+        if annotation.author_id == user.pk or permissions.is_teacher(
+            user, annotation.assignment.classroom_id
+        ):
+            return annotation.hidden_reason
+        return ""
 
 
 def clean_tags(names: list[str]) -> list[str]:
@@ -189,7 +225,8 @@ class AnnotationCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError("No such assignment.") from None
 
     def validate_parent(self, pk):
-        """A reply to a reply joins the thread of the top-level annotation."""
+        """A reply to a reply joins the thread of the top-level annotation, and a thread a
+        teacher locked takes no new replies (from anyone)."""
         if pk is None:
             return None
         user = self.context["request"].user
@@ -199,6 +236,8 @@ class AnnotationCreateSerializer(serializers.Serializer):
                 parent = permissions.get_annotation_for(user, parent.parent_id)
         except Http404:
             raise serializers.ValidationError("No such annotation.") from None
+        if parent.is_locked:
+            raise serializers.ValidationError(ThreadLocked.message)
         return parent
 
     def validate_tags(self, names):
@@ -248,9 +287,12 @@ class AnnotationCreateSerializer(serializers.Serializer):
     def create(self, validated_data):
         fields = {name: value for name, value in validated_data.items() if name != "parent"}
         if validated_data.get("parent") is not None:
-            return reply_create(
-                parent=validated_data["parent"], author=fields["author"], body=fields["body"]
-            )
+            try:
+                return reply_create(
+                    parent=validated_data["parent"], author=fields["author"], body=fields["body"]
+                )
+            except ThreadLocked as error:  # locked since validate_parent looked
+                raise serializers.ValidationError({"parent": [error.message]}) from None
         try:
             return annotation_create(**fields)
         except anchoring.SelectorError as error:
@@ -366,14 +408,75 @@ FILTER_PARAMETERS = [
 ]
 
 
+# --- flags and moderation ---------------------------------------------------------
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    """A report on an annotation, as its reporter sends and sees it."""
+
+    created = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = Flag
+        fields = ["id", "reason", "details", "state", "created"]
+        read_only_fields = ["id", "state", "created"]
+
+    def validate(self, data):
+        if self.context["annotation"].author_id == self.context["request"].user.pk:
+            raise serializers.ValidationError("You cannot flag your own annotation.")
+        if data["reason"] == Flag.Reason.OTHER and not data.get("details", "").strip():
+            raise serializers.ValidationError(
+                {"details": ["Say what is wrong: “Something else” needs a few words."]}
+            )
+        return data
+
+
+class HideSerializer(serializers.Serializer):
+    """The reason is shown to the author, so it is required."""
+
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+
+
+class PinSerializer(serializers.Serializer):
+    pinned = serializers.BooleanField(default=True)
+
+
+class LockSerializer(serializers.Serializer):
+    locked = serializers.BooleanField(default=True)
+
+
+class DeleteSerializer(serializers.Serializer):
+    """A teacher may say why they deleted someone's annotation; it goes in the audit trail."""
+
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class NoBody(serializers.Serializer):
+    """For actions that take no fields (unhide, keep)."""
+
+
+class PostingTooFast(Throttled):
+    """429 with the friendly message exactly (Throttled would append "Expected available in
+    60 seconds.") and Retry-After: 60, the rate limit's window."""
+
+    def __init__(self):
+        super().__init__(detail=RATE_LIMITED)
+        self.wait = 60
+
+
 # --- the viewset -------------------------------------------------------------------
 
 
 class AuthorChanges(drf_permissions.BasePermission):
-    """Anyone who can see an annotation may read it; only its author may change it."""
+    """Anyone who can see an annotation may read it; only its author may change it. Its
+    author or a teacher of the class may delete it (the teacher's delete is moderation)."""
 
     def has_object_permission(self, request, view, obj):
         if request.method in drf_permissions.SAFE_METHODS:
+            return True
+        if request.method == "DELETE" and permissions.can_moderate(request.user, obj):
             return True
         return permissions.can_write(request.user, obj)
 
@@ -385,11 +488,24 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     Create with `assignment`, `passage` and the selectors (`exact`, `prefix`, `suffix`,
     `start`, `end`: code-point offsets into the passage's text), or reply with `parent` and
     `body`. An outsider's assignment is refused as "No such assignment." (400), the same as an
-    id that does not exist. Only the author may edit (body, kind, subjects, dimension, tags,
-    visibility) or delete; a deleted annotation that has replies stays as a stub.
+    id that does not exist. Posting too quickly is a 429. Only the author may edit (body,
+    kind, subjects, dimension, tags, visibility); the author or a teacher of the class may
+    delete, and a deleted annotation that has replies stays as a stub.
+
+    Any member who sees an annotation may flag it; the class's teachers may hide, unhide,
+    pin, lock, keep (close its flags) or delete it, each recorded in the audit trail.
     """
 
     permission_classes = [drf_permissions.IsAuthenticated, AuthorChanges]
+    action_serializers = {
+        "flag": FlagSerializer,
+        "hide": HideSerializer,
+        "unhide": NoBody,
+        "pin": PinSerializer,
+        "lock": LockSerializer,
+        "keep": NoBody,
+        "destroy": DeleteSerializer,
+    }
 
     def get_queryset(self):
         queryset = visible_annotations(self.request.user)
@@ -421,6 +537,8 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def get_serializer_class(self):
         if self.action == "create":
             return AnnotationCreateSerializer
+        if self.action in self.action_serializers:
+            return self.action_serializers[self.action]
         if self.action in ("update", "partial_update"):
             instance = getattr(self, "_instance", None)
             if instance is not None and instance.is_reply:
@@ -431,10 +549,17 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def _shown(self, annotation, status_code=status.HTTP_200_OK):
         """The row as the list shows it, counts and all, after a write."""
         fresh = self.get_queryset().get(pk=annotation.pk)
-        return Response(AnnotationSerializer(fresh).data, status=status_code)
+        context = self.get_serializer_context()
+        return Response(AnnotationSerializer(fresh, context=context).data, status=status_code)
 
-    @extend_schema(request=AnnotationCreateSerializer, responses={201: AnnotationSerializer})
+    @extend_schema(
+        request=AnnotationCreateSerializer,
+        responses={201: AnnotationSerializer, 429: OpenApiTypes.OBJECT},
+    )
     def create(self, request, *args, **kwargs):
+        """The rate limit is counted first, so a flood of bad requests is slowed down too."""
+        if not may_post(request.user):
+            raise PostingTooFast
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         annotation = serializer.save(author=request.user)
@@ -454,8 +579,24 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
+    @extend_schema(request=DeleteSerializer, responses={204: None})
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance):
-        instance.soft_delete()
+        """The author's own delete keeps a stub if others replied. A teacher deleting
+        someone else's annotation is moderation: recorded, with a snapshot of the words,
+        and its open flags closed. (AuthorChanges has let only those two through.)"""
+        if instance.author_id == self.request.user.pk:
+            instance.soft_delete()
+            return
+        reason = self._valid_body()["reason"]
+        annotation_moderate(
+            annotation=instance,
+            actor=self.request.user,
+            action=ModerationAction.Action.DELETE,
+            reason=reason,
+        )
 
     @extend_schema(responses=AnnotationSerializer(many=True))
     @action(detail=True)
@@ -463,7 +604,159 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         """The replies to one annotation that I may see, oldest first."""
         parent = self.get_object()
         page = self.paginate_queryset(self.get_queryset().filter(parent=parent))
-        return self.get_paginated_response(AnnotationSerializer(page, many=True).data)
+        context = self.get_serializer_context()
+        return self.get_paginated_response(
+            AnnotationSerializer(page, many=True, context=context).data
+        )
+
+    # --- flags and moderation ------------------------------------------------------
+    # These look the annotation up through counterpoint.permissions rather than
+    # get_object(): 404 for whoever cannot see it, 403 for members without the right.
+
+    def _valid_body(self, **context):
+        serializer = self.get_serializer(
+            data=self.request.data, context={**self.get_serializer_context(), **context}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def _moderatable(self, pk, *, top_level_only=False) -> Annotation:
+        """The annotation, if this user teaches its class. Checked before the body is
+        validated, so a student learns nothing from a 400."""
+        annotation = permissions.get_annotation_for(self.request.user, pk, action="moderate")
+        if top_level_only and annotation.is_reply:
+            raise ValidationError(
+                {"non_field_errors": ["Only an annotation can be pinned or locked, not a reply."]}
+            )
+        return annotation
+
+    def _moderate(self, annotation, action_name, *, reason=""):
+        annotation_moderate(
+            annotation=annotation, actor=self.request.user, action=action_name, reason=reason
+        )
+        return self._shown(annotation)
+
+    @extend_schema(request=FlagSerializer, responses={200: FlagSerializer, 201: FlagSerializer})
+    @action(detail=True, methods=["post"])
+    def flag(self, request, pk=None):
+        """Ask a teacher to look at an annotation I can see (not my own). Flagging again
+        changes nothing and returns the first flag (200 instead of 201)."""
+        annotation = permissions.get_annotation_for(request.user, pk)
+        data = self._valid_body(annotation=annotation)
+        existing = annotation.flags.filter(reporter=request.user).first()
+        if existing is not None:
+            return Response(FlagSerializer(existing).data)
+        flag = flag_create(
+            annotation=annotation,
+            reporter=request.user,
+            reason=data["reason"],
+            details=data.get("details", ""),
+        )
+        return Response(FlagSerializer(flag).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=HideSerializer, responses=AnnotationSerializer)
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        """Hide from the class, with a reason its author sees; its open flags are closed."""
+        annotation = self._moderatable(pk)
+        reason = self._valid_body()["reason"]
+        return self._moderate(annotation, ModerationAction.Action.HIDE, reason=reason)
+
+    @extend_schema(request=None, responses=AnnotationSerializer)
+    @action(detail=True, methods=["post"])
+    def unhide(self, request, pk=None):
+        return self._moderate(self._moderatable(pk), ModerationAction.Action.UNHIDE)
+
+    @extend_schema(request=PinSerializer, responses=AnnotationSerializer)
+    @action(detail=True, methods=["post"])
+    def pin(self, request, pk=None):
+        """Pin to the top of the panel; `{"pinned": false}` unpins."""
+        annotation = self._moderatable(pk, top_level_only=True)
+        pinned = self._valid_body()["pinned"]
+        Action = ModerationAction.Action
+        return self._moderate(annotation, Action.PIN if pinned else Action.UNPIN)
+
+    @extend_schema(request=LockSerializer, responses=AnnotationSerializer)
+    @action(detail=True, methods=["post"])
+    def lock(self, request, pk=None):
+        """No new replies; `{"locked": false}` unlocks."""
+        annotation = self._moderatable(pk, top_level_only=True)
+        locked = self._valid_body()["locked"]
+        Action = ModerationAction.Action
+        return self._moderate(annotation, Action.LOCK if locked else Action.UNLOCK)
+
+    @extend_schema(request=None, responses=AnnotationSerializer)
+    @action(detail=True, methods=["post"])
+    def keep(self, request, pk=None):
+        """Reviewed: it stays as it is, and its open flags are closed as kept."""
+        return self._moderate(self._moderatable(pk), ModerationAction.Action.KEEP)
+
+
+# --- a class's flags, for its teachers ---------------------------------------------
+
+
+def flags_for_review(classroom, user, *, state: str):
+    """A class's flags, newest first, with what the review list shows (the annotation and
+    its author, the reporter) joined in one query. Only flags on annotations the teacher can
+    see: one later made private by its author drops out, as it would from the panel."""
+    seen = Annotation.objects.filter(assignment__classroom=classroom).filter(
+        visibility_condition(user, is_teacher=True)
+    )
+    flags = Flag.objects.filter(annotation__in=seen)
+    if state != "all":
+        flags = flags.filter(state=state)
+    return flags.select_related("annotation__author", "reporter").order_by("-created_at", "-pk")
+
+
+class FlaggedAnnotationSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer(read_only=True)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "assignment",
+            "parent",
+            "author",
+            "exact",
+            "body",
+            "is_hidden",
+            "is_deleted",
+        ]
+        read_only_fields = fields
+
+
+class FlagReviewSerializer(FlagSerializer):
+    """A flag as the class's teachers see it: who reported what, and on which words."""
+
+    reporter = AuthorSerializer(read_only=True)
+    annotation = FlaggedAnnotationSerializer(read_only=True)
+
+    class Meta(FlagSerializer.Meta):
+        fields = [*FlagSerializer.Meta.fields, "reporter", "annotation"]
+        read_only_fields = fields
+
+
+class FlagFilters(serializers.Serializer):
+    state = serializers.ChoiceField([*Flag.State.values, "all"], default=Flag.State.OPEN)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("state", str, enum=[*Flag.State.values, "all"])],
+)
+class ClassFlagsView(generics.ListAPIView):
+    """The flags on a class's annotations, for its teachers: open ones unless `?state=`
+    says hidden, kept or all. A student of the class gets 403; anyone else 404."""
+
+    serializer_class = FlagReviewSerializer
+
+    def get_queryset(self):
+        classroom = permissions.get_classroom_for(
+            self.request.user, self.kwargs["pk"], action="moderate"
+        )
+        params = FlagFilters(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return flags_for_review(classroom, self.request.user, state=params.validated_data["state"])
 
 
 # --- W3C Web Annotation collection -------------------------------------------------

@@ -1,6 +1,14 @@
 from django import forms
 
-from annotations.models import BODY_MAX_LENGTH, MAX_TAGS, TAG_MAX_LENGTH, Annotation, Link
+from annotations.models import (
+    BODY_MAX_LENGTH,
+    MAX_TAGS,
+    TAG_MAX_LENGTH,
+    Annotation,
+    Flag,
+    Link,
+    ModerationAction,
+)
 
 
 def parse_tags(raw: str) -> list[str]:
@@ -74,8 +82,13 @@ class AnnotationForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, comparison, **kwargs):
+    def __init__(self, *args, comparison, is_teacher=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if is_teacher:
+            self.fields["is_prompt"] = forms.BooleanField(
+                label="Post as a prompt: every student sees it first, even while thinking first",
+                required=False,
+            )
         subjects = comparison.subjects.all()
         dimensions = comparison.dimensions.all()
         self.fields["subjects"].queryset = subjects
@@ -117,6 +130,7 @@ class ReplyForm(forms.Form):
     body = forms.CharField(
         label="Reply", max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
+    private = forms.BooleanField(required=False)
 
 
 class LinkForm(forms.ModelForm):
@@ -206,3 +220,37 @@ class FilterForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if value not in (None, "", False)
         }
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong with it?", choices=Flag.Reason.choices, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label="Tell your teacher more",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "Optional, unless you chose something else"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == Flag.Reason.OTHER and not cleaned.get("details", "").strip():
+            self.add_error("details", "Say in a few words what the problem is.")
+        return cleaned
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(choices=ModerationAction.Action.choices)
+    reason = forms.CharField(required=False, max_length=300)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("action") == ModerationAction.Action.HIDE
+            and not cleaned.get("reason", "").strip()
+        ):
+            self.add_error(
+                "reason", "Give a reason: the author sees it, so they know what to change."
+            )
+        return cleaned

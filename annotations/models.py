@@ -230,6 +230,7 @@ class AnnotationQuerySet(models.QuerySet):
             .annotate(
                 helpful_count=Count("helpful_marks", distinct=True),
                 marked_helpful=Exists(helpful),
+                flagged_by_me=Exists(Flag.objects.filter(annotation=OuterRef("pk"), reporter=user)),
             )
             .order_by(
                 "-is_prompt",

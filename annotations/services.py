@@ -28,6 +28,7 @@ def annotation_create(
     dimension,
     tags: list[str],
     visibility: str,
+    is_prompt: bool = False,
 ) -> Annotation:
     """Raises anchoring.SelectorError when the selection does not match the passage."""
     selector = anchoring.validate(
@@ -45,7 +46,9 @@ def annotation_create(
         body=body,
         kind=kind,
         dimension=dimension,
-        visibility=visibility,
+        # A prompt is for the whole class, whatever visibility was chosen.
+        visibility=Annotation.Visibility.CLASS if is_prompt else visibility,
+        is_prompt=is_prompt,
     )
     annotation.subjects.set(subjects)
     tags_set(annotation, tags)
@@ -53,9 +56,12 @@ def annotation_create(
 
 
 @transaction.atomic
-def reply_create(*, parent: Annotation, author, body: str) -> Annotation:
+def reply_create(*, parent: Annotation, author, body: str, private: bool = False) -> Annotation:
     """A reply shares its thread's passage and visibility, so it is seen exactly where the
-    annotation it answers is seen."""
+    annotation it answers is seen. A private reply (a teacher's) is marked "teacher", so only
+    the annotation's author and the class's teachers see it."""
+    if parent.is_locked:
+        raise ThreadLocked
     return Annotation.objects.create(
         assignment_id=parent.assignment_id,
         passage_id=parent.passage_id,
@@ -63,8 +69,14 @@ def reply_create(*, parent: Annotation, author, body: str) -> Annotation:
         parent=parent,
         body=body,
         kind=Annotation.Kind.COMMENT,
-        visibility=parent.visibility,
+        visibility=Annotation.Visibility.TEACHER if private else parent.visibility,
     )
+
+
+class ThreadLocked(Exception):
+    """A teacher locked this thread: no new replies."""
+
+    message = "This thread is locked: no new replies."
 
 
 def tags_set(annotation: Annotation, names: list[str]) -> None:

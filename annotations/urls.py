@@ -12,4 +12,8 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="delete"),
     path("annotations/<int:pk>/helpful/", views.helpful, name="helpful"),
     path("annotations/<int:pk>/link/", views.link_new, name="link"),
+    path("annotations/<int:pk>/flag/", views.flag, name="flag"),
+    path("annotations/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("classes/<int:pk>/moderation/", views.moderation, name="moderation"),
+    path("moderation/", views.moderation_overview, name="moderation_overview"),
 ]

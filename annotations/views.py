@@ -1,20 +1,40 @@
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseNotModified
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from annotations import anchoring
-from annotations.forms import AnnotationEditForm, AnnotationForm, FilterForm, LinkForm, ReplyForm
-from annotations.models import Annotation, Link
-from annotations.services import annotation_create, helpful_toggle, reply_create, tags_set
+from annotations.forms import (
+    AnnotationEditForm,
+    AnnotationForm,
+    FilterForm,
+    FlagForm,
+    LinkForm,
+    ModerationForm,
+    ReplyForm,
+)
+from annotations.models import Annotation, Flag, Link, ModerationAction
+from annotations.services import (
+    RATE_LIMITED,
+    ThreadLocked,
+    annotation_create,
+    annotation_moderate,
+    flag_create,
+    helpful_toggle,
+    may_post,
+    reply_create,
+    tags_set,
+)
 from comparisons.models import Comparison, reading_layout
 from counterpoint import permissions
-from counterpoint.models import User
+from counterpoint.models import Classroom, User
 
 # --- shaping the panel -----------------------------------------------------------
 
@@ -74,9 +94,7 @@ def panel_context(request, assignment, layout, *, annotate_form=None):
         for passage in section.numbered_passages
     }
     colours = {subject.pk: subject.colour for subject in layout["subjects"]}
-    teacher_ids = set(
-        assignment.classroom.memberships.filter(role="teacher").values_list("user_id", flat=True)
-    )
+    teacher_ids = _teacher_ids(assignment)
     for card in cards:
         _decorate(card, numbers, colours, teacher_ids)
     counts = visible.facet_counts()
@@ -87,11 +105,32 @@ def panel_context(request, assignment, layout, *, annotate_form=None):
         "filter_form": filter_form,
         "facets": _facets(counts, layout, filter_form),
         "total": sum(counts["kind"].values()),
-        "annotate_form": annotate_form or AnnotationForm(comparison=comparison),
+        "annotate_form": annotate_form
+        or AnnotationForm(comparison=comparison, is_teacher=user.pk in teacher_ids),
         "etag": Annotation.objects.activity_signature(assignment.pk, user.pk),
         "poll_query": request.GET.urlencode(),
         "is_teacher": user.pk in teacher_ids,
+        "gate_notice": _gate_notice(request, assignment, teacher_ids),
     }
+
+
+def _teacher_ids(assignment) -> set[int]:
+    return set(
+        assignment.classroom.memberships.filter(role="teacher").values_list("user_id", flat=True)
+    )
+
+
+def _gate_notice(request, assignment, teacher_ids):
+    """For a student still thinking first: what they must do before seeing classmates'."""
+    if request.user.pk in teacher_ids or not assignment.is_gated_for(request.user):
+        return None
+    if assignment.reveal_at and assignment.reveal_at > timezone.now():
+        when = date_format(timezone.localtime(assignment.reveal_at), "j M, H:i")
+        return f"Think first: your classmates' annotations appear on {when}."
+    return (
+        f"Think first: post {assignment.reveal_after_posts} annotations of your own to see "
+        "your classmates'."
+    )
 
 
 def _decorate(card, numbers, colours, teacher_ids):
@@ -146,7 +185,7 @@ def _render_panel(request, assignment, *, region=None, annotate_form=None, statu
     return render(request, template, context, status=status)
 
 
-def _render_card(request, annotation, *, status=200):
+def _render_card(request, annotation, *, status=200, reply_error=None, reply_text=""):
     assignment = annotation.assignment
     comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
     layout = reading_layout(comparison)
@@ -156,9 +195,7 @@ def _render_card(request, annotation, *, status=200):
         return HttpResponse("")
     numbers = {p.pk: p.number for s in layout["sections"] for p in s.numbered_passages}
     colours = {s.pk: s.colour for s in layout["subjects"]}
-    teacher_ids = set(
-        assignment.classroom.memberships.filter(role="teacher").values_list("user_id", flat=True)
-    )
+    teacher_ids = _teacher_ids(assignment)
     _decorate(card, numbers, colours, teacher_ids)
     return render(
         request,
@@ -168,6 +205,8 @@ def _render_card(request, annotation, *, status=200):
             "assignment": assignment,
             "comparison": comparison,
             "is_teacher": request.user.pk in teacher_ids,
+            "reply_error": reply_error,
+            "reply_text": reply_text,
         },
         status=status,
     )
@@ -193,7 +232,11 @@ def _announce(response, message):
 def annotation_new(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk)
     comparison = assignment.comparison
-    form = AnnotationForm(request.POST, comparison=comparison)
+    is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
+    form = AnnotationForm(request.POST, comparison=comparison, is_teacher=is_teacher)
+    if form.is_valid() and not may_post(request.user):
+        form.add_error(None, RATE_LIMITED)
+        return _invalid(request, assignment, form, status=429)
     if form.is_valid():
         data = form.cleaned_data
         passage = comparison_passage(comparison, data["passage"])
@@ -217,6 +260,7 @@ def annotation_new(request, pk):
                 dimension=data["dimension"],
                 tags=data["tags"],
                 visibility=data["visibility"],
+                is_prompt=data.get("is_prompt", False),
             )
         except anchoring.SelectorError as error:
             form.add_error(None, str(error))
@@ -251,12 +295,30 @@ def reply_new(request, pk):
     if parent.parent_id:
         parent = permissions.get_annotation_for(request.user, parent.parent_id)
     form = ReplyForm(request.POST)
+    problem = None
     if not form.is_valid():
+        problem, status = "Write something before sending a reply.", 422
+    elif parent.is_locked:
+        problem, status = ThreadLocked.message, 400
+    elif not may_post(request.user):
+        problem, status = RATE_LIMITED, 429
+    if problem:
         if request.htmx:
-            return _render_card(request, parent, status=422)
-        messages.error(request, "Write something before sending a reply.")
+            return _render_card(
+                request,
+                parent,
+                status=status,
+                reply_error=problem,
+                reply_text=request.POST.get("body", ""),
+            )
+        messages.error(request, problem)
         return _back_to(parent)
-    reply_create(parent=parent, author=request.user, body=form.cleaned_data["body"])
+    private = form.cleaned_data["private"] and permissions.is_teacher(
+        request.user, parent.assignment.classroom_id
+    )
+    reply_create(
+        parent=parent, author=request.user, body=form.cleaned_data["body"], private=private
+    )
     if request.htmx:
         return _announce(_render_card(request, parent), "Reply added.")
     return _back_to(parent)
@@ -370,6 +432,145 @@ def link_new(request, pk):
     if request.htmx and form.is_bound:
         response = reswap(retarget(response, f"#annotation-{source.pk}-extra"), "innerHTML")
     return response
+
+
+@login_required
+def flag(request, pk):
+    annotation = permissions.get_annotation_for(request.user, pk)
+    thread = annotation.parent or annotation
+    if annotation.author_id == request.user.pk:
+        return HttpResponse("You cannot flag your own annotation.", status=400)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        flag_create(annotation=annotation, reporter=request.user, **form.cleaned_data)
+        if request.htmx:
+            return _announce(_render_card(request, thread), "Flagged for your teacher. Thank you.")
+        messages.success(request, "Flagged for your teacher. Thank you.")
+        return _back_to(thread)
+    response = render(
+        request,
+        "annotations/flag.html" + ("#flag-form" if request.htmx else ""),
+        {"annotation": annotation, "thread": thread, "form": form},
+        status=422 if form.is_bound else 200,
+    )
+    if request.htmx and form.is_bound:
+        response = reswap(retarget(response, f"#annotation-{thread.pk}-extra"), "innerHTML")
+    return response
+
+
+# --- moderation ---------------------------------------------------------------------
+
+ACTIVITY_LIMIT = 30
+AUDIT_LIMIT = 50
+ROW_RELATED = ["author", "passage", "assignment__comparison", "parent", "hidden_by"]
+
+
+@login_required
+def moderation(request, pk):
+    """One class's moderation page: open flags, the latest activity, and the audit trail."""
+    classroom = permissions.get_classroom_for(request.user, pk, action="moderate")
+    rows = Annotation.objects.filter(assignment__classroom=classroom).select_related(*ROW_RELATED)
+    open_flags = Flag.objects.filter(state=Flag.State.OPEN).select_related("reporter")
+    flagged = (
+        rows.filter(flags__state=Flag.State.OPEN)
+        .distinct()
+        .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flag_list"))
+        .order_by("-created_at")
+    )
+    latest = rows.order_by("-created_at")[:ACTIVITY_LIMIT]
+    audit = ModerationAction.objects.filter(classroom=classroom).select_related(
+        "actor", "annotation_author"
+    )[:AUDIT_LIMIT]
+    return render(
+        request,
+        "annotations/moderation.html",
+        {
+            "classroom": classroom,
+            "flagged": flagged,
+            "latest": latest,
+            "audit": audit,
+        },
+    )
+
+
+@login_required
+@require_POST
+def moderate(request, pk):
+    annotation = permissions.get_annotation_for(request.user, pk, action="moderate")
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+        if request.htmx:
+            return _render_row(
+                request,
+                annotation,
+                error=error,
+                reason=request.POST.get("reason", ""),
+                status=422,
+            )
+        messages.error(request, error)
+        return redirect("annotations:moderation", pk=annotation.assignment.classroom_id)
+    record = annotation_moderate(
+        annotation=annotation,
+        actor=request.user,
+        action=form.cleaned_data["action"],
+        reason=form.cleaned_data["reason"],
+    )
+    note = f"{record.get_action_display()}."
+    if request.htmx:
+        fresh = Annotation.objects.filter(pk=pk).select_related(*ROW_RELATED).first()
+        return _announce(_render_row(request, fresh or annotation, done=record), note)
+    messages.success(request, note)
+    return redirect("annotations:moderation", pk=annotation.assignment.classroom_id)
+
+
+UNDO = {
+    ModerationAction.Action.HIDE: ModerationAction.Action.UNHIDE,
+    ModerationAction.Action.UNHIDE: ModerationAction.Action.HIDE,
+    ModerationAction.Action.PIN: ModerationAction.Action.UNPIN,
+    ModerationAction.Action.UNPIN: ModerationAction.Action.PIN,
+    ModerationAction.Action.LOCK: ModerationAction.Action.UNLOCK,
+    ModerationAction.Action.UNLOCK: ModerationAction.Action.LOCK,
+}
+
+
+def _render_row(request, annotation, *, done=None, error=None, reason="", status=200):
+    """One moderation row; after an action it collapses to a line with an undo."""
+    return render(
+        request,
+        "annotations/_moderation_row.html",
+        {
+            "item": annotation,
+            "done": done,
+            "error": error,
+            "reason": reason,
+            "undo": UNDO.get(done.action) if done else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def moderation_overview(request):
+    """The navigation's "Moderation" link: each class I teach with its open flags."""
+    teaching = [
+        pk
+        for pk, role in permissions.roles_by_classroom(request.user).items()
+        if role == permissions.TEACHER
+    ]
+    if not teaching:
+        raise Http404
+    classes = (
+        Classroom.objects.filter(pk__in=teaching, is_archived=False)
+        .annotate(
+            open_flags=Count(
+                "assignments__annotations__flags",
+                filter=Q(assignments__annotations__flags__state=Flag.State.OPEN),
+            )
+        )
+        .order_by("-open_flags", "name")
+    )
+    return render(request, "annotations/moderation_overview.html", {"classes": classes})
 
 
 # --- live updates -----------------------------------------------------------------

@@ -142,3 +142,39 @@ class AssignmentForm(forms.ModelForm):
         if self.instance.pk is None and due_at < timezone.now():
             raise forms.ValidationError("The due date is in the past. Choose a later date.")
         return due_at
+
+
+class AssignmentSettingsForm(forms.ModelForm):
+    """A teacher changes an assignment after setting it: dates, words, think-first rules."""
+
+    class Meta:
+        model = Assignment
+        fields = ["due_at", "instructions", "essay_prompt", "reveal_after_posts", "reveal_at"]
+        widgets = {
+            "due_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "reveal_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "instructions": forms.Textarea(attrs={"rows": 3}),
+            "essay_prompt": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "essay_prompt": "Essay question",
+            "reveal_after_posts": "Annotations each student posts before seeing classmates'",
+            "reveal_at": "Show classmates' annotations from",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        self.fields["due_at"].input_formats = formats
+        self.fields["reveal_at"].input_formats = formats
+        self.fields["reveal_after_posts"].widget.attrs.update({"min": 0, "max": 20})
+
+    def clean_reveal_after_posts(self):
+        value = self.cleaned_data["reveal_after_posts"]
+        if value > 20:
+            raise forms.ValidationError("Ask for at most 20 annotations before revealing.")
+        return value

@@ -26,4 +26,5 @@ urlpatterns = [
     ),
     path("classes/<int:classroom_pk>/assign/", views.assignment_new, name="assign"),
     path("assignments/<int:pk>/", views.assignment_read, name="read"),
+    path("assignments/<int:pk>/settings/", views.assignment_settings, name="assignment_settings"),
 ]

@@ -10,6 +10,7 @@ from annotations.services import passage_reanchor
 from comparisons import importer
 from comparisons.forms import (
     AssignmentForm,
+    AssignmentSettingsForm,
     ComparisonForm,
     ContrastForm,
     DimensionForm,
@@ -372,3 +373,21 @@ def assignment_new(request, classroom_pk):
         messages.success(request, f"Assigned {assignment.comparison.title} to {classroom.name}.")
         return redirect("classroom", pk=classroom.pk)
     return render(request, "comparisons/assign.html", {"form": form, "classroom": classroom})
+
+
+@login_required
+def assignment_settings(request, pk):
+    assignment = permissions.get_assignment_for(request.user, pk, action="write")
+    form = AssignmentSettingsForm(request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Assignment saved.")
+        return redirect("classroom", pk=assignment.classroom_id)
+    return render(
+        request,
+        "comparisons/assignment_settings.html",
+        {
+            "assignment": assignment,
+            "form": form,
+        },
+    )

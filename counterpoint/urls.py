@@ -48,6 +48,11 @@ urlpatterns = [
         annotations_api.AnnotationCollectionView.as_view(),
         name="annotation-collection",
     ),
+    path(
+        "api/v1/classes/<int:pk>/flags/",
+        annotations_api.ClassFlagsView.as_view(),
+        name="classroom-flags",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("rest_framework.urls", namespace="rest_framework")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -174,7 +174,8 @@ def test_reading_page_takes_a_fixed_number_of_queries(
     # subjects, dimensions, their contrasts, sections, their passages, the passages' dimensions;
     # then the (empty) annotation panel: authors, annotations, the class's teachers, four
     # facet counts, the live poll's fingerprint
-    with django_assert_num_queries(19):
+    # + the navigation's moderation link (one query)
+    with django_assert_num_queries(20):
         response = client.get(read_url(assignment))
 
     assert response.content.decode().count('class="passage"') == sections * passages
@@ -246,5 +247,6 @@ def test_preview_takes_a_fixed_number_of_queries(
 
     # session, user, comparison with author, subjects, dimensions, their contrasts, sections,
     # their passages, the passages' dimensions
-    with django_assert_num_queries(9):
+    # + the navigation's moderation link (one query)
+    with django_assert_num_queries(10):
         client.get(preview_url(comparison))
