@@ -545,6 +545,7 @@ def _render_row(request, annotation, *, done=None, error=None, reason="", status
             "error": error,
             "reason": reason,
             "undo": UNDO.get(done.action) if done else None,
+            "section": "flagged" if request.POST.get("section") == "flagged" else "latest",
         },
         status=status,
     )
