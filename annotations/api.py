@@ -481,7 +481,10 @@ class AuthorChanges(drf_permissions.BasePermission):
         return permissions.can_write(request.user, obj)
 
 
-@extend_schema_view(list=extend_schema(parameters=FILTER_PARAMETERS))
+@extend_schema_view(
+    list=extend_schema(parameters=FILTER_PARAMETERS),
+    destroy=extend_schema(request=DeleteSerializer, responses={204: None}),
+)
 class AnnotationViewSet(viewsets.ModelViewSet):
     """Annotations and replies I may see, in every class I belong to.
 
@@ -578,10 +581,6 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     @extend_schema(request=AnnotationUpdateSerializer, responses=AnnotationSerializer)
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
-
-    @extend_schema(request=DeleteSerializer, responses={204: None})
-    def destroy(self, request, *args, **kwargs):
-        return super().destroy(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
         """The author's own delete keeps a stub if others replied. A teacher deleting

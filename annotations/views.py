@@ -20,7 +20,7 @@ from annotations.forms import (
     ModerationForm,
     ReplyForm,
 )
-from annotations.models import Annotation, Flag, Link, ModerationAction
+from annotations.models import Annotation, Flag, Link, ModerationAction, visibility_condition
 from annotations.services import (
     RATE_LIMITED,
     ThreadLocked,
@@ -469,7 +469,12 @@ ROW_RELATED = ["author", "passage", "assignment__comparison", "parent", "hidden_
 def moderation(request, pk):
     """One class's moderation page: open flags, the latest activity, and the audit trail."""
     classroom = permissions.get_classroom_for(request.user, pk, action="moderate")
-    rows = Annotation.objects.filter(assignment__classroom=classroom).select_related(*ROW_RELATED)
+    # Private notes stay private, even from teachers: the queue shows what teachers may see.
+    rows = (
+        Annotation.objects.filter(assignment__classroom=classroom)
+        .filter(visibility_condition(request.user, is_teacher=True))
+        .select_related(*ROW_RELATED)
+    )
     open_flags = Flag.objects.filter(state=Flag.State.OPEN).select_related("reporter")
     flagged = (
         rows.filter(flags__state=Flag.State.OPEN)

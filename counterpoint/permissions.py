@@ -12,6 +12,7 @@ from django.http import Http404
 from annotations.models import Annotation
 from comparisons.models import Comparison
 from counterpoint.models import Assignment, Classroom, Membership
+from essays.models import Outline
 
 TEACHER = Membership.Role.TEACHER
 STUDENT = Membership.Role.STUDENT
@@ -103,23 +104,38 @@ def _annotation_teacher(user, annotation) -> bool:
     return is_teacher(user, annotation.assignment.classroom_id)
 
 
+def _outline_reads(user, outline) -> bool:
+    """Its author (while still in the class) and the class's teachers."""
+    classroom_id = outline.assignment.classroom_id
+    if outline.author_id == user.pk:
+        return is_member(user, classroom_id)
+    return is_teacher(user, classroom_id)
+
+
+def _outline_author(user, outline) -> bool:
+    return outline.author_id == user.pk and is_member(user, outline.assignment.classroom_id)
+
+
 READ_RULES = {
     Classroom: _member_reads,
     Assignment: _member_reads,
     Comparison: _comparison_reads,
     Annotation: _annotation_reads,
+    Outline: _outline_reads,
 }
 WRITE_RULES = {
     Classroom: _teacher_only,
     Assignment: _teacher_only,
     Comparison: _comparison_author,
     Annotation: _annotation_author,
+    Outline: _outline_author,
 }
 MODERATE_RULES = {
     Classroom: _teacher_only,
     Assignment: _teacher_only,
     Comparison: _comparison_author,
     Annotation: _annotation_teacher,
+    Outline: lambda user, outline: is_teacher(user, outline.assignment.classroom_id),
 }
 
 
@@ -181,3 +197,9 @@ def get_annotation_for(user, pk: int, *, action: str = "read") -> Annotation:
         Annotation.objects.select_related("assignment__classroom", "assignment__comparison"), pk
     )
     return check(user, annotation, action=action)
+
+
+def get_outline_for(user, pk: int, *, action: str = "read", queryset=None) -> Outline:
+    base = queryset if queryset is not None else Outline.objects.all()
+    outline = _get(base.select_related("assignment__classroom", "assignment__comparison"), pk)
+    return check(user, outline, action=action)

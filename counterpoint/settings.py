@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "counterpoint",
     "comparisons",
     "annotations",
+    "essays",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

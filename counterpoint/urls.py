@@ -8,10 +8,11 @@ from annotations import api as annotations_api
 from comparisons import api as comparisons_api
 from counterpoint import api as counterpoint_api
 from counterpoint import views
+from essays import api as essays_api
 
 router = DefaultRouter()
 for prefix, viewset, basename in (
-    counterpoint_api.routes + comparisons_api.routes + annotations_api.routes
+    counterpoint_api.routes + comparisons_api.routes + annotations_api.routes + essays_api.routes
 ):
     router.register(prefix, viewset, basename=basename)
 
@@ -42,6 +43,7 @@ urlpatterns = [
     path("classes/", include(class_patterns)),
     path("", include("comparisons.urls")),
     path("", include("annotations.urls")),
+    path("", include("essays.urls")),
     path("admin/", admin.site.urls),
     path(
         "api/v1/assignments/<int:pk>/annotations.jsonld",

@@ -2,6 +2,7 @@
 second class with its own teacher and student, who must never see into the first."""
 
 import pytest
+from django.core.cache import cache
 
 from counterpoint.models import Membership
 from tests.factories import (
@@ -66,3 +67,11 @@ def comparison(teacher):
 @pytest.fixture
 def assignment(classroom, comparison):
     return AssignmentFactory(classroom=classroom, comparison=comparison)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache; start every test with none."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -429,3 +429,14 @@ def test_posting_too_fast_gets_a_friendly_message_and_keeps_the_words(
     assert "posting very quickly" in page
     assert "Third thought" in page
     assert Annotation.objects.count() == 2
+
+
+def test_the_moderation_page_never_shows_private_notes(
+    client, classroom, assignment, student, teacher
+):
+    annotate(assignment, student, body="My private thought", visibility="private")
+    client.force_login(teacher)
+
+    page = client.get(reverse("annotations:moderation", args=[classroom.pk])).content.decode()
+
+    assert "My private thought" not in page

@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Prefetch
+
+from annotations.models import Annotation
+from comparisons.models import Contrast, Dimension, Subject
+from counterpoint.models import Assignment
+
+
+class OutlineQuerySet(models.QuerySet):
+    def for_editor(self):
+        """The outline with its sections and their evidence, in three queries."""
+        return self.select_related(
+            "assignment__comparison", "assignment__classroom", "author"
+        ).prefetch_related(
+            Prefetch(
+                "sections",
+                queryset=OutlineSection.objects.prefetch_related(
+                    Prefetch(
+                        "evidence",
+                        queryset=Evidence.objects.select_related("annotation"),
+                    )
+                ),
+            )
+        )
+
+
+class Outline(models.Model):
+    """A student's thesis-and-evidence outline for one assignment. Several drafts may exist;
+    one is submitted. `version` goes up with every save, so two tabs cannot silently
+    overwrite each other (a save from an older version is refused)."""
+
+    class Structure(models.TextChoices):
+        POINT_BY_POINT = "point_by_point", "Point by point"
+        SUBJECT_BY_SUBJECT = "subject_by_subject", "Subject by subject"
+        BLOCK_SYNTHESIS = "block_synthesis", "Blocks, then a synthesis"
+
+    class Stance(models.TextChoices):
+        DIFFERENCES = "differences", "Mainly differences"
+        SIMILARITIES = "similarities", "Mainly similarities"
+        DEGREE = "degree", "Different in degree, not in kind"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        RESUBMITTED = "resubmitted", "Resubmitted"
+        ACCEPTED = "accepted", "Accepted"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="outlines")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outlines"
+    )
+    title = models.CharField(max_length=200)
+    structure = models.CharField(
+        max_length=20, choices=Structure.choices, default=Structure.POINT_BY_POINT
+    )
+    stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.DIFFERENCES)
+    thesis = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    # What the student chose in the builder, so a section can be regenerated or the
+    # structure switched later: {"subjects": [ids], "dimensions": [ids], "cells": [ids],
+    # "evidence": ["annotation:12", "contrast:5", ...]}.
+    selection = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OutlineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.author})"
+
+    def bump(self, seen_version: int) -> bool:
+        """Claim the next version if nobody saved since `seen_version`; one UPDATE, so two
+        simultaneous saves cannot both win."""
+        won = Outline.objects.filter(pk=self.pk, version=seen_version).update(
+            version=F("version") + 1
+        )
+        if won:
+            self.version = seen_version + 1
+        return bool(won)
+
+
+class OutlineSection(models.Model):
+    class Role(models.TextChoices):
+        INTRODUCTION = "introduction", "Introduction"
+        BODY = "body", "Body"
+        SYNTHESIS = "synthesis", "Synthesis"
+        COUNTERARGUMENT = "counterargument", "Counterargument"
+        CONCLUSION = "conclusion", "Conclusion"
+
+    outline = models.ForeignKey(Outline, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=60)
+    order = models.PositiveIntegerField(default=0)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    heading = models.CharField(max_length=200)
+    claim = models.TextField(blank=True, max_length=2000)
+    reasoning = models.TextField(blank=True, max_length=2000)
+    transition = models.CharField(max_length=200, blank=True)
+    dimension = models.ForeignKey(Dimension, null=True, blank=True, on_delete=models.SET_NULL)
+    subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.heading
+
+
+class Evidence(models.Model):
+    """One piece of evidence in a section. The quote and citation are copied in, so later
+    edits, hiding or deletion of the annotation never break the outline."""
+
+    class Relation(models.TextChoices):
+        DIFFERENCE = "difference", "Shows a difference"
+        SIMILARITY = "similarity", "Shows a similarity"
+
+    class Form(models.TextChoices):
+        QUOTE = "quote", "Quote"
+        PARAPHRASE = "paraphrase", "In my own words"
+
+    section = models.ForeignKey(OutlineSection, on_delete=models.CASCADE, related_name="evidence")
+    order = models.PositiveIntegerField(default=0)
+    key = models.CharField(max_length=40)
+    annotation = models.ForeignKey(
+        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contrast = models.ForeignKey(
+        Contrast, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.SET_NULL)
+    quote = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    citation = models.CharField(max_length=60, blank=True)
+    relation = models.CharField(
+        max_length=10, choices=Relation.choices, default=Relation.DIFFERENCE
+    )
+    form = models.CharField(max_length=10, choices=Form.choices, default=Form.QUOTE)
+    commentary = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.quote[:50] or self.note[:50]
+
+    @property
+    def source_hidden(self):
+        """The annotation it came from was hidden or deleted since (the snapshot remains)."""
+        if self.annotation_id is None:
+            return self.key.startswith("annotation:")
+        return self.annotation.is_hidden or self.annotation.is_deleted

@@ -1,0 +1,277 @@
+"""Between the database and the pure builder: what a student may choose from, turned into
+`builder.Selection`; the builder's outline, turned into rows; and back again."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from annotations.models import Annotation, Link
+from comparisons.models import Comparison, reading_layout
+from counterpoint import permissions
+from essays import builder
+from essays.models import Evidence, Outline, OutlineSection
+
+
+@dataclass
+class Material:
+    """Everything the builder page offers one student for one assignment."""
+
+    comparison: Comparison
+    layout: dict
+    subjects: list
+    dimensions: list
+    cells: dict  # (dimension_id, subject_id) -> Contrast
+    annotations: list  # visible top-level annotations with a quote, in text order
+    links: list  # comparison links between two of those annotations
+    citations: dict = field(default_factory=dict)  # passage_id -> "§2 ¶5"
+
+    def evidence_for(self, key: str) -> list[builder.Evidence]:
+        """The builder's Evidence for one tray key: an annotation, a link (two pieces),
+        or a matrix cell."""
+        kind, _, raw = key.partition(":")
+        if not raw.isdigit():
+            return []
+        pk = int(raw)
+        if kind == "annotation":
+            annotation = self._annotations.get(pk)
+            return [self._from_annotation(annotation)] if annotation else []
+        if kind == "link":
+            link = self._links.get(pk)
+            if link is None:
+                return []
+            return [
+                self._from_annotation(link.source, relation=link.relation, pair=key),
+                self._from_annotation(link.target, relation=link.relation, pair=key),
+            ]
+        if kind == "contrast":
+            cell = self._cells_by_pk.get(pk)
+            if cell is None:
+                return []
+            return [
+                builder.Evidence(
+                    key=key,
+                    subject_ids=(cell.subject_id,),
+                    dimension_id=cell.dimension_id,
+                    quote="",
+                    note=cell.statement,
+                    citation="matrix",
+                    form="paraphrase",
+                )
+            ]
+        return []
+
+    def __post_init__(self):
+        self._annotations = {a.pk: a for a in self.annotations}
+        self._links = {link.pk: link for link in self.links}
+        self._cells_by_pk = {cell.pk: cell for cell in self.cells.values()}
+
+    def _from_annotation(self, annotation, *, relation=None, pair=None):
+        return builder.Evidence(
+            key=f"annotation:{annotation.pk}",
+            subject_ids=tuple(s.pk for s in annotation.subjects.all()),
+            dimension_id=annotation.dimension_id,
+            quote=annotation.exact,
+            note=annotation.body,
+            citation=self.citations.get(annotation.passage_id, ""),
+            kind=annotation.kind,
+            relation=relation,
+            pair=pair,
+        )
+
+
+def builder_material(assignment, user) -> Material:
+    """What this student may build from: the matrix, and the annotations they may see
+    (hidden ones are gone for students), with comparison links between them."""
+    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
+    layout = reading_layout(comparison)
+    is_teacher = permissions.is_teacher(user, assignment.classroom_id)
+    visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
+    annotations = list(
+        visible.filter(parent__isnull=True, is_deleted=False, start__isnull=False)
+        .exclude(is_hidden=True)
+        .select_related("author", "dimension")
+        .prefetch_related("subjects")
+        .order_by("passage__section__order", "passage__order", "start", "pk")
+    )
+    ids = {a.pk for a in annotations}
+    links = [
+        link
+        for link in Link.objects.filter(
+            assignment=assignment, source__in=ids, target__in=ids
+        ).select_related("dimension")
+        if link.source_id in ids and link.target_id in ids
+    ]
+    by_pk = {a.pk: a for a in annotations}
+    for link in links:
+        link.source, link.target = by_pk[link.source_id], by_pk[link.target_id]
+    citations = {}
+    for index, section in enumerate(layout["sections"], start=1):
+        for passage in section.numbered_passages:
+            citations[passage.pk] = f"§{index} ¶{passage.number}"
+    cells = {
+        (cell.dimension_id, cell.subject_id): cell
+        for row in layout["matrix"]
+        for _, cell in row.cells
+        if cell is not None
+    }
+    return Material(
+        comparison=comparison,
+        layout=layout,
+        subjects=layout["subjects"],
+        dimensions=[row.dimension for row in layout["matrix"]],
+        cells=cells,
+        annotations=annotations,
+        links=links,
+        citations=citations,
+    )
+
+
+def make_selection(
+    material: Material, *, dimension_ids, cell_ids, evidence_keys, structure, stance
+) -> builder.Selection:
+    """Turn the builder form's choices into the builder's plain Selection. Unknown ids (a
+    stale form, a hand-edited request) are ignored, never trusted."""
+    chosen_dimensions = [d for d in material.dimensions if d.pk in set(dimension_ids)]
+    chosen_cells = [
+        cell
+        for cell in material.cells.values()
+        if cell.pk in set(cell_ids) or cell.dimension_id in set(dimension_ids)
+    ]
+    evidence, seen = [], set()
+    for key in evidence_keys:
+        for item in material.evidence_for(key):
+            if item.key not in seen:
+                seen.add(item.key)
+                evidence.append(item)
+    return builder.Selection(
+        question=material.comparison.question,
+        subjects=tuple(builder.Subject(s.pk, s.name) for s in material.subjects),
+        dimensions=tuple(builder.Dimension(d.pk, d.name) for d in chosen_dimensions),
+        cells=tuple(builder.Cell(c.dimension_id, c.subject_id, c.statement) for c in chosen_cells),
+        evidence=tuple(evidence),
+        structure=structure if structure in builder.STRUCTURES else builder.STRUCTURES[0],
+        stance=stance if stance in builder.STANCES else builder.STANCES[0],
+    )
+
+
+def selection_record(selection: builder.Selection, evidence_keys) -> dict:
+    return {
+        "dimensions": [d.id for d in selection.dimensions],
+        "cells": sorted({c for c in _cell_ids(selection)}),
+        "evidence": list(evidence_keys),
+    }
+
+
+def _cell_ids(selection):
+    return [f"{c.dimension_id}:{c.subject_id}" for c in selection.cells]
+
+
+@transaction.atomic
+def outline_create(*, assignment, author, draft: builder.Outline, selection_data: dict) -> Outline:
+    outline = Outline.objects.create(
+        assignment=assignment,
+        author=author,
+        title=draft.title,
+        structure=draft.structure,
+        stance=draft.stance,
+        thesis=draft.thesis,
+        selection=selection_data,
+    )
+    sections_save(outline, draft)
+    return outline
+
+
+def sections_save(outline: Outline, draft: builder.Outline) -> None:
+    """Replace the outline's sections and evidence with the builder's."""
+    outline.sections.all().delete()
+    sections = OutlineSection.objects.bulk_create(
+        [
+            OutlineSection(
+                outline=outline,
+                key=s.key,
+                order=i,
+                role=s.role,
+                heading=s.heading[:200],
+                claim=s.claim,
+                reasoning=s.reasoning,
+                transition=s.transition[:200],
+                dimension_id=s.dimension_id,
+                subject_id=s.subject_id,
+            )
+            for i, s in enumerate(draft.sections)
+        ]
+    )
+    rows = []
+    for section, drafted in zip(sections, draft.sections, strict=True):
+        for order, item in enumerate(drafted.evidence):
+            kind, _, raw = item.key.partition(":")
+            rows.append(
+                Evidence(
+                    section=section,
+                    order=order,
+                    key=item.key,
+                    annotation_id=int(raw) if kind == "annotation" and raw.isdigit() else None,
+                    contrast_id=int(raw) if kind == "contrast" and raw.isdigit() else None,
+                    subject_id=item.subject_id,
+                    quote=item.quote,
+                    note=item.note,
+                    citation=item.citation[:60],
+                    relation=item.relation,
+                    form=item.form,
+                    commentary=item.commentary,
+                )
+            )
+    Evidence.objects.bulk_create(rows)
+
+
+def as_draft(outline: Outline) -> builder.Outline:
+    """The saved outline (with the student's edits) as the builder's plain data, for checks,
+    restructuring and regenerating a section."""
+    return builder.Outline(
+        title=outline.title,
+        thesis=outline.thesis,
+        structure=outline.structure,
+        stance=outline.stance,
+        sections=[
+            builder.Section(
+                key=s.key,
+                role=s.role,
+                heading=s.heading,
+                claim=s.claim,
+                reasoning=s.reasoning,
+                transition=s.transition,
+                dimension_id=s.dimension_id,
+                subject_id=s.subject_id,
+                evidence=[
+                    builder.EvidenceItem(
+                        key=e.key,
+                        subject_id=e.subject_id,
+                        quote=e.quote,
+                        note=e.note,
+                        citation=e.citation,
+                        relation=e.relation,
+                        form=e.form,
+                        commentary=e.commentary,
+                    )
+                    for e in s.evidence.all()
+                ],
+            )
+            for s in outline.sections.all()
+        ],
+        checks=[],
+    )
+
+
+def selection_for(outline: Outline, material: Material, *, structure=None) -> builder.Selection:
+    """Rebuild the builder Selection an outline was made from (for checks and regenerating)."""
+    record = outline.selection or {}
+    cell_pairs = {tuple(int(x) for x in pair.split(":")) for pair in record.get("cells", [])}
+    cell_ids = [c.pk for key, c in material.cells.items() if key in cell_pairs]
+    return make_selection(
+        material,
+        dimension_ids=record.get("dimensions", []),
+        cell_ids=cell_ids,
+        evidence_keys=record.get("evidence", []),
+        structure=structure or outline.structure,
+        stance=outline.stance,
+    )

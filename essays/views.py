@@ -1,0 +1,421 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget, trigger_client_event
+
+from counterpoint import permissions
+from counterpoint.lib.ordering import moved, save_order
+from essays import builder, exports
+from essays.models import Evidence, Outline
+from essays.services import (
+    as_draft,
+    builder_material,
+    make_selection,
+    outline_create,
+    sections_save,
+    selection_for,
+    selection_record,
+)
+
+# --- the builder -------------------------------------------------------------------
+
+
+def _choices(data, material):
+    """The builder form's choices (from GET or POST), falling back to sensible defaults:
+    every dimension, and every piece of evidence the student wrote themselves."""
+    if "structure" not in data:
+        return {
+            "dimension_ids": [d.pk for d in material.dimensions],
+            "cell_ids": [],
+            "evidence_keys": [],
+            "structure": builder.STRUCTURES[0],
+            "stance": builder.STANCES[0],
+        }
+    return {
+        "dimension_ids": _ints(data.getlist("dimensions")),
+        "cell_ids": _ints(data.getlist("cells")),
+        "evidence_keys": [k for k in data.getlist("evidence") if ":" in k][:200],
+        "structure": data.get("structure"),
+        "stance": data.get("stance"),
+    }
+
+
+def _ints(values):
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+def _tray(material, user, filters):
+    """Tray cards: comparison links first (ready-made pairs), then annotations, filtered."""
+    subject = filters.get("subject")
+    dimension = filters.get("dimension")
+    kind = filters.get("kind")
+
+    def keep(annotation):
+        if subject and subject not in {str(s.pk) for s in annotation.subjects.all()}:
+            return False
+        if dimension and str(annotation.dimension_id) != dimension:
+            return False
+        return not (kind and annotation.kind != kind)
+
+    annotations = [a for a in material.annotations if keep(a)]
+    links = [link for link in material.links if keep(link.source) or keep(link.target)]
+    for annotation in annotations:
+        annotation.citation = material.citations.get(annotation.passage_id, "")
+        annotation.mine = annotation.author_id == user.pk
+        annotation.key = f"annotation:{annotation.pk}"
+    for link in links:
+        link.key = f"link:{link.pk}"
+    return links, annotations
+
+
+def _builder_context(request, assignment, material, choices, filters):
+    selection = make_selection(material, **choices)
+    draft = builder.build(selection)
+    links, annotations = _tray(material, request.user, filters)
+    chosen = set(choices["evidence_keys"])
+    visible_keys = {f"link:{link.pk}" for link in links} | {
+        f"annotation:{a.pk}" for a in annotations
+    }
+    return {
+        "assignment": assignment,
+        "comparison": material.comparison,
+        "material": material,
+        "subjects": material.subjects,
+        "matrix": material.layout["matrix"],
+        "choices": choices,
+        "chosen_evidence": chosen,
+        "hidden_chosen": sorted(chosen - visible_keys),
+        "tray_links": links,
+        "tray_annotations": annotations,
+        "filters": filters,
+        "draft": draft,
+        "structures": Outline.Structure.choices,
+        "stances": Outline.Stance.choices,
+        "my_outlines": Outline.objects.filter(assignment=assignment, author=request.user),
+    }
+
+
+@login_required
+def builder_page(request, pk):
+    assignment = permissions.get_assignment_for(request.user, pk)
+    material = builder_material(assignment, request.user)
+    data = request.POST if request.method == "POST" else request.GET
+    choices = _choices(data, material)
+    if request.method == "POST" and "create" in request.POST:
+        selection = make_selection(material, **choices)
+        draft = builder.build(selection)
+        outline = outline_create(
+            assignment=assignment,
+            author=request.user,
+            draft=draft,
+            selection_data=selection_record(selection, choices["evidence_keys"]),
+        )
+        messages.success(request, "Your outline is ready to edit.")
+        return redirect("essays:outline", pk=outline.pk)
+    filters = {k: data.get(f"tray_{k}", "") for k in ("subject", "dimension", "kind")}
+    context = _builder_context(request, assignment, material, choices, filters)
+    template = "essays/builder.html"
+    if request.htmx and request.htmx.target in {"builder-preview", "evidence-tray"}:
+        template += f"#{request.htmx.target}"
+        response = render(request, template, context)
+        if request.htmx.target == "builder-preview":
+            trigger_client_event(response, "announce", {"message": "Outline preview updated."})
+        return response
+    return render(request, template, context)
+
+
+# --- the outline editor ------------------------------------------------------------
+
+
+def _editor_context(request, outline):
+    material = builder_material(outline.assignment, outline.author)
+    selection = selection_for(outline, material)
+    draft = as_draft(outline)
+    checks = builder.check(draft, selection)
+    used = {e.key for s in outline.sections.all() for e in s.evidence.all()}
+    unused = []
+    for key in outline.selection.get("evidence", []) + [
+        f"annotation:{a.pk}" for a in material.annotations
+    ]:
+        for item in material.evidence_for(key):
+            if item.key not in used and item.key not in {u.key for u in unused}:
+                unused.append(item)
+    sections = list(outline.sections.all())
+    for section in sections:  # the autosave field names the template posts back
+        section.f_claim = f"section-{section.pk}-claim"
+        section.f_reasoning = f"section-{section.pk}-reasoning"
+        for item in section.evidence.all():
+            item.f_commentary = f"evidence-{item.pk}-commentary"
+            item.f_relation = f"evidence-{item.pk}-relation"
+            item.f_form = f"evidence-{item.pk}-form"
+    return {
+        "outline": outline,
+        "assignment": outline.assignment,
+        "sections": sections,
+        "checks": [c for c in checks if not c.ok],
+        "passed": [c for c in checks if c.ok],
+        "unused": unused,
+        "can_edit": permissions.can_write(request.user, outline),
+        "structures": Outline.Structure.choices,
+        "section_choices": [(s.pk, s.heading) for s in sections],
+    }
+
+
+def _load(request, pk, action="read"):
+    return permissions.get_outline_for(
+        request.user, pk, action=action, queryset=Outline.objects.for_editor()
+    )
+
+
+@login_required
+def outline_page(request, pk):
+    outline = _load(request, pk)
+    return render(request, "essays/outline.html", _editor_context(request, outline))
+
+
+def _conflict(request, outline):
+    """A save from an older version: refuse it, say so, and offer a reload."""
+    current = Outline.objects.filter(pk=outline.pk).values_list("version", flat=True).first()
+    response = render(
+        request, "essays/_conflict.html", {"outline": outline, "current": current}, status=409
+    )
+    if request.htmx:
+        response = reswap(retarget(response, "#conflict"), "innerHTML")
+    return response
+
+
+def _claim_version(request, outline):
+    seen = request.POST.get("version", "")
+    return seen.isdigit() and outline.bump(int(seen))
+
+
+def _after_change(request, outline, note, *, region="outline"):
+    """Answer an edit: the changed region (or only the checks and version for a field
+    save), announced for screen readers."""
+    outline = Outline.objects.for_editor().get(pk=outline.pk)
+    template = f"essays/outline.html#{region}"
+    if not request.htmx:
+        return redirect("essays:outline", pk=outline.pk)
+    response = render(request, template, _editor_context(request, outline))
+    trigger_client_event(response, "announce", {"message": note})
+    return response
+
+
+@login_required
+@require_POST
+def outline_save(request, pk):
+    """Autosave of one field: the thesis or title, a section's claim, reasoning or heading,
+    or an evidence card's commentary, relation or form."""
+    outline = _load(request, pk, action="write")
+    field = request.POST.get("field", "")
+    value = request.POST.get("value", "")
+    target = _field_target(outline, field)
+    if target is None:
+        return HttpResponse("Unknown field.", status=400)
+    obj, name, max_length, choices = target
+    if len(value) > max_length:
+        return HttpResponse(f"Keep it under {max_length} characters.", status=400)
+    if choices and value not in choices:
+        return HttpResponse("Choose one of the options.", status=400)
+    if not _claim_version(request, outline):
+        return _conflict(request, outline)
+    setattr(obj, name, value)
+    obj.save(update_fields=[name])
+    return _after_change(request, outline, "Saved.", region="status")
+
+
+def _field_target(outline, field):
+    """field is "thesis", "title", "section-<id>-claim|reasoning|heading" or
+    "evidence-<id>-commentary|relation|form"; returns (object, attribute, max length, choices)."""
+    if field in ("thesis", "title"):
+        return outline, field, 2000 if field == "thesis" else 200, None
+    kind, _, rest = field.partition("-")
+    raw_id, _, name = rest.partition("-")
+    if not raw_id.isdigit():
+        return None
+    if kind == "section" and name in ("claim", "reasoning", "heading"):
+        section = next((s for s in outline.sections.all() if s.pk == int(raw_id)), None)
+        return section and (section, name, 200 if name == "heading" else 2000, None)
+    if kind == "evidence" and name in ("commentary", "relation", "form"):
+        evidence = next(
+            (e for s in outline.sections.all() for e in s.evidence.all() if e.pk == int(raw_id)),
+            None,
+        )
+        options = {"relation": Evidence.Relation.values, "form": Evidence.Form.values}.get(name)
+        return evidence and (evidence, name, 2000, options)
+    return None
+
+
+@login_required
+@require_POST
+def outline_action(request, pk):
+    """Structural edits, each a button: move or remove evidence, move sections, add evidence,
+    regenerate a section, switch structure."""
+    outline = _load(request, pk, action="write")
+    action = request.POST.get("action", "")
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return HttpResponse("Unknown action.", status=400)
+    if not _claim_version(request, outline):
+        return _conflict(request, outline)
+    note = handler(request, outline)
+    return _after_change(request, outline, note)
+
+
+def _evidence_in(outline, raw_id):
+    for section in outline.sections.all():
+        for evidence in section.evidence.all():
+            if str(evidence.pk) == str(raw_id):
+                return section, evidence
+    raise Http404
+
+
+def _section_in(outline, raw_id):
+    for section in outline.sections.all():
+        if str(section.pk) == str(raw_id):
+            return section
+    raise Http404
+
+
+def _move_evidence(request, outline):
+    section, evidence = _evidence_in(outline, request.POST.get("evidence"))
+    target_id = request.POST.get("to_section")
+    if target_id and str(target_id) != str(section.pk):
+        target = _section_in(outline, target_id)
+        evidence.section = target
+        evidence.order = target.evidence.count()
+        evidence.save(update_fields=["section", "order"])
+        return f"Moved to {target.heading}."
+    delta = -1 if request.POST.get("direction") == "up" else 1
+    siblings = section.evidence.all()
+    save_order(siblings, moved([e.pk for e in siblings], evidence.pk, delta))
+    return "Moved."
+
+
+def _remove_evidence(request, outline):
+    _, evidence = _evidence_in(outline, request.POST.get("evidence"))
+    evidence.delete()
+    return "Evidence removed. You can add it back from the list of unused evidence."
+
+
+def _add_evidence(request, outline):
+    section = _section_in(outline, request.POST.get("section"))
+    material = builder_material(outline.assignment, outline.author)
+    items = material.evidence_for(request.POST.get("key", ""))
+    if not items:
+        raise Http404
+    item = items[0]
+    kind, _, raw = item.key.partition(":")
+    Evidence.objects.create(
+        section=section,
+        order=section.evidence.count(),
+        key=item.key,
+        annotation_id=int(raw) if kind == "annotation" else None,
+        contrast_id=int(raw) if kind == "contrast" else None,
+        subject_id=item.subject_ids[0] if item.subject_ids else None,
+        quote=item.quote,
+        note=item.note,
+        citation=item.citation[:60],
+        relation="similarity" if item.relation == "similarity" else "difference",
+        form="quote" if item.quote else "paraphrase",
+    )
+    return f"Evidence added to {section.heading}."
+
+
+def _move_section(request, outline):
+    section = _section_in(outline, request.POST.get("section"))
+    delta = -1 if request.POST.get("direction") == "up" else 1
+    sections = outline.sections.all()
+    save_order(sections, moved([s.pk for s in sections], section.pk, delta))
+    return "Section moved."
+
+
+def _reorder(request, outline):
+    """Drag and drop: the whole order at once, sections and the evidence in each."""
+    sections = {str(s.pk): s for s in outline.sections.all()}
+    section_ids = [i for i in request.POST.getlist("section") if i in sections]
+    if sorted(section_ids) != sorted(sections):
+        return "The new order was incomplete, so nothing moved. Reload and try again."
+    save_order(outline.sections.all(), [int(i) for i in section_ids])
+    evidence = {str(e.pk): e for s in sections.values() for e in s.evidence.all()}
+    changed = []
+    for section_id in section_ids:
+        for order, evidence_id in enumerate(request.POST.getlist(f"evidence-{section_id}")):
+            item = evidence.get(evidence_id)
+            if item and (item.section_id != int(section_id) or item.order != order):
+                item.section_id, item.order = int(section_id), order
+                changed.append(item)
+    Evidence.objects.bulk_update(changed, ["section", "order"])
+    return "New order saved."
+
+
+def _regenerate(request, outline):
+    section = _section_in(outline, request.POST.get("section"))
+    material = builder_material(outline.assignment, outline.author)
+    selection = selection_for(outline, material)
+    draft = builder.regenerate_section(as_draft(outline), selection, section.key)
+    sections_save(outline, draft)
+    return f"{section.heading} was made again from your choices."
+
+
+def _restructure(request, outline):
+    structure = request.POST.get("structure")
+    if structure not in builder.STRUCTURES:
+        raise Http404
+    material = builder_material(outline.assignment, outline.author)
+    selection = selection_for(outline, material, structure=structure)
+    draft = builder.restructure(as_draft(outline), selection, structure)
+    outline.structure = structure
+    outline.thesis = draft.thesis
+    outline.save(update_fields=["structure", "thesis"])
+    sections_save(outline, draft)
+    return f"Now {Outline.Structure(structure).label.lower()}. Your evidence notes came along."
+
+
+ACTIONS = {
+    "move-evidence": _move_evidence,
+    "remove-evidence": _remove_evidence,
+    "add-evidence": _add_evidence,
+    "move-section": _move_section,
+    "reorder": _reorder,
+    "regenerate": _regenerate,
+    "restructure": _restructure,
+}
+
+
+@login_required
+@require_POST
+def outline_delete(request, pk):
+    outline = _load(request, pk, action="write")
+    if outline.status != Outline.Status.DRAFT:
+        messages.error(request, "A submitted outline cannot be deleted.")
+        return redirect("essays:outline", pk=outline.pk)
+    assignment_id = outline.assignment_id
+    outline.delete()
+    messages.success(request, "Outline deleted.")
+    return redirect("essays:builder", pk=assignment_id)
+
+
+@login_required
+def outline_export(request, pk, fmt):
+    outline = _load(request, pk)
+    if fmt == "md":
+        body, content_type = exports.to_markdown(outline), "text/markdown; charset=utf-8"
+    elif fmt == "docx":
+        body = exports.to_docx(outline)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(outline, fmt)}"'
+    return response
+
+
+@login_required
+def outline_print(request, pk):
+    outline = _load(request, pk)
+    return render(
+        request, "essays/print.html", {"outline": outline, "sections": outline.sections.all()}
+    )

@@ -1,0 +1,176 @@
+"""The essay builder page: choosing contrasts and evidence, the live preview, creating."""
+
+import pytest
+from django.urls import reverse
+
+from annotations.models import Link
+from essays.models import Evidence, Outline
+from tests.annotations.helpers import annotate
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def builder_url(assignment):
+    return reverse("essays:builder", args=[assignment.pk])
+
+
+@pytest.fixture
+def evidence(assignment, student, classmate):
+    stalin, khrushchev = assignment.comparison.subjects.order_by("order")
+    leadership = assignment.comparison.dimensions.order_by("order").first()
+    mine = annotate(assignment, student, body="Fear", subjects=[stalin], dimension=leadership)
+    theirs = annotate(
+        assignment,
+        classmate,
+        body="Thaw",
+        subjects=[khrushchev],
+        dimension=leadership,
+        quote="Paragraph 1.1",
+    )
+    private = annotate(
+        assignment, classmate, body="Secret", subjects=[khrushchev], visibility="private"
+    )
+    return {
+        "mine": mine,
+        "theirs": theirs,
+        "private": private,
+        "leadership": leadership,
+        "stalin": stalin,
+        "khrushchev": khrushchev,
+    }
+
+
+def choices(assignment, evidence_keys, **extra):
+    data = {
+        "structure": "point_by_point",
+        "stance": "differences",
+        "dimensions": [d.pk for d in assignment.comparison.dimensions.all()],
+        "evidence": evidence_keys,
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_builder_shows_the_matrix_with_checkboxes_and_the_tray(
+    client, assignment, student, evidence
+):
+    client.force_login(student)
+
+    page = client.get(builder_url(assignment)).content.decode()
+
+    assert 'name="dimensions"' in page and 'name="cells"' in page
+    assert f'value="annotation:{evidence["mine"].pk}"' in page
+    assert f'value="annotation:{evidence["theirs"].pk}"' in page
+
+
+def test_a_classmates_private_or_hidden_annotation_is_not_in_the_tray(
+    client, assignment, student, teacher, evidence
+):
+    evidence["theirs"].hide(teacher, "no")
+    client.force_login(student)
+
+    page = client.get(builder_url(assignment)).content.decode()
+
+    assert f'value="annotation:{evidence["private"].pk}"' not in page
+    assert f'value="annotation:{evidence["theirs"].pk}"' not in page
+
+
+def test_comparison_links_arrive_as_ready_made_pairs(client, assignment, student, evidence):
+    link = Link.objects.create(
+        assignment=assignment,
+        source=evidence["mine"],
+        target=evidence["theirs"],
+        author=student,
+        relation="difference",
+        explanation="Fear versus thaw",
+    )
+    client.force_login(student)
+
+    page = client.get(builder_url(assignment)).content.decode()
+
+    assert f'value="link:{link.pk}"' in page
+    assert "Ready-made pairs" in page
+
+
+def test_the_tray_filters_by_subject(client, assignment, student, evidence):
+    client.force_login(student)
+
+    response = client.get(
+        builder_url(assignment),
+        {"tray_subject": evidence["stalin"].pk},
+        headers={**HTMX, "HX-Target": "evidence-tray"},
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="evidence-tray"')
+    assert f'value="annotation:{evidence["mine"].pk}"' in page
+    assert f'value="annotation:{evidence["theirs"].pk}"' not in page
+
+
+def test_changing_a_choice_updates_the_preview_only(client, assignment, student, evidence):
+    client.force_login(student)
+    keys = [f"annotation:{evidence['mine'].pk}", f"annotation:{evidence['theirs'].pk}"]
+
+    response = client.post(
+        builder_url(assignment),
+        choices(assignment, keys),
+        headers={**HTMX, "HX-Target": "builder-preview"},
+    )
+
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="builder-preview"')
+    assert "Stalin" in page and "Khrushchev" in page
+    assert not Outline.objects.exists()
+
+
+def test_creating_an_outline_saves_it_with_its_evidence_snapshots(
+    client, assignment, student, evidence
+):
+    client.force_login(student)
+    keys = [f"annotation:{evidence['mine'].pk}", f"annotation:{evidence['theirs'].pk}"]
+
+    response = client.post(builder_url(assignment), {**choices(assignment, keys), "create": "1"})
+
+    outline = Outline.objects.get()
+    assert response.url == reverse("essays:outline", args=[outline.pk])
+    assert outline.author == student and outline.version == 1
+    quotes = set(Evidence.objects.filter(section__outline=outline).values_list("quote", flat=True))
+    assert {evidence["mine"].exact, evidence["theirs"].exact} <= quotes
+    assert "Stalin" in outline.thesis and "Khrushchev" in outline.thesis
+
+
+def test_a_hand_edited_request_cannot_pull_in_a_private_annotation(
+    client, assignment, student, evidence
+):
+    client.force_login(student)
+    keys = [f"annotation:{evidence['private'].pk}"]
+
+    client.post(builder_url(assignment), {**choices(assignment, keys), "create": "1"})
+
+    assert not Evidence.objects.filter(annotation=evidence["private"]).exists()
+
+
+@pytest.mark.parametrize("who", ["outsider_student", "outsider_teacher"])
+def test_another_class_cannot_open_the_builder(request, client, assignment, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(builder_url(assignment)).status_code == 404
+
+
+def test_nonsense_choices_never_break_the_page(client, assignment, student, evidence):
+    client.force_login(student)
+
+    response = client.post(
+        builder_url(assignment),
+        {
+            "structure": "zigzag",
+            "stance": "?",
+            "dimensions": ["x", "999"],
+            "evidence": ["annotation:abc", "link:999", "nonsense"],
+        },
+        headers={**HTMX, "HX-Target": "builder-preview"},
+    )
+
+    assert response.status_code == 200
