@@ -257,6 +257,24 @@ class OutlineUpdateSerializer(serializers.Serializer):
     sections = SectionEditSerializer(many=True, required=False)
     evidence = EvidenceEditSerializer(many=True, required=False)
 
+    def to_representation(self, outline):
+        """What may be sent, as it stands (the browsable API's form)."""
+        sections = list(outline.sections.all())
+        return {
+            "version": outline.version,
+            "title": outline.title,
+            "thesis": outline.thesis,
+            "sections": [
+                {"id": s.pk, "heading": s.heading, "claim": s.claim, "reasoning": s.reasoning}
+                for s in sections
+            ],
+            "evidence": [
+                {"id": e.pk, "commentary": e.commentary, "relation": e.relation, "form": e.form}
+                for s in sections
+                for e in s.evidence.all()
+            ],
+        }
+
     def validate_sections(self, rows):
         _unique_ids(rows, "Section")
         known = {section.pk for section in self.instance.sections.all()}
@@ -326,11 +344,19 @@ class OutlineViewSet(viewsets.GenericViewSet):
     deleted. `export/?format=md|docx` downloads the outline as a file.
     """
 
-    serializer_class = OutlineSerializer
     lookup_value_regex = r"\d+"
+    action_serializers = {
+        "list": OutlineListSerializer,
+        "create": OutlineCreateSerializer,
+        "partial_update": OutlineUpdateSerializer,
+    }
 
     def get_queryset(self):
         return readable_outlines(self.request.user).select_related("author")
+
+    def get_serializer_class(self):
+        """By action; the browsable API's forms ask for these too."""
+        return self.action_serializers.get(self.action, OutlineSerializer)
 
     def perform_content_negotiation(self, request, force=False):
         """On `export`, `?format=` names the file type, not one of DRF's renderers."""
@@ -361,11 +387,11 @@ class OutlineViewSet(viewsets.GenericViewSet):
         if params.validated_data.get("assignment") is not None:
             queryset = queryset.filter(assignment_id=params.validated_data["assignment"])
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(OutlineListSerializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=OutlineCreateSerializer, responses={201: OutlineSerializer})
     def create(self, request):
-        serializer = OutlineCreateSerializer(data=request.data, context={"request": request})
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         material = data["material"]
@@ -395,7 +421,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request, pk=None):
         outline = self._outline(pk, action="write")
-        serializer = OutlineUpdateSerializer(outline, data=request.data)
+        serializer = self.get_serializer(outline, data=request.data)
         serializer.is_valid(raise_exception=True)
         if not _edit(outline, serializer.validated_data):
             current = Outline.objects.filter(pk=outline.pk).values_list("version", flat=True)

@@ -477,7 +477,7 @@ class _Context:
 
     @property
     def names(self) -> str:
-        return _join([subject.name for subject in self.subjects])
+        return _join([subject.name for subject in self.subjects]) or "the subjects"
 
     def areas(self, dimensions: tuple[Dimension, ...] | list[Dimension] | None = None) -> str:
         """The dimensions as a phrase, naming at most three ("… and two other areas")."""
@@ -1001,8 +1001,8 @@ _WITH_CELLS = {
         "which {why}.",
         "{names} {differed} in degree rather than in kind across {areas}: whereas {whereas} "
         "— a difference that {why}.",
-        "While {and_}, {names} {differed} across {areas} in how far they went rather than in "
-        "what they aimed at, which {why}.",
+        "While {and_}, {names} {differed} across {areas} in how far they went, a difference "
+        "of degree rather than of kind, which {why}.",
     ],
 }
 
@@ -1125,14 +1125,14 @@ def _thesis_checks(thesis: str, context: _Context) -> list[Check]:
     checks = []
 
     missing = [s.name for s in context.subjects if not _mentions(text, s.name)]
-    if not context.subjects:
-        message = "Choose the subjects you want to compare and name them here."
+    if len(context.subjects) < 2:
+        message = "Choose at least two subjects to compare, and name them here."
     elif missing:
         message = f"Name {_join(missing)} in your thesis, so the reader knows who you compare."
     else:
         message = f"Your thesis names {context.names}."
     checks.append(
-        Check("thesis_names_subjects", bool(context.subjects) and not missing, message, "thesis")
+        Check("thesis_names_subjects", len(context.subjects) > 1 and not missing, message, "thesis")
     )
 
     dimensions = context.dimensions

@@ -34,6 +34,8 @@ function enable() {
       handle: ".drag-handle",
       draggable: sections ? ".outline-section" : ".evidence-card",
       animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 150,
+      // Pointer-event dragging: the same on mouse and touch screens.
+      forceFallback: true,
       onEnd: (event) => {
         if (event.from !== event.to || event.oldIndex !== event.newIndex) post_order();
       },

@@ -559,10 +559,11 @@ def test_retrieve_query_count_does_not_grow(
     outline = outline_with(assignment, student, cast, count)
     client = api_client(student)
 
-    # session, user, the outline (assignment, class, comparison and author joined), my roles,
-    # sections, evidence (annotations joined); the author's material for the checks: the
-    # comparison, subjects, dimensions, cells, sections, passages, passage dimensions, the
-    # author's roles, their annotations, subjects, comparison links
+    # session, user, the outline (assignment, class, comparison and author joined), its
+    # sections, their evidence (annotations joined), my roles; then the author's material for
+    # the checks: the comparison (author joined), subjects, dimensions, cells, sections,
+    # passages, passage dimensions, the author's roles, the annotations they see, their
+    # subjects, comparison links
     with django_assert_num_queries(17):
         response = client.get(detail_url(outline))
         body = response.json()
@@ -587,3 +588,14 @@ def test_list_query_count_does_not_grow(
 
     assert len(rows) == count
     assert {row["author"]["display_name"] for row in rows} == {"Sam Student", "Cleo Classmate"}
+
+
+def test_the_browsable_api_shows_an_outline_and_its_edit_form(outline, student):
+    client = api_client(student)
+
+    listed = client.get(LIST_URL, HTTP_ACCEPT="text/html")
+    shown = client.get(detail_url(outline), HTTP_ACCEPT="text/html")
+
+    assert listed.status_code == 200
+    assert shown.status_code == 200
+    assert "&quot;version&quot;: 1" in shown.content.decode()  # the PATCH form's template
