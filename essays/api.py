@@ -296,6 +296,10 @@ class OutlineUpdateSerializer(serializers.Serializer):
         return rows
 
 
+class OutlineFilters(serializers.Serializer):
+    assignment = serializers.IntegerField(required=False, allow_null=True)
+
+
 @transaction.atomic
 def _edit(outline: Outline, data: dict) -> bool:
     """Claim the next version, then write the edits; False (and nothing written) if someone
@@ -461,10 +465,6 @@ class OutlineViewSet(viewsets.GenericViewSet):
             as_attachment=True, filename=exports.filename(outline, ext)
         )
         return response
-
-
-class OutlineFilters(serializers.Serializer):
-    assignment = serializers.IntegerField(required=False, allow_null=True)
 
 
 routes = [("outlines", OutlineViewSet, "outline")]

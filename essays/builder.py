@@ -33,6 +33,16 @@ Every evidence key in the selection lands in exactly one section.
 - A structure with no body section at all (point-by-point with no dimension chosen,
   subject-by-subject with no subject) gets one "body:evidence" section so nothing is lost.
 
+Checks
+------
+`check` returns, in this order: the five thesis checks (always, ok or not); one
+`dimension_one_sided` per chosen dimension (in point-by-point it reads the dimension's section
+and targets it, and leaves an empty section to `section_without_evidence`; otherwise it reads
+each evidence's own dimension across the body and targets "thesis"); one
+`section_without_evidence` per body or synthesis section; one `one_sided_stance` (targeting the
+counterargument); one failing `question_as_evidence` per question, or a single passing one; one
+`quote_heavy`. Checks about the outline as a whole target "thesis", the top of the outline.
+
 The selection is the source of truth for what evidence exists: `restructure` and
 `regenerate_section` drop items whose key is no longer in it, so the caller should build the
 selection from the outline's own evidence snapshots as well as what the student has chosen.
@@ -257,7 +267,7 @@ def check(outline: Outline, selection: Selection) -> list[Check]:
         *_thesis_checks(outline.thesis, context),
         *_dimension_checks(outline, context),
         *_section_checks(outline),
-        _stance_check(outline, context),
+        _stance_check(outline),
         *_question_checks(outline, context),
         _quote_check(outline),
     ]
@@ -1280,7 +1290,7 @@ def _section_checks(outline: Outline) -> list[Check]:
     return checks
 
 
-def _stance_check(outline: Outline, context: _Context) -> Check:
+def _stance_check(outline: Outline) -> Check:
     relations = {
         "similarity" if item.relation == "similarity" else "difference"
         for section in outline.sections

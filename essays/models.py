@@ -100,6 +100,8 @@ class OutlineSection(models.Model):
     heading = models.CharField(max_length=200)
     claim = models.TextField(blank=True, max_length=2000)
     reasoning = models.TextField(blank=True, max_length=2000)
+    # The builder's question for the student, shown as a placeholder until they answer it.
+    reasoning_prompt = models.CharField(max_length=500, blank=True)
     transition = models.CharField(max_length=200, blank=True)
     dimension = models.ForeignKey(Dimension, null=True, blank=True, on_delete=models.SET_NULL)
     subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.SET_NULL)
@@ -141,6 +143,8 @@ class Evidence(models.Model):
     )
     form = models.CharField(max_length=10, choices=Form.choices, default=Form.QUOTE)
     commentary = models.TextField(blank=True, max_length=2000)
+    # The builder's nudge ("Say in your own words what this shows about …"), a placeholder.
+    prompt = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
