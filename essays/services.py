@@ -1,12 +1,13 @@
 """Between the database and the pure builder: what a student may choose from, turned into
 `builder.Selection`; the builder's outline, turned into rows; and back again."""
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from annotations.models import Annotation, Link
-from comparisons.models import Comparison, reading_layout
+from comparisons.models import Comparison, Contrast, reading_layout
 from counterpoint import permissions
 from essays import builder
 from essays.models import Evidence, Outline, OutlineSection
@@ -182,7 +183,18 @@ def outline_create(*, assignment, author, draft: builder.Outline, selection_data
 
 
 def sections_save(outline: Outline, draft: builder.Outline) -> None:
-    """Replace the outline's sections and evidence with the builder's."""
+    """Replace the outline's sections and evidence with the builder's.
+
+    The builder's reasoning questions and evidence nudges become prompts (placeholders); the
+    student's own answers, where the outline had them, are kept by section and evidence key,
+    so restructuring or regenerating never loses what they wrote. Evidence keeps its link to
+    the annotation only while that annotation exists; the snapshot stands on its own.
+    """
+    answers = {s.key: s.reasoning for s in outline.sections.all() if s.reasoning}
+    comments = {
+        e.key: e.commentary
+        for e in Evidence.objects.filter(section__outline=outline).exclude(commentary="")
+    }
     outline.sections.all().delete()
     sections = OutlineSection.objects.bulk_create(
         [
@@ -193,7 +205,8 @@ def sections_save(outline: Outline, draft: builder.Outline) -> None:
                 role=s.role,
                 heading=s.heading[:200],
                 claim=s.claim,
-                reasoning=s.reasoning,
+                reasoning=answers.get(s.key, ""),
+                reasoning_prompt=s.reasoning[:500],
                 transition=s.transition[:200],
                 dimension_id=s.dimension_id,
                 subject_id=s.subject_id,
@@ -201,27 +214,40 @@ def sections_save(outline: Outline, draft: builder.Outline) -> None:
             for i, s in enumerate(draft.sections)
         ]
     )
+    wanted = {_source_id(item.key, "annotation") for d in draft.sections for item in d.evidence}
+    wanted_cells = {_source_id(item.key, "contrast") for d in draft.sections for item in d.evidence}
+    existing = set(Annotation.objects.filter(pk__in=wanted - {None}).values_list("pk", flat=True))
+    existing_cells = set(
+        Contrast.objects.filter(pk__in=wanted_cells - {None}).values_list("pk", flat=True)
+    )
     rows = []
     for section, drafted in zip(sections, draft.sections, strict=True):
         for order, item in enumerate(drafted.evidence):
-            kind, _, raw = item.key.partition(":")
+            annotation_id = _source_id(item.key, "annotation")
+            contrast_id = _source_id(item.key, "contrast")
             rows.append(
                 Evidence(
                     section=section,
                     order=order,
                     key=item.key,
-                    annotation_id=int(raw) if kind == "annotation" and raw.isdigit() else None,
-                    contrast_id=int(raw) if kind == "contrast" and raw.isdigit() else None,
+                    annotation_id=annotation_id if annotation_id in existing else None,
+                    contrast_id=contrast_id if contrast_id in existing_cells else None,
                     subject_id=item.subject_id,
                     quote=item.quote,
                     note=item.note,
                     citation=item.citation[:60],
                     relation=item.relation,
                     form=item.form,
-                    commentary=item.commentary,
+                    commentary=comments.get(item.key, ""),
+                    prompt=item.commentary[:300],
                 )
             )
     Evidence.objects.bulk_create(rows)
+
+
+def _source_id(key: str, kind: str) -> int | None:
+    prefix, _, raw = key.partition(":")
+    return int(raw) if prefix == kind and raw.isdigit() else None
 
 
 def as_draft(outline: Outline) -> builder.Outline:
@@ -238,7 +264,7 @@ def as_draft(outline: Outline) -> builder.Outline:
                 role=s.role,
                 heading=s.heading,
                 claim=s.claim,
-                reasoning=s.reasoning,
+                reasoning=s.reasoning or s.reasoning_prompt,
                 transition=s.transition,
                 dimension_id=s.dimension_id,
                 subject_id=s.subject_id,
@@ -267,7 +293,7 @@ def selection_for(outline: Outline, material: Material, *, structure=None) -> bu
     record = outline.selection or {}
     cell_pairs = {tuple(int(x) for x in pair.split(":")) for pair in record.get("cells", [])}
     cell_ids = [c.pk for key, c in material.cells.items() if key in cell_pairs]
-    return make_selection(
+    selection = make_selection(
         material,
         dimension_ids=record.get("dimensions", []),
         cell_ids=cell_ids,
@@ -275,3 +301,25 @@ def selection_for(outline: Outline, material: Material, *, structure=None) -> bu
         structure=structure or outline.structure,
         stance=outline.stance,
     )
+    # Evidence whose annotation was since hidden or deleted is no longer in the material,
+    # but the outline keeps its snapshot: include it, so restructuring or regenerating a
+    # section never drops it.
+    known = {item.key for item in selection.evidence}
+    kept = [
+        builder.Evidence(
+            key=e.key,
+            subject_ids=(e.subject_id,) if e.subject_id else (),
+            dimension_id=section.dimension_id,
+            quote=e.quote,
+            note=e.note,
+            citation=e.citation,
+            relation=e.relation,
+            form=e.form,
+        )
+        for section in outline.sections.all()
+        for e in section.evidence.all()
+        if e.key not in known
+    ]
+    if not kept:
+        return selection
+    return dataclasses.replace(selection, evidence=selection.evidence + tuple(kept))

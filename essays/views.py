@@ -401,14 +401,10 @@ def outline_delete(request, pk):
 @login_required
 def outline_export(request, pk, fmt):
     outline = _load(request, pk)
-    if fmt == "md":
-        body, content_type = exports.to_markdown(outline), "text/markdown; charset=utf-8"
-    elif fmt == "docx":
-        body = exports.to_docx(outline)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
+    if fmt not in exports.FORMATS:
         raise Http404
-    response = HttpResponse(body, content_type=content_type)
+    render_file, content_type = exports.FORMATS[fmt]
+    response = HttpResponse(render_file(outline), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(outline, fmt)}"'
     return response
 

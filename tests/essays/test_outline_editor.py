@@ -285,3 +285,16 @@ def test_editor_query_count_does_not_grow_with_evidence(
     # subjects, links; the navigation's moderation link
     with django_assert_num_queries(18):
         client.get(reverse("essays:outline", args=[big.pk]))
+
+
+def test_restructuring_keeps_evidence_whose_source_was_deleted(client, outline, student):
+    item = first_evidence(outline).first()
+    key, quote = item.key, item.quote
+    item.annotation.delete()
+    client.force_login(student)
+
+    act(client, outline, action="restructure", structure="subject_by_subject")
+
+    kept = Evidence.objects.get(section__outline=outline, key=key)
+    assert kept.quote == quote
+    assert kept.annotation is None
