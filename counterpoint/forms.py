@@ -64,3 +64,33 @@ class JoinForm(forms.Form):
             raise forms.ValidationError(f"You are already in {classroom.name}.")
         self.classroom = classroom
         return code
+
+
+class CoTeacherForm(forms.Form):
+    email = forms.EmailField(
+        label="Co-teacher's e-mail address",
+        help_text="They need a Counterpoint account already. They can then moderate, review and "
+        "change the class as you can.",
+    )
+
+    def __init__(self, *args, classroom, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.classroom = classroom
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(
+                "No account uses that address. Ask your colleague to sign up first."
+            )
+        role = self.classroom.memberships.filter(user=user).values_list("role", flat=True).first()
+        if role == "teacher":
+            raise forms.ValidationError(f"{user.display_name} already teaches this class.")
+        if role == "student":
+            raise forms.ValidationError(
+                f"{user.display_name} is a student in this class. Remove them first if they "
+                "should teach it instead."
+            )
+        self.user = user
+        return email

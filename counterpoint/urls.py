@@ -29,6 +29,7 @@ class_patterns = [
     path("<int:pk>/", views.classroom, name="classroom"),
     path("<int:pk>/rotate-code/", views.classroom_rotate_code, name="classroom_rotate_code"),
     path("<int:pk>/archive/", views.classroom_archive, name="classroom_archive"),
+    path("<int:pk>/co-teachers/", views.co_teacher_add, name="co_teacher_add"),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",
         views.membership_remove,

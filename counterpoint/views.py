@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from counterpoint import permissions
-from counterpoint.forms import ClassroomForm, JoinForm, ProfileForm, SignupForm
+from counterpoint.forms import ClassroomForm, CoTeacherForm, JoinForm, ProfileForm, SignupForm
 from counterpoint.models import Assignment, Membership
 from counterpoint.services import classroom_create, classroom_join
 
@@ -149,3 +149,16 @@ def join(request):
         messages.success(request, f"You joined {form.classroom.name}.")
         return redirect("classroom", pk=form.classroom.pk)
     return render(request, "counterpoint/join.html", {"form": form})
+
+
+@login_required
+@require_POST
+def co_teacher_add(request, pk):
+    classroom = permissions.get_classroom_for(request.user, pk, action="write")
+    form = CoTeacherForm(request.POST, classroom=classroom)
+    if form.is_valid():
+        Membership.objects.create(user=form.user, classroom=classroom, role=Membership.Role.TEACHER)
+        messages.success(request, f"{form.user.display_name} now teaches {classroom.name}.")
+    else:
+        messages.error(request, form.errors["email"][0])
+    return redirect("classroom", pk=classroom.pk)

@@ -189,3 +189,38 @@ def test_dashboard_lists_classes_by_role_in_a_fixed_number_of_queries(
         response = client.get(reverse("dashboard"))
 
     assert response.content.decode().count('class="meta"') >= 11
+
+
+def test_teacher_adds_a_co_teacher_who_can_then_moderate(client, classroom, teacher):
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(email="colleague@example.test")
+    client.force_login(teacher)
+
+    client.post(reverse("co_teacher_add", args=[classroom.pk]), {"email": "Colleague@example.test"})
+
+    assert Membership.objects.get(user=colleague, classroom=classroom).role == "teacher"
+    client.force_login(colleague)
+    assert client.get(reverse("annotations:moderation", args=[classroom.pk])).status_code == 200
+
+
+def test_an_unknown_address_gets_a_clear_message(client, classroom, teacher):
+    client.force_login(teacher)
+
+    response = client.post(
+        reverse("co_teacher_add", args=[classroom.pk]),
+        {"email": "nobody@example.test"},
+        follow=True,
+    )
+
+    assert "No account uses that address" in response.content.decode()
+
+
+def test_students_cannot_add_co_teachers(client, classroom, student, classmate):
+    client.force_login(student)
+
+    response = client.post(
+        reverse("co_teacher_add", args=[classroom.pk]), {"email": classmate.email}
+    )
+
+    assert response.status_code == 403
