@@ -187,6 +187,9 @@ class Assignment(models.Model):
         blank=True,
         help_text="Before this time students see only their own annotations and yours.",
     )
+    feedback_released = models.BooleanField(
+        default=False, help_text="Students see their scores and comments."
+    )
     essay_prompt = models.TextField(
         help_text="The essay question students answer, e.g. "
         "\"To what extent was Khrushchev's leadership a break with Stalin's?\""

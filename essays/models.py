@@ -158,3 +158,196 @@ class Evidence(models.Model):
         if self.annotation_id is None:
             return self.key.startswith("annotation:")
         return self.annotation.is_hidden or self.annotation.is_deleted
+
+
+# --- submission and feedback -----------------------------------------------------------
+
+
+class InvalidTransition(Exception):
+    """An outline cannot move to that status from the one it is in; the message says why."""
+
+
+TRANSITIONS = {
+    # action: (allowed from, to)
+    "submit": ({Outline.Status.DRAFT}, Outline.Status.SUBMITTED),
+    "resubmit": ({Outline.Status.RETURNED}, Outline.Status.RESUBMITTED),
+    "return": ({Outline.Status.SUBMITTED, Outline.Status.RESUBMITTED}, Outline.Status.RETURNED),
+    "accept": ({Outline.Status.SUBMITTED, Outline.Status.RESUBMITTED}, Outline.Status.ACCEPTED),
+}
+
+REFUSALS = {
+    "submit": "Only a draft can be submitted. A returned outline is resubmitted instead.",
+    "resubmit": "Only an outline your teacher returned can be resubmitted.",
+    "return": "Only a submitted outline can be returned for revision.",
+    "accept": "Only a submitted outline can be accepted.",
+}
+
+
+def next_status(current: str, action: str) -> str:
+    """The status machine: draft → submitted → returned → resubmitted → … → accepted."""
+    if action not in TRANSITIONS:
+        raise InvalidTransition(f"Unknown action {action!r}.")
+    allowed, target = TRANSITIONS[action]
+    if current not in allowed:
+        raise InvalidTransition(REFUSALS[action])
+    return target
+
+
+class Revision(models.Model):
+    """A frozen copy of an outline at one submission. Never changed after it is made."""
+
+    outline = models.ForeignKey(Outline, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_late = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["outline", "number"], name="one_revision_number")
+        ]
+
+    def __str__(self):
+        return f"{self.outline} revision {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise InvalidTransition("A submitted revision is frozen and cannot be changed.")
+        super().save(*args, **kwargs)
+
+
+class FeedbackComment(models.Model):
+    """A teacher's comment on the outline, one section or one piece of evidence. Anchored by
+    the section's and evidence's keys, so it follows them through revisions."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ADDRESSED = "addressed", "Addressed"
+        WONT_FIX = "wont_fix", "Won't fix"
+
+    outline = models.ForeignKey(Outline, on_delete=models.CASCADE, related_name="comments")
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    section_key = models.CharField(max_length=60, blank=True)
+    evidence_key = models.CharField(max_length=40, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=3000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    student_reply = models.TextField(blank=True, max_length=2000)
+    confirmed = models.BooleanField(
+        default=False, help_text="The teacher agreed with the student's answer."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.body[:50]
+
+
+class Rubric(models.Model):
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="rubric")
+
+    def __str__(self):
+        return f"Rubric for {self.assignment}"
+
+    @property
+    def max_points(self):
+        return sum(
+            max((lv.points for lv in c.levels.all()), default=0) for c in self.criteria.all()
+        )
+
+
+class Criterion(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Level(models.Model):
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels")
+    name = models.CharField(max_length=60)
+    description = models.TextField(blank=True)
+    points = models.PositiveIntegerField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.points})"
+
+
+class Score(models.Model):
+    outline = models.ForeignKey(Outline, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="+")
+    points = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outline", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.points}"
+
+
+class Review(models.Model):
+    """A teacher's overall verdict on one outline, and whether the student may see it."""
+
+    outline = models.OneToOneField(Outline, on_delete=models.CASCADE, related_name="review")
+    overall_comment = models.TextField(blank=True, max_length=3000)
+    released_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Review of {self.outline}"
+
+
+class Extension(models.Model):
+    """A later due date for one student on one assignment."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "student"], name="one_extension")
+        ]
+
+    def __str__(self):
+        return f"{self.student} until {self.due_at}"
+
+
+class BankComment(models.Model):
+    """A teacher's reusable comment, filed under a rubric criterion's name so it can be used
+    in any assignment whose rubric has that criterion."""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    criterion_name = models.CharField(max_length=100, blank=True)
+    body = models.TextField(max_length=3000)
+    uses = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uses", "body"]
+
+    def __str__(self):
+        return self.body[:50]
