@@ -87,9 +87,14 @@ DEFAULT_RUBRIC = [
 ]
 
 
-@transaction.atomic
 def rubric_for(assignment) -> Rubric:
     """The assignment's rubric, made from the default the first time it is needed."""
+    existing = Rubric.objects.filter(assignment=assignment).first()
+    return existing or _default_rubric(assignment)
+
+
+@transaction.atomic
+def _default_rubric(assignment) -> Rubric:
     rubric, created = Rubric.objects.get_or_create(assignment=assignment)
     if created:
         for order, (name, description, levels) in enumerate(DEFAULT_RUBRIC):

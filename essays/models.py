@@ -74,6 +74,11 @@ class Outline(models.Model):
     def __str__(self):
         return f"{self.title} ({self.author})"
 
+    @property
+    def is_editable(self) -> bool:
+        """A submitted or accepted outline waits for the teacher; a returned one is revised."""
+        return self.status in (Outline.Status.DRAFT, Outline.Status.RETURNED)
+
     def bump(self, seen_version: int) -> bool:
         """Claim the next version if nobody saved since `seen_version`; one UPDATE, so two
         simultaneous saves cannot both win."""

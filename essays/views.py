@@ -1,14 +1,31 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Min, Sum
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
-from essays import builder, exports
-from essays.models import Evidence, Outline
+from counterpoint.models import User
+from essays import builder, exports, feedback
+from essays.models import (
+    BankComment,
+    Evidence,
+    Extension,
+    FeedbackComment,
+    InvalidTransition,
+    Level,
+    Outline,
+    Review,
+    Rubric,
+)
+from essays.revisions import diff
 from essays.services import (
     as_draft,
     builder_material,
@@ -143,6 +160,9 @@ def _editor_context(request, outline):
             if item.key not in used and item.key not in {u.key for u in unused}:
                 unused.append(item)
     sections = list(outline.sections.all())
+    comments = _student_comments(outline)
+    for section in sections:
+        section.comment_list = comments.get(section.key, [])
     for section in sections:  # the autosave field names the template posts back
         section.f_claim = f"section-{section.pk}-claim"
         section.f_reasoning = f"section-{section.pk}-reasoning"
@@ -157,10 +177,27 @@ def _editor_context(request, outline):
         "checks": [c for c in checks if not c.ok],
         "passed": [c for c in checks if c.ok],
         "unused": unused,
-        "can_edit": permissions.can_write(request.user, outline),
+        "can_edit": outline.is_editable and permissions.can_write(request.user, outline),
+        "is_author": outline.author_id == request.user.pk,
+        "released": feedback.feedback_released(outline),
+        "general_comments": comments.get("", []),
+        "scores": _student_scores(outline),
+        "review": Review.objects.filter(outline=outline).first(),
         "structures": Outline.Structure.choices,
         "section_choices": [(s.pk, s.heading) for s in sections],
     }
+
+
+def _student_comments(outline):
+    """Comments by section key, for the author once feedback is released."""
+    grouped = {}
+    for comment in outline.comments.all():
+        grouped.setdefault(comment.section_key, []).append(comment)
+    return grouped
+
+
+def _student_scores(outline):
+    return list(outline.scores.select_related("criterion", "level").order_by("criterion__order"))
 
 
 def _load(request, pk, action="read"):
@@ -173,6 +210,11 @@ def _load(request, pk, action="read"):
 def outline_page(request, pk):
     outline = _load(request, pk)
     return render(request, "essays/outline.html", _editor_context(request, outline))
+
+
+NOT_EDITABLE = (
+    "This outline is with your teacher. You can change it again once it is returned to you."
+)
 
 
 def _conflict(request, outline):
@@ -219,6 +261,8 @@ def outline_save(request, pk):
         return HttpResponse(f"Keep it under {max_length} characters.", status=400)
     if choices and value not in choices:
         return HttpResponse("Choose one of the options.", status=400)
+    if not outline.is_editable:
+        return HttpResponse(NOT_EDITABLE, status=400)
     if not _claim_version(request, outline):
         return _conflict(request, outline)
     setattr(obj, name, value)
@@ -258,6 +302,8 @@ def outline_action(request, pk):
     handler = ACTIONS.get(action)
     if handler is None:
         return HttpResponse("Unknown action.", status=400)
+    if not outline.is_editable:
+        return HttpResponse(NOT_EDITABLE, status=400)
     if not _claim_version(request, outline):
         return _conflict(request, outline)
     note = handler(request, outline)
@@ -415,3 +461,378 @@ def outline_print(request, pk):
     return render(
         request, "essays/print.html", {"outline": outline, "sections": outline.sections.all()}
     )
+
+
+# --- submitting and revising (the student) -------------------------------------------
+
+
+@login_required
+@require_POST
+def outline_submit(request, pk):
+    outline = _load(request, pk, action="write")
+    try:
+        outline = feedback.outline_transition(outline=outline, action="submit")
+    except InvalidTransition as refusal:
+        messages.error(request, str(refusal))
+        return redirect("essays:outline", pk=pk)
+    verb = "Resubmitted" if outline.status == Outline.Status.RESUBMITTED else "Submitted"
+    messages.success(request, f"{verb}. Your teacher can now review it; this version is saved.")
+    return redirect("essays:outline", pk=pk)
+
+
+@login_required
+def revisions(request, pk):
+    """The history of submissions, and what changed between any two."""
+    outline = _load(request, pk)
+    history = list(outline.revisions.all())
+    numbers = [r.number for r in history]
+    a = _pick(request.GET.get("a"), numbers, default=numbers[-2] if len(numbers) > 1 else None)
+    b = _pick(request.GET.get("b"), numbers, default=numbers[-1] if numbers else None)
+    by_number = {r.number: r for r in history}
+    changes = None
+    if a and b:
+        changes = diff(by_number[a].snapshot, by_number[b].snapshot)
+    return render(
+        request,
+        "essays/revisions.html",
+        {
+            "outline": outline,
+            "history": history,
+            "a": a,
+            "b": b,
+            "changes": changes,
+        },
+    )
+
+
+def _pick(raw, numbers, *, default):
+    return int(raw) if raw and raw.isdigit() and int(raw) in numbers else default
+
+
+@login_required
+@require_POST
+def comment_reply(request, pk, comment_pk):
+    """The student answers a comment: addressed, or won't fix, with a reason."""
+    outline = _load(request, pk, action="write")
+    comment = _released_comment(outline, comment_pk)
+    state = request.POST.get("state")
+    if state not in (FeedbackComment.State.ADDRESSED, FeedbackComment.State.WONT_FIX):
+        return HttpResponse("Choose addressed or won't fix.", status=400)
+    comment.state = state
+    comment.student_reply = request.POST.get("student_reply", "")[:2000]
+    comment.confirmed = False
+    comment.save(update_fields=["state", "student_reply", "confirmed"])
+    if request.htmx:
+        return render(
+            request,
+            "essays/_comment.html",
+            {
+                "comment": comment,
+                "outline": outline,
+                "as_student": True,
+            },
+        )
+    return redirect("essays:outline", pk=pk)
+
+
+def _released_comment(outline, comment_pk):
+    if not feedback.feedback_released(outline):
+        raise Http404
+    return get_object_or_404(outline.comments, pk=comment_pk)
+
+
+# --- submissions and review (teachers) ------------------------------------------------
+
+
+@login_required
+def submissions(request, pk):
+    assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
+    rows = submission_rows(assignment)
+    rubric = Rubric.objects.prefetch_related("criteria__levels").get(
+        pk=feedback.rubric_for(assignment).pk
+    )
+    return render(
+        request,
+        "essays/submissions.html",
+        {"assignment": assignment, "rows": rows, "rubric": rubric},
+    )
+
+
+def submission_rows(assignment):
+    """One row per student: their most advanced outline, lateness, score total (5 queries)."""
+    students = list(
+        User.objects.filter(
+            memberships__classroom=assignment.classroom_id, memberships__role="student"
+        ).order_by("display_name")
+    )
+    outlines = Outline.objects.filter(assignment=assignment).annotate(
+        total=Sum("scores__points"),
+        first_submitted=Min("revisions__submitted_at"),
+        latest_late=Max("revisions__is_late"),
+    )
+    best = {}
+    for outline in outlines:
+        current = best.get(outline.author_id)
+        if current is None or STATUS_RANK[outline.status] > STATUS_RANK[current.status]:
+            best[outline.author_id] = outline
+    extensions = {e.student_id: e for e in assignment.extensions.all()}
+    rows = []
+    for student in students:
+        outline = best.get(student.pk)
+        extension = extensions.get(student.pk)
+        due = extension.due_at if extension else assignment.due_at
+        rows.append(
+            {
+                "student": student,
+                "outline": outline,
+                "status": outline.get_status_display() if outline else "Not started",
+                "late": bool(outline and outline.latest_late),
+                "overdue": outline is None
+                or outline.status == Outline.Status.DRAFT
+                and due < timezone.now(),
+                "extension": extension,
+                "due": due,
+            }
+        )
+    return rows
+
+
+STATUS_RANK = {
+    Outline.Status.DRAFT: 1,
+    Outline.Status.SUBMITTED: 3,
+    Outline.Status.RETURNED: 2,
+    Outline.Status.RESUBMITTED: 4,
+    Outline.Status.ACCEPTED: 5,
+}
+
+
+@login_required
+@require_POST
+def extension_set(request, pk, student_pk):
+    assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
+    student = get_object_or_404(
+        User,
+        pk=student_pk,
+        memberships__classroom=assignment.classroom_id,
+        memberships__role="student",
+    )
+    raw = request.POST.get("due_at", "")
+    try:
+        due = timezone.make_aware(datetime.strptime(raw, "%Y-%m-%dT%H:%M"))
+    except ValueError:
+        if raw == "":
+            Extension.objects.filter(assignment=assignment, student=student).delete()
+            messages.success(request, f"{student.display_name} is back on the class due date.")
+            return redirect("essays:submissions", pk=pk)
+        messages.error(request, "Give the new due date as a date and time.")
+        return redirect("essays:submissions", pk=pk)
+    Extension.objects.update_or_create(
+        assignment=assignment, student=student, defaults={"due_at": due}
+    )
+    messages.success(
+        request, f"{student.display_name} now has until {date_format(due, 'j M, H:i')}."
+    )
+    return redirect("essays:submissions", pk=pk)
+
+
+@login_required
+@require_POST
+def release_all(request, pk):
+    assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
+    assignment.feedback_released = request.POST.get("released") == "1"
+    assignment.save(update_fields=["feedback_released"])
+    messages.success(
+        request,
+        "Feedback released to the whole class."
+        if assignment.feedback_released
+        else "Feedback is hidden again.",
+    )
+    return redirect("essays:submissions", pk=pk)
+
+
+def _review_context(request, outline):
+    rubric = feedback.rubric_for(outline.assignment)
+    criteria = list(rubric.criteria.prefetch_related("levels"))
+    scores = {s.criterion_id: s for s in outline.scores.all()}
+    for criterion in criteria:
+        criterion.score = scores.get(criterion.pk)
+    comments = list(outline.comments.select_related("author"))
+    by_section = {}
+    for comment in comments:
+        by_section.setdefault(comment.section_key, []).append(comment)
+    sections = list(outline.sections.all())
+    for section in sections:
+        section.comment_list = by_section.get(section.key, [])
+    review, _ = Review.objects.get_or_create(outline=outline)
+    bank = BankComment.objects.filter(teacher=request.user)
+    return {
+        "outline": outline,
+        "assignment": outline.assignment,
+        "sections": sections,
+        "outline_comments": by_section.get("", []),
+        "open_comments": [c for c in comments if c.state == FeedbackComment.State.OPEN],
+        "answered": [
+            c for c in comments if c.state != FeedbackComment.State.OPEN and not c.confirmed
+        ],
+        "criteria": criteria,
+        "total": sum(s.points for s in scores.values()),
+        "max_total": sum(max((lv.points for lv in c.levels.all()), default=0) for c in criteria),
+        "review": review,
+        "bank": bank,
+        "revision_count": outline.revisions.count(),
+    }
+
+
+@login_required
+def review(request, pk):
+    outline = _load(request, pk, action="moderate")
+    return render(request, "essays/review.html", _review_context(request, outline))
+
+
+@login_required
+@require_POST
+def review_comment(request, pk):
+    outline = _load(request, pk, action="moderate")
+    body = request.POST.get("body", "").strip()
+    section_key = request.POST.get("section_key", "")
+    if section_key and section_key not in {s.key for s in outline.sections.all()}:
+        return HttpResponse("That section is not part of this outline.", status=400)
+    if not body:
+        return HttpResponse("Write the comment first.", status=422)
+    bank_id = request.POST.get("bank")
+    feedback.comment_add(
+        outline=outline,
+        author=request.user,
+        body=body[:3000],
+        section_key=section_key,
+        bank_id=int(bank_id) if bank_id and bank_id.isdigit() else None,
+    )
+    if request.POST.get("save_to_bank"):
+        BankComment.objects.get_or_create(
+            teacher=request.user,
+            body=body[:3000],
+            defaults={"criterion_name": request.POST.get("criterion_name", "")[:100]},
+        )
+    return _review_region(request, outline, "Comment saved.")
+
+
+@login_required
+@require_POST
+def review_confirm(request, pk, comment_pk):
+    """The teacher confirms a student's answer to a comment, or reopens it."""
+    outline = _load(request, pk, action="moderate")
+    comment = get_object_or_404(outline.comments, pk=comment_pk)
+    if request.POST.get("reopen"):
+        comment.state, comment.confirmed = FeedbackComment.State.OPEN, False
+    else:
+        comment.confirmed = True
+    comment.save(update_fields=["state", "confirmed"])
+    return _review_region(request, outline, "Comment updated.")
+
+
+@login_required
+@require_POST
+def review_score(request, pk):
+    outline = _load(request, pk, action="moderate")
+    level = get_object_or_404(
+        Level,
+        pk=request.POST.get("level") if str(request.POST.get("level", "")).isdigit() else 0,
+        criterion__rubric__assignment=outline.assignment,
+    )
+    feedback.score_set(outline=outline, level=level)
+    return _review_region(request, outline, f"{level.criterion.name}: {level.name}.")
+
+
+@login_required
+@require_POST
+def review_overall(request, pk):
+    outline = _load(request, pk, action="moderate")
+    review_row, _ = Review.objects.get_or_create(outline=outline)
+    if "overall_comment" in request.POST:
+        review_row.overall_comment = request.POST["overall_comment"][:3000]
+    if "release" in request.POST:
+        review_row.released_at = timezone.now() if request.POST["release"] == "1" else None
+    review_row.save()
+    return _review_region(request, outline, "Saved.")
+
+
+@login_required
+@require_POST
+def review_decide(request, pk):
+    outline = _load(request, pk, action="moderate")
+    action = request.POST.get("action")
+    if action not in ("return", "accept"):
+        return HttpResponse("Choose return or accept.", status=400)
+    try:
+        feedback.outline_transition(outline=outline, action=action)
+    except InvalidTransition as refusal:
+        messages.error(request, str(refusal))
+        return redirect("essays:review", pk=pk)
+    messages.success(request, "Returned for revision." if action == "return" else "Accepted.")
+    return redirect("essays:submissions", pk=outline.assignment_id)
+
+
+def _review_region(request, outline, note):
+    outline = Outline.objects.for_editor().get(pk=outline.pk)
+    if not request.htmx:
+        return redirect("essays:review", pk=outline.pk)
+    response = render(request, "essays/review.html#review-panel", _review_context(request, outline))
+    trigger_client_event(response, "announce", {"message": note})
+    return response
+
+
+@login_required
+def rubric_edit(request, pk):
+    """Edit the rubric's criteria, levels and points, until grading starts."""
+    assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
+    rubric = feedback.rubric_for(assignment)
+    locked = feedback.grading_started(assignment)
+    if request.method == "POST":
+        if locked:
+            messages.error(request, "Grading has started, so the rubric can no longer change.")
+            return redirect("essays:rubric", pk=pk)
+        errors = rubric_save(rubric, request.POST)
+        if not errors:
+            messages.success(request, "Rubric saved.")
+            return redirect("essays:submissions", pk=pk)
+        for error in errors:
+            messages.error(request, error)
+    return render(
+        request,
+        "essays/rubric.html",
+        {
+            "assignment": assignment,
+            "rubric": rubric,
+            "locked": locked,
+            "criteria": rubric.criteria.prefetch_related("levels"),
+        },
+    )
+
+
+def rubric_save(rubric, data) -> list[str]:
+    """Apply the rubric form: criterion-<id>-name/description, level-<id>-name/description/
+    points. Returns the problems found; saves nothing if there are any."""
+    errors, changed = [], []
+    for criterion in rubric.criteria.prefetch_related("levels"):
+        name = data.get(f"criterion-{criterion.pk}-name", criterion.name).strip()
+        if not name:
+            errors.append("Every criterion needs a name.")
+        criterion.name = name[:100]
+        criterion.description = data.get(
+            f"criterion-{criterion.pk}-description", criterion.description
+        )
+        changed.append(criterion)
+        for level in criterion.levels.all():
+            raw = data.get(f"level-{level.pk}-points", str(level.points))
+            if not raw.isdigit() or int(raw) > 100:
+                errors.append(f"Points for {name} – {level.name} must be a whole number 0–100.")
+                continue
+            level.points = int(raw)
+            level.name = data.get(f"level-{level.pk}-name", level.name)[:60] or level.name
+            level.description = data.get(f"level-{level.pk}-description", level.description)
+            changed.append(level)
+    if errors:
+        return errors
+    for row in changed:
+        row.save()
+    return []
