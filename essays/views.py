@@ -587,8 +587,7 @@ def submission_rows(assignment):
                 "outline": outline,
                 "status": outline.get_status_display() if outline else "Not started",
                 "late": bool(outline and outline.latest_late),
-                "overdue": outline is None
-                or outline.status == Outline.Status.DRAFT
+                "overdue": (outline is None or outline.status == Outline.Status.DRAFT)
                 and due < timezone.now(),
                 "extension": extension,
                 "due": due,

@@ -321,3 +321,15 @@ def test_release_to_the_whole_class(client, assignment, teacher):
 
     assignment.refresh_from_db()
     assert assignment.feedback_released
+
+
+def test_not_started_is_overdue_only_after_the_due_date(client, assignment, teacher, student):
+    client.force_login(teacher)
+
+    page = client.get(reverse("essays:submissions", args=[assignment.pk])).content.decode()
+    assert "Overdue" not in page
+
+    assignment.due_at = timezone.now() - timedelta(hours=1)
+    assignment.save()
+    page = client.get(reverse("essays:submissions", args=[assignment.pk])).content.decode()
+    assert "Overdue" in page

@@ -1,0 +1,155 @@
+"""CSV exports for teachers: an assignment's gradebook and its annotations.
+
+Both open cleanly in a spreadsheet: UTF-8 with a byte-order mark (so Excel reads accents and
+curly quotes), and every cell that a spreadsheet would read as a formula (starting with =, +,
+-, @, a tab or a carriage return) gets a leading apostrophe, so a student who writes
+`=HYPERLINK(...)` in a note cannot run it on the teacher's machine.
+"""
+
+import csv
+import io
+
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+
+from annotations.models import Annotation, visibility_condition
+from comparisons.models import Passage
+from essays.dashboard import NO_OUTLINE_LABEL, best_outlines, due_dates, lateness, students_of
+from essays.feedback import rubric_for
+from essays.models import Score
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def neutralise(value) -> str:
+    """The cell as text, with an apostrophe in front if a spreadsheet would run it."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime(DATE_FORMAT) if moment else ""
+
+
+def gradebook_rows(assignment, *, now=None) -> list[list]:
+    """A header, then one row per student of the class: status of their most advanced outline,
+    when it was first submitted, whether that was late (against their due date, with any
+    extension: "yes", "no", "overdue" when not submitted after the due date, blank before it),
+    the points per rubric criterion and the total. Five queries after the rubric exists."""
+    now = now or timezone.now()
+    criteria = list(rubric_for(assignment).criteria.all())
+    students = students_of(assignment.classroom_id)
+    outlines = best_outlines(assignment)
+    extended = due_dates(assignment)
+    points = {
+        (outline_id, criterion_id): value
+        for outline_id, criterion_id, value in Score.objects.filter(
+            outline_id__in=[outline.pk for outline in outlines.values()]
+        ).values_list("outline_id", "criterion_id", "points")
+    }
+    rows = [
+        ["Student", "Status", "Submitted at", "Late", *(c.name for c in criteria), "Total"],
+    ]
+    for student in students:
+        outline = outlines.get(student.pk)
+        due_at = extended.get(student.pk, assignment.due_at)
+        scores = [points.get((outline.pk, c.pk)) if outline else None for c in criteria]
+        given = [value for value in scores if value is not None]
+        rows.append(
+            [
+                student.display_name,
+                outline.get_status_display() if outline else NO_OUTLINE_LABEL,
+                _when(outline.first_submitted) if outline else "",
+                lateness(outline, due_at, now),
+                *("" if value is None else value for value in scores),
+                sum(given) if given else "",
+            ]
+        )
+    return rows
+
+
+def annotation_rows(assignment, viewer) -> list[list]:
+    """A header, then every annotation in the assignment as this teacher sees it, in text
+    order, leaving out private ones (a student's private notes are theirs alone), replies
+    (counted on their annotation) and deleted stubs. Four queries."""
+    numbers = {
+        pk: number
+        for number, pk in enumerate(
+            Passage.objects.filter(section__comparison=assignment.comparison_id)
+            .order_by("section__order", "section__pk", "order", "pk")
+            .values_list("pk", flat=True),
+            start=1,
+        )
+    }
+    private = Annotation.Visibility.PRIVATE
+    annotations = (
+        Annotation.objects.filter(assignment=assignment, parent__isnull=True, is_deleted=False)
+        .filter(visibility_condition(viewer, is_teacher=True))
+        .exclude(visibility=private)
+        .select_related("author", "dimension")
+        .prefetch_related("subjects", "tags")
+        .annotate(
+            reply_count=Count(
+                "replies",
+                filter=Q(replies__is_deleted=False) & ~Q(replies__visibility=private),
+            )
+        )
+    )
+    ordered = sorted(annotations, key=lambda a: (numbers.get(a.passage_id, 0), a.start or 0, a.pk))
+    rows = [
+        [
+            "Author",
+            "Kind",
+            "Subjects",
+            "Dimension",
+            "Paragraph",
+            "Quote",
+            "Note",
+            "Tags",
+            "Visibility",
+            "Hidden",
+            "Created",
+            "Replies",
+        ]
+    ]
+    for a in ordered:
+        rows.append(
+            [
+                a.author.display_name,
+                a.get_kind_display(),
+                "; ".join(subject.name for subject in a.subjects.all()),
+                a.dimension.name if a.dimension else "",
+                numbers.get(a.passage_id, ""),
+                a.exact,
+                a.body,
+                "; ".join(tag.name for tag in a.tags.all()),
+                a.get_visibility_display(),
+                "yes" if a.is_hidden else "",
+                _when(a.created_at),
+                a.reply_count,
+            ]
+        )
+    return rows
+
+
+def to_csv(rows) -> bytes:
+    """UTF-8 with a byte-order mark, every cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def filename(assignment, what: str) -> str:
+    return f"{slugify(f'{assignment.classroom.name} {assignment.comparison.title}')}-{what}.csv"
+
+
+def csv_response(rows, name: str) -> HttpResponse:
+    response = HttpResponse(to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
