@@ -22,6 +22,11 @@ def test_seed_demo_is_idempotent_and_assigns_the_demo_comparison(capsys):
     assert assignment.comparison.is_published
     assert assignment.comparison.subjects.count() == 2
     assert assignment.comparison.dimensions.count() == 5
+    from annotations.models import Annotation
+    from essays.models import Outline
+
+    assert Annotation.objects.filter(assignment=assignment).count() >= 10
+    assert Outline.objects.filter(assignment=assignment, status="submitted").count() == 1
     out = capsys.readouterr().out
     assert "teacher@demo.counterpoint.test" in out
     assert "counterpoint-demo" in out
