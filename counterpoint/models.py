@@ -187,6 +187,24 @@ class Assignment(models.Model):
         blank=True,
         help_text="Before this time students see only their own annotations and yours.",
     )
+
+    class Steps(models.TextChoices):
+        OUTLINE = "outline", "An outline"
+        OUTLINE_THEN_DRAFT = "outline_then_draft", "An outline, then an essay draft"
+        DRAFT = "draft", "An essay draft only"
+
+    steps = models.CharField(
+        "what students hand in",
+        max_length=20,
+        choices=Steps.choices,
+        default=Steps.OUTLINE_THEN_DRAFT,
+    )
+    target_words_min = models.PositiveIntegerField(
+        "essay length: at least (words)", null=True, blank=True
+    )
+    target_words_max = models.PositiveIntegerField(
+        "essay length: at most (words)", null=True, blank=True
+    )
     feedback_released = models.BooleanField(
         default=False, help_text="Students see their scores and comments."
     )

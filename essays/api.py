@@ -6,6 +6,12 @@ the same steps as the builder page (`builder_material`, `make_selection`, `build
 `outline_create`), so a key the student may not see is not in their material and cannot be
 pulled in. Every edit names the version it was made on; a stale one is a 409 that says which
 version to reload, so two tabs never silently overwrite each other.
+
+Submission and feedback go through `essays.feedback`: the author submits (or resubmits), the
+class's teachers return or accept, comment and score; an illegal move is a 400 that says why.
+The author sees comments and scores only once the teacher has released them (for the whole
+assignment, or for this student). `/api/v1/assignments/{id}/gradebook.csv` is the teachers'
+gradebook, the same file as the class dashboard's.
 """
 
 import re
@@ -13,6 +19,7 @@ import re
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -25,11 +32,21 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from annotations.api import AuthorSerializer
 from counterpoint import permissions
-from essays import builder, exports
-from essays.models import Evidence, Outline, OutlineSection
+from essays import builder, csv_exports, exports, feedback
+from essays.models import (
+    Evidence,
+    FeedbackComment,
+    InvalidTransition,
+    Level,
+    Outline,
+    OutlineSection,
+    Revision,
+    Score,
+)
 from essays.services import (
     as_draft,
     builder_material,
@@ -44,6 +61,9 @@ CONFLICT = (
     "then make your change again."
 )
 NOT_A_DRAFT = "A submitted outline cannot be deleted."
+NOTHING_TO_CONFIRM = (
+    "The student has not answered this comment yet, so there is nothing to confirm."
+)
 EVIDENCE_KEY = re.compile(r"(annotation|link|contrast):\d+")
 MAX_CHOICES = 200
 
@@ -296,6 +316,137 @@ class OutlineUpdateSerializer(serializers.Serializer):
         return rows
 
 
+class RevisionSerializer(serializers.ModelSerializer):
+    """A frozen copy of the outline at one submission; `is_late` against the student's due
+    date (with any extension) at the time."""
+
+    class Meta:
+        model = Revision
+        fields = ["number", "submitted_at", "is_late", "snapshot"]
+        read_only_fields = fields
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "`open`, `addressed` or `wont_fix` (a reply sets one of the last two).",
+    }
+)
+class CommentStateField(serializers.ChoiceField):
+    """A plain string in the schema: another `state` enum would rename the flags' one."""
+
+
+class FeedbackCommentSerializer(serializers.ModelSerializer):
+    """A teacher's comment on the whole outline (no keys), a section (`section_key`) or a
+    piece of evidence (`evidence_key`); `revision` is the number it was written on."""
+
+    author = AuthorSerializer(read_only=True)
+    revision = serializers.IntegerField(source="revision.number", allow_null=True, read_only=True)
+    state = CommentStateField(FeedbackComment.State.choices, read_only=True)
+    created = serializers.DateTimeField(source="created_at", read_only=True)
+
+    class Meta:
+        model = FeedbackComment
+        fields = [
+            "id",
+            "revision",
+            "section_key",
+            "evidence_key",
+            "author",
+            "body",
+            "state",
+            "student_reply",
+            "confirmed",
+            "created",
+        ]
+        read_only_fields = fields
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    """A new comment. Leave both keys blank to comment on the whole outline; an evidence key
+    alone is placed in its section. `bank` is the id of one of my saved comments, counted as
+    used."""
+
+    body = serializers.CharField(max_length=3000)
+    section_key = serializers.CharField(max_length=60, allow_blank=True, default="")
+    evidence_key = serializers.CharField(max_length=40, allow_blank=True, default="")
+    bank = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate(self, data):
+        outline = self.context["outline"]
+        sections = {s.key: {e.key for e in s.evidence.all()} for s in outline.sections.all()}
+        section_key, evidence_key = data["section_key"], data["evidence_key"]
+        if section_key and section_key not in sections:
+            raise serializers.ValidationError(
+                {"section_key": ["That section is not part of this outline."]}
+            )
+        if evidence_key:
+            holders = [key for key, items in sections.items() if evidence_key in items]
+            if not holders:
+                raise serializers.ValidationError(
+                    {"evidence_key": ["That evidence is not part of this outline."]}
+                )
+            if section_key and section_key not in holders:
+                raise serializers.ValidationError(
+                    {"evidence_key": ["That evidence is in another section."]}
+                )
+            data["section_key"] = section_key or holders[0]
+        return data
+
+
+class CommentReplySerializer(serializers.Serializer):
+    """The author's answer to a comment: addressed, or won't fix (say why)."""
+
+    state = CommentStateField(
+        [
+            (value, FeedbackComment.State(value).label)
+            for value in (FeedbackComment.State.ADDRESSED, FeedbackComment.State.WONT_FIX)
+        ]
+    )
+    student_reply = serializers.CharField(max_length=2000, allow_blank=True, default="")
+
+
+class CommentConfirmSerializer(serializers.Serializer):
+    """A teacher agrees with the student's answer, or (`reopen`) opens the comment again."""
+
+    reopen = serializers.BooleanField(default=False)
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+    level_name = serializers.CharField(source="level.name", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = ["criterion", "criterion_name", "level", "level_name", "points"]
+        read_only_fields = fields
+
+
+class ScoreSetSerializer(serializers.Serializer):
+    """Score one rubric criterion by choosing one of its levels."""
+
+    criterion = serializers.IntegerField()
+    level = serializers.IntegerField()
+
+    def validate(self, data):
+        outline = self.context["outline"]
+        level = (
+            Level.objects.select_related("criterion")
+            .filter(
+                pk=data["level"],
+                criterion_id=data["criterion"],
+                criterion__rubric__assignment_id=outline.assignment_id,
+            )
+            .first()
+        )
+        if level is None:
+            raise serializers.ValidationError(
+                {"level": ["Choose one of this criterion's levels in this assignment's rubric."]}
+            )
+        data["level"] = level
+        return data
+
+
 class OutlineFilters(serializers.Serializer):
     assignment = serializers.IntegerField(required=False, allow_null=True)
 
@@ -353,6 +504,14 @@ class OutlineViewSet(viewsets.GenericViewSet):
         "list": OutlineListSerializer,
         "create": OutlineCreateSerializer,
         "partial_update": OutlineUpdateSerializer,
+        "submit": serializers.Serializer,
+        "return_for_revision": serializers.Serializer,
+        "accept": serializers.Serializer,
+        "revisions": RevisionSerializer,
+        "comments": CommentCreateSerializer,
+        "comment_reply": CommentReplySerializer,
+        "comment_confirm": CommentConfirmSerializer,
+        "scores": ScoreSetSerializer,
     }
 
     def get_queryset(self):
@@ -370,6 +529,10 @@ class OutlineViewSet(viewsets.GenericViewSet):
         return permissions.get_outline_for(
             self.request.user, pk, action=action, queryset=Outline.objects.for_editor()
         )
+
+    def _plain(self, pk, *, action="read") -> Outline:
+        """The outline without its sections: for status changes and feedback."""
+        return permissions.get_outline_for(self.request.user, pk, action=action)
 
     def _shown(self, outline, *, material=None, status_code=status.HTTP_200_OK):
         """The outline in full, with the builder's checks run against the author's material
@@ -465,6 +628,175 @@ class OutlineViewSet(viewsets.GenericViewSet):
             as_attachment=True, filename=exports.filename(outline, ext)
         )
         return response
+
+    # --- submission and feedback ----------------------------------------------------
+
+    def _transition(self, pk, move: str, *, access: str):
+        outline = self._plain(pk, action=access)
+        try:
+            outline = feedback.outline_transition(outline=outline, action=move)
+        except InvalidTransition as refusal:
+            raise ValidationError({"non_field_errors": [str(refusal)]}) from None
+        outline = Outline.objects.select_related("author").get(pk=outline.pk)
+        return Response(OutlineListSerializer(outline).data)
+
+    @extend_schema(request=None, responses={200: OutlineListSerializer, 400: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The author submits a draft, or resubmits a returned outline; either freezes a
+        revision."""
+        return self._transition(pk, "submit", access="write")
+
+    @extend_schema(request=None, responses={200: OutlineListSerializer, 400: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_for_revision(self, request, pk=None):
+        """A teacher of the class returns a submitted outline for revision."""
+        return self._transition(pk, "return", access="moderate")
+
+    @extend_schema(request=None, responses={200: OutlineListSerializer, 400: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """A teacher of the class accepts a submitted outline."""
+        return self._transition(pk, "accept", access="moderate")
+
+    @extend_schema(responses=RevisionSerializer(many=True))
+    @action(detail=True)
+    def revisions(self, request, pk=None):
+        """Every submission of this outline, oldest first (the author and the teachers)."""
+        outline = self._plain(pk)
+        return Response(RevisionSerializer(outline.revisions.all(), many=True).data)
+
+    def _released_to(self, outline) -> bool:
+        """Teachers always see feedback; the author once it is released to them."""
+        return permissions.can_moderate(self.request.user, outline) or feedback.feedback_released(
+            outline
+        )
+
+    @extend_schema(methods=["GET"], request=None, responses=FeedbackCommentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=CommentCreateSerializer,
+        responses={201: FeedbackCommentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, pk=None):
+        """GET: the teacher's comments (for the author: none until feedback is released).
+        POST (teachers of the class): `body`, optional `section_key` or `evidence_key`."""
+        if request.method == "POST":
+            outline = self._outline(pk, action="moderate")
+            serializer = CommentCreateSerializer(
+                data=request.data, context={**self.get_serializer_context(), "outline": outline}
+            )
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            comment = feedback.comment_add(
+                outline=outline,
+                author=request.user,
+                body=data["body"],
+                section_key=data["section_key"],
+                evidence_key=data["evidence_key"],
+                bank_id=data.get("bank"),
+            )
+            return Response(FeedbackCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        outline = self._plain(pk)
+        comments = outline.comments.select_related("author", "revision")
+        if not self._released_to(outline):
+            comments = comments.none()
+        return Response(FeedbackCommentSerializer(comments, many=True).data)
+
+    def _comment(self, outline, comment_id) -> FeedbackComment:
+        return get_object_or_404(
+            outline.comments.select_related("author", "revision"), pk=comment_id
+        )
+
+    @extend_schema(request=CommentReplySerializer, responses=FeedbackCommentSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"comments/(?P<comment_id>\d+)/reply",
+        url_name="comment-reply",
+    )
+    def comment_reply(self, request, pk=None, comment_id=None):
+        """The author answers a released comment: `state` addressed or wont_fix, and a
+        `student_reply`. The teacher then confirms it."""
+        outline = self._plain(pk, action="write")
+        if not feedback.feedback_released(outline):
+            raise Http404
+        comment = self._comment(outline, comment_id)
+        serializer = CommentReplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment.state = serializer.validated_data["state"]
+        comment.student_reply = serializer.validated_data["student_reply"]
+        comment.confirmed = False
+        comment.save(update_fields=["state", "student_reply", "confirmed"])
+        return Response(FeedbackCommentSerializer(comment).data)
+
+    @extend_schema(request=CommentConfirmSerializer, responses=FeedbackCommentSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"comments/(?P<comment_id>\d+)/confirm",
+        url_name="comment-confirm",
+    )
+    def comment_confirm(self, request, pk=None, comment_id=None):
+        """A teacher confirms the student's answer, or sends `reopen: true` to open the
+        comment again."""
+        outline = self._plain(pk, action="moderate")
+        comment = self._comment(outline, comment_id)
+        serializer = CommentConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data["reopen"]:
+            comment.state, comment.confirmed = FeedbackComment.State.OPEN, False
+        elif comment.state == FeedbackComment.State.OPEN:
+            raise ValidationError({"non_field_errors": [NOTHING_TO_CONFIRM]})
+        else:
+            comment.confirmed = True
+        comment.save(update_fields=["state", "confirmed"])
+        return Response(FeedbackCommentSerializer(comment).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=ScoreSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ScoreSetSerializer, responses=ScoreSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def scores(self, request, pk=None):
+        """GET: the rubric scores (for the author: none until feedback is released).
+        POST (teachers of the class): `criterion` and `level` ids; scoring a criterion
+        again replaces its score."""
+        if request.method == "POST":
+            outline = self._plain(pk, action="moderate")
+            serializer = ScoreSetSerializer(
+                data=request.data, context={**self.get_serializer_context(), "outline": outline}
+            )
+            serializer.is_valid(raise_exception=True)
+            score = feedback.score_set(outline=outline, level=serializer.validated_data["level"])
+            score = Score.objects.select_related("criterion", "level").get(pk=score.pk)
+            return Response(ScoreSerializer(score).data)
+        outline = self._plain(pk)
+        scores = outline.scores.select_related("criterion", "level").order_by(
+            "criterion__order", "criterion__pk"
+        )
+        if not self._released_to(outline):
+            scores = scores.none()
+        return Response(ScoreSerializer(scores, many=True).data)
+
+
+class GradebookCSVView(APIView):
+    """An assignment's gradebook as CSV, for the class's teachers: one row per student with
+    status, submitted at, late, the points per rubric criterion and the total (UTF-8 with a
+    byte-order mark, formulas neutralised)."""
+
+    def perform_content_negotiation(self, request, force=False):
+        """The response is always CSV, whatever the client accepts."""
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        operation_id="v1_assignments_gradebook_csv",
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY)},
+    )
+    def get(self, request, pk):
+        assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
+        return csv_exports.csv_response(
+            csv_exports.gradebook_rows(assignment), csv_exports.filename(assignment, "gradebook")
+        )
 
 
 routes = [("outlines", OutlineViewSet, "outline")]

@@ -72,7 +72,9 @@ def best_outlines(assignment) -> dict[int, Outline]:
     revisions = Revision.objects.filter(outline=OuterRef("pk"))
     outlines = (
         Outline.objects.filter(
-            assignment=assignment, author_id__in=student_ids(assignment.classroom_id)
+            assignment=assignment,
+            kind=Outline.Kind.OUTLINE,
+            author_id__in=student_ids(assignment.classroom_id),
         )
         .only("pk", "author_id", "status", "updated_at", "assignment_id")
         .annotate(

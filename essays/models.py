@@ -63,6 +63,22 @@ class Outline(models.Model):
     # structure switched later: {"subjects": [ids], "dimensions": [ids], "cells": [ids],
     # "evidence": ["annotation:12", "contrast:5", ...]}.
     selection = models.JSONField(default=dict)
+
+    # A draft is the essay written from an outline: the same sections, each with a paragraph.
+    # Being an Outline row, it goes through the same statuses, revisions, comments and rubric.
+    class Kind(models.TextChoices):
+        OUTLINE = "outline", "Outline"
+        DRAFT = "draft", "Essay draft"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.OUTLINE)
+    source = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafts",
+        help_text="For a draft: the outline it was written from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -108,6 +124,7 @@ class OutlineSection(models.Model):
     # The builder's question for the student, shown as a placeholder until they answer it.
     reasoning_prompt = models.CharField(max_length=500, blank=True)
     transition = models.CharField(max_length=200, blank=True)
+    paragraph = models.TextField(blank=True, max_length=20000, help_text="A draft's paragraph.")
     dimension = models.ForeignKey(Dimension, null=True, blank=True, on_delete=models.SET_NULL)
     subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.SET_NULL)
 

@@ -323,3 +323,29 @@ def selection_for(outline: Outline, material: Material, *, structure=None) -> bu
     if not kept:
         return selection
     return dataclasses.replace(selection, evidence=selection.evidence + tuple(kept))
+
+
+@transaction.atomic
+def draft_create(*, outline: Outline, author) -> Outline:
+    """Start an essay draft from an outline: the same sections and evidence, each section a
+    paragraph box to write in. The draft is an Outline row of kind "draft", so it is
+    submitted, reviewed and graded like an outline."""
+    draft = Outline.objects.create(
+        assignment=outline.assignment,
+        author=author,
+        kind=Outline.Kind.DRAFT,
+        source=outline,
+        title=outline.title,
+        structure=outline.structure,
+        stance=outline.stance,
+        thesis=outline.thesis,
+        selection=outline.selection,
+    )
+    for section in outline.sections.all():
+        evidence = list(section.evidence.all())
+        section.pk, section.outline = None, draft
+        section.save()
+        for item in evidence:
+            item.pk, item.section = None, section
+        Evidence.objects.bulk_create(evidence)
+    return draft

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essays import views
+from essays import draft_views, views
 
 app_name = "essays"
 
@@ -37,4 +37,9 @@ urlpatterns = [
     ),
     path("assignments/<int:pk>/release/", views.release_all, name="release"),
     path("assignments/<int:pk>/rubric/", views.rubric_edit, name="rubric"),
+    path("outlines/<int:pk>/draft/", draft_views.draft_start, name="draft_start"),
+    path("drafts/<int:pk>/", draft_views.draft_page, name="draft"),
+    path("drafts/<int:pk>/save/", draft_views.draft_save, name="draft_save"),
+    path("drafts/<int:pk>/export.<str:fmt>", draft_views.draft_export, name="draft_export"),
+    path("work/<int:pk>/process/", draft_views.process, name="process"),
 ]

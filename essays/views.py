@@ -14,6 +14,7 @@ from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
 from counterpoint.models import User
 from essays import builder, exports, feedback
+from essays.dashboard import STATUS_RANK
 from essays.models import (
     BankComment,
     Evidence,
@@ -209,6 +210,8 @@ def _load(request, pk, action="read"):
 @login_required
 def outline_page(request, pk):
     outline = _load(request, pk)
+    if outline.kind == Outline.Kind.DRAFT:
+        return redirect("essays:draft", pk=outline.pk)
     return render(request, "essays/outline.html", _editor_context(request, outline))
 
 
@@ -570,21 +573,23 @@ def submission_rows(assignment):
         first_submitted=Min("revisions__submitted_at"),
         latest_late=Max("revisions__is_late"),
     )
-    best = {}
+    best = {}  # (student, kind) -> their most advanced outline, and draft
     for outline in outlines:
-        current = best.get(outline.author_id)
+        current = best.get((outline.author_id, outline.kind))
         if current is None or STATUS_RANK[outline.status] > STATUS_RANK[current.status]:
-            best[outline.author_id] = outline
+            best[(outline.author_id, outline.kind)] = outline
     extensions = {e.student_id: e for e in assignment.extensions.all()}
     rows = []
     for student in students:
-        outline = best.get(student.pk)
+        outline = best.get((student.pk, Outline.Kind.OUTLINE))
+        draft = best.get((student.pk, Outline.Kind.DRAFT))
         extension = extensions.get(student.pk)
         due = extension.due_at if extension else assignment.due_at
         rows.append(
             {
                 "student": student,
                 "outline": outline,
+                "draft": draft,
                 "status": outline.get_status_display() if outline else "Not started",
                 "late": bool(outline and outline.latest_late),
                 "overdue": (outline is None or outline.status == Outline.Status.DRAFT)
@@ -594,15 +599,6 @@ def submission_rows(assignment):
             }
         )
     return rows
-
-
-STATUS_RANK = {
-    Outline.Status.DRAFT: 1,
-    Outline.Status.SUBMITTED: 3,
-    Outline.Status.RETURNED: 2,
-    Outline.Status.RESUBMITTED: 4,
-    Outline.Status.ACCEPTED: 5,
-}
 
 
 @login_required

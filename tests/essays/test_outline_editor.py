@@ -282,8 +282,9 @@ def test_editor_query_count_does_not_grow_with_evidence(
 
     # session, user, the outline with its sections and their evidence (3), my roles; the
     # builder material: comparison and its six prefetches, visible annotations, their
-    # subjects, links; the navigation's moderation link
-    with django_assert_num_queries(18):
+    # subjects, links; feedback: release (review), comments, scores, the review again,
+    # whether it has revisions, its draft; the navigation's moderation link
+    with django_assert_num_queries(24):
         client.get(reverse("essays:outline", args=[big.pk]))
 
 

@@ -1,0 +1,185 @@
+"""Essay drafts: written from an outline, paragraph by paragraph, with the outline beside."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from annotations.models import Annotation
+from counterpoint import permissions
+from essays import builder, draft_exports, feedback
+from essays.draft_checks import Paragraph, check, word_count
+from essays.models import Outline
+from essays.services import draft_create
+
+PARAGRAPH_LIMIT = 20000
+
+
+@login_required
+@require_POST
+def draft_start(request, pk):
+    outline = permissions.get_outline_for(
+        request.user, pk, action="write", queryset=Outline.objects.for_editor()
+    )
+    if outline.kind != Outline.Kind.OUTLINE:
+        raise Http404
+    draft = draft_create(outline=outline, author=request.user)
+    messages.success(request, "Your draft is ready: each section of your outline is a paragraph.")
+    return redirect("essays:draft", pk=draft.pk)
+
+
+def _load(request, pk, action="read"):
+    draft = permissions.get_outline_for(
+        request.user, pk, action=action, queryset=Outline.objects.for_editor()
+    )
+    if draft.kind != Outline.Kind.DRAFT:
+        raise Http404
+    return draft
+
+
+def paragraphs_of(draft) -> list[Paragraph]:
+    comparative = {"synthesis"} | ({"body"} if draft.structure == "point_by_point" else set())
+    return [
+        Paragraph(
+            key=s.key,
+            role=s.role,
+            heading=s.heading,
+            text=s.paragraph,
+            comparative=s.role in comparative,
+        )
+        for s in draft.sections.all()
+    ]
+
+
+def draft_checks(draft):
+    subjects = [s.name for s in draft.assignment.comparison.subjects.all()]
+    return check(paragraphs_of(draft), thesis=draft.thesis, subjects=subjects)
+
+
+def _context(request, draft):
+    sections = list(draft.sections.all())
+    released = feedback.feedback_released(draft)
+    comments = {}
+    for comment in draft.comments.all():
+        comments.setdefault(comment.section_key, []).append(comment)
+    for section in sections:
+        section.words = word_count(section.paragraph)
+        section.comment_list = comments.get(section.key, [])
+    assignment = draft.assignment
+    is_author = draft.author_id == request.user.pk
+    return {
+        "draft": draft,
+        "outline": draft,
+        "assignment": assignment,
+        "sections": sections,
+        "total_words": sum(s.words for s in sections),
+        "checks": draft_checks(draft),
+        "transitions": builder.TRANSITIONS,
+        "is_author": is_author,
+        "can_edit": is_author and draft.is_editable,
+        "released": released,
+        "general_comments": comments.get("", []),
+        "scores": list(draft.scores.select_related("criterion", "level")),
+    }
+
+
+@login_required
+def draft_page(request, pk):
+    draft = _load(request, pk)
+    return render(request, "essays/draft.html", _context(request, draft))
+
+
+@login_required
+@require_POST
+def draft_save(request, pk):
+    """Autosave of one paragraph, answered in JSON for the page's script: the new version,
+    the word counts and the checks; 409 if the draft changed elsewhere."""
+    draft = _load(request, pk, action="write")
+    if not draft.is_editable:
+        return JsonResponse({"detail": "This draft is with your teacher."}, status=400)
+    text = request.POST.get("text", "").replace("\x00", "")
+    if len(text) > PARAGRAPH_LIMIT:
+        return JsonResponse(
+            {"detail": f"A paragraph can be at most {PARAGRAPH_LIMIT:,} characters."}, status=400
+        )
+    section = next(
+        (s for s in draft.sections.all() if str(s.pk) == request.POST.get("section")), None
+    )
+    if section is None:
+        return JsonResponse({"detail": "That paragraph is not part of this draft."}, status=400)
+    seen = request.POST.get("version", "")
+    if not (seen.isdigit() and draft.bump(int(seen))):
+        current = Outline.objects.filter(pk=draft.pk).values_list("version", flat=True).first()
+        return JsonResponse(
+            {
+                "detail": "This draft was changed in another tab or window, so this paragraph was "
+                "not saved. Copy your text, reload, and paste it back.",
+                "version": current,
+            },
+            status=409,
+        )
+    section.paragraph = text
+    section.save(update_fields=["paragraph"])
+    draft = Outline.objects.for_editor().get(pk=draft.pk)
+    sections = list(draft.sections.all())
+    checks = draft_checks(draft)
+    return JsonResponse(
+        {
+            "version": draft.version,
+            "words": word_count(text),
+            "total": sum(word_count(s.paragraph) for s in sections),
+            "checks_html": render_to_string("essays/_draft_checks.html", {"checks": checks}),
+        }
+    )
+
+
+@login_required
+def draft_export(request, pk, fmt):
+    draft = _load(request, pk)
+    if fmt not in draft_exports.FORMATS:
+        raise Http404
+    render_file, content_type = draft_exports.FORMATS[fmt]
+    response = HttpResponse(render_file(draft), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{draft_exports.filename(draft, fmt)}"'
+    return response
+
+
+@login_required
+def process(request, pk):
+    """The path from highlights to outline to draft, as a plain timeline: evidence of the
+    student's own work. The author and the class's teachers may see it."""
+    work = permissions.get_outline_for(request.user, pk)
+    student, assignment = work.author, work.assignment
+    events = [
+        (a.created_at, "Annotated", f"“{a.exact[:80]}”" if a.exact else "a reply")
+        for a in Annotation.objects.filter(assignment=assignment, author=student)
+        .only("created_at", "exact")
+        .order_by("created_at")
+    ]
+    for item in Outline.objects.filter(assignment=assignment, author=student).prefetch_related(
+        "revisions"
+    ):
+        label = item.get_kind_display()
+        events.append((item.created_at, f"Started {label.lower()}", item.title))
+        events.append((item.updated_at, f"Last saved {label.lower()}", f"version {item.version}"))
+        for revision in item.revisions.all():
+            events.append(
+                (
+                    revision.submitted_at,
+                    f"Submitted {label.lower()}",
+                    f"revision {revision.number}" + (" (late)" if revision.is_late else ""),
+                )
+            )
+    events.sort(key=lambda event: event[0])
+    return render(
+        request,
+        "essays/process.html",
+        {
+            "student": student,
+            "assignment": assignment,
+            "events": events,
+            "work": work,
+        },
+    )
