@@ -26,12 +26,11 @@ def make_outline(assignment, student, classmate, structure):
     dimensions = list(assignment.comparison.dimensions.order_by("order"))
     keys = []
     for dimension in dimensions:
-        keys.append(
-            f"annotation:{annotate(assignment, student, subjects=[stalin], dimension=dimension).pk}"
+        ours = annotate(assignment, student, subjects=[stalin], dimension=dimension)
+        theirs = annotate(
+            assignment, classmate, subjects=[khrushchev], dimension=dimension, quote="Paragraph 1.1"
         )
-        keys.append(
-            f"annotation:{annotate(assignment, classmate, subjects=[khrushchev], dimension=dimension, quote='Paragraph 1.1').pk}"
-        )
+        keys += [f"annotation:{ours.pk}", f"annotation:{theirs.pk}"]
     material = builder_material(assignment, student)
     selection = make_selection(
         material,
