@@ -16,6 +16,7 @@ gradebook, the same file as the class dashboard's.
 
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -36,7 +37,9 @@ from rest_framework.views import APIView
 
 from annotations.api import AuthorSerializer
 from counterpoint import permissions
-from essays import builder, csv_exports, exports, feedback
+from essays import builder, csv_exports, draft_exports, exports, feedback
+from essays.draft_checks import word_count
+from essays.draft_views import draft_checks
 from essays.models import (
     Evidence,
     FeedbackComment,
@@ -50,6 +53,7 @@ from essays.models import (
 from essays.services import (
     as_draft,
     builder_material,
+    draft_create,
     make_selection,
     outline_create,
     selection_for,
@@ -514,8 +518,10 @@ class OutlineViewSet(viewsets.GenericViewSet):
         "scores": ScoreSetSerializer,
     }
 
+    kind = Outline.Kind.OUTLINE
+
     def get_queryset(self):
-        return readable_outlines(self.request.user).select_related("author")
+        return readable_outlines(self.request.user).filter(kind=self.kind).select_related("author")
 
     def get_serializer_class(self):
         """By action; the browsable API's forms ask for these too."""
@@ -527,12 +533,17 @@ class OutlineViewSet(viewsets.GenericViewSet):
 
     def _outline(self, pk, *, action="read") -> Outline:
         return permissions.get_outline_for(
-            self.request.user, pk, action=action, queryset=Outline.objects.for_editor()
+            self.request.user,
+            pk,
+            action=action,
+            queryset=Outline.objects.for_editor().filter(kind=self.kind),
         )
 
     def _plain(self, pk, *, action="read") -> Outline:
         """The outline without its sections: for status changes and feedback."""
-        return permissions.get_outline_for(self.request.user, pk, action=action)
+        return permissions.get_outline_for(
+            self.request.user, pk, action=action, queryset=Outline.objects.filter(kind=self.kind)
+        )
 
     def _shown(self, outline, *, material=None, status_code=status.HTTP_200_OK):
         """The outline in full, with the builder's checks run against the author's material
@@ -799,4 +810,167 @@ class GradebookCSVView(APIView):
         )
 
 
-routes = [("outlines", OutlineViewSet, "outline")]
+# --- essay drafts -------------------------------------------------------------------
+
+
+class DraftParagraphSerializer(serializers.ModelSerializer):
+    words = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutlineSection
+        fields = ["id", "key", "order", "role", "heading", "claim", "paragraph", "words"]
+        read_only_fields = fields
+
+    def get_words(self, section) -> int:
+        return word_count(section.paragraph)
+
+
+class DraftCheckSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    ok = serializers.BooleanField()
+    message = serializers.CharField()
+    target = serializers.CharField()
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    paragraphs = DraftParagraphSerializer(source="sections", many=True, read_only=True)
+    checks = serializers.SerializerMethodField()
+    outline = serializers.PrimaryKeyRelatedField(source="source", read_only=True)
+    words = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Outline
+        fields = [
+            "id",
+            "assignment",
+            "outline",
+            "title",
+            "thesis",
+            "status",
+            "version",
+            "words",
+            "paragraphs",
+            "checks",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(DraftCheckSerializer(many=True))
+    def get_checks(self, draft):
+        return DraftCheckSerializer(draft_checks(draft), many=True).data
+
+    def get_words(self, draft) -> int:
+        return sum(word_count(s.paragraph) for s in draft.sections.all())
+
+
+class DraftCreateSerializer(serializers.Serializer):
+    outline = serializers.IntegerField()
+
+
+class ParagraphEditSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField(allow_blank=True, max_length=20000)
+
+
+class DraftUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    title = serializers.CharField(required=False, max_length=200)
+    paragraphs = ParagraphEditSerializer(many=True, required=False)
+
+
+class DraftViewSet(OutlineViewSet):
+    """Essay drafts, written from an outline: create with `{"outline": id}`; PATCH sends the
+    `version` it was loaded at with `paragraphs` (`id`, `text`) and/or `title`; a stale
+    version is a 409. Submission, revisions, comments and scores work as for outlines;
+    `export/?format=md|docx` downloads the essay."""
+
+    kind = Outline.Kind.DRAFT
+    action_serializers = {
+        **OutlineViewSet.action_serializers,
+        "list": DraftSerializer,
+        "create": DraftCreateSerializer,
+        "partial_update": DraftUpdateSerializer,
+    }
+
+    def _shown(self, outline, *, material=None, status_code=status.HTTP_200_OK):
+        return Response(DraftSerializer(outline).data, status=status_code)
+
+    @extend_schema(responses=DraftSerializer(many=True))
+    def list(self, request):
+        queryset = self.get_queryset().prefetch_related("sections")
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(DraftSerializer(page, many=True).data)
+
+    @extend_schema(request=DraftCreateSerializer, responses={201: DraftSerializer})
+    def create(self, request):
+        serializer = DraftCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            outline = permissions.get_outline_for(
+                request.user,
+                serializer.validated_data["outline"],
+                action="write",
+                queryset=Outline.objects.for_editor().filter(kind=Outline.Kind.OUTLINE),
+            )
+        except (Http404, PermissionDenied):
+            raise ValidationError({"outline": ["No such outline of yours."]}) from None
+        draft = draft_create(outline=outline, author=request.user)
+        return self._shown(
+            Outline.objects.for_editor().get(pk=draft.pk), status_code=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        request=DraftUpdateSerializer,
+        responses={200: DraftSerializer, 409: OpenApiTypes.OBJECT},
+    )
+    def partial_update(self, request, pk=None):
+        draft = self._outline(pk, action="write")
+        serializer = DraftUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        sections = {s.pk: s for s in draft.sections.all()}
+        rows = data.get("paragraphs", [])
+        unknown = [row["id"] for row in rows if row["id"] not in sections]
+        if unknown:
+            raise ValidationError({"paragraphs": [f"Paragraph {unknown[0]} is not in this draft."]})
+        if not draft.is_editable:
+            raise ValidationError({"non_field_errors": ["This draft is with your teacher."]})
+        with transaction.atomic():
+            if not draft.bump(data["version"]):
+                current = Outline.objects.filter(pk=draft.pk).values_list("version", flat=True)[0]
+                return Response(
+                    {"detail": CONFLICT.format(version=current), "version": current},
+                    status=status.HTTP_409_CONFLICT,
+                )
+            for row in rows:
+                section = sections[row["id"]]
+                section.paragraph = row["text"].replace("\x00", "")
+                section.save(update_fields=["paragraph"])
+            if "title" in data:
+                Outline.objects.filter(pk=draft.pk).update(title=data["title"])
+        return self._shown(Outline.objects.for_editor().get(pk=draft.pk))
+
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, content_type.split(";")[0]): OpenApiResponse(OpenApiTypes.BINARY)
+            for _, content_type in draft_exports.FORMATS.values()
+        },
+    )
+    @action(detail=True)
+    def export(self, request, pk=None):
+        """The essay as a file to download: Markdown or Word."""
+        draft = self._outline(pk)
+        ext = request.query_params.get("format", "")
+        if ext not in draft_exports.FORMATS:
+            raise ValidationError({"format": ["Choose md or docx."]})
+        render, content_type = draft_exports.FORMATS[ext]
+        response = HttpResponse(render(draft), content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=draft_exports.filename(draft, ext)
+        )
+        return response
+
+
+routes = [("outlines", OutlineViewSet, "outline"), ("drafts", DraftViewSet, "draft")]

@@ -37,7 +37,8 @@ def words(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return len(words(text))
+    """Words the student wrote: citations like "(§2 ¶5)" are not words."""
+    return len(words(CITATION.sub("", text)))
 
 
 def _mentions(text: str, name: str) -> bool:

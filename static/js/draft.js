@@ -18,7 +18,9 @@ let retryDelay = 2000;
 const dirty = new Set();
 const timers = new Map();
 
-const count = (text) => (text.match(WORD) || []).length;
+// Citations like "(§2 ¶5)" are not words: the same rule as the server's word count.
+const CITATION = /(§\s*\d+\s*)?¶\s*\d+/g;
+const count = (text) => (text.replace(CITATION, "").match(WORD) || []).length;
 
 function updateCounts(box) {
   const label = form.querySelector(`.word-count[data-for="${box.dataset.section}"]`);
