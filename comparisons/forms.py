@@ -149,7 +149,16 @@ class AssignmentSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Assignment
-        fields = ["due_at", "instructions", "essay_prompt", "reveal_after_posts", "reveal_at"]
+        fields = [
+            "due_at",
+            "instructions",
+            "essay_prompt",
+            "steps",
+            "target_words_min",
+            "target_words_max",
+            "reveal_after_posts",
+            "reveal_at",
+        ]
         widgets = {
             "due_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -172,6 +181,13 @@ class AssignmentSettingsForm(forms.ModelForm):
         self.fields["due_at"].input_formats = formats
         self.fields["reveal_at"].input_formats = formats
         self.fields["reveal_after_posts"].widget.attrs.update({"min": 0, "max": 20})
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("target_words_min"), cleaned.get("target_words_max")
+        if low and high and low > high:
+            self.add_error("target_words_max", "The most words must be at least the fewest.")
+        return cleaned
 
     def clean_reveal_after_posts(self):
         value = self.cleaned_data["reveal_after_posts"]

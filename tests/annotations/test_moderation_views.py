@@ -382,6 +382,7 @@ def test_teacher_sets_think_first_rules(client, assignment, teacher):
         {
             "due_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
             "instructions": "Read first",
+            "steps": "outline_then_draft",
             "essay_prompt": "Why?",
             "reveal_after_posts": 3,
             "reveal_at": "",

@@ -180,3 +180,27 @@ def test_an_outline_page_for_a_draft_goes_to_the_draft(client, draft, student):
     response = client.get(reverse("essays:outline", args=[draft.pk]))
 
     assert response.url == reverse("essays:draft", args=[draft.pk])
+
+
+def test_the_teacher_sets_steps_and_a_word_range(client, assignment, teacher):
+    client.force_login(teacher)
+    url = reverse("comparisons:assignment_settings", args=[assignment.pk])
+    data = {
+        "due_at": assignment.due_at.strftime("%Y-%m-%dT%H:%M"),
+        "essay_prompt": "Why?",
+        "steps": "draft",
+        "target_words_min": 600,
+        "target_words_max": 400,
+        "reveal_after_posts": 0,
+    }
+
+    bad = client.post(url, data)
+    assert "at least the fewest" in bad.content.decode()
+
+    client.post(url, {**data, "target_words_max": 900})
+    assignment.refresh_from_db()
+    assert (assignment.steps, assignment.target_words_min, assignment.target_words_max) == (
+        "draft",
+        600,
+        900,
+    )
