@@ -41,6 +41,33 @@ vendor:
 	cd /tmp/counterpoint-vendor/swagger-ui-dist-5.35.0/package && cp swagger-ui-bundle.js swagger-ui-standalone-preset.js \
 		swagger-ui.css favicon-32x32.png LICENSE NOTICE $(CURDIR)/static/vendor/swagger-ui/
 	sed -i 's|/\*# sourceMappingURL=swagger-ui.css.map\*/||' static/vendor/swagger-ui/swagger-ui.css
+	cd /tmp/counterpoint-vendor && npm pack --silent axe-core@4.14.1 && mkdir -p axe && tar xzf axe-core-4.14.1.tgz -C axe
+	cp /tmp/counterpoint-vendor/axe/package/axe.min.js /tmp/counterpoint-vendor/axe/package/LICENSE \
+		/tmp/counterpoint-vendor/axe/package/LICENSE-3RD-PARTY.txt tests/browser/vendor/axe-core/
 
 clean:
 	rm -rf $(VENV) staticfiles test-results
+
+# --- performance and scale (bench/README.md); none of these is part of `make test` ---------
+
+BENCH_STAMP := $(VENV)/.bench-installed-stamp
+
+.PHONY: bench cluster-check fault-check
+
+# The class burst: PostgreSQL-backed gunicorn, 40 students and a teacher for 60 s (locust),
+# then the app's capacity and the /healthz floor. Writes bench/results/latest.json.
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run
+
+# Two app servers behind nginx on one PostgreSQL, and a scripted session through them.
+cluster-check: $(STAMP)
+	$(BIN)/python -m bench.cluster
+
+# Restarts the machine's PostgreSQL under load: cuts every other connection to it. Never run
+# from pytest or CI; it refuses while other clients are connected (FAULT_CHECK_FORCE=1 overrides).
+fault-check: $(STAMP)
+	$(BIN)/python -m bench.fault
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $(BENCH_STAMP)

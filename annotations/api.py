@@ -171,8 +171,12 @@ def clean_tags(names: list[str]) -> list[str]:
         raise serializers.ValidationError(error.messages) from None
 
 
+MAX_ID = 2**63 - 1  # no row has a larger id; SQLite cannot even be asked about one
+
+
 def _subjects_of(comparison_id: int, ids: list[int]) -> list[Subject]:
-    found = list(Subject.objects.filter(comparison_id=comparison_id, pk__in=ids))
+    storable = [pk for pk in ids if 0 < pk <= MAX_ID]
+    found = list(Subject.objects.filter(comparison_id=comparison_id, pk__in=storable))
     missing = sorted(set(ids) - {subject.pk for subject in found})
     if missing:
         raise serializers.ValidationError(
@@ -500,6 +504,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     """
 
     permission_classes = [drf_permissions.IsAuthenticated, AuthorChanges]
+    lookup_value_regex = r"\d+"
     action_serializers = {
         "flag": FlagSerializer,
         "hide": HideSerializer,
@@ -800,7 +805,12 @@ class AnnotationCollectionView(APIView):
     renderer_classes = [JSONLDRenderer, JSONRenderer]
     parser_classes = [JSONLDParser, JSONParser]
 
-    @extend_schema(responses={(200, "application/ld+json"): OpenApiTypes.OBJECT})
+    @extend_schema(
+        responses={
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            (200, "application/json"): OpenApiTypes.OBJECT,  # ?format=json
+        }
+    )
     def get(self, request, pk):
         assignment = permissions.get_assignment_for(request.user, pk)
         visible = Annotation.objects.visible_to(

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
 from comparisons.models import Dimension, Passage, Subject
@@ -81,6 +81,17 @@ def _by_teacher(author_field: str):
             role=Membership.Role.TEACHER,
         )
     )
+
+
+# Prompts and pinned notes first, then in the order of the text.
+PANEL_ORDER = (
+    "-is_prompt",
+    "-is_pinned",
+    "passage__section__order",
+    "passage__order",
+    "start",
+    "pk",
+)
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -218,6 +229,28 @@ class AnnotationQuerySet(models.QuerySet):
             f'-{int(bool(revealed))}"'
         )
 
+    def for_panel_entries(self):
+        """Every top-level annotation of the panel, in the panel's order, as plain rows: what a
+        collapsed card shows and its highlight needs (one query, no model instances). The
+        panel renders the first PANEL_FULL_CARDS of them in full (for_panel)."""
+        return (
+            self.filter(parent__isnull=True)
+            .annotate(subject_count=Count("subjects", distinct=True), first_subject=Min("subjects"))
+            .order_by(*PANEL_ORDER)
+            .values(
+                "pk",
+                "passage_id",
+                "start",
+                "end",
+                "exact",
+                "is_orphaned",
+                "is_deleted",
+                "author__display_name",
+                "subject_count",
+                "first_subject",
+            )
+        )
+
     def for_panel(self, user):
         """Top-level annotations with their author, subjects, tags and helpful marks, in a
         fixed number of queries. Replies and links depend on what the viewer may see, so the
@@ -232,14 +265,7 @@ class AnnotationQuerySet(models.QuerySet):
                 marked_helpful=Exists(helpful),
                 flagged_by_me=Exists(Flag.objects.filter(annotation=OuterRef("pk"), reporter=user)),
             )
-            .order_by(
-                "-is_prompt",
-                "-is_pinned",
-                "passage__section__order",
-                "passage__order",
-                "start",
-                "pk",
-            )
+            .order_by(*PANEL_ORDER)
         )
 
 

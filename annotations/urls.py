@@ -7,6 +7,7 @@ app_name = "annotations"
 urlpatterns = [
     path("assignments/<int:pk>/annotations/new/", views.annotation_new, name="new"),
     path("assignments/<int:pk>/annotations/poll/", views.poll, name="poll"),
+    path("annotations/<int:pk>/card/", views.card, name="card"),
     path("annotations/<int:pk>/reply/", views.reply_new, name="reply"),
     path("annotations/<int:pk>/edit/", views.annotation_edit, name="edit"),
     path("annotations/<int:pk>/delete/", views.annotation_delete, name="delete"),

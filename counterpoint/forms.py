@@ -94,3 +94,36 @@ class CoTeacherForm(forms.Form):
             )
         self.user = user
         return email
+
+
+class LeavingAnnotationsForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["leaving_annotations"]
+        labels = {"leaving_annotations": "When a student leaves, their annotations and replies"}
+        help_texts = {
+            "leaving_annotations": "Applies when you remove a student and when a student "
+            "deletes their account. Private notes are always removed; a note that others "
+            "replied to stays as “deleted”, so the replies keep their thread."
+        }
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting is for good, so the person types their e-mail address to confirm."""
+
+    email = forms.CharField(
+        label="Type your e-mail address to confirm",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email.casefold() != self.user.email.casefold():
+            raise forms.ValidationError(
+                "That is not the address you sign in with. Type it exactly to confirm."
+            )
+        return email

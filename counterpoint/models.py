@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from counterpoint.lib import join_codes
 
+FORMER_STUDENT_EMAIL = "former-student@counterpoint.invalid"
+
 
 class AccountManager(UserManager):
     """Accounts sign in with their e-mail address; there is no username."""
@@ -31,6 +33,18 @@ class AccountManager(UserManager):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
+
+    def former_student(self):
+        """The one account that anonymised annotations are credited to: "Former student".
+        It cannot log in and belongs to no class."""
+        user, created = self.get_or_create(
+            email=FORMER_STUDENT_EMAIL,
+            defaults={"display_name": "Former student", "is_active": False},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
 
 
 class User(AbstractUser):
@@ -70,10 +84,23 @@ def join_code_expiry():
 
 
 class Classroom(models.Model):
+    class LeavingAnnotations(models.TextChoices):
+        """What happens to a student's annotations and replies when they leave the class
+        (removed by a teacher, or deleting their account)."""
+
+        ANONYMISE = "anonymise", "Keep them, shown as “Former student”"
+        REMOVE = "remove", "Remove them"
+
     name = models.CharField(max_length=100)
     join_code = models.CharField(max_length=16, unique=True, default=join_codes.new_code)
     join_code_expires_at = models.DateTimeField(default=join_code_expiry)
     is_archived = models.BooleanField(default=False)
+    leaving_annotations = models.CharField(
+        "when a student leaves, their annotations",
+        max_length=10,
+        choices=LeavingAnnotations.choices,
+        default=LeavingAnnotations.ANONYMISE,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ClassroomQuerySet.as_manager()

@@ -19,6 +19,8 @@ for prefix, viewset, basename in (
 account_patterns = [
     path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
+    path("export.json", views.account_export, name="account_export"),
+    path("delete/", views.account_delete_view, name="account_delete"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("", include("django.contrib.auth.urls")),
 ]
@@ -30,6 +32,7 @@ class_patterns = [
     path("<int:pk>/rotate-code/", views.classroom_rotate_code, name="classroom_rotate_code"),
     path("<int:pk>/archive/", views.classroom_archive, name="classroom_archive"),
     path("<int:pk>/co-teachers/", views.co_teacher_add, name="co_teacher_add"),
+    path("<int:pk>/leaving/", views.classroom_leaving, name="classroom_leaving"),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",
         views.membership_remove,
@@ -45,12 +48,14 @@ urlpatterns = [
     path("", include("comparisons.urls")),
     path("", include("annotations.urls")),
     path("", include("essays.urls")),
+    path("", include("essays.dashboard_urls")),
     path("admin/", admin.site.urls),
     path(
         "api/v1/assignments/<int:pk>/annotations.jsonld",
         annotations_api.AnnotationCollectionView.as_view(),
         name="annotation-collection",
     ),
+    path("api/v1/assignments/<int:pk>/gradebook.csv", essays_api.GradebookCSVView.as_view()),
     path(
         "api/v1/classes/<int:pk>/flags/",
         annotations_api.ClassFlagsView.as_view(),

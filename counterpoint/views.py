@@ -1,15 +1,31 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from counterpoint import permissions
-from counterpoint.forms import ClassroomForm, CoTeacherForm, JoinForm, ProfileForm, SignupForm
-from counterpoint.models import Assignment, Membership
-from counterpoint.services import classroom_create, classroom_join
+from counterpoint.forms import (
+    AccountDeleteForm,
+    ClassroomForm,
+    CoTeacherForm,
+    JoinForm,
+    LeavingAnnotationsForm,
+    ProfileForm,
+    SignupForm,
+)
+from counterpoint.models import Assignment, Classroom, Membership
+from counterpoint.personal_data import personal_data
+from counterpoint.services import (
+    AccountInUse,
+    account_delete,
+    classroom_create,
+    classroom_join,
+    student_leave,
+)
 
 
 @require_GET
@@ -20,6 +36,15 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _safe_next(request) -> str | None:
+    """`?next=` only if it stays on this site (no open redirect to a look-alike login)."""
+    target = request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else None
+
+
 def signup(request):
     if request.user.is_authenticated:
         return redirect("dashboard")
@@ -28,7 +53,7 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.display_name}.")
-        return redirect(request.GET.get("next") or "dashboard")
+        return redirect(_safe_next(request) or "dashboard")
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -84,6 +109,7 @@ def classroom(request, pk):
             "teachers": [m for m in roster if m.role == Membership.Role.TEACHER],
             "students": [m for m in roster if m.role == Membership.Role.STUDENT],
             "assignments": classroom.assignments.select_related("comparison").order_by("due_at"),
+            "leaving_form": LeavingAnnotationsForm(instance=classroom) if is_teacher else None,
         },
     )
 
@@ -131,7 +157,7 @@ def membership_remove(request, pk, membership_pk):
         pk=membership_pk,
         role=Membership.Role.STUDENT,
     )
-    membership.delete()
+    student_leave(classroom=classroom, student=membership.user)
     note = f"{membership.user.display_name} was removed from {classroom.name}."
     if request.htmx:
         return render(request, "counterpoint/_announce.html", {"announce": note})
@@ -162,3 +188,64 @@ def co_teacher_add(request, pk):
     else:
         messages.error(request, form.errors["email"][0])
     return redirect("classroom", pk=classroom.pk)
+
+
+@login_required
+@require_POST
+def classroom_leaving(request, pk):
+    """The class's choice for a leaving student's annotations: kept anonymised or removed."""
+    classroom = permissions.get_classroom_for(request.user, pk, action="write")
+    form = LeavingAnnotationsForm(request.POST, instance=classroom)
+    if form.is_valid():
+        form.save()
+        choice = Classroom.LeavingAnnotations(classroom.leaving_annotations)
+        messages.success(request, f"When a student leaves: {choice.label.lower()}.")
+    else:
+        messages.error(request, "Choose one of the two options.")
+    return redirect("classroom", pk=classroom.pk)
+
+
+# --- your data: download it, or delete the account ------------------------------------
+
+
+@login_required
+@require_GET
+def account_export(request):
+    """Everything I wrote, as a JSON file to download."""
+    response = JsonResponse(
+        personal_data(request.user, request), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="counterpoint-my-data.json"'
+    return response
+
+
+@login_required
+def account_delete_view(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    memberships = (
+        request.user.memberships.filter(role=Membership.Role.STUDENT)
+        .select_related("classroom")
+        .order_by("classroom__name")
+    )
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_delete(user=request.user)
+        except AccountInUse as refusal:
+            problem = str(refusal)
+        else:
+            logout(request)
+            messages.success(request, "Your account and what you wrote are deleted. Goodbye.")
+            return redirect("login")
+    teaching = request.user.memberships.filter(role=Membership.Role.TEACHER).exists()
+    return render(
+        request,
+        "registration/account_delete.html",
+        {
+            "form": form,
+            "memberships": memberships,
+            "teaching": teaching,
+            "problem": problem,
+        },
+        status=422 if form.is_bound and (form.errors or problem) else 200,
+    )

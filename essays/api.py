@@ -671,7 +671,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         return self._transition(pk, "accept", access="moderate")
 
     @extend_schema(responses=RevisionSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def revisions(self, request, pk=None):
         """Every submission of this outline, oldest first (the author and the teachers)."""
         outline = self._plain(pk)
@@ -689,7 +689,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         request=CommentCreateSerializer,
         responses={201: FeedbackCommentSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         """GET: the teacher's comments (for the author: none until feedback is released).
         POST (teachers of the class): `body`, optional `section_key` or `evidence_key`."""
@@ -767,7 +767,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
 
     @extend_schema(methods=["GET"], request=None, responses=ScoreSerializer(many=True))
     @extend_schema(methods=["POST"], request=ScoreSetSerializer, responses=ScoreSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def scores(self, request, pk=None):
         """GET: the rubric scores (for the author: none until feedback is released).
         POST (teachers of the class): `criterion` and `level` ids; scoring a criterion
@@ -895,6 +895,10 @@ class DraftViewSet(OutlineViewSet):
 
     def _shown(self, outline, *, material=None, status_code=status.HTTP_200_OK):
         return Response(DraftSerializer(outline).data, status=status_code)
+
+    @extend_schema(responses=DraftSerializer)
+    def retrieve(self, request, pk=None):
+        return super().retrieve(request, pk)
 
     @extend_schema(responses=DraftSerializer(many=True))
     def list(self, request):

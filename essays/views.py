@@ -2,7 +2,8 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max, Min, Sum
+from django.db.models import IntegerField, Max, Min, Sum
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,14 +65,30 @@ def _ints(values):
     return [int(v) for v in values if str(v).isdigit()]
 
 
-def _tray(material, user, filters):
-    """Tray cards: comparison links first (ready-made pairs), then annotations, filtered."""
+# The tray lists at most this many annotations unless the student asks for all: their own and
+# those already chosen, then classmates' in text order. A class can have a thousand notes, and
+# rendering them all took half a second per builder page; the filters narrow the rest.
+TRAY_LIMIT = 60
+
+
+def _shortlist(annotations, user, chosen):
+    """At most TRAY_LIMIT of `annotations` (own and chosen ones first), in text order."""
+    first = {a.pk for a in annotations if a.author_id == user.pk or a.key in chosen}
+    room = max(TRAY_LIMIT - len(first), 0)
+    rest = [a.pk for a in annotations if a.pk not in first][:room]
+    shown = first | set(rest)
+    return [a for a in annotations if a.pk in shown]
+
+
+def _tray(material, user, filters, chosen=frozenset()):
+    """Tray cards: comparison links first (ready-made pairs), then annotations, filtered,
+    and shortlisted unless filters["all"]. Returns (links, annotations, how many matched)."""
     subject = filters.get("subject")
     dimension = filters.get("dimension")
     kind = filters.get("kind")
 
     def keep(annotation):
-        if subject and subject not in {str(s.pk) for s in annotation.subjects.all()}:
+        if subject and subject not in {str(s.pk) for s in annotation.subject_list}:
             return False
         if dimension and str(annotation.dimension_id) != dimension:
             return False
@@ -80,19 +97,23 @@ def _tray(material, user, filters):
     annotations = [a for a in material.annotations if keep(a)]
     links = [link for link in material.links if keep(link.source) or keep(link.target)]
     for annotation in annotations:
+        annotation.key = f"annotation:{annotation.pk}"
+    matched = len(annotations)
+    if not filters.get("all") and matched > TRAY_LIMIT:
+        annotations = _shortlist(annotations, user, chosen)
+    for annotation in annotations:
         annotation.citation = material.citations.get(annotation.passage_id, "")
         annotation.mine = annotation.author_id == user.pk
-        annotation.key = f"annotation:{annotation.pk}"
     for link in links:
         link.key = f"link:{link.pk}"
-    return links, annotations
+    return links, annotations, matched
 
 
 def _builder_context(request, assignment, material, choices, filters):
     selection = make_selection(material, **choices)
     draft = builder.build(selection)
-    links, annotations = _tray(material, request.user, filters)
     chosen = set(choices["evidence_keys"])
+    links, annotations, matched = _tray(material, request.user, filters, chosen)
     visible_keys = {f"link:{link.pk}" for link in links} | {
         f"annotation:{a.pk}" for a in annotations
     }
@@ -107,6 +128,7 @@ def _builder_context(request, assignment, material, choices, filters):
         "hidden_chosen": sorted(chosen - visible_keys),
         "tray_links": links,
         "tray_annotations": annotations,
+        "tray_matched": matched,
         "filters": filters,
         "draft": draft,
         "structures": Outline.Structure.choices,
@@ -132,7 +154,7 @@ def builder_page(request, pk):
         )
         messages.success(request, "Your outline is ready to edit.")
         return redirect("essays:outline", pk=outline.pk)
-    filters = {k: data.get(f"tray_{k}", "") for k in ("subject", "dimension", "kind")}
+    filters = {k: data.get(f"tray_{k}", "") for k in ("subject", "dimension", "kind", "all")}
     context = _builder_context(request, assignment, material, choices, filters)
     template = "essays/builder.html"
     if request.htmx and request.htmx.target in {"builder-preview", "evidence-tray"}:
@@ -152,14 +174,8 @@ def _editor_context(request, outline):
     selection = selection_for(outline, material)
     draft = as_draft(outline)
     checks = builder.check(draft, selection)
-    used = {e.key for s in outline.sections.all() for e in s.evidence.all()}
-    unused = []
-    for key in outline.selection.get("evidence", []) + [
-        f"annotation:{a.pk}" for a in material.annotations
-    ]:
-        for item in material.evidence_for(key):
-            if item.key not in used and item.key not in {u.key for u in unused}:
-                unused.append(item)
+    can_edit = outline.is_editable and permissions.can_write(request.user, outline)
+    unused = _unused_evidence(outline, material) if can_edit else []
     sections = list(outline.sections.all())
     comments = _student_comments(outline)
     for section in sections:
@@ -178,7 +194,7 @@ def _editor_context(request, outline):
         "checks": [c for c in checks if not c.ok],
         "passed": [c for c in checks if c.ok],
         "unused": unused,
-        "can_edit": outline.is_editable and permissions.can_write(request.user, outline),
+        "can_edit": can_edit,
         "is_author": outline.author_id == request.user.pk,
         "released": feedback.feedback_released(outline),
         "general_comments": comments.get("", []),
@@ -187,6 +203,29 @@ def _editor_context(request, outline):
         "structures": Outline.Structure.choices,
         "section_choices": [(s.pk, s.heading) for s in sections],
     }
+
+
+# The "Add evidence" menus list at most this many: what the student chose in the builder,
+# then their own notes, then classmates'. A class can have a thousand notes; a menu of them
+# all is unusable and cost half a second per page (the builder's tray offers every one).
+UNUSED_LIMIT = 50
+
+
+def _unused_evidence(outline, material):
+    """Evidence the outline does not use yet, for the editor's "Add evidence" menus."""
+    seen = {e.key for s in outline.sections.all() for e in s.evidence.all()}
+    mine = [a for a in material.annotations if a.author_id == outline.author_id]
+    others = [a for a in material.annotations if a.author_id != outline.author_id]
+    keys = outline.selection.get("evidence", []) + [f"annotation:{a.pk}" for a in mine + others]
+    unused = []
+    for key in keys:
+        if len(unused) >= UNUSED_LIMIT:
+            break
+        for item in material.evidence_for(key):
+            if item.key not in seen:
+                seen.add(item.key)
+                unused.append(item)
+    return unused
 
 
 def _student_comments(outline):
@@ -571,7 +610,8 @@ def submission_rows(assignment):
     outlines = Outline.objects.filter(assignment=assignment).annotate(
         total=Sum("scores__points"),
         first_submitted=Min("revisions__submitted_at"),
-        latest_late=Max("revisions__is_late"),
+        # PostgreSQL has no MAX(boolean): any late revision, as 0 or 1.
+        latest_late=Max(Cast("revisions__is_late", IntegerField())),
     )
     best = {}  # (student, kind) -> their most advanced outline, and draft
     for outline in outlines:

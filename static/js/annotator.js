@@ -691,6 +691,20 @@ function init() {
   // htmx (if loaded) swaps cards, lists and passages; redraw once things have settled.
   document.addEventListener("htmx:afterSettle", scheduleRedraw);
   document.addEventListener("htmx:oobAfterSwap", scheduleRedraw);
+  // A collapsed card opens in place when focused (a click on its highlight): keep the focus
+  // on the card that replaces it, so keyboard and screen-reader users stay where they were.
+  let reopened = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (target?.classList?.contains("is-collapsed") && document.activeElement === target) {
+      reopened = target.id;
+    }
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!reopened) return;
+    document.getElementById(reopened)?.focus({ preventScroll: true });
+    reopened = null;
+  });
 }
 
 window.counterpoint = window.counterpoint || {};

@@ -228,10 +228,11 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
     client.force_login(student)
 
     # session, user, assignment, my roles; the comparison and its 6 prefetches; authors,
-    # annotations, their subjects, tags, replies, links out, links in, the class's
-    # teachers, four facet counts, the poll fingerprint
+    # the panel's entries (every card, one row each), the cards shown in full, their
+    # subjects, tags, replies, links out, links in, the class's teachers, four facet counts,
+    # the poll fingerprint
     # + the navigation's moderation link (one query)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = client.get(read_url(assignment))
 
     assert len(response.context["cards"]) == count
@@ -247,6 +248,7 @@ def test_changed_poll_query_count_does_not_grow(
     bulk_annotations(assignment, count, students)
     client.force_login(student)
 
-    # session, fingerprint, user, assignment, my roles, then the panel as on the page
+    # session, fingerprint, user, assignment, my roles, then the panel as on the page (less
+    # the fingerprint, already made)
     with django_assert_num_queries(25):
         client.get(poll_url(assignment), headers=HTMX)

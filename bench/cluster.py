@@ -1,0 +1,278 @@
+"""`make cluster-check`: two app servers behind nginx, one PostgreSQL, a scripted session.
+
+Starts, on loopback: a database of its own on the running PostgreSQL (`counterpoint_cluster`,
+dropped at the end), two gunicorn app servers (ports 8101 and 8102) and nginx (Debian's
+package, its own config, pid file and logs in a temporary directory) balancing round-robin on
+port 8088. Then, as a student would, through the balancer and each server directly:
+
+    log in on server A, and be signed in on server B (sessions live in the database);
+    the balancer sends requests to both servers;
+    annotate on A, and see the annotation on B's poll (each server answers any poll);
+    hit the posting limit with posts spread over both servers (ANNOTATION_RATE_LIMIT=5:
+    the limit's counters live in the shared database cache table, counterpoint_cache).
+
+Prints PASS or FAIL per step, stops everything it started (also on Ctrl+C or an error), and
+exits 1 if any step failed.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from bench.browser import Browser
+from bench.report import poll_etag
+from bench.stack import ROOT, VENV_BIN, Stack, log, psql_admin
+
+PORTS = (8101, 8102)
+BALANCER_PORT = int(os.environ.get("CLUSTER_PORT", "8088"))
+RATE_LIMIT = 5
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream counterpoint {{
+        # round-robin, the default
+        {servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://counterpoint;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            # Which app server answered: lets the check see the round-robin.
+            add_header X-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+
+class Checks:
+    def __init__(self):
+        self.failed = []
+
+    def step(self, name: str, ok: bool, detail: str = "") -> bool:
+        log(f"{'PASS' if ok else 'FAIL'}: {name}{f' ({detail})' if detail else ''}")
+        if not ok:
+            self.failed.append(name)
+        return ok
+
+
+def ensure_nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
+    if found:
+        return found
+    log("cluster: installing nginx (Debian package)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "nginx"], check=True, env=env, stdout=subprocess.DEVNULL
+    )
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def start_nginx(stack: Stack, nginx: str, upstreams: list[int]) -> str:
+    conf = stack.dir / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            dir=stack.dir,
+            port=BALANCER_PORT,
+            servers="\n        ".join(f"server 127.0.0.1:{p};" for p in upstreams),
+        )
+    )
+    stack.start(
+        "nginx",
+        [nginx, "-c", str(conf), "-p", str(stack.dir), "-e", str(stack.dir / "nginx-error.log")],
+    )
+    base = f"http://127.0.0.1:{BALANCER_PORT}"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            if Browser(timeout=2).get(base + "/healthz").status == 200:
+                return base
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"nginx did not start: {stack.tail('nginx')} {stack.tail('nginx-error')}")
+
+
+def annotation_form(plan: dict, token: str) -> dict:
+    passage = plan["passages"][0]
+    return {
+        "passage": passage["id"],
+        **passage["selections"][0],
+        "body": f"{token}: seen from the other server?",
+        "kind": "evidence",
+        "visibility": "class",
+        "tags": "",
+    }
+
+
+def wait_for_fresh_window(seconds_needed: int = 20) -> None:
+    """The limit counts in fixed one-minute windows: start the burst early in one."""
+    into = time.time() % 60
+    if into > 60 - seconds_needed:
+        time.sleep(60 - into + 0.5)
+
+
+def run(checks: Checks, stack: Stack, plan: dict, a: str, b: str, balancer: str) -> None:
+    assignment = plan["assignment"]
+    read = f"/assignments/{assignment}/"
+    poll = f"/assignments/{assignment}/annotations/poll/"
+    new = f"/assignments/{assignment}/annotations/new/"
+    htmx = {"HX-Request": "true"}
+
+    upstreams = {Browser().get(balancer + "/healthz").header("X-Upstream") for _ in range(6)}
+    checks.step(
+        "the balancer sends requests to both app servers",
+        upstreams == {f"127.0.0.1:{p}" for p in PORTS},
+        f"answered by {sorted(upstreams)}",
+    )
+
+    student = Browser()
+    login = student.log_in(a, plan["students"][0]["email"], plan["password"])
+    checks.step(
+        "log in on server A",
+        login.status == 302 and bool(student.cookie("sessionid")),
+        f"{login.status} -> {login.header('Location')}",
+    )
+    on_b = student.get(b + "/")
+    checks.step(
+        "the same session is signed in on server B",
+        on_b.status == 200,  # signed out, the dashboard redirects to the login page
+        f"dashboard on B: {on_b.status}",
+    )
+    page_b = student.get(b + read)
+    etag_b = poll_etag(page_b.text)
+    unchanged = student.get(b + poll, headers={**htmx, "If-None-Match": etag_b or ""})
+    checks.step(
+        "server B's poll is 304 while nothing changed",
+        unchanged.status == 304,
+        f"{unchanged.status}",
+    )
+
+    token = f"cluster-{uuid.uuid4().hex[:12]}"
+    made = student.post(a + new, annotation_form(plan, token))
+    location = made.header("Location")
+    checks.step(
+        "annotate on server A",
+        made.status == 302 and "#annotation-" in location,
+        f"{made.status} -> {location}",
+    )
+    seen = student.get(b + poll, headers={**htmx, "If-None-Match": etag_b or ""})
+    checks.step(
+        "the annotation appears on server B's poll",
+        seen.status == 200 and token in seen.text,
+        f"{seen.status}, {'with' if token in seen.text else 'without'} the new annotation",
+    )
+    new_etag = seen.header("ETag")
+    settled = student.get(a + poll, headers={**htmx, "If-None-Match": new_etag})
+    checks.step(
+        "server A agrees with B's new ETag (304)",
+        settled.status == 304,
+        f"{settled.status}",
+    )
+    via_balancer = [student.get(balancer + read) for _ in range(4)]
+    checks.step(
+        "the reading page through the balancer, from both servers, with the annotation",
+        all(r.status == 200 and token in r.text for r in via_balancer)
+        and len({r.header("X-Upstream") for r in via_balancer}) == 2,
+        ", ".join(f"{r.status} from {r.header('X-Upstream')}" for r in via_balancer),
+    )
+
+    # The posting limit, with a second student (a fresh counter), alternating servers.
+    poster = Browser()
+    poster.log_in(balancer, plan["students"][1]["email"], plan["password"])
+    poster.get(balancer + read)
+    wait_for_fresh_window()
+    statuses = []
+    for i in range(RATE_LIMIT + 2):
+        server = (a, b)[i % 2]
+        answer = poster.post(
+            server + new, annotation_form(plan, f"limit-{i}-{uuid.uuid4().hex[:8]}")
+        )
+        statuses.append((("A", "B")[i % 2], answer.status))
+    accepted = [s for _, s in statuses if s == 302]
+    refused = [s for _, s in statuses if s == 429]
+    checks.step(
+        f"the posting limit ({RATE_LIMIT} a minute) holds across both servers",
+        len(accepted) == RATE_LIMIT
+        and len(refused) == 2
+        and [s for _, s in statuses[RATE_LIMIT:]] == [429, 429],
+        " ".join(f"{where}:{status}" for where, status in statuses),
+    )
+    rows = psql_admin(
+        "SELECT count(*) FROM counterpoint_cache WHERE cache_key LIKE '%ratelimit%'",
+        database=stack.database,
+    )
+    checks.step(
+        "its counters live in the shared database cache table (counterpoint_cache)",
+        rows.isdigit() and int(rows) > 0,
+        f"{rows} rate-limit rows",
+    )
+
+
+def main() -> int:
+    checks = Checks()
+    nginx = ensure_nginx()
+    with Stack(
+        "cluster", database=os.environ.get("CLUSTER_DATABASE", "counterpoint_cluster")
+    ) as stack:
+        try:
+            stack.create_database()
+            stack.migrate()
+            stack.collectstatic()
+            subprocess.run(
+                [
+                    str(VENV_BIN / "python"),
+                    "-m",
+                    "bench.seed",
+                    "--out",
+                    str(stack.dir / "plan.json"),
+                    "--students",
+                    "3",
+                    "--annotations",
+                    "20",
+                    "--outlines",
+                    "0",
+                ],
+                cwd=ROOT,
+                env=stack.env(),
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            plan = json.loads((stack.dir / "plan.json").read_text())
+            a, b = (
+                stack.gunicorn(port, workers=2, ANNOTATION_RATE_LIMIT=RATE_LIMIT) for port in PORTS
+            )
+            balancer = start_nginx(stack, nginx, list(PORTS))
+            log(f"cluster: app servers {a} and {b}, nginx at {balancer}")
+            run(checks, stack, plan, a, b, balancer)
+        except (subprocess.CalledProcessError, RuntimeError, OSError) as error:
+            checks.step("the cluster started and answered", False, str(error))
+            for label in ("gunicorn-8101", "gunicorn-8102", "nginx-error"):
+                log(stack.tail(label, 15))
+    log(
+        "cluster-check: " + ("PASS" if not checks.failed else f"FAIL ({len(checks.failed)} failed)")
+    )
+    return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

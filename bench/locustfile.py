@@ -1,0 +1,265 @@
+"""The class burst: 40 students and their teacher on one assignment, as their browsers would.
+
+Run by `bench/run.py` (`make bench`), which seeds the class and passes the plan:
+
+    BENCH_PLAN=plan.json BENCH_ACKS=acks.json locust -f bench/locustfile.py --headless ...
+
+Each student ticks every 5 seconds, like the reading page's poll: every tick polls
+(`If-None-Match` with the ETag it holds, 304 when nothing changed); between polls the student
+annotates (2 a minute), replies (2 a minute), reloads the page (once a minute), and once builds
+an outline and saves its thesis. That is 4 posts a minute, well under ANNOTATION_RATE_LIMIT
+(30), and 160 a minute for the class: every poll finds something new. The teacher ticks every
+5 seconds too: the moderation page, a pin or unpin, and a student's outline.
+
+Requests are sent as the page's htmx sends them (`HX-Request`, the CSRF token from the
+`csrftoken` cookie in `X-CSRFToken`). Every write the server acknowledges is recorded with the
+unique token its text carries, and written to BENCH_ACKS when locust stops, so `bench/run.py`
+can compare them with the rows in the database (bench.report.lost_writes).
+
+BENCH_PACE=0 drops the waits (the capacity phase): students then post at most once every
+2.5 seconds, still under the limit. `HealthzUser` alone measures the floor.
+"""
+
+import itertools
+import json
+import os
+import random
+import time
+import uuid
+from http.cookiejar import Cookie
+from urllib.parse import urlsplit
+
+from locust import FastHttpUser, constant, constant_pacing, events, task
+
+from bench.report import acknowledged_id, outline_id_from, outline_version, poll_etag
+
+PLAN = json.load(open(os.environ["BENCH_PLAN"])) if os.environ.get("BENCH_PLAN") else None
+PACED = os.environ.get("BENCH_PACE", "1") != "0"
+TICK = 5.0
+MIN_POST_GAP = 2.5  # seconds; 24 posts a minute at most, under the limit of 30
+
+ACKS: list[dict] = []
+_student_numbers = itertools.count()
+
+
+@events.quitting.add_listener
+def _write_acks(environment, **_):
+    path = os.environ.get("BENCH_ACKS")
+    if path:
+        with open(path, "w") as out:
+            json.dump(ACKS, out)
+
+
+def _cookie(name, value, host):
+    return Cookie(
+        0,
+        name,
+        value,
+        None,
+        False,
+        host,
+        False,
+        False,
+        "/",
+        True,
+        False,
+        None,
+        False,
+        None,
+        None,
+        {},
+    )
+
+
+class Browser(FastHttpUser):
+    abstract = True
+
+    def sign_in(self, session_key):
+        host = urlsplit(self.host).hostname
+        self.client.cookiejar.set_cookie(_cookie("sessionid", session_key, host))
+
+    def csrf(self):
+        for cookie in self.client.cookiejar:
+            if cookie.name == "csrftoken":
+                return cookie.value
+        return ""
+
+    def htmx_post(self, url, data, *, name):
+        headers = {"HX-Request": "true", "X-CSRFToken": self.csrf(), "Referer": self.host + "/"}
+        return self.client.post(url, data=data, headers=headers, name=name, catch_response=True)
+
+
+class Student(Browser):
+    fixed_count = 40
+    wait_time = constant_pacing(TICK) if PACED else constant(0)
+
+    def on_start(self):
+        number = next(_student_numbers) % len(PLAN["students"])
+        self.me = PLAN["students"][number]
+        self.assignment = PLAN["assignment"]
+        self.rng = random.Random(number)
+        self.tick_number = self.rng.randrange(12)
+        self.etag = None
+        self.built = False
+        self.last_post = 0.0
+        self.sign_in(self.me["session"])
+        if PACED:
+            time.sleep(self.rng.uniform(0, TICK))  # gevent-patched: spreads the class out
+        self.read()
+
+    @task
+    def tick(self):
+        self.tick_number += 1
+        self.poll()
+        step = self.tick_number % 12
+        if step in (1, 7):
+            self.annotate()
+        elif step in (4, 10):
+            self.reply()
+        elif step == 5 and not self.built:
+            self.build_outline()
+        elif step == 11:
+            self.read()
+
+    def read(self):
+        url = f"/assignments/{self.assignment}/"
+        with self.client.get(url, name="GET reading page", catch_response=True) as response:
+            etag = poll_etag(response.text or "")
+            if response.status_code == 200 and not etag:
+                response.failure("no poll ETag on the reading page")
+            self.etag = etag or self.etag
+
+    def poll(self):
+        url = f"/assignments/{self.assignment}/annotations/poll/"
+        headers = {"HX-Request": "true", "If-None-Match": self.etag or ""}
+        with self.client.get(url, headers=headers, name="GET poll", catch_response=True) as r:
+            if r.status_code == 304:
+                r.request_meta["name"] = "GET poll (304 unchanged)"
+            elif r.status_code == 200:
+                r.request_meta["name"] = "GET poll (200 changed)"
+                self.etag = r.headers.get("ETag") or self.etag
+
+    def may_post(self):
+        if PACED:
+            return True
+        if time.monotonic() - self.last_post < MIN_POST_GAP:
+            return False
+        self.last_post = time.monotonic()
+        return True
+
+    def annotate(self):
+        if not self.may_post():
+            return
+        passage = self.rng.choice(PLAN["passages"])
+        selection = self.rng.choice(passage["selections"])
+        token = f"bench-{uuid.uuid4().hex[:16]}"
+        data = {
+            "passage": passage["id"],
+            **selection,
+            "body": f"{token}: the contrast between the two leaders is sharp here.",
+            "kind": self.rng.choice(["evidence", "question", "comment"]),
+            "visibility": "class",
+            "tags": "",
+        }
+        if PLAN["dimensions"]:
+            data["dimension"] = self.rng.choice(PLAN["dimensions"])
+        url = f"/assignments/{self.assignment}/annotations/new/"
+        with self.htmx_post(url, data, name="POST annotation") as response:
+            if response.status_code == 200:
+                ACKS.append(
+                    {
+                        "kind": "annotation",
+                        "id": acknowledged_id(response.text, token),
+                        "token": token,
+                    }
+                )
+
+    def reply(self):
+        if not self.may_post():
+            return
+        parent = self.rng.choice(PLAN["reply_to"])
+        token = f"bench-{uuid.uuid4().hex[:16]}"
+        data = {"body": f"{token}: I read this differently."}
+        with self.htmx_post(f"/annotations/{parent}/reply/", data, name="POST reply") as response:
+            if response.status_code == 200:
+                ACKS.append(
+                    {"kind": "reply", "id": acknowledged_id(response.text, token), "token": token}
+                )
+
+    def build_outline(self):
+        self.built = True
+        url = f"/assignments/{self.assignment}/builder/"
+        self.client.get(url, name="GET builder page")
+        data = {
+            "dimensions": PLAN["dimensions"][:3],
+            "evidence": [f"annotation:{pk}" for pk in self.me["own"][:4]],
+            "structure": "point_by_point",
+            "stance": "differences",
+            "create": "1",
+        }
+        headers = {"X-CSRFToken": self.csrf(), "Referer": self.host + "/"}
+        with self.client.post(
+            url,
+            data=data,
+            headers=headers,
+            name="POST builder (create outline)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            outline = outline_id_from(response.headers.get("Location", ""))
+            if response.status_code != 302 or outline is None:
+                response.failure(f"no outline made ({response.status_code})")
+                return
+            response.success()
+        ACKS.append({"kind": "outline", "id": outline, "token": ""})
+        with self.client.get(
+            f"/outlines/{outline}/", name="GET outline page", catch_response=True
+        ) as response:
+            version = outline_version(response.text or "")
+        if version is None:
+            return
+        token = f"bench-{uuid.uuid4().hex[:16]}"
+        data = {
+            "field": "thesis",
+            "value": f"{token}: Khrushchev broke with Stalin's terror.",
+            "version": version,
+        }
+        with self.htmx_post(f"/outlines/{outline}/save/", data, name="POST outline save") as r:
+            if r.status_code == 200:
+                ACKS.append({"kind": "thesis", "id": outline, "token": token})
+
+
+class Teacher(Browser):
+    fixed_count = 1
+    wait_time = constant_pacing(TICK) if PACED else constant(0)
+
+    def on_start(self):
+        self.sign_in(PLAN["teacher"]["session"])
+        self.ticks = 0
+        # The moderation page sets the csrftoken cookie the moderation buttons need.
+        self.client.get(f"/classes/{PLAN['classroom']}/moderation/", name="GET moderation page")
+
+    @task
+    def tick(self):
+        self.ticks += 1
+        self.client.get(f"/classes/{PLAN['classroom']}/moderation/", name="GET moderation page")
+        target = PLAN["moderate"][self.ticks % len(PLAN["moderate"])]
+        action = "pin" if (self.ticks // len(PLAN["moderate"])) % 2 == 0 else "unpin"
+        with self.htmx_post(
+            f"/annotations/{target}/moderate/",
+            {"action": action, "reason": "", "section": "latest"},
+            name="POST moderate (pin/unpin)",
+        ):
+            pass
+        outline = PLAN["outlines"][self.ticks % len(PLAN["outlines"])]
+        self.client.get(f"/outlines/{outline}/", name="GET outline page (teacher)")
+
+
+class HealthzUser(FastHttpUser):
+    """The floor: the cheapest request that still touches the database."""
+
+    wait_time = constant(0)
+
+    @task
+    def healthz(self):
+        self.client.get("/healthz", name="GET /healthz")

@@ -1,0 +1,257 @@
+"""`make bench`: the class burst against PostgreSQL-backed gunicorn, and its report.
+
+1. A database of its own (`counterpoint_bench`, dropped afterwards), migrated, static files
+   collected (gzip and Brotli copies, as in production), the class seeded (bench/seed.py).
+2. gunicorn with BENCH_WORKERS (default 4) sync workers on 127.0.0.1:8098, DEBUG off.
+3. Three locust runs (headless, bench/locustfile.py), one after another on the same server:
+   - burst: 40 students and their teacher for BENCH_SECONDS (60), paced as in class;
+   - capacity: the same users without waits for 15 s, the app's throughput;
+   - floor: /healthz without waits for 10 s, the cheapest request that touches the database.
+4. The page weight of the reading page's first load (compressed CSS and JS), lost writes
+   (acknowledged by the server, missing from the database), and bench/results/latest.json.
+
+Ends with `bench: rps=… p95_ms=… errors=… lost=… floor_ratio=…`, where rps and p95 are the
+burst's and floor_ratio is capacity over floor. Exits 0 whatever the figures (it is a
+measurement, not a test); BENCH_STRICT=1 exits 1 when a target is missed.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+from bench import report
+from bench.stack import (
+    ROOT,
+    VENV_BIN,
+    Stack,
+    get,
+    log,
+    postgres_cpu_seconds,
+    tree_cpu_seconds,
+)
+
+PORT = int(os.environ.get("BENCH_PORT", "8098"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
+CAPACITY_SECONDS = int(os.environ.get("BENCH_CAPACITY_SECONDS", "15"))
+FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "10"))
+USERS = 41  # 40 students (fixed_count) and one teacher
+RESULTS = ROOT / "bench" / "results"
+
+
+def locust(stack: Stack, base: str, phase: str, seconds: int, classes: list[str], **env) -> dict:
+    prefix = stack.dir / phase
+    log(f"bench: {phase} for {seconds}s ({', '.join(classes)})")
+    gunicorn = stack.pid("gunicorn")
+    load_before = os.getloadavg()[0]
+    app_before, db_before = tree_cpu_seconds(gunicorn), postgres_cpu_seconds()
+    started = time.monotonic()
+    subprocess.run(
+        [
+            str(VENV_BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--host",
+            base,
+            "--users",
+            str(USERS),
+            "--spawn-rate",
+            str(USERS),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+            *classes,
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "BENCH_PLAN": str(stack.dir / "plan.json"),
+            "BENCH_ACKS": str(stack.dir / f"acks-{phase}.json"),
+            **env,
+        },
+        stdout=open(stack.dir / f"locust-{phase}.log", "w"),
+        stderr=subprocess.STDOUT,
+        check=True,
+    )
+    wall = time.monotonic() - started
+    stats = report.parse_stats_csv((stack.dir / f"{phase}_stats.csv").read_text())
+    stats["cpu"] = report.cpu_use(
+        requests=stats["total"]["requests"],
+        seconds=wall,
+        app_cpu=tree_cpu_seconds(gunicorn) - app_before,
+        db_cpu=postgres_cpu_seconds() - db_before,
+        load_before=load_before,
+        cpus=os.cpu_count() or 1,
+    )
+    failures_file = stack.dir / f"{phase}_failures.csv"
+    stats["failure_details"] = (
+        report.parse_failures_csv(failures_file.read_text()) if failures_file.exists() else []
+    )
+    acks_file = stack.dir / f"acks-{phase}.json"
+    stats["acknowledged"] = json.loads(acks_file.read_text()) if acks_file.exists() else []
+    return stats
+
+
+def stored_rows(stack: Stack, assignment: int) -> dict:
+    """{"annotation": {id: body}, "outline": {id: thesis}} for the bench assignment."""
+    import psycopg
+
+    with psycopg.connect(stack.database_url.replace("postgres://", "postgresql://")) as conn:
+        annotations = dict(
+            conn.execute(
+                "SELECT id, body FROM annotations_annotation WHERE assignment_id = %s",
+                [assignment],
+            ).fetchall()
+        )
+        outlines = dict(
+            conn.execute(
+                "SELECT id, thesis FROM essays_outline WHERE assignment_id = %s", [assignment]
+            ).fetchall()
+        )
+    return {"annotation": annotations, "outline": outlines}
+
+
+def reading_page_weight(base: str, plan: dict) -> dict:
+    """Fetch the reading page as a student's browser would on first load, then each CSS and
+    JS file it links, gzipped (and Brotli, and raw), and count the bytes on the wire."""
+    cookie = f"sessionid={plan['students'][0]['session']}"
+    url = f"{base}/assignments/{plan['assignment']}/"
+    status, _, body = get(url, headers={"Cookie": cookie}, timeout=60)
+    if status != 200:
+        return {"error": f"reading page answered {status}", "compressed_kb": None}
+    sizes = {}
+    for url in report.page_assets(body.decode()):
+        if not (url.endswith(".css") or url.endswith(".js")):
+            continue
+        _, headers, gzipped = get(base + url, headers={"Accept-Encoding": "gzip"})
+        _, _, brotli = get(base + url, headers={"Accept-Encoding": "br"})
+        _, _, raw = get(base + url, headers={"Accept-Encoding": "identity"})
+        sizes[url] = {
+            "raw": len(raw),
+            "transfer": len(gzipped),  # gzip: what every browser accepts
+            "brotli": len(brotli),  # what current browsers get
+            "encoding": headers.get("Content-Encoding", "identity"),
+        }
+    return report.page_weight(sizes)
+
+
+def main() -> int:
+    started = time.monotonic()
+    with Stack("bench", database=os.environ.get("BENCH_DATABASE", "counterpoint_bench")) as stack:
+        try:
+            stack.create_database()
+            stack.migrate()
+            stack.collectstatic()
+            subprocess.run(
+                [
+                    str(VENV_BIN / "python"),
+                    "-m",
+                    "bench.seed",
+                    "--out",
+                    str(stack.dir / "plan.json"),
+                ],
+                cwd=ROOT,
+                env=stack.env(),
+                check=True,
+            )
+            plan = json.loads((stack.dir / "plan.json").read_text())
+            base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn")
+            burst = locust(stack, base, "burst", SECONDS, ["Student", "Teacher"])
+            weight = reading_page_weight(base, plan)
+            capacity = locust(
+                stack, base, "capacity", CAPACITY_SECONDS, ["Student", "Teacher"], BENCH_PACE="0"
+            )
+            floor = locust(stack, base, "floor", FLOOR_SECONDS, ["HealthzUser"])
+            acknowledged = burst["acknowledged"] + capacity["acknowledged"]
+            lost = report.lost_writes(acknowledged, stored_rows(stack, plan["assignment"]))
+        except (subprocess.CalledProcessError, RuntimeError) as error:
+            log(f"bench: failed: {error}")
+            log(stack.tail("gunicorn"))
+            return 1
+        summary = report.summarise(
+            burst=burst, capacity=capacity, floor=floor, lost=lost, weight=weight
+        )
+        met = report.targets(summary, burst)
+        result = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"cpus": os.cpu_count()},
+            "setup": {
+                "workers": WORKERS,
+                "students": len(plan["students"]),
+                "seeded": plan["seeded"],
+                "burst_seconds": SECONDS,
+                "capacity_seconds": CAPACITY_SECONDS,
+                "floor_seconds": FLOOR_SECONDS,
+                "annotation_rate_limit": 30,
+            },
+            "summary": summary,
+            "targets": met,
+            "burst": _without_acks(burst),
+            "capacity": _without_acks(capacity),
+            "floor": _without_acks(floor),
+            "writes": {
+                "acknowledged": len(acknowledged),
+                "by_kind": _count_kinds(acknowledged),
+                "lost": lost,
+            },
+            "page_weight": weight,
+            "elapsed_s": round(time.monotonic() - started, 1),
+        }
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+        _print_table(burst, summary, weight)
+        log(f"bench: results in {(RESULTS / 'latest.json').relative_to(ROOT)}")
+        log(report.closing_line(summary))
+        strict = os.environ.get("BENCH_STRICT") == "1"
+        missed = not all(v for k, v in met.items() if k != "slow_endpoints")
+        return 1 if strict and missed else 0
+
+
+def _without_acks(stats: dict) -> dict:
+    return {k: v for k, v in stats.items() if k != "acknowledged"}
+
+
+def _count_kinds(acknowledged: list[dict]) -> dict:
+    counts: dict[str, int] = {}
+    for write in acknowledged:
+        counts[write["kind"]] = counts.get(write["kind"], 0) + 1
+    return counts
+
+
+def _print_table(burst: dict, summary: dict, weight: dict) -> None:
+    log(f"{'endpoint':36} {'reqs':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'errors':>6}")
+    for e in sorted(burst["endpoints"], key=lambda e: e["name"]):
+        log(
+            f"{e['name'][:36]:36} {e['requests']:>6} {e['p50']:>6.0f} {e['p95']:>6.0f} "
+            f"{e['p99']:>6.0f} {e['failures']:>6}"
+        )
+    for failure in burst["failure_details"][:10]:
+        log(f"  failure: {failure['occurrences']}x {failure['name']}: {failure['error'][:120]}")
+    cpu = burst["cpu"]
+    log(
+        f"burst CPU per request: app {cpu['app_ms_per_request']} ms, PostgreSQL"
+        f" {cpu['db_ms_per_request']} ms; app used {cpu['app_cores']} and PostgreSQL"
+        f" {cpu['db_cores']} of {cpu['cpus']} cores (load average {cpu['load_before']} before)"
+    )
+    log(
+        f"capacity {summary['capacity_rps']:.1f} rps, floor (/healthz) {summary['floor_rps']:.1f}"
+        f" rps; reading page CSS+JS {weight.get('compressed_kb')} KB gzipped"
+        f" ({weight.get('brotli_kb')} KB Brotli, {weight.get('raw_kb')} KB raw)"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Query budgets the other test files do not pin yet: the essay builder page, which lists
+every annotation the student may build from, with 10 and with 1,000 of them."""
+
+import pytest
+from django.urls import reverse
+
+from essays.views import TRAY_LIMIT
+from tests.annotations.test_panel import bulk_annotations
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_builder_page_query_count_does_not_grow_with_annotations(
+    client, assignment, classroom, student, django_assert_num_queries, count
+):
+    students = [student] + [UserFactory() for _ in range(39)]
+    for user in students[1:]:
+        MembershipFactory(user=user, classroom=classroom, role="student")
+    bulk_annotations(assignment, count, students)
+    client.force_login(student)
+
+    # session, user, assignment, my roles; the builder material: the comparison and its six
+    # prefetches, the visible annotations, their subjects, the links between them; the
+    # navigation's moderation link; my outlines for this assignment
+    with django_assert_num_queries(16):
+        response = client.get(reverse("essays:builder", args=[assignment.pk]))
+
+    assert response.status_code == 200
+    assert response.context["tray_matched"] == count
+    assert len(response.context["tray_annotations"]) == min(count, TRAY_LIMIT)
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_builder_preview_query_count_does_not_grow_with_annotations(
+    client, assignment, classroom, student, django_assert_num_queries, count
+):
+    students = [student] + [UserFactory() for _ in range(39)]
+    for user in students[1:]:
+        MembershipFactory(user=user, classroom=classroom, role="student")
+    bulk_annotations(assignment, count, students)
+    dimensions = [d.pk for d in assignment.comparison.dimensions.all()]
+    client.force_login(student)
+
+    # as the page, less the navigation and my outlines (the preview shows neither)
+    with django_assert_num_queries(14):
+        client.get(
+            reverse("essays:builder", args=[assignment.pk]),
+            {"structure": "point_by_point", "stance": "differences", "dimensions": dimensions},
+            headers={"HX-Request": "true", "HX-Target": "builder-preview"},
+        )

@@ -1,0 +1,103 @@
+"""With a class's worth of annotations, the builder's tray and the editor's "Add evidence"
+menus list a shortlist (own and chosen first) instead of every note (essays.views)."""
+
+import pytest
+from django.urls import reverse
+
+from essays import builder, views
+from essays.services import builder_material, make_selection, outline_create, selection_record
+from tests.annotations.helpers import annotate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def notes(assignment, student, classmate):
+    theirs = [annotate(assignment, classmate, body=f"Theirs {i}") for i in range(3)]
+    mine = annotate(assignment, student, body="Mine", quote="Paragraph 1.1")
+    return {"theirs": theirs, "mine": mine}
+
+
+def tray(client, assignment, **params):
+    response = client.get(reverse("essays:builder", args=[assignment.pk]), params)
+    return response.context
+
+
+def test_the_tray_shortlists_own_notes_first_then_classmates_in_text_order(
+    client, assignment, student, notes, monkeypatch
+):
+    monkeypatch.setattr(views, "TRAY_LIMIT", 2)
+    client.force_login(student)
+
+    context = tray(client, assignment)
+
+    shown = {a.pk for a in context["tray_annotations"]}
+    assert notes["mine"].pk in shown and len(shown) == 2
+    assert context["tray_matched"] == 4
+
+
+def test_asking_for_every_annotation_lists_them_all(
+    client, assignment, student, notes, monkeypatch
+):
+    monkeypatch.setattr(views, "TRAY_LIMIT", 2)
+    client.force_login(student)
+
+    context = tray(client, assignment, tray_all="1")
+
+    assert len(context["tray_annotations"]) == 4
+
+
+def test_a_chosen_note_past_the_shortlist_stays_in_the_tray(
+    client, assignment, student, notes, monkeypatch
+):
+    monkeypatch.setattr(views, "TRAY_LIMIT", 1)
+    last = notes["theirs"][-1]
+    client.force_login(student)
+
+    context = tray(
+        client,
+        assignment,
+        structure="point_by_point",
+        stance="differences",
+        evidence=[f"annotation:{last.pk}"],
+    )
+
+    assert last.pk in {a.pk for a in context["tray_annotations"]}
+
+
+def _outline(assignment, student):
+    material = builder_material(assignment, student)
+    selection = make_selection(
+        material,
+        dimension_ids=[d.pk for d in material.dimensions],
+        cell_ids=[],
+        evidence_keys=[],
+        structure="point_by_point",
+        stance="differences",
+    )
+    return outline_create(
+        assignment=assignment,
+        author=student,
+        draft=builder.build(selection),
+        selection_data=selection_record(selection, []),
+    )
+
+
+def test_the_add_evidence_menu_is_a_shortlist_with_own_notes_first(
+    client, assignment, student, notes, monkeypatch
+):
+    monkeypatch.setattr(views, "UNUSED_LIMIT", 2)
+    outline = _outline(assignment, student)
+    client.force_login(student)
+
+    unused = client.get(reverse("essays:outline", args=[outline.pk])).context["unused"]
+
+    assert [item.key for item in unused][0] == f"annotation:{notes['mine'].pk}"
+    assert len(unused) == 2
+
+
+def test_a_teacher_reviewing_gets_no_add_evidence_menu(client, assignment, student, teacher, notes):
+    outline = _outline(assignment, student)
+    client.force_login(teacher)
+
+    assert client.get(reverse("essays:outline", args=[outline.pk])).context["unused"] == []
