@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from counterpoint.lib import join_codes
@@ -141,7 +141,18 @@ class Classroom(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def for_dashboard(self, user):
-        """My memberships with their classes and each class's student count."""
+        """My memberships with their classes, each class's student count, and for a teacher
+        what waits for them: open flags and outlines or drafts submitted for review."""
+        from annotations.models import Flag
+        from essays.models import Outline
+
+        open_flags = Flag.objects.filter(
+            state=Flag.State.OPEN, annotation__assignment__classroom=OuterRef("classroom")
+        ).values("annotation__assignment__classroom")
+        waiting = Outline.objects.filter(
+            assignment__classroom=OuterRef("classroom"),
+            status__in=[Outline.Status.SUBMITTED, Outline.Status.RESUBMITTED],
+        ).values("assignment__classroom")
         return (
             self.filter(user=user)
             .select_related("classroom")
@@ -149,7 +160,15 @@ class MembershipQuerySet(models.QuerySet):
                 student_count=Count(
                     "classroom__memberships",
                     filter=Q(classroom__memberships__role="student"),
-                )
+                ),
+                open_flags=Subquery(
+                    open_flags.annotate(n=Count("pk")).values("n")[:1],
+                    output_field=models.IntegerField(),
+                ),
+                waiting=Subquery(
+                    waiting.annotate(n=Count("pk")).values("n")[:1],
+                    output_field=models.IntegerField(),
+                ),
             )
             .order_by("classroom__is_archived", "classroom__name")
         )

@@ -224,3 +224,21 @@ def test_students_cannot_add_co_teachers(client, classroom, student, classmate):
     )
 
     assert response.status_code == 403
+
+
+def test_teacher_dashboard_shows_open_flags_and_submissions_waiting(
+    client, classroom, assignment, teacher, student, classmate
+):
+    from annotations.models import Flag
+    from essays.models import Outline
+    from tests.annotations.helpers import annotate
+
+    note = annotate(assignment, student)
+    Flag.objects.create(annotation=note, reporter=classmate, reason="unkind")
+    Outline.objects.create(assignment=assignment, author=student, title="T", status="submitted")
+    client.force_login(teacher)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert '<span class="badge">1</span> open flag</a>' in page
+    assert '<span class="badge">1</span> submission waiting for review' in page
