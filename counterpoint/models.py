@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from counterpoint.lib import join_codes
@@ -205,9 +205,17 @@ class AssignmentQuerySet(models.QuerySet):
         student_classes = [
             pk for pk, role in roles_by_classroom(user).items() if role == Membership.Role.STUDENT
         ]
+        from annotations.models import Annotation
+        from essays.models import Outline
+
+        mine = Outline.objects.filter(assignment=OuterRef("pk"), author=user)
         return (
             self.filter(classroom_id__in=student_classes, classroom__is_archived=False)
             .select_related("classroom", "comparison")
+            .annotate(
+                annotated=Exists(Annotation.objects.filter(assignment=OuterRef("pk"), author=user)),
+                outline_status=Subquery(mine.order_by("-updated_at").values("status")[:1]),
+            )
             .order_by("due_at", "pk")
         )
 
@@ -271,6 +279,18 @@ class Assignment(models.Model):
     @property
     def is_overdue(self):
         return self.due_at < timezone.now()
+
+    @property
+    def student_status(self):
+        """For the student dashboard (needs for_student_dashboard's annotations)."""
+        status = getattr(self, "outline_status", None)
+        if status in ("submitted", "resubmitted"):
+            return "Submitted"
+        if status in ("returned", "accepted"):
+            return status.capitalize()
+        if status == "draft":
+            return "Outlining"
+        return "Annotating" if getattr(self, "annotated", False) else "Not started"
 
     def is_gated_for(self, user, *, own_count=None) -> bool:
         """Think first: whether this student still sees only their own and the teachers'

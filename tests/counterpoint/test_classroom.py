@@ -242,3 +242,17 @@ def test_teacher_dashboard_shows_open_flags_and_submissions_waiting(
 
     assert '<span class="badge">1</span> open flag</a>' in page
     assert '<span class="badge">1</span> submission waiting for review' in page
+
+
+def test_student_dashboard_shows_where_each_assignment_stands(client, assignment, student):
+    from essays.models import Outline
+    from tests.annotations.helpers import annotate
+
+    client.force_login(student)
+    assert "Not started" in client.get(reverse("dashboard")).content.decode()
+
+    annotate(assignment, student)
+    assert "Annotating" in client.get(reverse("dashboard")).content.decode()
+
+    Outline.objects.create(assignment=assignment, author=student, title="T", status="returned")
+    assert "Returned" in client.get(reverse("dashboard")).content.decode()
