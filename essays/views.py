@@ -729,9 +729,14 @@ def review(request, pk):
 def review_comment(request, pk):
     outline = _load(request, pk, action="moderate")
     body = request.POST.get("body", "").strip()
-    section_key = request.POST.get("section_key", "")
-    if section_key and section_key not in {s.key for s in outline.sections.all()}:
+    # "section-key" or "section-key|evidence-key": a comment on one piece of evidence is
+    # filed under its section too, so the student sees it there.
+    section_key, _, evidence_key = request.POST.get("section_key", "").partition("|")
+    sections = {s.key: s for s in outline.sections.all()}
+    if section_key and section_key not in sections:
         return HttpResponse("That section is not part of this outline.", status=400)
+    if evidence_key and evidence_key not in {e.key for e in sections[section_key].evidence.all()}:
+        return HttpResponse("That evidence is not part of this section.", status=400)
     if not body:
         return HttpResponse("Write the comment first.", status=422)
     bank_id = request.POST.get("bank")
@@ -740,6 +745,7 @@ def review_comment(request, pk):
         author=request.user,
         body=body[:3000],
         section_key=section_key,
+        evidence_key=evidence_key,
         bank_id=int(bank_id) if bank_id and bank_id.isdigit() else None,
     )
     if request.POST.get("save_to_bank"):

@@ -333,3 +333,23 @@ def test_not_started_is_overdue_only_after_the_due_date(client, assignment, teac
     assignment.save()
     page = client.get(reverse("essays:submissions", args=[assignment.pk])).content.decode()
     assert "Overdue" in page
+
+
+def test_a_comment_can_be_anchored_to_one_piece_of_evidence(client, outline, teacher):
+    section = outline.sections.filter(role="body").first()
+    item = section.evidence.first()
+    client.force_login(teacher)
+
+    client.post(
+        reverse("essays:review_comment", args=[outline.pk]),
+        {"body": "Quote less here.", "section_key": f"{section.key}|{item.key}"},
+        headers=HTMX,
+    )
+    bad = client.post(
+        reverse("essays:review_comment", args=[outline.pk]),
+        {"body": "x", "section_key": f"{section.key}|annotation:999999"},
+    )
+
+    comment = FeedbackComment.objects.get()
+    assert (comment.section_key, comment.evidence_key) == (section.key, item.key)
+    assert bad.status_code == 400
