@@ -13,6 +13,7 @@ from django.utils import timezone
 from annotations import w3c
 from annotations.models import Annotation, Flag, Helpful, Link
 from comparisons.models import Comparison
+from essays.feedback import snapshot
 from essays.models import Evidence, FeedbackComment, Outline, OutlineSection
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -47,27 +48,7 @@ def _outline(outline) -> dict:
         "status": outline.status,
         "created": _when(outline.created_at),
         "modified": _when(outline.updated_at),
-        "sections": [
-            {
-                "role": section.role,
-                "heading": section.heading,
-                "claim": section.claim,
-                "reasoning": section.reasoning,
-                "paragraph": section.paragraph,
-                "evidence": [
-                    {
-                        "quote": e.quote,
-                        "note": e.note,
-                        "citation": e.citation,
-                        "commentary": e.commentary,
-                        "relation": e.relation,
-                        "form": e.form,
-                    }
-                    for e in section.evidence.all()
-                ],
-            }
-            for section in outline.sections.all()
-        ],
+        "sections": snapshot(outline)["sections"],
         "submitted_versions": [
             {"number": r.number, "submitted": _when(r.submitted_at), "outline": r.snapshot}
             for r in outline.revisions.all()

@@ -133,6 +133,7 @@ def snapshot(outline: Outline) -> dict:
                 "role": s.role,
                 "claim": s.claim,
                 "reasoning": s.reasoning,
+                "paragraph": s.paragraph,
                 "evidence": [
                     {
                         "key": e.key,

@@ -55,7 +55,7 @@ def diff(old: dict, new: dict) -> list[Change]:
         if after is None:
             changes.append(Change(f"{heading}", "removed", [("delete", before.get("claim", ""))]))
             continue
-        for part in ("claim", "reasoning"):
+        for part in ("claim", "reasoning", "paragraph"):
             change = _text_change(f"{heading}: {part}", before.get(part), after.get(part))
             if change:
                 changes.append(change)

@@ -204,3 +204,23 @@ def test_the_teacher_sets_steps_and_a_word_range(client, assignment, teacher):
         600,
         900,
     )
+
+
+def test_a_draft_revision_freezes_its_paragraphs_and_the_history_shows_their_changes(
+    client, draft, student
+):
+    body = draft.sections.filter(role="body").first()
+    body.paragraph = "Stalin ruled by fear."
+    body.save()
+    outline_transition(outline=draft, action="submit")
+    Outline.objects.filter(pk=draft.pk).update(status="returned")
+    body.paragraph = "Stalin ruled by terror."
+    body.save()
+    draft.refresh_from_db()
+    outline_transition(outline=draft, action="submit")
+    client.force_login(student)
+
+    page = client.get(reverse("essays:revisions", args=[draft.pk])).content.decode()
+
+    assert draft.revisions.first().snapshot["sections"][1]["paragraph"] == "Stalin ruled by fear."
+    assert "<del>fear.</del>" in page and "<ins>terror.</ins>" in page
