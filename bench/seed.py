@@ -80,8 +80,7 @@ def seed(*, students: int = 40, annotations: int = 1000, outlines: int = 40, see
     from comparisons.services import comparison_import
     from counterpoint.management.commands.seed_demo import DEMO_ARTICLE
     from counterpoint.models import Assignment, Classroom, Membership, User
-    from essays import builder
-    from essays.services import builder_material, make_selection, outline_create, selection_record
+    from essays.services import builder_material, outline_build
 
     rng = random.Random(seed)
     password = make_password(PASSWORD)  # hashed once, shared
@@ -212,19 +211,15 @@ def seed(*, students: int = 40, annotations: int = 1000, outlines: int = 40, see
     for student in people[:outlines]:
         material = builder_material(assignment, student)
         keys = [f"annotation:{a.pk}" for a in material.annotations if a.author_id == student.pk][:6]
-        selection = make_selection(
-            material,
+        outline = outline_build(
+            material=material,
+            assignment=assignment,
+            author=student,
             dimension_ids=[d.pk for d in material.dimensions],
             cell_ids=[],
             evidence_keys=keys,
             structure="point_by_point",
             stance="differences",
-        )
-        outline = outline_create(
-            assignment=assignment,
-            author=student,
-            draft=builder.build(selection),
-            selection_data=selection_record(selection, keys),
         )
         outline_ids[student.pk] = outline.pk
 

@@ -19,9 +19,8 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -37,7 +36,8 @@ from rest_framework.views import APIView
 
 from annotations.api import AuthorSerializer
 from counterpoint import permissions
-from essays import builder, csv_exports, draft_exports, exports, feedback
+from essays import builder, csv_exports, exports, feedback
+from essays.downloads import download
 from essays.draft_checks import word_count
 from essays.draft_views import draft_checks
 from essays.models import (
@@ -54,10 +54,8 @@ from essays.services import (
     as_draft,
     builder_material,
     draft_create,
-    make_selection,
-    outline_create,
+    outline_build,
     selection_for,
-    selection_record,
 )
 
 CONFLICT = (
@@ -573,19 +571,15 @@ class OutlineViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         material = data["material"]
-        selection = make_selection(
-            material,
+        outline = outline_build(
+            material=material,
+            assignment=data["assignment"],
+            author=request.user,
             dimension_ids=data["dimensions"],
             cell_ids=data["cells"],
             evidence_keys=data["evidence"],
             structure=data["structure"],
             stance=data["stance"],
-        )
-        outline = outline_create(
-            assignment=data["assignment"],
-            author=request.user,
-            draft=builder.build(selection),
-            selection_data=selection_record(selection, data["evidence"]),
         )
         outline = Outline.objects.for_editor().get(pk=outline.pk)
         return self._shown(outline, material=material, status_code=status.HTTP_201_CREATED)
@@ -628,16 +622,10 @@ class OutlineViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True)
     def export(self, request, pk=None):
-        """The outline as a file to download: Markdown or Word."""
-        outline = self._outline(pk)
-        ext = request.query_params.get("format", "")
-        if ext not in exports.FORMATS:
+        """The outline (or draft) as a file to download: Markdown or Word."""
+        response = download(self._outline(pk), request.query_params.get("format", ""))
+        if response is None:
             raise ValidationError({"format": ["Choose md or docx."]})
-        render, content_type = exports.FORMATS[ext]
-        response = HttpResponse(render(outline), content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=exports.filename(outline, ext)
-        )
         return response
 
     # --- submission and feedback ----------------------------------------------------
@@ -954,27 +942,6 @@ class DraftViewSet(OutlineViewSet):
             if "title" in data:
                 Outline.objects.filter(pk=draft.pk).update(title=data["title"])
         return self._shown(Outline.objects.for_editor().get(pk=draft.pk))
-
-    @extend_schema(
-        parameters=[FORMAT_PARAMETER],
-        responses={
-            (200, content_type.split(";")[0]): OpenApiResponse(OpenApiTypes.BINARY)
-            for _, content_type in draft_exports.FORMATS.values()
-        },
-    )
-    @action(detail=True)
-    def export(self, request, pk=None):
-        """The essay as a file to download: Markdown or Word."""
-        draft = self._outline(pk)
-        ext = request.query_params.get("format", "")
-        if ext not in draft_exports.FORMATS:
-            raise ValidationError({"format": ["Choose md or docx."]})
-        render, content_type = draft_exports.FORMATS[ext]
-        response = HttpResponse(render(draft), content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=draft_exports.filename(draft, ext)
-        )
-        return response
 
 
 routes = [("outlines", OutlineViewSet, "outline"), ("drafts", DraftViewSet, "draft")]

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from annotations.models import Annotation
 from counterpoint import permissions
-from essays import builder, draft_exports, feedback
+from essays import builder, feedback
 from essays.draft_checks import Paragraph, check, word_count
 from essays.models import Outline
 from essays.services import draft_create
@@ -133,17 +133,6 @@ def draft_save(request, pk):
             "checks_html": render_to_string("essays/_draft_checks.html", {"checks": checks}),
         }
     )
-
-
-@login_required
-def draft_export(request, pk, fmt):
-    draft = _load(request, pk)
-    if fmt not in draft_exports.FORMATS:
-        raise Http404
-    render_file, content_type = draft_exports.FORMATS[fmt]
-    response = HttpResponse(render_file(draft), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{draft_exports.filename(draft, fmt)}"'
-    return response
 
 
 @login_required

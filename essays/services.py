@@ -186,6 +186,35 @@ def _cell_ids(selection):
     return [f"{c.dimension_id}:{c.subject_id}" for c in selection.cells]
 
 
+def outline_build(
+    *,
+    material: Material,
+    assignment,
+    author,
+    dimension_ids,
+    cell_ids,
+    evidence_keys,
+    structure,
+    stance,
+) -> Outline:
+    """The builder's one path from a student's choices to a saved outline: the selection,
+    the pure builder, and the rows, with the choices recorded for later regeneration."""
+    selection = make_selection(
+        material,
+        dimension_ids=dimension_ids,
+        cell_ids=cell_ids,
+        evidence_keys=evidence_keys,
+        structure=structure,
+        stance=stance,
+    )
+    return outline_create(
+        assignment=assignment,
+        author=author,
+        draft=builder.build(selection),
+        selection_data=selection_record(selection, evidence_keys),
+    )
+
+
 @transaction.atomic
 def outline_create(*, assignment, author, draft: builder.Outline, selection_data: dict) -> Outline:
     outline = Outline.objects.create(

@@ -40,6 +40,6 @@ urlpatterns = [
     path("outlines/<int:pk>/draft/", draft_views.draft_start, name="draft_start"),
     path("drafts/<int:pk>/", draft_views.draft_page, name="draft"),
     path("drafts/<int:pk>/save/", draft_views.draft_save, name="draft_save"),
-    path("drafts/<int:pk>/export.<str:fmt>", draft_views.draft_export, name="draft_export"),
+    path("drafts/<int:pk>/export.<str:fmt>", views.outline_export, name="draft_export"),
     path("work/<int:pk>/process/", draft_views.process, name="process"),
 ]

@@ -14,8 +14,9 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
 from counterpoint.models import User
-from essays import builder, exports, feedback
+from essays import builder, feedback
 from essays.dashboard import STATUS_RANK
+from essays.downloads import download
 from essays.models import (
     BankComment,
     Evidence,
@@ -32,10 +33,9 @@ from essays.services import (
     as_draft,
     builder_material,
     make_selection,
-    outline_create,
+    outline_build,
     sections_save,
     selection_for,
-    selection_record,
 )
 
 # --- the builder -------------------------------------------------------------------
@@ -144,13 +144,8 @@ def builder_page(request, pk):
     data = request.POST if request.method == "POST" else request.GET
     choices = _choices(data, material)
     if request.method == "POST" and "create" in request.POST:
-        selection = make_selection(material, **choices)
-        draft = builder.build(selection)
-        outline = outline_create(
-            assignment=assignment,
-            author=request.user,
-            draft=draft,
-            selection_data=selection_record(selection, choices["evidence_keys"]),
+        outline = outline_build(
+            material=material, assignment=assignment, author=request.user, **choices
         )
         messages.success(request, "Your outline is ready to edit.")
         return redirect("essays:outline", pk=outline.pk)
@@ -488,12 +483,9 @@ def outline_delete(request, pk):
 
 @login_required
 def outline_export(request, pk, fmt):
-    outline = _load(request, pk)
-    if fmt not in exports.FORMATS:
+    response = download(_load(request, pk), fmt)
+    if response is None:
         raise Http404
-    render_file, content_type = exports.FORMATS[fmt]
-    response = HttpResponse(render_file(outline), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(outline, fmt)}"'
     return response
 
 

@@ -282,32 +282,25 @@ def seed_annotations(assignment, people):
 
 def seed_outlines(assignment, people):
     """Ben has submitted an outline built from the class's evidence; Ana is drafting one."""
-    from essays import builder
     from essays.feedback import outline_transition
     from essays.services import (
         builder_material,
-        make_selection,
-        outline_create,
-        selection_record,
+        outline_build,
     )
 
     for who, submit in (("ben", True), ("ana", False)):
         student = people[who]
         material = builder_material(assignment, student)
         keys = [f"annotation:{a.pk}" for a in material.annotations if a.kind == "evidence"]
-        selection = make_selection(
-            material,
+        outline = outline_build(
+            material=material,
+            assignment=assignment,
+            author=student,
             dimension_ids=[d.pk for d in material.dimensions[:3]],
             cell_ids=[],
             evidence_keys=keys,
             structure="point_by_point",
             stance="differences",
-        )
-        outline = outline_create(
-            assignment=assignment,
-            author=student,
-            draft=builder.build(selection),
-            selection_data=selection_record(selection, keys),
         )
         if submit:
             outline_transition(outline=outline, action="submit")
