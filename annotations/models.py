@@ -1,8 +1,11 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils import timezone
 
+from annotations.live import Fingerprint
 from comparisons.models import Dimension, Passage, Subject
 from counterpoint.models import Assignment, Membership
 
@@ -182,10 +185,11 @@ class AnnotationQuerySet(models.QuerySet):
             "author": count_by("author"),
         }
 
-    def activity_signature(self, assignment_id: int, user_id: int) -> str:
+    def activity_fingerprint(self, assignment_id: int, user_id: int):
         """A cheap fingerprint of everything that can change this assignment's panel for a
-        user: one query, used as the live poll's ETag. It includes whether the user is still
-        in the class, so a removed student's poll never matches."""
+        user (annotations.live.Fingerprint), in one query; its `etag` is the live poll's
+        ETag. It includes whether the user is still in the class, so a removed student's
+        poll never matches."""
         everything = Annotation.objects.filter(assignment_id=assignment_id)
         row = (
             Assignment.objects.filter(pk=assignment_id)
@@ -196,18 +200,7 @@ class AnnotationQuerySet(models.QuerySet):
                 sig_latest=models.Subquery(
                     everything.order_by("-updated_at").values("updated_at")[:1]
                 ),
-                sig_helpful=models.Subquery(
-                    Helpful.objects.filter(annotation__assignment_id=assignment_id)
-                    .values("annotation__assignment")
-                    .annotate(c=Count("pk"))
-                    .values("c")[:1]
-                ),
-                sig_links=models.Subquery(
-                    Link.objects.filter(assignment_id=assignment_id)
-                    .values("assignment")
-                    .annotate(c=Count("pk"))
-                    .values("c")[:1]
-                ),
+                sig_max_pk=models.Subquery(everything.order_by("-pk").values("pk")[:1]),
                 sig_revealed=Q(reveal_at__lte=timezone.now()),
                 sig_member=Exists(
                     Membership.objects.filter(
@@ -215,18 +208,34 @@ class AnnotationQuerySet(models.QuerySet):
                     )
                 ),
             )
-            .values_list(
-                "sig_n", "sig_latest", "sig_helpful", "sig_links", "sig_revealed", "sig_member"
-            )
+            .values_list("sig_n", "sig_latest", "sig_max_pk", "sig_revealed", "sig_member")
             .first()
         )
         if row is None:
-            return "none"
-        n, latest, helpful, links, revealed, member = row
-        stamp = latest.timestamp() if latest else 0
+            return None
+        count, latest, max_pk, revealed, member = row
+        return Fingerprint.of(
+            user_id=user_id,
+            member=member,
+            revealed=revealed,
+            count=count,
+            latest=latest,
+            max_pk=max_pk,
+        )
+
+    def activity_signature(self, assignment_id: int, user_id: int) -> str:
+        """The live poll's ETag (see activity_fingerprint)."""
+        fingerprint = self.activity_fingerprint(assignment_id, user_id)
+        return fingerprint.etag if fingerprint else '"none"'
+
+    def changed_since(self, assignment_id: int, since: float, above_pk: int):
+        """(pk, parent_id) of this assignment's rows changed at or after the POSIX timestamp
+        `since`, or inserted with an id above `above_pk`: what a live delta sends."""
+        moment = datetime.fromtimestamp(max(since, 0), tz=UTC)
         return (
-            f'"{user_id}-{int(member)}-{n or 0}-{stamp:.6f}-{helpful or 0}-{links or 0}'
-            f'-{int(bool(revealed))}"'
+            self.filter(assignment_id=assignment_id)
+            .filter(Q(updated_at__gte=moment) | Q(pk__gt=above_pk))
+            .values_list("pk", "parent_id")
         )
 
     def for_panel_entries(self):
@@ -248,6 +257,8 @@ class AnnotationQuerySet(models.QuerySet):
                 "author__display_name",
                 "subject_count",
                 "first_subject",
+                "is_prompt",
+                "is_pinned",
             )
         )
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations import anchoring
-from annotations.models import Annotation, Flag, Helpful, ModerationAction, Tag
+from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction, Tag
 from counterpoint.lib import ratelimit
 
 
@@ -87,13 +87,29 @@ def tags_set(annotation: Annotation, names: list[str]) -> None:
     )
 
 
+def touch(*annotation_ids: int) -> None:
+    """Mark annotations as changed for the live poll (annotations.live): for changes their
+    cards show that live in other tables (helpful marks, comparison links)."""
+    Annotation.objects.filter(pk__in=annotation_ids).update(updated_at=timezone.now())
+
+
+@transaction.atomic
 def helpful_toggle(*, annotation: Annotation, user) -> bool:
     """Mark or unmark as helpful; returns whether it is now marked."""
+    touch(annotation.pk)
     deleted, _ = Helpful.objects.filter(annotation=annotation, user=user).delete()
     if deleted:
         return False
     Helpful.objects.get_or_create(annotation=annotation, user=user)
     return True
+
+
+@transaction.atomic
+def link_create(link: Link) -> Link:
+    """Save a comparison link (made by LinkForm) and show it on both cards."""
+    link.save()
+    touch(link.source_id, link.target_id)
+    return link
 
 
 @transaction.atomic

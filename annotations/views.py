@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from annotations import anchoring
+from annotations import anchoring, live
 from annotations.forms import (
     AnnotationEditForm,
     AnnotationForm,
@@ -32,11 +32,12 @@ from annotations.services import (
     annotation_moderate,
     flag_create,
     helpful_toggle,
+    link_create,
     may_post,
     reply_create,
     tags_set,
 )
-from comparisons.models import Comparison, reading_layout
+from comparisons.models import Comparison, Dimension, Subject, passage_numbers, reading_layout
 from counterpoint import permissions
 from counterpoint.models import Classroom, User
 
@@ -74,6 +75,13 @@ def _cards(user, annotations, visible):
     )
 
 
+def _panel_query(request):
+    """The panel's filters as the request gives them, without the live poll's `open` list."""
+    query = request.GET.copy()
+    query.pop("open", None)
+    return query
+
+
 def panel_context(request, assignment, layout, *, annotate_form=None, etag=None):
     """Everything the annotation panel shows, in a fixed number of queries."""
     user = request.user
@@ -84,18 +92,15 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
         .distinct()
         .order_by("display_name")
     )
+    query = _panel_query(request)
     filter_form = FilterForm(
-        request.GET or None,
+        query or None,
         subjects=layout["subjects"],
         dimensions=[row.dimension for row in layout["matrix"]],
         authors=authors,
     )
-    filters = filter_form.filters() if request.GET else {}
+    filters = filter_form.filters() if query else {}
     entries = list(visible.filtered(filters, user).for_panel_entries())
-    in_full = [entry["pk"] for entry in entries[:PANEL_FULL_CARDS]]
-    full = {
-        card.pk: card for card in _cards(user, Annotation.objects.filter(pk__in=in_full), visible)
-    }
     numbers = {
         passage.pk: passage.number
         for section in layout["sections"]
@@ -103,12 +108,15 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
     }
     colours = {subject.pk: subject.colour for subject in layout["subjects"]}
     teacher_ids = _teacher_ids(assignment)
-    for card in full.values():
-        _decorate(card, numbers, colours, teacher_ids)
-    card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
-    cards = [
-        full.get(entry["pk"]) or _collapsed(entry, numbers, colours, card_url) for entry in entries
-    ]
+    cards = _panel_cards(
+        user,
+        visible,
+        entries,
+        [e["pk"] for e in entries[:PANEL_FULL_CARDS]],
+        numbers,
+        colours,
+        teacher_ids,
+    )
     counts = visible.facet_counts()
     return {
         "assignment": assignment,
@@ -116,20 +124,53 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
         "cards_in_full": [card for card in cards if not getattr(card, "collapsed", False)],
         # One string for the collapsed cards (they follow the full ones): a template loop
         # over hundreds of them cost as much as building them.
-        "collapsed_cards": mark_safe(  # noqa: S308 - each built from escaped values
-            "".join(f"<li>{card.html}</li>" for card in cards if getattr(card, "collapsed", False))
-        ),
+        "collapsed_cards": _joined(card for card in cards if getattr(card, "collapsed", False)),
         "filters": filters,
         "filter_form": filter_form,
-        "facets": _facets(counts, layout, filter_form),
+        "facets": _facets(
+            counts, layout["subjects"], [row.dimension for row in layout["matrix"]], filters
+        ),
         "total": sum(counts["kind"].values()),
         "annotate_form": annotate_form
         or AnnotationForm(comparison=comparison, is_teacher=user.pk in teacher_ids),
         "etag": etag or Annotation.objects.activity_signature(assignment.pk, user.pk),
-        "poll_query": request.GET.urlencode(),
+        "poll_query": query.urlencode(),
         "is_teacher": user.pk in teacher_ids,
         "gate_notice": _gate_notice(request, assignment, teacher_ids),
     }
+
+
+def _panel_cards(user, visible, entries, in_full, numbers, colours, teacher_ids):
+    """The cards for panel `entries` (rows of for_panel_entries, in panel order): those in
+    `in_full` loaded and decorated for the card template, the rest collapsed. Each carries
+    its `order_key` (annotations.live.order_key) for the browser to place live updates."""
+    full = {
+        card.pk: card for card in _cards(user, Annotation.objects.filter(pk__in=in_full), visible)
+    }
+    card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
+    cards = []
+    for entry in entries:
+        key = live.order_key(
+            is_prompt=entry["is_prompt"],
+            is_pinned=entry["is_pinned"],
+            number=numbers.get(entry["passage_id"]),
+            start=entry["start"],
+            pk=entry["pk"],
+        )
+        card = full.get(entry["pk"])
+        if card is None:
+            card = _collapsed(entry, numbers, colours, card_url)
+        else:
+            _decorate(card, numbers, colours, teacher_ids)
+        card.order_key = key
+        cards.append(card)
+    return cards
+
+
+def _joined(collapsed_cards):
+    return mark_safe(  # noqa: S308 - each card built from escaped values (_collapsed)
+        "".join(f'<li data-order="{card.order_key}">{card.html}</li>' for card in collapsed_cards)
+    )
 
 
 # The panel shows this many cards in full (prompts and pinned first, then in text order); the
@@ -211,15 +252,14 @@ def _decorate(card, numbers, colours, teacher_ids):
     ]
 
 
-def _facets(counts, layout, filter_form):
-    """Counts per filter value, as (label, query string, count, active) chips."""
-    dimensions = [row.dimension for row in layout["matrix"]]
+def _facets(counts, subjects, dimensions, current):
+    """Counts per filter value, as (label, query string, count, active) chips; `current`
+    are the filters in use."""
     groups = [
         ("Kind", "kind", [(k, label) for k, label in Annotation.Kind.choices]),
-        ("Subject", "subject", [(s.pk, s.name) for s in layout["subjects"]]),
+        ("Subject", "subject", [(s.pk, s.name) for s in subjects]),
         ("Dimension", "dimension", [(d.pk, d.name) for d in dimensions]),
     ]
-    current = filter_form.filters() if filter_form.is_bound else {}
     facets = []
     for title, field, options in groups:
         chips = [
@@ -487,7 +527,7 @@ def link_new(request, pk):
     if request.method == "POST" and form.is_valid():
         link = form.save(commit=False)
         link.source, link.assignment, link.author = source, assignment, request.user
-        link.save()
+        link_create(link)
         if request.htmx:
             return _announce(
                 _render_panel(request, assignment, region="annotation-results"),
@@ -656,12 +696,15 @@ def moderation_overview(request):
 
 @require_GET
 def poll(request, pk):
-    """Live updates for the panel: 304 when nothing changed, in two queries (the session
-    and one fingerprint query), without loading the user; otherwise the new results."""
+    """Live updates for the panel (annotations.live): 304 when nothing changed, in two
+    queries (the session and the fingerprint), without loading the user; otherwise the cards
+    changed since the client's fingerprint, or the whole list when a delta could miss
+    something."""
     user_id = request.session.get(SESSION_KEY)
     if user_id is None:
         return HttpResponse(status=401)
-    etag = Annotation.objects.activity_signature(pk, int(user_id))
+    now = Annotation.objects.activity_fingerprint(pk, int(user_id))
+    etag = now.etag if now else '"none"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
         response["ETag"] = etag
@@ -669,8 +712,61 @@ def poll(request, pk):
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
     assignment = permissions.get_assignment_for(request.user, pk)
-    # The fingerprint just computed is the one the page gets: no second query.
-    response = _render_panel(request, assignment, region="annotation-live", live=True, etag=etag)
+    held = live.Fingerprint.parse(request.headers.get("If-None-Match"))
+    response = _render_delta(request, assignment, held, now)
+    if response is None:
+        # The fingerprint just computed is the one the page gets: no second query.
+        response = _render_panel(
+            request, assignment, region="annotation-live", live=True, etag=etag
+        )
     response["ETag"] = etag
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _render_delta(request, assignment, held, now):
+    """The cards changed since `held` as an update list for live.js to merge, with fresh
+    counts and the new fingerprint; None when the whole list must be sent instead: filters
+    in use, a think-first gate, or a change a delta cannot account for (annotations.live)."""
+    user = request.user
+    since = live.delta_since(held, now)
+    if since is None or _panel_query(request):
+        return None
+    is_teacher = permissions.is_teacher(user, assignment.classroom_id)
+    if not is_teacher and assignment.is_gated_for(user):
+        return None
+    changed = list(Annotation.objects.changed_since(assignment.pk, since, held.max_pk))
+    inserted = sum(1 for row_pk, _ in changed if row_pk > held.max_pk)
+    refresh = live.cards_to_refresh(changed)
+    if not live.delta_is_complete(held, now, inserted) or len(refresh) > live.DELTA_MAX_CARDS:
+        return None
+    visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
+    entries = list(visible.filter(pk__in=refresh).for_panel_entries())
+    open_ids = live.open_card_ids(request.GET.get("open"))
+    subjects = list(Subject.objects.filter(comparison_id=assignment.comparison_id))
+    cards = _panel_cards(
+        user,
+        visible,
+        entries,
+        [e["pk"] for e in entries if e["pk"] in open_ids or e["is_prompt"] or e["is_pinned"]],
+        passage_numbers(assignment.comparison_id),
+        {subject.pk: subject.colour for subject in subjects},
+        _teacher_ids(assignment),
+    )
+    shown = {card.pk for card in cards}
+    counts = visible.facet_counts()
+    dimensions = Dimension.objects.filter(comparison_id=assignment.comparison_id)
+    context = {
+        "assignment": assignment,
+        "live": True,
+        "filters": {},
+        "facets": _facets(counts, subjects, dimensions, {}),
+        "total": sum(counts["kind"].values()),
+        "updated_in_full": [card for card in cards if not getattr(card, "collapsed", False)],
+        "updated_collapsed": _joined(c for c in cards if getattr(c, "collapsed", False)),
+        "removed": [pk for pk in refresh if pk not in shown],
+        "etag": now.etag,
+        "poll_query": "",
+        "is_teacher": is_teacher,
+    }
+    return render(request, "annotations/_panel.html#annotation-delta", context)

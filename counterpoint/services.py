@@ -1,6 +1,7 @@
 """Writes that span several models."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from counterpoint.models import Classroom, Membership, User
@@ -53,12 +54,20 @@ def _annotations_leave(*, classroom: Classroom, author: User) -> None:
     )
     notes.exclude(pk__in=replied_to).delete()
     links = Link.objects.filter(assignment__classroom=classroom, author=author)
+    marks = Helpful.objects.filter(annotation__assignment__classroom=classroom, user=author)
+    # Cards that change show it on classmates' live panels (annotations.live).
+    now = timezone.now()
+    linked = links.values_list("source_id", "target_id")
+    Annotation.objects.filter(
+        Q(pk__in=marks.values("annotation_id"))
+        | Q(pk__in=[pk for pair in linked for pk in pair] if removing else [])
+    ).update(updated_at=now)
     if removing:
         links.delete()
     else:
-        written.update(author=former)
+        written.update(author=former, updated_at=now)
         links.update(author=former)
-    Helpful.objects.filter(annotation__assignment__classroom=classroom, user=author).delete()
+    marks.delete()
     flags = Flag.objects.filter(annotation__assignment__classroom=classroom, reporter=author)
     flags.filter(annotation__flags__reporter=former).delete()  # one flag each per note
     flags.update(reporter=former)

@@ -1,14 +1,46 @@
 // Live updates for the annotation panel.
 //
 // The panel's poll element asks every 5 s with the ETag it was rendered with; the server
-// answers 304 when nothing changed, or sends the new results as out-of-band swaps. Two
-// jobs here:
-// 1. Never wipe what someone is typing: while a reply or an edit inside the list is in
+// answers 304 when nothing changed, or sends out-of-band swaps: usually only the cards that
+// changed (into #annotation-updates, merged into the list here), sometimes the whole list
+// (annotations.live says when). Three jobs here:
+// 1. Merge the changed cards: each replaces its old version or goes where the panel's order
+//    puts it (the data-order key of its list item); data-remove items take a card away.
+//    The poll names the cards shown in full (`open`), so they come back in full.
+// 2. Never wipe what someone is typing: while a reply or an edit inside the list is in
 //    progress, skip the update. The poll keeps its old ETag, so the next poll brings the
 //    changes again once the person is done.
-// 2. Tell screen-reader users what arrived, without moving focus.
+// 3. Tell screen-reader users what arrived, without moving focus.
 
 const list = () => document.getElementById("annotation-list");
+
+function openCardIds() {
+  return [...document.querySelectorAll("#annotation-list .annotation-card:not(.is-collapsed)")]
+    .map((card) => card.dataset.annotation)
+    .join(",");
+}
+
+function placeInOrder(target, item) {
+  const key = item.dataset.order || "";
+  const after = [...target.children].find((li) => (li.dataset.order || "") > key);
+  target.insertBefore(item, after || null);
+}
+
+export function mergeUpdates(updates, target) {
+  for (const item of [...updates.children]) {
+    const gone = item.dataset.remove;
+    const card = item.querySelector(".annotation-card");
+    const old = document.getElementById(gone || card?.id || "");
+    if (old && target.contains(old)) (old.closest("li") || old).remove();
+    if (gone || !card) {
+      item.remove();
+      continue;
+    }
+    placeInOrder(target, item);
+  }
+  const empty = target.querySelector(":scope > li.empty");
+  if (empty && target.querySelector(".annotation-card")) empty.remove();
+}
 
 function isBusy(element) {
   if (!element) return false;
@@ -34,6 +66,19 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
     return;
   }
   before = cardIds();
+});
+
+document.body.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.elt.id !== "annotation-poll") return;
+  const open = openCardIds();
+  if (open) event.detail.parameters.open = open;
+});
+
+// htmx fires this on the elements swapped in (the new #annotation-updates among them).
+document.body.addEventListener("htmx:oobAfterSwap", (event) => {
+  const updates = event.target;
+  if (updates.id !== "annotation-updates" || !updates.isConnected || !list()) return;
+  mergeUpdates(updates, list());
 });
 
 document.body.addEventListener("htmx:afterSettle", (event) => {

@@ -1,9 +1,14 @@
 """The panel's filters and counts, the live poll, and query counts that do not grow."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations.models import Annotation, Tag
+from annotations.services import helpful_toggle
 from tests.annotations.helpers import annotate, first_passage
 from tests.factories import MembershipFactory, UserFactory
 
@@ -104,34 +109,123 @@ def test_counts_per_filter(client, assignment, student, spread):
 # The live poll
 
 
-def test_an_unchanged_poll_is_a_304_in_two_queries(
-    client, assignment, student, spread, django_assert_num_queries
-):
-    client.force_login(student)
-    etag = client.get(poll_url(assignment))["ETag"]
+def settle(assignment):
+    """Age the annotations made so far, a minute apart, the newest five minutes ago: as in a
+    class where they were written a while back. Returns the newest, which a delta re-sends
+    (the overlap in annotations.live), and no other."""
+    rows = list(Annotation.objects.filter(assignment=assignment).order_by("-pk"))
+    for minutes, row in enumerate(rows, start=5):
+        Annotation.objects.filter(pk=row.pk).update(
+            updated_at=timezone.now() - timedelta(minutes=minutes)
+        )
+    return rows[0]
 
-    # session, the fingerprint (with the membership check)
-    with django_assert_num_queries(2):
-        response = client.get(poll_url(assignment), headers={"If-None-Match": etag})
 
-    assert response.status_code == 304
+def card_ids(page):
+    return {
+        int(pk)
+        for pk in re.findall(r'<article class="annotation-card[^>]* id="annotation-(\d+)"', page)
+    }
 
 
-def test_a_classmates_new_annotation_changes_the_poll(
+def test_a_classmates_new_annotation_arrives_alone_collapsed(
     client, assignment, student, classmate, spread
 ):
+    newest = settle(assignment)
     client.force_login(student)
     etag = client.get(poll_url(assignment))["ETag"]
-    annotate(assignment, classmate, body="Fresh from a classmate")
+    fresh = annotate(assignment, classmate, body="Fresh from a classmate", quote="Paragraph")
 
     response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": etag})
 
     page = response.content.decode()
     assert response.status_code == 200
     assert response["ETag"] != etag
-    assert "Fresh from a classmate" in page
-    assert 'id="annotation-list" class="annotation-list" hx-swap-oob="true"' in page
+    # Only the new card, collapsed (one line with its quote), not the whole list.
+    assert '<ol id="annotation-updates" hx-swap-oob="true" hidden>' in page
+    assert card_ids(page) == {fresh.pk, newest.pk}
+    assert f'id="annotation-{fresh.pk}"' in page and "is-collapsed" in page
+    assert 'id="annotation-list"' not in page
     assert 'id="annotation-poll" hx-swap-oob="true"' in page
+    assert "4 annotations" in page  # the counts are fresh
+
+
+def test_a_card_shown_in_full_comes_back_in_full(client, assignment, student, classmate, spread):
+    newest = settle(assignment)
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    thaw = Annotation.objects.get(body="Why the thaw?")
+    Annotation.objects.create(
+        assignment=assignment,
+        passage=thaw.passage,
+        author=classmate,
+        parent=thaw,
+        body="A reply that just came in",
+    )
+
+    response = client.get(
+        poll_url(assignment), {"open": f"{thaw.pk},junk"}, headers={**HTMX, "If-None-Match": etag}
+    )
+
+    page = response.content.decode()
+    assert "A reply that just came in" in page and "Why the thaw?" in page
+    assert card_ids(page) == {thaw.pk, newest.pk}
+
+
+def test_a_card_hidden_by_the_teacher_is_taken_away(
+    client, assignment, student, classmate, teacher, spread
+):
+    settle(assignment)
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    thaw = Annotation.objects.get(body="Why the thaw?")
+    thaw.hide(by=teacher, reason="")
+
+    response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": etag})
+
+    page = response.content.decode()
+    assert f'<li data-remove="annotation-{thaw.pk}"></li>' in page
+    assert "Why the thaw?" not in page
+
+
+def test_a_helpful_mark_refreshes_the_card(client, assignment, student, classmate, spread):
+    settle(assignment)
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    thaw = Annotation.objects.get(body="Why the thaw?")
+    helpful_toggle(annotation=thaw, user=classmate)
+
+    response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert f'id="annotation-{thaw.pk}"' in response.content.decode()
+
+
+def test_a_row_deleted_outright_sends_the_whole_list(
+    client, assignment, student, classmate, spread
+):
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    Annotation.objects.get(body="Why the thaw?").delete()
+
+    response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": etag})
+
+    page = response.content.decode()
+    assert 'id="annotation-list" class="annotation-list" hx-swap-oob="true"' in page
+    assert "Why the thaw?" not in page
+
+
+def test_a_poll_with_a_foreign_or_old_etag_sends_the_whole_list(
+    client, assignment, student, classmate, spread
+):
+    client.force_login(classmate)
+    theirs = client.get(poll_url(assignment))["ETag"]
+    client.force_login(student)
+
+    for held in (theirs, '"7-1-3-1700000000.000000-0-0-1"'):
+        response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": held})
+        page = response.content.decode()
+        assert 'id="annotation-list" class="annotation-list" hx-swap-oob="true"' in page
 
 
 def test_the_poll_keeps_the_filters(client, assignment, student, classmate, spread):
