@@ -1,11 +1,12 @@
 from html import escape
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,8 +77,15 @@ def _cards(user, annotations, visible):
 
 
 def _panel_query(request):
-    """The panel's filters as the request gives them, without the live poll's `open` list."""
-    query = request.GET.copy()
+    """The panel's filters without the live poll's `open` list: from the query string, or
+    for a form posted with htmx, from the page it was posted from (so the panel that comes
+    back is filtered as the reader had it)."""
+    if request.method == "GET":
+        query = request.GET.copy()
+    elif request.htmx:
+        query = QueryDict(urlsplit(request.htmx.current_url or "").query, mutable=True)
+    else:
+        query = QueryDict(mutable=True)
     query.pop("open", None)
     return query
 
@@ -378,11 +386,29 @@ def annotation_new(request, pk):
             form.add_error(None, str(error))
             return _invalid(request, assignment, form, status=400)
         if request.htmx:
-            response = _render_panel(request, assignment)
+            if _panel_query(request):  # the whole panel, filtered as the reader has it
+                response = _render_panel(request, assignment)
+            else:
+                response = _render_added(request, assignment, annotation)
             return _announce(response, "Annotation added.")
         messages.success(request, "Annotation added.")
         return _back_to(annotation)
     return _invalid(request, assignment, form, status=422)
+
+
+def _render_added(request, assignment, annotation):
+    """After a new annotation: a blank form in place of the filled one, and the new card in
+    full, placed in the list by live.js as a live update is (the panel's filters, if any,
+    apply again on the next poll or filter change)."""
+    is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
+    context = _updates_context(
+        request, assignment, [annotation.pk], in_full={annotation.pk}, is_teacher=is_teacher
+    )
+    context["annotate_form"] = AnnotationForm(
+        comparison=assignment.comparison, is_teacher=is_teacher
+    )
+    response = render(request, "annotations/_panel.html#annotation-added", context)
+    return reswap(retarget(response, "#annotate-form"), "outerHTML")
 
 
 def comparison_passage(comparison, passage_id):
@@ -740,15 +766,30 @@ def _render_delta(request, assignment, held, now):
     refresh = live.cards_to_refresh(changed)
     if not live.delta_is_complete(held, now, inserted) or len(refresh) > live.DELTA_MAX_CARDS:
         return None
+    context = _updates_context(
+        request,
+        assignment,
+        refresh,
+        in_full=live.open_card_ids(request.GET.get("open")),
+        is_teacher=is_teacher,
+    )
+    context["etag"] = now.etag
+    return render(request, "annotations/_panel.html#annotation-delta", context)
+
+
+def _updates_context(request, assignment, refresh, *, in_full, is_teacher):
+    """The cards `refresh` (top-level ids) for the panel's update list, without the reading
+    layout: those still visible as cards (in full when in `in_full`, a prompt or pinned;
+    otherwise collapsed), the others to remove; and the unfiltered counts."""
+    user = request.user
     visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
     entries = list(visible.filter(pk__in=refresh).for_panel_entries())
-    open_ids = live.open_card_ids(request.GET.get("open"))
     subjects = list(Subject.objects.filter(comparison_id=assignment.comparison_id))
     cards = _panel_cards(
         user,
         visible,
         entries,
-        [e["pk"] for e in entries if e["pk"] in open_ids or e["is_prompt"] or e["is_pinned"]],
+        [e["pk"] for e in entries if e["pk"] in in_full or e["is_prompt"] or e["is_pinned"]],
         passage_numbers(assignment.comparison_id),
         {subject.pk: subject.colour for subject in subjects},
         _teacher_ids(assignment),
@@ -756,7 +797,7 @@ def _render_delta(request, assignment, held, now):
     shown = {card.pk for card in cards}
     counts = visible.facet_counts()
     dimensions = Dimension.objects.filter(comparison_id=assignment.comparison_id)
-    context = {
+    return {
         "assignment": assignment,
         "live": True,
         "filters": {},
@@ -765,8 +806,6 @@ def _render_delta(request, assignment, held, now):
         "updated_in_full": [card for card in cards if not getattr(card, "collapsed", False)],
         "updated_collapsed": _joined(c for c in cards if getattr(c, "collapsed", False)),
         "removed": [pk for pk in refresh if pk not in shown],
-        "etag": now.etag,
         "poll_query": "",
         "is_teacher": is_teacher,
     }
-    return render(request, "annotations/_panel.html#annotation-delta", context)

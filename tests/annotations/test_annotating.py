@@ -17,7 +17,9 @@ def new_url(assignment):
     return reverse("annotations:new", args=[assignment.pk])
 
 
-def test_student_annotates_a_selection_and_gets_the_panel_back(client, assignment, student):
+def test_student_annotates_a_selection_and_gets_a_blank_form_and_the_new_card(
+    client, assignment, student, django_assert_max_num_queries
+):
     passage = first_passage(assignment)
     stalin = assignment.comparison.subjects.get(name="Stalin")
     client.force_login(student)
@@ -35,14 +37,38 @@ def test_student_annotates_a_selection_and_gets_the_panel_back(client, assignmen
     )
 
     assert response.status_code == 200
+    assert response["HX-Retarget"] == "#annotate-form"
+    assert response["HX-Reswap"] == "outerHTML"
     annotation = Annotation.objects.get()
     assert (annotation.exact, annotation.start, annotation.end) == ("Paragraph", 0, 9)
     assert sorted(annotation.tags.values_list("name", flat=True)) == ["cult", "terror"]
     assert list(annotation.subjects.all()) == [stalin]
     page = response.content.decode()
-    assert 'id="annotation-panel"' in page and "<html" not in page
+    assert page.lstrip().startswith('<form id="annotate-form"') and "<html" not in page
+    assert 'name="body"' in page and "Key evidence" in page.split("</form>", 1)[1]
+    # The new card, in full, in the update list live.js merges; and the fresh counts.
+    assert '<ol id="annotation-updates" hx-swap-oob="true" hidden>' in page
+    assert f'id="annotation-{annotation.pk}"' in page and "is-collapsed" not in page
     assert 'data-start="0" data-end="9"' in page
+    assert "1 annotation" in page
     assert "announce" in response.headers["HX-Trigger"]
+
+
+def test_a_new_annotation_on_a_filtered_panel_gets_the_filtered_panel_back(
+    client, assignment, student
+):
+    client.force_login(student)
+    page_url = "http://testserver" + reverse("comparisons:read", args=[assignment.pk])
+
+    response = client.post(
+        new_url(assignment),
+        selection_post(first_passage(assignment), "Paragraph", body="Filtered", kind="question"),
+        headers={**HTMX, "HX-Current-URL": page_url + "?kind=evidence"},
+    )
+
+    page = response.content.decode()
+    assert 'id="annotation-panel"' in page
+    assert "No annotations match these filters." in page
 
 
 def test_without_htmx_a_new_annotation_redirects_to_it(client, assignment, student):

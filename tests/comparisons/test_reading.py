@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from comparisons.models import Comparison, Section, passage_numbers, reading_layout
 from tests.factories import (
     AssignmentFactory,
     ComparisonFactory,
@@ -48,6 +49,27 @@ def test_passages_are_numbered_through_the_whole_text(client, student, assignmen
         assert f'id="p{number}"' in page
         assert text in page
     assert 'id="p5"' not in page
+
+
+def test_passage_numbers_in_one_query_match_the_reading_layout(
+    assignment, django_assert_num_queries
+):
+    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
+    # The second section moved in front of the first: its paragraphs come first.
+    first, second = Section.objects.filter(comparison_id=assignment.comparison_id).order_by("order")
+    Section.objects.filter(pk=first.pk).update(order=second.order + 1)
+    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
+    layout = reading_layout(comparison)
+
+    with django_assert_num_queries(1):
+        numbers = passage_numbers(comparison.pk)
+
+    assert numbers == {
+        passage.pk: passage.number
+        for section in layout["sections"]
+        for passage in section.numbered_passages
+    }
+    assert sorted(numbers.values()) == [1, 2, 3, 4]
 
 
 def test_matrix_is_a_table_with_a_column_per_subject_and_a_row_per_dimension(

@@ -1,0 +1,107 @@
+"""annotations.live: the poll's fingerprint and when a delta is enough (plain data)."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from annotations import live
+from annotations.live import Fingerprint
+
+
+def fingerprint(**changes):
+    values = {
+        "user_id": 7,
+        "member": True,
+        "revealed": True,
+        "count": 40,
+        "latest": 1_800_000_000.5,
+        "max_pk": 120,
+    }
+    values.update(changes)
+    return Fingerprint(**values)
+
+
+def test_an_etag_reads_back_as_the_fingerprint_it_was_made_from():
+    made = Fingerprint.of(
+        user_id=7,
+        member=True,
+        revealed=False,
+        count=3,
+        latest=datetime(2026, 11, 27, 9, 30, 0, 123456, tzinfo=UTC),
+        max_pk=12,
+    )
+
+    assert made.etag.startswith('"v2-7-1-0-3-')
+    assert Fingerprint.parse(made.etag) == made
+
+
+def test_an_empty_assignment_has_a_fingerprint_too():
+    made = Fingerprint.of(user_id=1, member=True, revealed=True, count=0, latest=None, max_pk=None)
+
+    assert Fingerprint.parse(made.etag) == made
+    assert made.latest == 0.0 and made.max_pk == 0
+
+
+@pytest.mark.parametrize(
+    "etag",
+    [None, "", '"none"', '"7-1-3-1700000000.000000-0-0-1"', '"v2-7-1-0-x-1.0-3"', 'W/"v2"'],
+)
+def test_anything_else_is_no_fingerprint(etag):
+    assert Fingerprint.parse(etag) is None
+
+
+def test_a_delta_starts_a_little_before_the_newest_change_the_client_saw():
+    held = fingerprint()
+
+    assert live.delta_since(held, fingerprint(count=41)) == held.latest - live.OVERLAP_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("held", "now"),
+    [
+        (None, fingerprint()),
+        (fingerprint(user_id=8), fingerprint()),  # someone else's ETag
+        (fingerprint(member=False), fingerprint()),
+        (fingerprint(), fingerprint(member=False)),
+        (fingerprint(revealed=False), fingerprint()),  # the reveal time passed
+    ],
+)
+def test_no_delta_when_the_client_holds_nothing_of_ours_or_access_changed(held, now):
+    assert live.delta_since(held, now) is None
+
+
+def test_a_delta_is_complete_when_new_rows_explain_the_count():
+    held = fingerprint(count=40)
+
+    assert live.delta_is_complete(held, fingerprint(count=43), inserted=3)
+    # One row deleted outright while three were added: the count does not add up.
+    assert not live.delta_is_complete(held, fingerprint(count=42), inserted=3)
+    # A row that committed late, with an id below the highest the client saw.
+    assert not live.delta_is_complete(held, fingerprint(count=41), inserted=0)
+
+
+def test_replies_refresh_the_card_they_belong_to_once():
+    rows = [(5, None), (9, 5), (11, 5), (12, None), (13, 12)]
+
+    assert live.cards_to_refresh(rows) == [5, 12]
+
+
+def test_open_card_ids_keep_only_ids():
+    assert live.open_card_ids("3, 14,junk,,-2,15") == {3, 14, 15}
+    assert live.open_card_ids(None) == set()
+    assert len(live.open_card_ids(",".join(str(n) for n in range(1000)))) == live.OPEN_MAX
+
+
+def test_order_keys_sort_as_the_panel_does():
+    cards = [
+        {"is_prompt": False, "is_pinned": False, "number": 2, "start": 5, "pk": 1},
+        {"is_prompt": False, "is_pinned": False, "number": 10, "start": 0, "pk": 2},
+        {"is_prompt": False, "is_pinned": True, "number": 9, "start": 0, "pk": 3},
+        {"is_prompt": True, "is_pinned": False, "number": 12, "start": 3, "pk": 4},
+        {"is_prompt": False, "is_pinned": False, "number": 2, "start": 40, "pk": 5},
+        {"is_prompt": False, "is_pinned": False, "number": 2, "start": None, "pk": 6},
+    ]
+
+    ordered = sorted(cards, key=lambda card: live.order_key(**card))
+
+    assert [card["pk"] for card in ordered] == [4, 3, 1, 5, 6, 2]
