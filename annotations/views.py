@@ -766,11 +766,14 @@ def _render_delta(request, assignment, held, now):
     refresh = live.cards_to_refresh(changed)
     if not live.delta_is_complete(held, now, inserted) or len(refresh) > live.DELTA_MAX_CARDS:
         return None
+    shown_in_full = live.open_card_ids(request.GET.get("open"))
+    # As on a fresh page, a panel shows PANEL_FULL_CARDS cards in full before collapsing.
+    room = max(PANEL_FULL_CARDS - len(shown_in_full), 0)
     context = _updates_context(
         request,
         assignment,
         refresh,
-        in_full=live.open_card_ids(request.GET.get("open")),
+        in_full=shown_in_full | set(refresh[:room]),
         is_teacher=is_teacher,
     )
     context["etag"] = now.etag

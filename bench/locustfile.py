@@ -27,11 +27,17 @@ import random
 import time
 import uuid
 from http.cookiejar import Cookie
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from locust import FastHttpUser, constant, constant_pacing, events, task
 
-from bench.report import acknowledged_id, outline_id_from, outline_version, poll_etag
+from bench.report import (
+    acknowledged_id,
+    full_card_ids,
+    outline_id_from,
+    outline_version,
+    poll_etag,
+)
 
 PLAN = json.load(open(os.environ["BENCH_PLAN"])) if os.environ.get("BENCH_PLAN") else None
 PACED = os.environ.get("BENCH_PACE", "1") != "0"
@@ -100,6 +106,7 @@ class Student(Browser):
         self.rng = random.Random(number)
         self.tick_number = self.rng.randrange(12)
         self.etag = None
+        self.open = []  # the cards this student's panel shows in full
         self.built = False
         self.last_post = 0.0
         self.sign_in(self.me["session"])
@@ -128,16 +135,25 @@ class Student(Browser):
             if response.status_code == 200 and not etag:
                 response.failure("no poll ETag on the reading page")
             self.etag = etag or self.etag
+            self.open = full_card_ids(response.text or "")
 
     def poll(self):
         url = f"/assignments/{self.assignment}/annotations/poll/"
         headers = {"HX-Request": "true", "If-None-Match": self.etag or ""}
+        # As live.js does: name the cards shown in full, so that they come back in full.
+        if self.open:
+            url += "?" + urlencode({"open": ",".join(str(pk) for pk in self.open)})
         with self.client.get(url, headers=headers, name="GET poll", catch_response=True) as r:
+            if r.status_code == 200:
+                self.etag = r.headers.get("ETag") or self.etag
             if r.status_code == 304:
                 r.request_meta["name"] = "GET poll (304 unchanged)"
+            elif r.status_code == 200 and 'id="annotation-list"' in (r.text or ""):
+                r.request_meta["name"] = "GET poll (200 whole list)"
+                self.open = full_card_ids(r.text)
             elif r.status_code == 200:
-                r.request_meta["name"] = "GET poll (200 changed)"
-                self.etag = r.headers.get("ETag") or self.etag
+                r.request_meta["name"] = "GET poll (200 changed cards)"
+                self.open = list(dict.fromkeys(self.open + full_card_ids(r.text or "")))
 
     def may_post(self):
         if PACED:
@@ -166,6 +182,7 @@ class Student(Browser):
         url = f"/assignments/{self.assignment}/annotations/new/"
         with self.htmx_post(url, data, name="POST annotation") as response:
             if response.status_code == 200:
+                self.open = list(dict.fromkeys(self.open + full_card_ids(response.text)))
                 ACKS.append(
                     {
                         "kind": "annotation",

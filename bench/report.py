@@ -84,6 +84,17 @@ def poll_etag(html: str) -> str | None:
     return headers.get("If-None-Match")
 
 
+_FULL_CARD = re.compile(
+    r'<article class="annotation-card (?!is-collapsed)[^>]*?data-annotation="(\d+)"'
+)
+
+
+def full_card_ids(html: str) -> list[int]:
+    """The cards a page or an update shows in full (not collapsed): what the reading page's
+    poll names in its `open` parameter (static/js/live.js)."""
+    return [int(pk) for pk in _FULL_CARD.findall(html)]
+
+
 def outline_version(html: str) -> int | None:
     match = _VERSION.search(html)
     return int(match.group(1)) if match else None

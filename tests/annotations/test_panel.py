@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation, Tag
 from annotations.services import helpful_toggle
+from annotations.views import PANEL_FULL_CARDS
 from tests.annotations.helpers import annotate, first_passage
 from tests.factories import MembershipFactory, UserFactory
 
@@ -128,7 +129,7 @@ def card_ids(page):
     }
 
 
-def test_a_classmates_new_annotation_arrives_alone_collapsed(
+def test_a_classmates_new_annotation_arrives_alone_collapsed_on_a_full_panel(
     client, assignment, student, classmate, spread
 ):
     newest = settle(assignment)
@@ -136,7 +137,10 @@ def test_a_classmates_new_annotation_arrives_alone_collapsed(
     etag = client.get(poll_url(assignment))["ETag"]
     fresh = annotate(assignment, classmate, body="Fresh from a classmate", quote="Paragraph")
 
-    response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": etag})
+    full_panel = ",".join(str(pk) for pk in range(1000, 1000 + PANEL_FULL_CARDS))
+    response = client.get(
+        poll_url(assignment), {"open": full_panel}, headers={**HTMX, "If-None-Match": etag}
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -148,6 +152,19 @@ def test_a_classmates_new_annotation_arrives_alone_collapsed(
     assert 'id="annotation-list"' not in page
     assert 'id="annotation-poll" hx-swap-oob="true"' in page
     assert "4 annotations" in page  # the counts are fresh
+
+
+def test_a_panel_with_room_gets_a_new_annotation_in_full(
+    client, assignment, student, classmate, spread
+):
+    settle(assignment)
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    annotate(assignment, classmate, body="Fresh from a classmate", quote="Paragraph")
+
+    response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": etag})
+
+    assert "Fresh from a classmate" in response.content.decode()
 
 
 def test_a_card_shown_in_full_comes_back_in_full(client, assignment, student, classmate, spread):

@@ -74,6 +74,19 @@ def test_the_poll_etag_is_read_from_the_reading_pages_poll_element():
     assert report.poll_etag("<p>no poll here</p>") is None
 
 
+def test_the_cards_shown_in_full_are_those_not_collapsed():
+    html = (
+        '<li><article class="annotation-card subject-red" id="annotation-4" data-annotation="4">'
+        '</article></li><li><article class="annotation-card is-collapsed subject-red"'
+        ' id="annotation-5" data-annotation="5"></article></li>'
+        '<li><article class="annotation-card subject-multi is-orphaned" id="annotation-9"'
+        ' data-annotation="9" data-passage="2"></article></li>'
+    )
+
+    assert report.full_card_ids(html) == [4, 9]
+    assert report.full_card_ids("<p>no cards</p>") == []
+
+
 def test_the_acknowledged_id_is_the_card_or_reply_that_carries_the_token():
     html = (
         '<article class="annotation-card" id="annotation-12"><p>older</p>'
