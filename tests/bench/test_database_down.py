@@ -52,7 +52,7 @@ def test_the_api_gets_json(client, student):
 def test_htmx_gets_a_short_message_not_a_page(client, student, assignment):
     client.force_login(student)
 
-    with mock.patch("annotations.models.AnnotationQuerySet.activity_signature", side_effect=DOWN):
+    with mock.patch("annotations.models.AnnotationQuerySet.activity_fingerprint", side_effect=DOWN):
         response = client.get(
             reverse("annotations:poll", args=[assignment.pk]), headers={"HX-Request": "true"}
         )
