@@ -297,29 +297,31 @@ def _render_panel(
 
 def _render_card(request, annotation, *, status=200, reply_error=None, reply_text=""):
     assignment = annotation.assignment
-    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
-    layout = reading_layout(comparison)
     visible = _visible(request.user, assignment)
     card = _cards(request.user, visible.filter(pk=annotation.pk), visible).first()
     if card is None:  # deleted, or no longer visible: remove it from the page
         return HttpResponse("")
-    numbers = {p.pk: p.number for s in layout["sections"] for p in s.numbered_passages}
-    colours = {s.pk: s.colour for s in layout["subjects"]}
+    numbers, subjects = _numbers_and_subjects(assignment)
     teacher_ids = _teacher_ids(assignment)
-    _decorate(card, numbers, colours, teacher_ids)
+    _decorate(card, numbers, {s.pk: s.colour for s in subjects}, teacher_ids)
     return render(
         request,
         "annotations/_card.html",
         {
             "card": card,
             "assignment": assignment,
-            "comparison": comparison,
             "is_teacher": request.user.pk in teacher_ids,
             "reply_error": reply_error,
             "reply_text": reply_text,
         },
         status=status,
     )
+
+
+def _numbers_and_subjects(assignment):
+    """What cards need of the text, without loading it: paragraph numbers and subjects."""
+    comparison_id = assignment.comparison_id
+    return passage_numbers(comparison_id), list(Subject.objects.filter(comparison_id=comparison_id))
 
 
 def _back_to(annotation_or_assignment):
@@ -787,13 +789,13 @@ def _updates_context(request, assignment, refresh, *, in_full, is_teacher):
     user = request.user
     visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
     entries = list(visible.filter(pk__in=refresh).for_panel_entries())
-    subjects = list(Subject.objects.filter(comparison_id=assignment.comparison_id))
+    numbers, subjects = _numbers_and_subjects(assignment)
     cards = _panel_cards(
         user,
         visible,
         entries,
         [e["pk"] for e in entries if e["pk"] in in_full or e["is_prompt"] or e["is_pinned"]],
-        passage_numbers(assignment.comparison_id),
+        numbers,
         {subject.pk: subject.colour for subject in subjects},
         _teacher_ids(assignment),
     )

@@ -185,9 +185,10 @@ def page_weight(sizes: dict[str, dict]) -> dict:
 # --- what the machine spent -------------------------------------------------------------
 
 
-def cpu_use(*, requests, seconds, app_cpu, db_cpu, load_before, cpus) -> dict:
+def cpu_use(*, requests, seconds, app_cpu, db_cpu, load_before, cpus, client_cpu=0.0) -> dict:
     """CPU time per request for the app (gunicorn and its workers) and PostgreSQL (every
-    server process on the machine), and the share of the machine each used."""
+    server process on the machine), and the share of the machine each used, with the load
+    generator's (locust runs on the same cores, so what it uses the app cannot)."""
 
     def per_request(cpu):
         return round(cpu * 1000 / requests, 1) if requests else 0.0
@@ -197,6 +198,7 @@ def cpu_use(*, requests, seconds, app_cpu, db_cpu, load_before, cpus) -> dict:
         "db_ms_per_request": per_request(db_cpu),
         "app_cores": round(app_cpu / seconds, 2) if seconds else 0.0,
         "db_cores": round(db_cpu / seconds, 2) if seconds else 0.0,
+        "client_cores": round(client_cpu / seconds, 2) if seconds else 0.0,
         "cpus": cpus,
         "load_before": round(load_before, 2),
     }

@@ -17,6 +17,7 @@ measurement, not a test); BENCH_STRICT=1 exits 1 when a target is missed.
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -48,6 +49,7 @@ def locust(stack: Stack, base: str, phase: str, seconds: int, classes: list[str]
     gunicorn = stack.pid("gunicorn")
     load_before = os.getloadavg()[0]
     app_before, db_before = tree_cpu_seconds(gunicorn), postgres_cpu_seconds()
+    client_before = _children_cpu()
     started = time.monotonic()
     subprocess.run(
         [
@@ -95,6 +97,7 @@ def locust(stack: Stack, base: str, phase: str, seconds: int, classes: list[str]
         db_cpu=postgres_cpu_seconds() - db_before,
         load_before=load_before,
         cpus=os.cpu_count() or 1,
+        client_cpu=_children_cpu() - client_before,
     )
     failures_file = stack.dir / f"{phase}_failures.csv"
     stats["failure_details"] = (
@@ -103,6 +106,12 @@ def locust(stack: Stack, base: str, phase: str, seconds: int, classes: list[str]
     acks_file = stack.dir / f"acks-{phase}.json"
     stats["acknowledged"] = json.loads(acks_file.read_text()) if acks_file.exists() else []
     return stats
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (locust, once it has exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def stored_rows(stack: Stack, assignment: int) -> dict:
@@ -244,7 +253,8 @@ def _print_table(burst: dict, summary: dict, weight: dict) -> None:
     log(
         f"burst CPU per request: app {cpu['app_ms_per_request']} ms, PostgreSQL"
         f" {cpu['db_ms_per_request']} ms; app used {cpu['app_cores']} and PostgreSQL"
-        f" {cpu['db_cores']} of {cpu['cpus']} cores (load average {cpu['load_before']} before)"
+        f" {cpu['db_cores']} of {cpu['cpus']} cores, locust {cpu['client_cores']}"
+        f" (load average {cpu['load_before']} before)"
     )
     log(
         f"capacity {summary['capacity_rps']:.1f} rps, floor (/healthz) {summary['floor_rps']:.1f}"

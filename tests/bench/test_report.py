@@ -212,7 +212,13 @@ def test_floor_ratio_without_a_floor_is_zero():
 
 def test_cpu_use_per_request_and_share_of_the_machine():
     use = report.cpu_use(
-        requests=500, seconds=60, app_cpu=45.0, db_cpu=15.0, load_before=0.5, cpus=2
+        requests=500,
+        seconds=60,
+        app_cpu=45.0,
+        db_cpu=15.0,
+        load_before=0.5,
+        cpus=2,
+        client_cpu=30.0,
     )
 
     assert use == {
@@ -220,6 +226,7 @@ def test_cpu_use_per_request_and_share_of_the_machine():
         "db_ms_per_request": 30.0,
         "app_cores": 0.75,
         "db_cores": 0.25,
+        "client_cores": 0.5,
         "cpus": 2,
         "load_before": 0.5,
     }
