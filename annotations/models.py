@@ -170,20 +170,27 @@ class AnnotationQuerySet(models.QuerySet):
             )
         return qs.distinct()
 
-    def facet_counts(self) -> dict:
-        """How many top-level annotations each filter value would show (four queries)."""
-        top = self.filter(parent__isnull=True)
-
-        def count_by(field):
-            rows = top.values(field).annotate(n=Count("pk", distinct=True)).order_by()
-            return {row[field]: row["n"] for row in rows if row[field] is not None}
-
-        return {
-            "kind": count_by("kind"),
-            "subject": count_by("subjects"),
-            "dimension": count_by("dimension"),
-            "author": count_by("author"),
-        }
+    def facet_counts(self, *, subjects, dimensions) -> dict:
+        """How many top-level annotations each filter value would show, in one query: per
+        kind, per subject and per dimension (the comparison's `subjects` and `dimensions`,
+        ids or rows). A count per value rather than a GROUP BY per filter: one scan instead
+        of three, on the panel and on every live update."""
+        tagged = Annotation.subjects.through.objects.filter(annotation_id=OuterRef("pk"))
+        counts = {f"kind:{kind}": Count("pk", filter=Q(kind=kind)) for kind in Annotation.Kind}
+        for subject in subjects:
+            subject_id = getattr(subject, "pk", subject)
+            counts[f"subject:{subject_id}"] = Count(
+                "pk", filter=Exists(tagged.filter(subject_id=subject_id))
+            )
+        for dimension in dimensions:
+            dimension_id = getattr(dimension, "pk", dimension)
+            counts[f"dimension:{dimension_id}"] = Count("pk", filter=Q(dimension_id=dimension_id))
+        row = self.filter(parent__isnull=True).aggregate(**counts)
+        facets = {"kind": {}, "subject": {}, "dimension": {}}
+        for key, count in row.items():
+            field, value = key.split(":", 1)
+            facets[field][value if field == "kind" else int(value)] = count
+        return facets
 
     def activity_fingerprint(self, assignment_id: int, user_id: int):
         """A cheap fingerprint of everything that can change this assignment's panel for a

@@ -125,7 +125,8 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
         colours,
         teacher_ids,
     )
-    counts = visible.facet_counts()
+    dimensions = [row.dimension for row in layout["matrix"]]
+    counts = visible.facet_counts(subjects=layout["subjects"], dimensions=dimensions)
     return {
         "assignment": assignment,
         "cards": cards,
@@ -135,9 +136,7 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
         "collapsed_cards": _joined(card for card in cards if getattr(card, "collapsed", False)),
         "filters": filters,
         "filter_form": filter_form,
-        "facets": _facets(
-            counts, layout["subjects"], [row.dimension for row in layout["matrix"]], filters
-        ),
+        "facets": _facets(counts, layout["subjects"], dimensions, filters),
         "total": sum(counts["kind"].values()),
         "annotate_form": annotate_form
         or AnnotationForm(comparison=comparison, is_teacher=user.pk in teacher_ids),
@@ -800,8 +799,8 @@ def _updates_context(request, assignment, refresh, *, in_full, is_teacher):
         _teacher_ids(assignment),
     )
     shown = {card.pk for card in cards}
-    counts = visible.facet_counts()
-    dimensions = Dimension.objects.filter(comparison_id=assignment.comparison_id)
+    dimensions = list(Dimension.objects.filter(comparison_id=assignment.comparison_id))
+    counts = visible.facet_counts(subjects=subjects, dimensions=dimensions)
     return {
         "assignment": assignment,
         "live": True,

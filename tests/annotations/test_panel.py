@@ -340,10 +340,10 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
 
     # session, user, assignment, my roles; the comparison and its 6 prefetches; authors,
     # the panel's entries (every card, one row each), the cards shown in full, their
-    # subjects, tags, replies, links out, links in, the class's teachers, four facet counts,
-    # the poll fingerprint
+    # subjects, tags, replies, links out, links in, the class's teachers, the facet counts
+    # (one query), the poll fingerprint
     # + the navigation's moderation link (one query)
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(23):
         response = client.get(read_url(assignment))
 
     assert len(response.context["cards"]) == count
@@ -361,5 +361,32 @@ def test_changed_poll_query_count_does_not_grow(
 
     # session, fingerprint, user, assignment, my roles, then the panel as on the page (less
     # the fingerprint, already made)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(22):
         client.get(poll_url(assignment), headers=HTMX)
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_a_live_delta_query_count_does_not_grow(
+    client, assignment, classroom, student, classmate, django_assert_num_queries, count
+):
+    students = [student] + [UserFactory() for _ in range(39)]
+    for user in students[1:]:
+        MembershipFactory(user=user, classroom=classroom, role="student")
+    bulk_annotations(assignment, count, students)
+    settle(assignment)
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    for n in range(5):
+        annotate(assignment, classmate, body=f"New {n}", quote="Paragraph")
+    shown = range(100_000, 100_000 + PANEL_FULL_CARDS)  # a full panel of other cards
+
+    # session, fingerprint, user, assignment, my roles, the rows changed since, their
+    # entries, paragraph numbers, subjects, the class's teachers, dimensions, facet counts
+    with django_assert_num_queries(12):
+        response = client.get(
+            poll_url(assignment),
+            {"open": ",".join(str(pk) for pk in shown)},
+            headers={**HTMX, "If-None-Match": etag},
+        )
+
+    assert response.content.decode().count('class="annotation-card is-collapsed') == 6
