@@ -41,6 +41,7 @@ from essays.downloads import download
 from essays.draft_checks import word_count
 from essays.draft_views import draft_checks
 from essays.models import (
+    NOT_EDITABLE,
     Evidence,
     FeedbackComment,
     InvalidTransition,
@@ -595,6 +596,8 @@ class OutlineViewSet(viewsets.GenericViewSet):
         outline = self._outline(pk, action="write")
         serializer = self.get_serializer(outline, data=request.data)
         serializer.is_valid(raise_exception=True)
+        if not outline.is_editable:  # as the editor page refuses it
+            raise ValidationError({"non_field_errors": [NOT_EDITABLE]})
         if not _edit(outline, serializer.validated_data):
             current = Outline.objects.filter(pk=outline.pk).values_list("version", flat=True)
             if not current:

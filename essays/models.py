@@ -25,6 +25,11 @@ class OutlineQuerySet(models.QuerySet):
         )
 
 
+NOT_EDITABLE = (
+    "This outline is with your teacher. You can change it again once it is returned to you."
+)
+
+
 class Outline(models.Model):
     """A student's thesis-and-evidence outline for one assignment. Several drafts may exist;
     one is submitted. `version` goes up with every save, so two tabs cannot silently

@@ -18,6 +18,7 @@ from essays import builder, feedback
 from essays.dashboard import STATUS_RANK
 from essays.downloads import download
 from essays.models import (
+    NOT_EDITABLE,
     BankComment,
     Evidence,
     Extension,
@@ -247,11 +248,6 @@ def outline_page(request, pk):
     if outline.kind == Outline.Kind.DRAFT:
         return redirect("essays:draft", pk=outline.pk)
     return render(request, "essays/outline.html", _editor_context(request, outline))
-
-
-NOT_EDITABLE = (
-    "This outline is with your teacher. You can change it again once it is returned to you."
-)
 
 
 def _conflict(request, outline):

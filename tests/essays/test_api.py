@@ -412,6 +412,21 @@ def test_an_edit_without_a_version_is_refused(outline, student):
     assert outline.thesis != "No version."
 
 
+def test_a_submitted_outline_cannot_be_edited_through_the_api(outline, student):
+    Outline.objects.filter(pk=outline.pk).update(status=Outline.Status.SUBMITTED)
+
+    response = api_client(student).patch(
+        detail_url(outline),
+        {"thesis": "Changed behind the teacher's back.", "version": 1},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "with your teacher" in response.json()["non_field_errors"][0]
+    outline.refresh_from_db()
+    assert outline.thesis != "Changed behind the teacher's back."
+
+
 def test_bad_values_get_field_messages(outline, student):
     item = Evidence.objects.filter(section__outline=outline).first()
 
