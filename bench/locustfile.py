@@ -29,8 +29,9 @@ import uuid
 from http.cookiejar import Cookie
 from urllib.parse import urlencode, urlsplit
 
-from locust import FastHttpUser, constant, constant_pacing, events, task
+from locust import FastHttpUser, constant, events, task
 
+from bench.pacing import on_schedule
 from bench.report import (
     acknowledged_id,
     full_card_ids,
@@ -45,6 +46,7 @@ TICK = 5.0
 MIN_POST_GAP = 2.5  # seconds; 24 posts a minute at most, under the limit of 30
 
 ACKS: list[dict] = []
+
 _student_numbers = itertools.count()
 
 
@@ -97,7 +99,7 @@ class Browser(FastHttpUser):
 
 class Student(Browser):
     fixed_count = 40
-    wait_time = constant_pacing(TICK) if PACED else constant(0)
+    wait_time = on_schedule(TICK) if PACED else constant(0)
 
     def on_start(self):
         number = next(_student_numbers) % len(PLAN["students"])
@@ -112,6 +114,7 @@ class Student(Browser):
         self.sign_in(self.me["session"])
         if PACED:
             time.sleep(self.rng.uniform(0, TICK))  # gevent-patched: spreads the class out
+        self.next_tick = time.monotonic()  # this student's phase (bench.pacing)
         self.read()
 
     @task
@@ -248,11 +251,12 @@ class Student(Browser):
 
 class Teacher(Browser):
     fixed_count = 1
-    wait_time = constant_pacing(TICK) if PACED else constant(0)
+    wait_time = on_schedule(TICK) if PACED else constant(0)
 
     def on_start(self):
         self.sign_in(PLAN["teacher"]["session"])
         self.ticks = 0
+        self.next_tick = time.monotonic()
         # The moderation page sets the csrftoken cookie the moderation buttons need.
         self.client.get(f"/classes/{PLAN['classroom']}/moderation/", name="GET moderation page")
 
