@@ -2,7 +2,7 @@
 
 1. A database of its own (`counterpoint_bench`, dropped afterwards), migrated, static files
    collected (gzip and Brotli copies, as in production), the class seeded (bench/seed.py).
-2. gunicorn with BENCH_WORKERS (default 4) sync workers on 127.0.0.1:8098, DEBUG off.
+2. gunicorn with BENCH_WORKERS (default: one per core) sync workers on 127.0.0.1:8098, DEBUG off.
 3. Three locust runs (headless, bench/locustfile.py), one after another on the same server:
    - burst: 40 students and their teacher for BENCH_SECONDS (60), paced as in class;
    - capacity: the same users without waits for 15 s, the app's throughput;
@@ -35,7 +35,8 @@ from bench.stack import (
 )
 
 PORT = int(os.environ.get("BENCH_PORT", "8098"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# One sync worker per core: the app is CPU-bound, and more workers only take turns on the cores.
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 CAPACITY_SECONDS = int(os.environ.get("BENCH_CAPACITY_SECONDS", "15"))
 FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "10"))
