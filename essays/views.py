@@ -73,11 +73,16 @@ TRAY_LIMIT = 60
 
 
 def _shortlist(annotations, user, chosen):
-    """At most TRAY_LIMIT of `annotations` (own and chosen ones first), in text order."""
-    first = {a.pk for a in annotations if a.author_id == user.pk or a.key in chosen}
-    room = max(TRAY_LIMIT - len(first), 0)
-    rest = [a.pk for a in annotations if a.pk not in first][:room]
-    shown = first | set(rest)
+    """At most TRAY_LIMIT of `annotations` in text order: every chosen one, then the
+    student's own, then classmates'."""
+    chosen_ones = [a.pk for a in annotations if a.key in chosen]
+    own = [a.pk for a in annotations if a.author_id == user.pk and a.key not in chosen]
+    others = [a.pk for a in annotations if a.author_id != user.pk and a.key not in chosen]
+    shown = set(chosen_ones)
+    for pk in own + others:
+        if len(shown) >= TRAY_LIMIT:
+            break
+        shown.add(pk)
     return [a for a in annotations if a.pk in shown]
 
 

@@ -36,6 +36,18 @@ def test_the_tray_shortlists_own_notes_first_then_classmates_in_text_order(
     assert context["tray_matched"] == 4
 
 
+def test_a_student_with_many_notes_still_gets_a_shortlist(
+    client, assignment, student, notes, monkeypatch
+):
+    monkeypatch.setattr(views, "TRAY_LIMIT", 1)
+    client.force_login(student)
+    annotate(assignment, student, body="Another of mine")
+
+    context = tray(client, assignment)
+
+    assert [a.author_id for a in context["tray_annotations"]] == [student.pk]
+
+
 def test_asking_for_every_annotation_lists_them_all(
     client, assignment, student, notes, monkeypatch
 ):
