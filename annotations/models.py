@@ -261,6 +261,7 @@ class AnnotationQuerySet(models.QuerySet):
                 "exact",
                 "is_orphaned",
                 "is_deleted",
+                "author_id",
                 "author__display_name",
                 "subject_count",
                 "first_subject",

@@ -95,12 +95,25 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
     user = request.user
     comparison = assignment.comparison
     visible = _visible(user, assignment)
-    authors = (
-        User.objects.filter(annotations__in=visible.filter(parent__isnull=True))
-        .distinct()
-        .order_by("display_name")
-    )
     query = _panel_query(request)
+    if query:
+        entries = None
+        authors = (
+            User.objects.filter(annotations__in=visible.filter(parent__isnull=True))
+            .distinct()
+            .order_by("display_name")
+        )
+    else:  # unfiltered, the entries are every card: their authors need no query of their own
+        entries = list(visible.for_panel_entries())
+        authors = sorted(
+            {
+                e["author_id"]: SimpleNamespace(
+                    pk=e["author_id"], display_name=e["author__display_name"]
+                )
+                for e in entries
+            }.values(),
+            key=lambda author: (author.display_name.casefold(), author.pk),
+        )
     filter_form = FilterForm(
         query or None,
         subjects=layout["subjects"],
@@ -108,7 +121,8 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
         authors=authors,
     )
     filters = filter_form.filters() if query else {}
-    entries = list(visible.filtered(filters, user).for_panel_entries())
+    if entries is None:
+        entries = list(visible.filtered(filters, user).for_panel_entries())
     numbers = {
         passage.pk: passage.number
         for section in layout["sections"]

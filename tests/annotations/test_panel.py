@@ -338,12 +338,12 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
     bulk_annotations(assignment, count, students)
     client.force_login(student)
 
-    # session, user, assignment, my roles; the comparison and its 6 prefetches; authors,
-    # the panel's entries (every card, one row each), the cards shown in full, their
+    # session, user, assignment, my roles; the comparison and its 6 prefetches; the panel's
+    # entries (every card, one row each, their authors for the filter), the cards in full, their
     # subjects, tags, replies, links out, links in, the class's teachers, the facet counts
     # (one query), the poll fingerprint
     # + the navigation's moderation link (one query)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(22):
         response = client.get(read_url(assignment))
 
     assert len(response.context["cards"]) == count
@@ -361,7 +361,7 @@ def test_changed_poll_query_count_does_not_grow(
 
     # session, fingerprint, user, assignment, my roles, then the panel as on the page (less
     # the fingerprint, already made)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         client.get(poll_url(assignment), headers=HTMX)
 
 
