@@ -116,6 +116,9 @@ class Student(Browser):
             time.sleep(self.rng.uniform(0, TICK))  # gevent-patched: spreads the class out
         self.next_tick = time.monotonic()  # this student's phase (bench.pacing)
         self.read()
+        if PACED:  # the page polls for the first time 5 s after it loaded, not at once
+            time.sleep(max(self.next_tick + TICK - time.monotonic(), 0))
+            self.next_tick += TICK
 
     @task
     def tick(self):
