@@ -2,7 +2,8 @@
 
 1. A database of its own (`counterpoint_bench`, dropped afterwards), migrated, static files
    collected (gzip and Brotli copies, as in production), the class seeded (bench/seed.py).
-2. gunicorn with BENCH_WORKERS (default: one per core) sync workers on 127.0.0.1:8098, DEBUG off.
+2. gunicorn with BENCH_WORKERS (default: one per core) sync workers on 127.0.0.1:8098, DEBUG off,
+   warmed up with a few reads of each page (not measured).
 3. Three locust runs (headless, bench/locustfile.py), one after another on the same server:
    - burst: 40 students and their teacher for BENCH_SECONDS (60), paced as in class;
    - capacity: the same users without waits for 15 s, the app's throughput;
@@ -21,6 +22,7 @@ import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from bench import report
@@ -134,6 +136,30 @@ def stored_rows(stack: Stack, assignment: int) -> dict:
     return {"annotation": annotations, "outline": outlines}
 
 
+def warm_up(base: str, plan: dict, workers: int) -> None:
+    """Load each page of the mix a few times on every worker before measuring, as a server
+    that has been up a while has: a fresh worker's first page compiles its templates and
+    fills Django's caches, which once cost a few hundred milliseconds inside the burst's p95.
+    Reads only, from several threads at once so that every worker gets some."""
+    student, teacher = plan["students"][0], plan["teacher"]
+    pages = [
+        (student, f"/assignments/{plan['assignment']}/"),
+        (student, f"/assignments/{plan['assignment']}/annotations/poll/"),
+        (student, f"/assignments/{plan['assignment']}/builder/"),
+        (student, f"/outlines/{student['outline']}/"),
+        (teacher, f"/classes/{plan['classroom']}/moderation/"),
+        (teacher, f"/outlines/{student['outline']}/"),
+    ]
+    requests = [
+        (f"{base}{path}", {"Cookie": f"sessionid={who['session']}", "HX-Request": "true"})
+        if path.endswith("/poll/")
+        else (f"{base}{path}", {"Cookie": f"sessionid={who['session']}"})
+        for who, path in pages
+    ] * (2 * workers)
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        list(pool.map(lambda request: get(request[0], headers=request[1], timeout=60), requests))
+
+
 def reading_page_weight(base: str, plan: dict) -> dict:
     """Fetch the reading page as a student's browser would on first load, then each CSS and
     JS file it links, gzipped (and Brotli, and raw), and count the bytes on the wire."""
@@ -179,6 +205,7 @@ def main() -> int:
             )
             plan = json.loads((stack.dir / "plan.json").read_text())
             base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn")
+            warm_up(base, plan, WORKERS)
             burst = locust(stack, base, "burst", SECONDS, ["Student", "Teacher"])
             weight = reading_page_weight(base, plan)
             capacity = locust(
