@@ -45,9 +45,26 @@ from counterpoint.models import Classroom, User
 # --- shaping the panel -----------------------------------------------------------
 
 
-def _visible(user, assignment):
+def _visible(user, assignment, *, top_level_only=False):
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
-    return Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
+    return Annotation.objects.visible_to(
+        user, assignment, is_teacher=is_teacher, top_level_only=top_level_only
+    )
+
+
+def _in_panel_order(entries, numbers):
+    """Sort rows of for_panel_entries into the panel's order (PANEL_ORDER), giving each its
+    `order_key` (annotations.live.order_key), which the browser also uses to place live
+    updates."""
+    for entry in entries:
+        entry["order_key"] = live.order_key(
+            is_prompt=entry["is_prompt"],
+            is_pinned=entry["is_pinned"],
+            number=numbers.get(entry["passage_id"]),
+            start=entry["start"],
+            pk=entry["pk"],
+        )
+    entries.sort(key=lambda entry: entry["order_key"])
 
 
 def _cards(user, annotations, visible):
@@ -95,16 +112,15 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
     user = request.user
     comparison = assignment.comparison
     visible = _visible(user, assignment)
+    cards_visible = _visible(user, assignment, top_level_only=True)
     query = _panel_query(request)
     if query:
         entries = None
         authors = (
-            User.objects.filter(annotations__in=visible.filter(parent__isnull=True))
-            .distinct()
-            .order_by("display_name")
+            User.objects.filter(annotations__in=cards_visible).distinct().order_by("display_name")
         )
     else:  # unfiltered, the entries are every card: their authors need no query of their own
-        entries = list(visible.for_panel_entries())
+        entries = list(cards_visible.for_panel_entries())
         authors = sorted(
             {
                 e["author_id"]: SimpleNamespace(
@@ -122,12 +138,13 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
     )
     filters = filter_form.filters() if query else {}
     if entries is None:
-        entries = list(visible.filtered(filters, user).for_panel_entries())
+        entries = list(cards_visible.filtered(filters, user, visible=visible).for_panel_entries())
     numbers = {
         passage.pk: passage.number
         for section in layout["sections"]
         for passage in section.numbered_passages
     }
+    _in_panel_order(entries, numbers)
     colours = {subject.pk: subject.colour for subject in layout["subjects"]}
     teacher_ids = _teacher_ids(assignment)
     cards = _panel_cards(
@@ -140,7 +157,7 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
         teacher_ids,
     )
     dimensions = [row.dimension for row in layout["matrix"]]
-    counts = visible.facet_counts(subjects=layout["subjects"], dimensions=dimensions)
+    counts = cards_visible.facet_counts(subjects=layout["subjects"], dimensions=dimensions)
     return {
         "assignment": assignment,
         "cards": cards,
@@ -162,7 +179,8 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
 
 
 def _panel_cards(user, visible, entries, in_full, numbers, colours, teacher_ids):
-    """The cards for panel `entries` (rows of for_panel_entries, in panel order): those in
+    """The cards for panel `entries` (rows of for_panel_entries, put in panel order by
+    _in_panel_order): those in
     `in_full` loaded and decorated for the card template, the rest collapsed. Each carries
     its `order_key` (annotations.live.order_key) for the browser to place live updates."""
     full = {
@@ -171,13 +189,7 @@ def _panel_cards(user, visible, entries, in_full, numbers, colours, teacher_ids)
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
     cards = []
     for entry in entries:
-        key = live.order_key(
-            is_prompt=entry["is_prompt"],
-            is_pinned=entry["is_pinned"],
-            number=numbers.get(entry["passage_id"]),
-            start=entry["start"],
-            pk=entry["pk"],
-        )
+        key = entry["order_key"]
         card = full.get(entry["pk"])
         if card is None:
             card = _collapsed(entry, numbers, colours, card_url)
@@ -801,8 +813,12 @@ def _updates_context(request, assignment, refresh, *, in_full, is_teacher):
     otherwise collapsed), the others to remove; and the unfiltered counts."""
     user = request.user
     visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
-    entries = list(visible.filter(pk__in=refresh).for_panel_entries())
+    cards_visible = Annotation.objects.visible_to(
+        user, assignment, is_teacher=is_teacher, top_level_only=True
+    )
+    entries = list(cards_visible.filter(pk__in=refresh).for_panel_entries())
     numbers, subjects = _numbers_and_subjects(assignment)
+    _in_panel_order(entries, numbers)
     cards = _panel_cards(
         user,
         visible,
@@ -814,7 +830,7 @@ def _updates_context(request, assignment, refresh, *, in_full, is_teacher):
     )
     shown = {card.pk for card in cards}
     dimensions = list(Dimension.objects.filter(comparison_id=assignment.comparison_id))
-    counts = visible.facet_counts(subjects=subjects, dimensions=dimensions)
+    counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
     return {
         "assignment": assignment,
         "live": True,
