@@ -180,22 +180,20 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
 
 def _panel_cards(user, visible, entries, in_full, numbers, colours, teacher_ids):
     """The cards for panel `entries` (rows of for_panel_entries, put in panel order by
-    _in_panel_order): those in
-    `in_full` loaded and decorated for the card template, the rest collapsed. Each carries
-    its `order_key` (annotations.live.order_key) for the browser to place live updates."""
+    _in_panel_order): those in `in_full` loaded and decorated for the card template, the rest
+    collapsed. Each carries its `order_key`, for the browser to place live updates."""
     full = {
         card.pk: card for card in _cards(user, Annotation.objects.filter(pk__in=in_full), visible)
     }
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
     cards = []
     for entry in entries:
-        key = entry["order_key"]
         card = full.get(entry["pk"])
         if card is None:
             card = _collapsed(entry, numbers, colours, card_url)
         else:
             _decorate(card, numbers, colours, teacher_ids)
-        card.order_key = key
+        card.order_key = entry["order_key"]
         cards.append(card)
     return cards
 

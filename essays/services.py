@@ -3,12 +3,15 @@
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from annotations.models import Annotation, Link
 from comparisons.models import Comparison, Contrast, reading_layout
 from counterpoint import permissions
+from counterpoint.models import Membership
 from essays import builder
 from essays.models import Evidence, Outline, OutlineSection
 
@@ -129,6 +132,21 @@ def builder_material(assignment, user) -> Material:
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
     visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
     dimensions = {row.dimension.pk: row.dimension for row in layout["matrix"]}
+    rows = (
+        visible.filter(parent__isnull=True, is_deleted=False, start__isnull=False)
+        .exclude(is_hidden=True)
+        .order_by("passage__section__order", "passage__order", "start", "pk")
+        .values_list(
+            "pk",
+            "author_id",
+            "author__display_name",
+            "kind",
+            "exact",
+            "body",
+            "passage_id",
+            "dimension_id",
+        )
+    )
     authors = {}
     annotations = [
         Source(
@@ -142,21 +160,7 @@ def builder_material(assignment, user) -> Material:
             dimension_id=dimension_id,
             dimension=dimensions.get(dimension_id),
         )
-        for pk, author_id, display_name, kind, exact, body, passage_id, dimension_id in visible.filter(
-            parent__isnull=True, is_deleted=False, start__isnull=False
-        )
-        .exclude(is_hidden=True)
-        .order_by("passage__section__order", "passage__order", "start", "pk")
-        .values_list(
-            "pk",
-            "author_id",
-            "author__display_name",
-            "kind",
-            "exact",
-            "body",
-            "passage_id",
-            "dimension_id",
-        )
+        for pk, author_id, display_name, kind, exact, body, passage_id, dimension_id in rows
     ]
     _attach_subjects(annotations, assignment, layout["subjects"])
     by_pk = {a.pk: a for a in annotations}
@@ -267,7 +271,10 @@ def outline_build(
     stance,
 ) -> Outline:
     """The builder's one path from a student's choices to a saved outline: the selection,
-    the pure builder, and the rows, with the choices recorded for later regeneration."""
+    the pure builder, and the rows, with the choices recorded for later regeneration.
+
+    The same choices again within DOUBLE_SUBMIT_SECONDS return the outline they made: a
+    double click, or a browser resending the form on a fresh connection, makes one outline."""
     selection = make_selection(
         material,
         dimension_ids=dimension_ids,
@@ -276,12 +283,31 @@ def outline_build(
         structure=structure,
         stance=stance,
     )
-    return outline_create(
-        assignment=assignment,
-        author=author,
-        draft=builder.build(selection),
-        selection_data=selection_record(selection, evidence_keys),
-    )
+    record = selection_record(selection, evidence_keys)
+    with transaction.atomic():
+        # One build at a time per student and class (the second waits for the first to
+        # commit, then finds its outline).
+        Membership.objects.select_for_update().filter(
+            classroom_id=assignment.classroom_id, user=author
+        ).first()
+        just_made = Outline.objects.filter(
+            assignment=assignment,
+            author=author,
+            kind=Outline.Kind.OUTLINE,
+            created_at__gte=timezone.now() - timedelta(seconds=DOUBLE_SUBMIT_SECONDS),
+        ).order_by("-pk")
+        for outline in just_made:
+            if outline.selection == record:
+                return outline
+        return outline_create(
+            assignment=assignment,
+            author=author,
+            draft=builder.build(selection),
+            selection_data=record,
+        )
+
+
+DOUBLE_SUBMIT_SECONDS = 10
 
 
 @transaction.atomic

@@ -141,6 +141,29 @@ def test_creating_an_outline_saves_it_with_its_evidence_snapshots(
     assert "Stalin" in outline.thesis and "Khrushchev" in outline.thesis
 
 
+def test_the_same_choices_sent_twice_make_one_outline(client, assignment, student, evidence):
+    """A double click on "Create this outline", or a browser resending the form."""
+    client.force_login(student)
+    keys = [f"annotation:{evidence['mine'].pk}"]
+    data = {**choices(assignment, keys), "create": "1"}
+
+    first = client.post(builder_url(assignment), data)
+    second = client.post(builder_url(assignment), data)
+
+    outline = Outline.objects.get()
+    assert first.url == second.url == reverse("essays:outline", args=[outline.pk])
+
+
+def test_different_choices_make_another_outline(client, assignment, student, evidence):
+    client.force_login(student)
+    mine, theirs = f"annotation:{evidence['mine'].pk}", f"annotation:{evidence['theirs'].pk}"
+
+    client.post(builder_url(assignment), {**choices(assignment, [mine]), "create": "1"})
+    client.post(builder_url(assignment), {**choices(assignment, [theirs]), "create": "1"})
+
+    assert Outline.objects.count() == 2
+
+
 def test_a_hand_edited_request_cannot_pull_in_a_private_annotation(
     client, assignment, student, evidence
 ):
