@@ -101,11 +101,9 @@ def delta_is_complete(held: Fingerprint, now: Fingerprint, inserted: int) -> boo
 
 def cards_to_refresh(changed_rows) -> list[int]:
     """The cards to send for changed rows given as (pk, parent_id): a reply refreshes the
-    card it belongs to. In first-seen order, without repeats."""
-    seen = {}
-    for pk, parent_id in changed_rows:
-        seen.setdefault(parent_id or pk, None)
-    return list(seen)
+    card it belongs to. Newest first (the highest id), so that new cards get the panel's room
+    for full cards before older ones that changed; without repeats."""
+    return sorted({parent_id or pk for pk, parent_id in changed_rows}, reverse=True)
 
 
 def open_card_ids(value: str | None) -> set[int]:

@@ -176,10 +176,13 @@ def run(checks: Checks, stack: Stack, plan: dict, a: str, b: str, balancer: str)
         f"{made.status} -> {location}",
     )
     seen = student.get(b + poll, headers={**htmx, "If-None-Match": etag_b or ""})
+    # Its card, in full or collapsed (a delta shows new cards collapsed on a full panel).
+    card = 'id="' + location.rsplit("#", 1)[-1] + '"'
+    arrived = seen.status == 200 and "#annotation-" in location and card in seen.text
     checks.step(
         "the annotation appears on server B's poll",
-        seen.status == 200 and token in seen.text,
-        f"{seen.status}, {'with' if token in seen.text else 'without'} the new annotation",
+        arrived,
+        f"{seen.status}, {'with' if arrived else 'without'} the new annotation's card",
     )
     new_etag = seen.header("ETag")
     settled = student.get(a + poll, headers={**htmx, "If-None-Match": new_etag})

@@ -80,10 +80,10 @@ def test_a_delta_is_complete_when_new_rows_explain_the_count():
     assert not live.delta_is_complete(held, fingerprint(count=41), inserted=0)
 
 
-def test_replies_refresh_the_card_they_belong_to_once():
-    rows = [(5, None), (9, 5), (11, 5), (12, None), (13, 12)]
+def test_replies_refresh_the_card_they_belong_to_once_newest_first():
+    rows = [(5, None), (9, 5), (11, 5), (12, None), (13, 12), (14, None)]
 
-    assert live.cards_to_refresh(rows) == [5, 12]
+    assert live.cards_to_refresh(rows) == [14, 12, 5]
 
 
 def test_open_card_ids_keep_only_ids():

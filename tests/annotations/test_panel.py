@@ -167,6 +167,24 @@ def test_a_panel_with_room_gets_a_new_annotation_in_full(
     assert "Fresh from a classmate" in response.content.decode()
 
 
+def test_the_newest_card_gets_the_last_room_on_the_panel(
+    client, assignment, student, classmate, spread
+):
+    client.force_login(student)
+    etag = client.get(poll_url(assignment))["ETag"]
+    annotate(assignment, classmate, body="Fresh from a classmate", quote="Paragraph")
+    almost_full = ",".join(str(pk) for pk in range(1000, 1000 + PANEL_FULL_CARDS - 1))
+
+    # The spread's cards were written moments ago too, so they come again (the overlap).
+    response = client.get(
+        poll_url(assignment), {"open": almost_full}, headers={**HTMX, "If-None-Match": etag}
+    )
+
+    page = response.content.decode()
+    assert "Fresh from a classmate" in page
+    assert page.count("is-collapsed") == 3
+
+
 def test_a_card_shown_in_full_comes_back_in_full(client, assignment, student, classmate, spread):
     newest = settle(assignment)
     client.force_login(student)
