@@ -47,6 +47,9 @@ def test_student_builds_edits_reorders_and_exports_an_outline(
     second_id = cards.nth(1).get_attribute("data-id")
     cards.nth(1).scroll_into_view_if_needed()
     page.mouse.wheel(0, -200)
+    # Let the autosave's swaps and the scroll finish, so nothing moves under the pointer.
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.getAnimations().length === 0")
     source = cards.nth(1).locator(".drag-handle").bounding_box()
     target = cards.nth(0).bounding_box()
     page.mouse.move(source["x"] + 5, source["y"] + 5)
