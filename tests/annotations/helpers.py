@@ -1,7 +1,8 @@
 """Making annotations in tests, with selectors that match their passage."""
 
 from annotations import anchoring
-from annotations.models import Annotation
+from annotations.models import Annotation, Tag
+from tests.factories import MembershipFactory, UserFactory
 
 
 def first_passage(assignment):
@@ -52,3 +53,51 @@ def selection_post(passage, quote, **fields):
     }
     data.update(fields)
     return data
+
+
+def bulk_annotations(assignment, count, authors):
+    passage = first_passage(assignment)
+    stalin = assignment.comparison.subjects.order_by("order").first()
+    rows = Annotation.objects.bulk_create(
+        [
+            Annotation(
+                assignment=assignment,
+                passage=passage,
+                author=authors[i % len(authors)],
+                exact="Paragraph",
+                start=0,
+                end=9,
+                suffix=passage.text[9:41],
+                body=f"Note {i}",
+                visibility="class",
+            )
+            for i in range(count)
+        ]
+    )
+    Annotation.subjects.through.objects.bulk_create(
+        [Annotation.subjects.through(annotation_id=row.pk, subject_id=stalin.pk) for row in rows]
+    )
+    Tag.objects.bulk_create([Tag(annotation=row, name="t") for row in rows])
+    replies = Annotation.objects.bulk_create(
+        [
+            Annotation(
+                assignment=assignment,
+                passage=passage,
+                author=authors[0],
+                parent=row,
+                body="reply",
+                visibility="class",
+            )
+            for row in rows[:: max(1, count // 50)]
+        ]
+    )
+    return rows, replies
+
+
+def class_with_annotations(assignment, classroom, student, count):
+    """A class of 40 (`student` and 39 classmates) who wrote `count` annotations between
+    them, with tags and some replies: for query budgets that must not grow with the class."""
+    students = [student] + [UserFactory() for _ in range(39)]
+    for user in students[1:]:
+        MembershipFactory(user=user, classroom=classroom, role="student")
+    return bulk_annotations(assignment, count, students)

@@ -10,8 +10,7 @@ from django.utils import timezone
 from annotations.models import Annotation, Tag
 from annotations.services import helpful_toggle
 from annotations.views import PANEL_FULL_CARDS
-from tests.annotations.helpers import annotate, first_passage
-from tests.factories import MembershipFactory, UserFactory
+from tests.annotations.helpers import annotate, class_with_annotations
 
 pytestmark = pytest.mark.django_db
 
@@ -307,53 +306,11 @@ def test_outsider_poll_is_404(client, assignment, outsider_student, spread):
 # Query counts that do not grow with the class's annotations
 
 
-def bulk_annotations(assignment, count, authors):
-    passage = first_passage(assignment)
-    stalin = assignment.comparison.subjects.order_by("order").first()
-    rows = Annotation.objects.bulk_create(
-        [
-            Annotation(
-                assignment=assignment,
-                passage=passage,
-                author=authors[i % len(authors)],
-                exact="Paragraph",
-                start=0,
-                end=9,
-                suffix=passage.text[9:41],
-                body=f"Note {i}",
-                visibility="class",
-            )
-            for i in range(count)
-        ]
-    )
-    Annotation.subjects.through.objects.bulk_create(
-        [Annotation.subjects.through(annotation_id=row.pk, subject_id=stalin.pk) for row in rows]
-    )
-    Tag.objects.bulk_create([Tag(annotation=row, name="t") for row in rows])
-    replies = Annotation.objects.bulk_create(
-        [
-            Annotation(
-                assignment=assignment,
-                passage=passage,
-                author=authors[0],
-                parent=row,
-                body="reply",
-                visibility="class",
-            )
-            for row in rows[:: max(1, count // 50)]
-        ]
-    )
-    return rows, replies
-
-
 @pytest.mark.parametrize("count", [10, 1000])
 def test_reading_page_query_count_does_not_grow_with_annotations(
     client, assignment, classroom, student, django_assert_num_queries, count
 ):
-    students = [student] + [UserFactory() for _ in range(39)]
-    for user in students[1:]:
-        MembershipFactory(user=user, classroom=classroom, role="student")
-    bulk_annotations(assignment, count, students)
+    class_with_annotations(assignment, classroom, student, count)
     client.force_login(student)
 
     # session, user, assignment, my roles; the comparison and its 6 prefetches; the panel's
@@ -371,10 +328,7 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
 def test_changed_poll_query_count_does_not_grow(
     client, assignment, classroom, student, django_assert_num_queries, count
 ):
-    students = [student] + [UserFactory() for _ in range(39)]
-    for user in students[1:]:
-        MembershipFactory(user=user, classroom=classroom, role="student")
-    bulk_annotations(assignment, count, students)
+    class_with_annotations(assignment, classroom, student, count)
     client.force_login(student)
 
     # session, fingerprint, user, assignment, my roles, then the panel as on the page (less
@@ -387,10 +341,7 @@ def test_changed_poll_query_count_does_not_grow(
 def test_a_live_delta_query_count_does_not_grow(
     client, assignment, classroom, student, classmate, django_assert_num_queries, count
 ):
-    students = [student] + [UserFactory() for _ in range(39)]
-    for user in students[1:]:
-        MembershipFactory(user=user, classroom=classroom, role="student")
-    bulk_annotations(assignment, count, students)
+    class_with_annotations(assignment, classroom, student, count)
     settle(assignment)
     client.force_login(student)
     etag = client.get(poll_url(assignment))["ETag"]

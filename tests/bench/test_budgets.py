@@ -5,8 +5,7 @@ import pytest
 from django.urls import reverse
 
 from essays.views import TRAY_LIMIT
-from tests.annotations.test_panel import bulk_annotations
-from tests.factories import MembershipFactory, UserFactory
+from tests.annotations.helpers import class_with_annotations
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_builder_page_query_count_does_not_grow_with_annotations(
     client, assignment, classroom, student, django_assert_num_queries, count
 ):
-    students = [student] + [UserFactory() for _ in range(39)]
-    for user in students[1:]:
-        MembershipFactory(user=user, classroom=classroom, role="student")
-    bulk_annotations(assignment, count, students)
+    class_with_annotations(assignment, classroom, student, count)
     client.force_login(student)
 
     # session, user, assignment, my roles; the builder material: the comparison and its six
@@ -36,10 +32,7 @@ def test_builder_page_query_count_does_not_grow_with_annotations(
 def test_builder_preview_query_count_does_not_grow_with_annotations(
     client, assignment, classroom, student, django_assert_num_queries, count
 ):
-    students = [student] + [UserFactory() for _ in range(39)]
-    for user in students[1:]:
-        MembershipFactory(user=user, classroom=classroom, role="student")
-    bulk_annotations(assignment, count, students)
+    class_with_annotations(assignment, classroom, student, count)
     dimensions = [d.pk for d in assignment.comparison.dimensions.all()]
     client.force_login(student)
 
