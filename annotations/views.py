@@ -247,9 +247,7 @@ def _collapsed(entry, numbers, colours, card_url):
 
 
 def _teacher_ids(assignment) -> set[int]:
-    return set(
-        assignment.classroom.memberships.filter(role="teacher").values_list("user_id", flat=True)
-    )
+    return set(assignment.classroom.teachers().values_list("pk", flat=True))
 
 
 def _gate_notice(request, assignment, teacher_ids):
