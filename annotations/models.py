@@ -108,9 +108,13 @@ PANEL_ORDER = (
 
 
 class AnnotationQuerySet(models.QuerySet):
-    def visible_to(self, user, assignment, *, is_teacher: bool, top_level_only: bool = False):
-        """What this user may see of one assignment's annotations (visibility_condition)."""
-        gated = not is_teacher and assignment.is_gated_for(user)
+    def visible_to(
+        self, user, assignment, *, is_teacher: bool, top_level_only: bool = False, gated=None
+    ):
+        """What this user may see of one assignment's annotations (visibility_condition).
+        `gated` (think first) is worked out here unless the caller already knows it."""
+        if gated is None:
+            gated = not is_teacher and assignment.is_gated_for(user)
         return self.filter(assignment=assignment).filter(
             visibility_condition(
                 user, is_teacher=is_teacher, gated=gated, top_level_only=top_level_only

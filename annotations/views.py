@@ -45,10 +45,21 @@ from counterpoint.models import Classroom, User
 # --- shaping the panel -----------------------------------------------------------
 
 
-def _visible(user, assignment, *, top_level_only=False):
+def _visible(user, assignment):
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
-    return Annotation.objects.visible_to(
-        user, assignment, is_teacher=is_teacher, top_level_only=top_level_only
+    return Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
+
+
+def _visible_and_cards(user, assignment, *, is_teacher):
+    """What the user may see (replies included) and, with the same rule, the top-level
+    annotations alone (a simpler query, for the panel's list and counts): the think-first
+    gate worked out once for both."""
+    gated = not is_teacher and assignment.is_gated_for(user)
+    return tuple(
+        Annotation.objects.visible_to(
+            user, assignment, is_teacher=is_teacher, gated=gated, top_level_only=top_level_only
+        )
+        for top_level_only in (False, True)
     )
 
 
@@ -111,8 +122,9 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
     """Everything the annotation panel shows, in a fixed number of queries."""
     user = request.user
     comparison = assignment.comparison
-    visible = _visible(user, assignment)
-    cards_visible = _visible(user, assignment, top_level_only=True)
+    visible, cards_visible = _visible_and_cards(
+        user, assignment, is_teacher=permissions.is_teacher(user, assignment.classroom_id)
+    )
     query = _panel_query(request)
     if query:
         entries = None
@@ -808,10 +820,7 @@ def _updates_context(request, assignment, refresh, *, in_full, is_teacher):
     layout: those still visible as cards (in full when in `in_full`, a prompt or pinned;
     otherwise collapsed), the others to remove; and the unfiltered counts."""
     user = request.user
-    visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
-    cards_visible = Annotation.objects.visible_to(
-        user, assignment, is_teacher=is_teacher, top_level_only=True
-    )
+    visible, cards_visible = _visible_and_cards(user, assignment, is_teacher=is_teacher)
     entries = list(cards_visible.filter(pk__in=refresh).for_panel_entries())
     numbers, subjects = _numbers_and_subjects(assignment)
     _in_panel_order(entries, numbers)

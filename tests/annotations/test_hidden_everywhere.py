@@ -8,6 +8,8 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -295,6 +297,25 @@ def test_a_student_who_has_not_posted_enough_sees_only_own_and_teachers(
         others["teacher"].pk,
         others["classmate"].pk,
     }
+
+
+def test_the_panel_works_out_the_gate_once_for_its_list_and_counts(
+    client, assignment, student, others
+):
+    assignment.reveal_after_posts = 2
+    assignment.save()
+    client.force_login(student)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("comparisons:read", args=[assignment.pk]))
+
+    own_counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)") and "annotations_annotation" in q["sql"]
+    ]
+    # Once for the list, counts and replies; once for the "think first" notice.
+    assert len(own_counts) == 2
 
 
 def test_replies_do_not_count_toward_the_gate(client, assignment, student, others):
