@@ -38,7 +38,7 @@ from annotations.services import (
     reply_create,
     tags_set,
 )
-from comparisons.models import Comparison, Dimension, Subject, passage_numbers, reading_layout
+from comparisons.reading import reading_for
 from counterpoint import permissions
 from counterpoint.models import Classroom, User
 
@@ -118,10 +118,10 @@ def _panel_query(request):
     return query
 
 
-def panel_context(request, assignment, layout, *, annotate_form=None, etag=None):
-    """Everything the annotation panel shows, in a fixed number of queries."""
+def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
+    """Everything the annotation panel shows, in a fixed number of queries, beside `text`
+    (the comparison's kept text, comparisons.reading)."""
     user = request.user
-    comparison = assignment.comparison
     visible, cards_visible = _visible_and_cards(
         user, assignment, is_teacher=permissions.is_teacher(user, assignment.classroom_id)
     )
@@ -144,32 +144,26 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
         )
     filter_form = FilterForm(
         query or None,
-        subjects=layout["subjects"],
-        dimensions=[row.dimension for row in layout["matrix"]],
+        subjects=text.layout["subjects"],
+        dimensions=text.dimensions,
         authors=authors,
     )
     filters = filter_form.filters() if query else {}
     if entries is None:
         entries = list(cards_visible.filtered(filters, user, visible=visible).for_panel_entries())
-    numbers = {
-        passage.pk: passage.number
-        for section in layout["sections"]
-        for passage in section.numbered_passages
-    }
-    _in_panel_order(entries, numbers)
-    colours = {subject.pk: subject.colour for subject in layout["subjects"]}
+    _in_panel_order(entries, text.numbers)
     teacher_ids = _teacher_ids(assignment)
     cards = _panel_cards(
         user,
         visible,
         entries,
         [e["pk"] for e in entries[:PANEL_FULL_CARDS]],
-        numbers,
-        colours,
+        text.numbers,
+        text.colours,
         teacher_ids,
     )
-    dimensions = [row.dimension for row in layout["matrix"]]
-    counts = cards_visible.facet_counts(subjects=layout["subjects"], dimensions=dimensions)
+    subjects, dimensions = text.layout["subjects"], text.dimensions
+    counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
     return {
         "assignment": assignment,
         "cards": cards,
@@ -179,10 +173,10 @@ def panel_context(request, assignment, layout, *, annotate_form=None, etag=None)
         "collapsed_cards": _joined(card for card in cards if getattr(card, "collapsed", False)),
         "filters": filters,
         "filter_form": filter_form,
-        "facets": _facets(counts, layout["subjects"], dimensions, filters),
+        "facets": _facets(counts, subjects, dimensions, filters),
         "total": sum(counts["kind"].values()),
         "annotate_form": annotate_form
-        or AnnotationForm(comparison=comparison, is_teacher=user.pk in teacher_ids),
+        or AnnotationForm(comparison=text.comparison, is_teacher=user.pk in teacher_ids),
         "etag": etag or Annotation.objects.activity_signature(assignment.pk, user.pk),
         "poll_query": query.urlencode(),
         "is_teacher": user.pk in teacher_ids,
@@ -315,14 +309,12 @@ def _render_panel(
     request, assignment, *, region=None, annotate_form=None, status=200, live=False, etag=None
 ):
     """The whole panel, or one region of it ("annotation-results", "annotation-live")."""
-    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
-    assignment.comparison = comparison  # the prefetched one, for the panel's forms
-    layout = reading_layout(comparison)
+    text = reading_for(assignment.comparison)
     context = {
-        "comparison": comparison,
+        "comparison": text.comparison,
         "live": live,
-        **layout,
-        **panel_context(request, assignment, layout, annotate_form=annotate_form, etag=etag),
+        **text.layout,
+        **panel_context(request, assignment, text, annotate_form=annotate_form, etag=etag),
     }
     template = "annotations/_panel.html" + (f"#{region}" if region else "")
     return render(request, template, context, status=status)
@@ -334,9 +326,9 @@ def _render_card(request, annotation, *, status=200, reply_error=None, reply_tex
     card = _cards(request.user, visible.filter(pk=annotation.pk), visible).first()
     if card is None:  # deleted, or no longer visible: remove it from the page
         return HttpResponse("")
-    numbers, subjects = _numbers_and_subjects(assignment)
+    text = reading_for(assignment.comparison)
     teacher_ids = _teacher_ids(assignment)
-    _decorate(card, numbers, {s.pk: s.colour for s in subjects}, teacher_ids)
+    _decorate(card, text.numbers, text.colours, teacher_ids)
     return render(
         request,
         "annotations/_card.html",
@@ -349,12 +341,6 @@ def _render_card(request, annotation, *, status=200, reply_error=None, reply_tex
         },
         status=status,
     )
-
-
-def _numbers_and_subjects(assignment):
-    """What cards need of the text, without loading it: paragraph numbers and subjects."""
-    comparison_id = assignment.comparison_id
-    return passage_numbers(comparison_id), list(Subject.objects.filter(comparison_id=comparison_id))
 
 
 def _back_to(annotation_or_assignment):
@@ -388,7 +374,9 @@ def annotation_new(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk)
     comparison = assignment.comparison
     is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
-    form = AnnotationForm(request.POST, comparison=comparison, is_teacher=is_teacher)
+    form = AnnotationForm(
+        request.POST, comparison=reading_for(comparison).comparison, is_teacher=is_teacher
+    )
     if form.is_valid() and not may_post(request.user):
         form.add_error(None, RATE_LIMITED)
         return _invalid(request, assignment, form, status=429)
@@ -440,7 +428,7 @@ def _render_added(request, assignment, annotation):
         request, assignment, [annotation.pk], in_full={annotation.pk}, is_teacher=is_teacher
     )
     context["annotate_form"] = AnnotationForm(
-        comparison=assignment.comparison, is_teacher=is_teacher
+        comparison=reading_for(assignment.comparison).comparison, is_teacher=is_teacher
     )
     response = render(request, "annotations/_panel.html#annotation-added", context)
     return reswap(retarget(response, "#annotate-form"), "outerHTML")
@@ -816,25 +804,25 @@ def _render_delta(request, assignment, held, now):
 
 
 def _updates_context(request, assignment, refresh, *, in_full, is_teacher):
-    """The cards `refresh` (top-level ids) for the panel's update list, without the reading
-    layout: those still visible as cards (in full when in `in_full`, a prompt or pinned;
-    otherwise collapsed), the others to remove; and the unfiltered counts."""
+    """The cards `refresh` (top-level ids) for the panel's update list: those still
+    visible as cards (in full when in `in_full`, a prompt or pinned; otherwise collapsed), the
+    others to remove; and the unfiltered counts."""
     user = request.user
     visible, cards_visible = _visible_and_cards(user, assignment, is_teacher=is_teacher)
     entries = list(cards_visible.filter(pk__in=refresh).for_panel_entries())
-    numbers, subjects = _numbers_and_subjects(assignment)
-    _in_panel_order(entries, numbers)
+    text = reading_for(assignment.comparison)
+    _in_panel_order(entries, text.numbers)
     cards = _panel_cards(
         user,
         visible,
         entries,
         [e["pk"] for e in entries if e["pk"] in in_full or e["is_prompt"] or e["is_pinned"]],
-        numbers,
-        {subject.pk: subject.colour for subject in subjects},
+        text.numbers,
+        text.colours,
         _teacher_ids(assignment),
     )
     shown = {card.pk for card in cards}
-    dimensions = list(Dimension.objects.filter(comparison_id=assignment.comparison_id))
+    subjects, dimensions = text.layout["subjects"], text.dimensions
     counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
     return {
         "assignment": assignment,

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ComparisonsConfig(AppConfig):
     name = "comparisons"
+
+    def ready(self):
+        from comparisons import signals
+
+        signals.connect()

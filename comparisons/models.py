@@ -167,15 +167,6 @@ class MatrixRow:
         self.passage_numbers = passage_numbers
 
 
-def passage_numbers(comparison_id: int) -> dict[int, int]:
-    """Each passage's paragraph number, as reading_layout numbers them, in one query: for
-    pages that need the numbers but not the text."""
-    ids = Passage.objects.filter(section__comparison_id=comparison_id).order_by(
-        "section__order", "section__pk", "order", "pk"
-    )
-    return {pk: number for number, pk in enumerate(ids.values_list("pk", flat=True), start=1)}
-
-
 def reading_layout(comparison):
     """Number the passages across sections and lay out the matrix, from prefetched rows.
 

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
@@ -29,7 +30,9 @@ from comparisons.models import (
     SubjectColour,
     reading_layout,
 )
+from comparisons.reading import reading_for
 from comparisons.services import comparison_import
+from comparisons.signals import text_changed
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
 
@@ -49,37 +52,43 @@ def reading_page(request, assignment, *, annotate_form=None, status=200):
     """The reading page, or one region of it when htmx asks for it (filters)."""
     from annotations.views import panel_context
 
-    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
-    assignment.comparison = comparison  # the prefetched one, for the panel's forms
-    layout = reading_layout(comparison)
-    template = "comparisons/read.html"
+    reading = reading_for(assignment.comparison)
     if request.htmx and request.htmx.target in READING_REGIONS:
-        template = f"annotations/_panel.html#{request.htmx.target}"
+        template, text = f"annotations/_panel.html#{request.htmx.target}", None
+    else:
+        template, text = "comparisons/read.html", _reading_text(reading)
     return render(
         request,
         template,
         {
-            "comparison": comparison,
-            **layout,
-            **panel_context(request, assignment, layout, annotate_form=annotate_form),
+            "comparison": reading.comparison,
+            "reading_text": text,
+            **reading.layout,
+            **panel_context(request, assignment, reading, annotate_form=annotate_form),
         },
         status=status,
     )
 
 
+def _reading_text(reading):
+    """The matrix and the text of the reading page, rendered once per version."""
+    return reading.fragment(
+        "text", lambda: render_to_string("comparisons/read.html#reading-text", reading.layout)
+    )
+
+
 @login_required
 def comparison_preview(request, pk):
-    comparison = permissions.get_comparison_for(
-        request.user, pk, queryset=Comparison.objects.for_reading()
-    )
+    reading = reading_for(permissions.get_comparison_for(request.user, pk))
     return render(
         request,
         "comparisons/read.html",
         {
-            "comparison": comparison,
+            "comparison": reading.comparison,
             "preview": True,
-            "can_edit": permissions.can_write(request.user, comparison),
-            **reading_layout(comparison),
+            "can_edit": permissions.can_write(request.user, reading.comparison),
+            "reading_text": _reading_text(reading),
+            **reading.layout,
         },
     )
 
@@ -331,6 +340,7 @@ def item_move(request, pk, kind, item_pk):
     delta = -1 if direction == "up" else 1
     siblings = siblings_of(item)
     save_order(siblings, moved([s.pk for s in siblings], item.pk, delta))
+    text_changed(Comparison.objects.filter(pk=comparison.pk))  # bulk_update sends no signal
     return _finish(request, comparison, region, f"{model._meta.verbose_name.capitalize()} moved.")
 
 

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotations.models import Annotation, Link
-from comparisons.models import Comparison, Contrast, reading_layout
+from comparisons.models import Comparison, Contrast
+from comparisons.reading import reading_for
 from counterpoint import permissions
 from counterpoint.models import Membership
 from essays import builder
@@ -18,7 +19,8 @@ from essays.models import Evidence, Outline, OutlineSection
 
 @dataclass
 class Material:
-    """Everything the builder page offers one student for one assignment."""
+    """Everything the builder page offers one student for one assignment. The comparison and
+    its layout are the kept text (comparisons.reading), shared with other requests: read only."""
 
     comparison: Comparison
     layout: dict
@@ -127,8 +129,8 @@ class Pair:
 def builder_material(assignment, user) -> Material:
     """What this student may build from: the matrix, and the annotations they may see
     (hidden ones are gone for students), with comparison links between them."""
-    comparison = Comparison.objects.for_reading().get(pk=assignment.comparison_id)
-    layout = reading_layout(comparison)
+    text = reading_for(assignment.comparison)
+    comparison, layout = text.comparison, text.layout
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
     visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
     dimensions = {row.dimension.pk: row.dimension for row in layout["matrix"]}

@@ -4,6 +4,7 @@ second class with its own teacher and student, who must never see into the first
 import pytest
 from django.core.cache import cache
 
+from comparisons import reading
 from counterpoint.models import Membership
 from tests.factories import (
     AssignmentFactory,
@@ -71,7 +72,10 @@ def assignment(classroom, comparison):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate-limit counters live in the cache; start every test with none."""
+    """Rate-limit counters live in the cache, and each process keeps the texts it has read
+    (comparisons.reading); start every test with none of either."""
     cache.clear()
+    reading.forget_all()
     yield
     cache.clear()
+    reading.forget_all()
