@@ -8,6 +8,8 @@ port 8088. Then, as a student would, through the balancer and each server direct
     log in on server A, and be signed in on server B (sessions live in the database);
     the balancer sends requests to both servers;
     annotate on A, and see the annotation on B's poll (each server answers any poll);
+    edit the text on A as its teacher, and see the edit on B's reading page (each server
+    keeps the text it read, per version: comparisons.reading);
     hit the posting limit with posts spread over both servers (ANNOTATION_RATE_LIMIT=5:
     the limit's counters live in the shared database cache table, counterpoint_cache).
 
@@ -197,6 +199,26 @@ def run(checks: Checks, stack: Stack, plan: dict, a: str, b: str, balancer: str)
         all(r.status == 200 and token in r.text for r in via_balancer)
         and len({r.header("X-Upstream") for r in via_balancer}) == 2,
         ", ".join(f"{r.status} from {r.header('X-Upstream')}" for r in via_balancer),
+    )
+
+    # Each server keeps the text it has read (comparisons.reading): an edit made through one
+    # must show on the other at once. Both have just served the page, so both keep it now.
+    teacher = Browser()
+    teacher.log_in(a, plan["teacher"]["email"], plan["password"])
+    section = plan["sections"][0]
+    heading = f"Edited on server A {token}"
+    edited = teacher.post(
+        a + f"/comparisons/{plan['comparison']}/section/{section}/",
+        {f"section-{section}-heading": heading},
+    )
+    pages_b = [student.get(b + read) for _ in range(4)]  # each worker of B, most likely
+    checks.step(
+        "a teacher's edit of the text on server A shows on server B's next page",
+        edited.status == 302 and all(r.status == 200 and heading in r.text for r in pages_b),
+        f"edit {edited.status}; B: "
+        + ", ".join(
+            f"{r.status} {'with' if heading in r.text else 'WITHOUT'} the edit" for r in pages_b
+        ),
     )
 
     # The posting limit, with a second student (a fresh counter), alternating servers.

@@ -227,6 +227,8 @@ def seed(*, students: int = 40, annotations: int = 1000, outlines: int = 40, see
     return {
         "assignment": assignment.pk,
         "classroom": classroom.pk,
+        "comparison": comparison.pk,  # the teacher wrote it: the cluster check edits it
+        "sections": list(comparison.sections.values_list("pk", flat=True)),
         "dimensions": [d.pk for d in dimensions],
         "password": PASSWORD,
         "teacher": {
