@@ -17,7 +17,6 @@ Prints PASS or FAIL per step, stops everything it started (also on Ctrl+C or an 
 exits 1 if any step failed.
 """
 
-import json
 import os
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from bench.browser import Browser
 from bench.report import poll_etag
-from bench.stack import ROOT, VENV_BIN, Stack, log, psql_admin
+from bench.stack import Stack, log, psql_admin
 
 PORTS = (8101, 8102)
 BALANCER_PORT = int(os.environ.get("CLUSTER_PORT", "8088"))
@@ -260,29 +259,9 @@ def main() -> int:
         "cluster", database=os.environ.get("CLUSTER_DATABASE", "counterpoint_cluster")
     ) as stack:
         try:
-            stack.create_database()
-            stack.migrate()
-            stack.collectstatic()
-            subprocess.run(
-                [
-                    str(VENV_BIN / "python"),
-                    "-m",
-                    "bench.seed",
-                    "--out",
-                    str(stack.dir / "plan.json"),
-                    "--students",
-                    "3",
-                    "--annotations",
-                    "20",
-                    "--outlines",
-                    "0",
-                ],
-                cwd=ROOT,
-                env=stack.env(),
-                check=True,
-                stdout=subprocess.DEVNULL,
+            plan = stack.prepare(
+                "--students", "3", "--annotations", "20", "--outlines", "0", quiet=True
             )
-            plan = json.loads((stack.dir / "plan.json").read_text())
             a, b = (
                 stack.gunicorn(port, workers=2, ANNOTATION_RATE_LIMIT=RATE_LIMIT) for port in PORTS
             )

@@ -19,7 +19,6 @@ The app server runs with ANNOTATION_RATE_LIMIT=100000: this check is about the d
 eight users posting as fast as they can would otherwise meet the posting limit.
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -28,7 +27,7 @@ import time
 import uuid
 
 from bench.browser import Browser
-from bench.stack import PG_PORT, ROOT, VENV_BIN, Stack, log, psql_admin, wait_for_postgres
+from bench.stack import PG_PORT, Stack, log, psql_admin, wait_for_postgres
 
 PORT = int(os.environ.get("FAULT_PORT", "8097"))
 USERS = 8
@@ -199,29 +198,9 @@ def main() -> int:
         return 2
     with Stack("fault", database=database) as stack:
         try:
-            stack.create_database()
-            stack.migrate()
-            stack.collectstatic()
-            subprocess.run(
-                [
-                    str(VENV_BIN / "python"),
-                    "-m",
-                    "bench.seed",
-                    "--out",
-                    str(stack.dir / "plan.json"),
-                    "--students",
-                    str(USERS),
-                    "--annotations",
-                    "100",
-                    "--outlines",
-                    "0",
-                ],
-                cwd=ROOT,
-                env=stack.env(),
-                check=True,
-                stdout=subprocess.DEVNULL,
+            plan = stack.prepare(
+                "--students", str(USERS), "--annotations", "100", "--outlines", "0", quiet=True
             )
-            plan = json.loads((stack.dir / "plan.json").read_text())
             base = stack.gunicorn(PORT, workers=3, ANNOTATION_RATE_LIMIT=100000)
             load = Load(base, plan)
             load.start()

@@ -189,22 +189,7 @@ def main() -> int:
     started = time.monotonic()
     with Stack("bench", database=os.environ.get("BENCH_DATABASE", "counterpoint_bench")) as stack:
         try:
-            stack.create_database()
-            stack.migrate()
-            stack.collectstatic()
-            subprocess.run(
-                [
-                    str(VENV_BIN / "python"),
-                    "-m",
-                    "bench.seed",
-                    "--out",
-                    str(stack.dir / "plan.json"),
-                ],
-                cwd=ROOT,
-                env=stack.env(),
-                check=True,
-            )
-            plan = json.loads((stack.dir / "plan.json").read_text())
+            plan = stack.prepare()
             base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn")
             warm_up(base, plan, WORKERS)
             burst = locust(stack, base, "burst", SECONDS, ["Student", "Teacher"])

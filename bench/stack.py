@@ -6,6 +6,7 @@ Every process started here is started in its own process group and remembered, s
 `Stack.close()` (called on exit, also on Ctrl+C) stops exactly those and drops the database.
 """
 
+import json
 import os
 import secrets
 import shutil
@@ -199,6 +200,22 @@ class Stack:
 
     def collectstatic(self) -> None:
         self.manage("collectstatic", "--noinput", "-v0")
+
+    def prepare(self, *seed_args: str, quiet: bool = False) -> dict:
+        """A fresh database, migrated, the static files collected and a class seeded
+        (bench/seed.py with `seed_args`): the plan the virtual users follow."""
+        self.create_database()
+        self.migrate()
+        self.collectstatic()
+        plan = self.dir / "plan.json"
+        subprocess.run(
+            [str(VENV_BIN / "python"), "-m", "bench.seed", "--out", str(plan), *seed_args],
+            cwd=ROOT,
+            env=self.env(),
+            check=True,
+            stdout=subprocess.DEVNULL if quiet else None,
+        )
+        return json.loads(plan.read_text())
 
     # --- processes ----------------------------------------------------------------------
 
