@@ -70,6 +70,23 @@ def assignment(classroom, comparison):
     return AssignmentFactory(classroom=classroom, comparison=comparison)
 
 
+@pytest.fixture
+def cast(assignment):
+    """The assignment's text by name: its two subjects, two dimensions and its passages in
+    reading order."""
+    comparison = assignment.comparison
+    stalin, khrushchev = comparison.subjects.order_by("order")
+    leadership, foreign = comparison.dimensions.order_by("order")
+    passages = [p for s in comparison.sections.order_by("order") for p in s.passages.all()]
+    return {
+        "stalin": stalin,
+        "khrushchev": khrushchev,
+        "leadership": leadership,
+        "foreign": foreign,
+        "passages": passages,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters live in the cache, and each process keeps the texts it has read

@@ -33,21 +33,6 @@ def api_client(user=None):
 
 
 @pytest.fixture
-def cast(assignment):
-    comparison = assignment.comparison
-    stalin, khrushchev = comparison.subjects.order_by("order")
-    leadership, foreign = comparison.dimensions.order_by("order")
-    passages = [p for s in comparison.sections.order_by("order") for p in s.passages.all()]
-    return {
-        "stalin": stalin,
-        "khrushchev": khrushchev,
-        "leadership": leadership,
-        "foreign": foreign,
-        "passages": passages,
-    }
-
-
-@pytest.fixture
 def evidence(assignment, student, classmate, cast):
     """The student's own evidence on both subjects, linked; a classmate's shared and
     private annotations."""

@@ -46,21 +46,6 @@ def outline_for(assignment, author, *moves, title="My outline"):
 
 
 @pytest.fixture
-def cast(assignment):
-    comparison = assignment.comparison
-    stalin, khrushchev = comparison.subjects.order_by("order")
-    leadership, foreign = comparison.dimensions.order_by("order")
-    passages = [p for s in comparison.sections.order_by("order") for p in s.passages.all()]
-    return {
-        "stalin": stalin,
-        "khrushchev": khrushchev,
-        "leadership": leadership,
-        "foreign": foreign,
-        "passages": passages,
-    }
-
-
-@pytest.fixture
 def hand_made_class(classroom, assignment, teacher, student, classmate, cast):
     """Sam (student) is busy and submitted; Cleo (classmate) was returned and has left a
     comment open for five days; Pete annotated but has no outline a day before the due date;
