@@ -304,3 +304,69 @@ class Assignment(models.Model):
                 author=user, parent__isnull=True, is_deleted=False
             ).count()
         return own_count < self.reveal_after_posts
+
+
+class CoTeacherInvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Still waiting for an answer, and not too old to accept."""
+        since = timezone.now() - timedelta(days=settings.COTEACHER_INVITATION_LIFETIME_DAYS)
+        return self.filter(state=CoTeacherInvitation.State.PENDING, created_at__gte=since)
+
+    def for_invitee(self, user):
+        """The open invitations addressed to this person's sign-in address, for their
+        dashboard, with the class and who sent each."""
+        if not user.is_authenticated:
+            return self.none()
+        return (
+            self.open()
+            .filter(email=user.email.lower())
+            .select_related("classroom", "invited_by")
+            .order_by("-created_at", "pk")
+        )
+
+
+class CoTeacherInvitation(models.Model):
+    """A teacher asks someone to teach a class with them. It names an e-mail address, not an
+    account, so sending one tells the sender nothing about who has an account; the person
+    with that address sees it on their dashboard and accepts or declines it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="coteacher_invitations"
+    )
+    email = models.EmailField("e-mail address", help_text="Stored in lower case.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CoTeacherInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "email"],
+                condition=Q(state="pending"),
+                name="one_pending_coteacher_invitation_per_address",
+            )
+        ]
+        indexes = [models.Index(fields=["email", "state"], name="coteacher_invitation_inbox")]
+
+    def __str__(self):
+        return f"{self.email} to teach {self.classroom} ({self.get_state_display()})"
+
+    def is_for(self, user) -> bool:
+        return user.is_authenticated and self.email.casefold() == user.email.casefold()
+
+    def answer(self, state) -> None:
+        self.state = state
+        self.answered_at = timezone.now()
+        self.save(update_fields=["state", "answered_at"])

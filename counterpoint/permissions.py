@@ -11,7 +11,7 @@ from django.http import Http404
 
 from annotations.models import Annotation
 from comparisons.models import Comparison
-from counterpoint.models import Assignment, Classroom, Membership
+from counterpoint.models import Assignment, Classroom, CoTeacherInvitation, Membership
 from essays.models import Outline
 
 TEACHER = Membership.Role.TEACHER
@@ -203,3 +203,17 @@ def get_outline_for(user, pk: int, *, action: str = "read", queryset=None) -> Ou
     base = queryset if queryset is not None else Outline.objects.all()
     outline = _get(base.select_related("assignment__classroom", "assignment__comparison"), pk)
     return check(user, outline, action=action)
+
+
+def get_invitation_for(user, pk: int) -> CoTeacherInvitation:
+    """An open co-teacher invitation addressed to this user; 404 for anyone else, so nobody
+    learns which invitations exist."""
+    return _get(CoTeacherInvitation.objects.for_invitee(user), pk)
+
+
+def get_sent_invitation_for(user, classroom_pk: int, pk: int) -> CoTeacherInvitation:
+    """An open invitation to a class this user teaches (to withdraw it)."""
+    classroom = get_classroom_for(user, classroom_pk, action="write")
+    invitation = _get(classroom.coteacher_invitations.open(), pk)
+    invitation.classroom = classroom
+    return invitation
