@@ -21,6 +21,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from counterpoint.models import CoTeacherInvitation
 from essays.models import Level
 from tests.annotations.helpers import selection_post
 from tests.trust.world import ROLES
@@ -152,11 +153,30 @@ ROUTES = {
     "classroom": Route(kwargs=pk("classroom"), get=members(), post=members()),
     "classroom_rotate_code": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
     "classroom_archive": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
-    "co_teacher_add": Route(
+    "co_teacher_invite": Route(
         kwargs=pk("classroom"),
         get=POST_ONLY,
         post=class_teachers(302),
         data=lambda w: {"email": w.outsider_teacher.email},
+    ),
+    "co_teacher_withdraw": Route(
+        kwargs=lambda w: {"pk": w.classroom.pk, "invitation_pk": _invitation(w).pk},
+        get=POST_ONLY,
+        post=class_teachers(302),
+    ),
+    # The class's only teacher may not leave: told so on the class page (302).
+    "classroom_leave": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
+    # Only the person the invitation is addressed to (here the outsider teacher) may answer
+    # it; for everyone else it does not exist.
+    "invitation_accept": Route(
+        kwargs=lambda w: {"pk": _invitation(w).pk},
+        get=POST_ONLY,
+        post=E(LOGIN, 404, 404, 404, 404, 302, 404),
+    ),
+    "invitation_decline": Route(
+        kwargs=lambda w: {"pk": _invitation(w).pk},
+        get=POST_ONLY,
+        post=E(LOGIN, 404, 404, 404, 404, 302, 404),
     ),
     "classroom_leaving": Route(
         kwargs=pk("classroom"),
@@ -541,6 +561,17 @@ ROUTES = {
         data=lambda w: _score(w),
     ),
 }
+
+
+def _invitation(w):
+    """An open invitation for the outsider teacher to teach the class."""
+    invitation, _ = CoTeacherInvitation.objects.get_or_create(
+        classroom=w.classroom,
+        email=w.outsider_teacher.email.lower(),
+        state=CoTeacherInvitation.State.PENDING,
+        defaults={"invited_by": w.teacher},
+    )
+    return invitation
 
 
 def _score(w):

@@ -45,7 +45,9 @@ def logged_in(user):
 
 
 def invite(client, classroom, email, **kwargs):
-    return client.post(reverse("co_teacher_invite", args=[classroom.pk]), {"email": email}, **kwargs)
+    return client.post(
+        reverse("co_teacher_invite", args=[classroom.pk]), {"email": email}, **kwargs
+    )
 
 
 def is_teacher(user, classroom):
@@ -116,9 +118,7 @@ def test_a_malformed_address_is_a_form_error_that_keeps_what_was_typed(classroom
     assert not CoTeacherInvitation.objects.exists()
 
 
-def test_invitations_are_rate_limited_and_the_typed_address_is_kept(
-    classroom, teacher, settings
-):
+def test_invitations_are_rate_limited_and_the_typed_address_is_kept(classroom, teacher, settings):
     settings.COTEACHER_INVITE_RATE_LIMIT = 3
     client = logged_in(teacher)
     for n in range(3):
@@ -288,9 +288,10 @@ def test_a_co_teacher_leaves_the_class_and_the_other_teacher_keeps_it(
 
 def test_the_only_teacher_cannot_leave(classroom, teacher):
     client = logged_in(teacher)
-    assert "Leave this class" not in client.get(
-        reverse("classroom", args=[classroom.pk])
-    ).content.decode()
+    assert (
+        "Leave this class"
+        not in client.get(reverse("classroom", args=[classroom.pk])).content.decode()
+    )
 
     response = client.post(reverse("classroom_leave", args=[classroom.pk]), follow=True)
 
@@ -318,7 +319,9 @@ def test_the_only_teacher_of_a_class_cannot_delete_their_account(classroom, teac
     client = logged_in(teacher)
 
     page = client.get(reverse("account_delete")).content.decode()
-    response = client.post(reverse("account_delete"), {"email": teacher.email, "password": PASSWORD})
+    response = client.post(
+        reverse("account_delete"), {"email": teacher.email, "password": PASSWORD}
+    )
 
     assert "You are the only teacher of" in page
     assert response.status_code == 422
@@ -326,9 +329,7 @@ def test_the_only_teacher_of_a_class_cannot_delete_their_account(classroom, teac
     assert User.objects.filter(pk=teacher.pk).exists()
 
 
-def test_once_the_invitation_is_accepted_the_first_teacher_can_leave(
-    classroom, teacher, colleague
-):
+def test_once_the_invitation_is_accepted_the_first_teacher_can_leave(classroom, teacher, colleague):
     invite(logged_in(teacher), classroom, colleague.email)
     logged_in(colleague).post(
         reverse("invitation_accept", args=[CoTeacherInvitation.objects.get().pk])

@@ -153,7 +153,7 @@ def write_everything(w, writer, payload):
         post(role, f"profile ({role})", reverse("profile"), {"display_name": short(p, 60)})
     post("teacher", "new class", reverse("classroom_new"), {"name": short(p, 100)})
     post("outsider_student", "join code", reverse("join"), {"code": p})
-    post("teacher", "co-teacher", reverse("co_teacher_add", args=[w.classroom.pk]), {"email": p})
+    post("teacher", "co-teacher", reverse("co_teacher_invite", args=[w.classroom.pk]), {"email": p})
 
     # Comparisons: the editor, and an imported article.
     post(
