@@ -339,3 +339,22 @@ def test_once_the_invitation_is_accepted_the_first_teacher_can_leave(classroom, 
 
     assert response.status_code == 302
     assert list(classroom.teachers()) == [colleague]
+
+
+def test_the_class_page_costs_the_same_however_many_invitations_are_open(
+    classroom, teacher, django_assert_num_queries
+):
+    for n in range(6):
+        CoTeacherInvitation.objects.create(
+            classroom=classroom, email=f"person{n}@example.test", invited_by=teacher
+        )
+        MembershipFactory(classroom=classroom, role="teacher")
+    client = logged_in(teacher)
+    client.get(reverse("classroom", args=[classroom.pk]))  # warm the session
+
+    # session, user, the class, my roles, the roster with users, the assignments,
+    # the open invitations with their senders, the navigation's moderation link
+    with django_assert_num_queries(8):
+        page = client.get(reverse("classroom", args=[classroom.pk])).content.decode()
+
+    assert page.count("/withdraw/") == 12  # action and hx-post for each of the six
