@@ -251,4 +251,6 @@ def account_delete(*, user: User) -> None:
     mine.delete()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=user.email).delete()
+    # Invitations addressed to them name their address: they go too.
+    CoTeacherInvitation.objects.filter(email=user.email.lower()).delete()
     user.delete()

@@ -315,6 +315,17 @@ def test_a_co_teacher_can_delete_their_account(classroom, teacher, co_teacher):
     assert is_teacher(teacher, classroom)
 
 
+def test_invitations_addressed_to_a_deleted_account_go_with_it(classroom, teacher, colleague):
+    invite(logged_in(teacher), classroom, colleague.email)
+
+    logged_in(colleague).post(
+        reverse("account_delete"), {"email": colleague.email, "password": PASSWORD}
+    )
+
+    assert not User.objects.filter(pk=colleague.pk).exists()
+    assert not CoTeacherInvitation.objects.exists()
+
+
 def test_the_only_teacher_of_a_class_cannot_delete_their_account(classroom, teacher):
     client = logged_in(teacher)
 
