@@ -27,6 +27,7 @@ from counterpoint.services import (
     INVITED,
     AccountInUse,
     NotAllowed,
+    Throttled,
     account_delete,
     classes_taught_alone,
     classroom_create,
@@ -231,7 +232,7 @@ def co_teacher_invite(request, pk):
             coteacher_invite(
                 classroom=classroom, email=form.cleaned_data["email"], invited_by=request.user
             )
-        except NotAllowed as refusal:
+        except Throttled as refusal:
             form.add_error(None, str(refusal))
             status = 429
     else:
