@@ -17,6 +17,7 @@ from counterpoint.forms import (
     ProfileForm,
     SignupForm,
 )
+from counterpoint.lib.sentences import sentences
 from counterpoint.models import Assignment, Classroom, Membership
 from counterpoint.personal_data import personal_data
 from counterpoint.services import (
@@ -172,7 +173,7 @@ def join(request):
     )
     if request.method == "POST" and form.is_valid():
         classroom_join(classroom=form.classroom, student=request.user)
-        messages.success(request, f"You joined {form.classroom.name}.")
+        messages.success(request, sentences(f"You joined {form.classroom.name}"))
         return redirect("classroom", pk=form.classroom.pk)
     return render(request, "counterpoint/join.html", {"form": form})
 
