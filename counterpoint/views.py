@@ -135,6 +135,14 @@ def classroom_rotate_code(request, pk):
 
 
 @login_required
+@require_GET
+def classroom_projector(request, pk):
+    """The join code, link and QR code, large enough to read from the back of a classroom."""
+    classroom = permissions.get_classroom_for(request.user, pk, action="write")
+    return render(request, "counterpoint/projector.html", {"classroom": classroom})
+
+
+@login_required
 @require_POST
 def classroom_archive(request, pk):
     classroom = permissions.get_classroom_for(request.user, pk, action="write")
@@ -168,14 +176,23 @@ def membership_remove(request, pk, membership_pk):
 
 @login_required
 def join(request):
-    form = JoinForm(
-        request.POST or None, initial={"code": request.GET.get("code", "")}, user=request.user
-    )
+    """Join with a code, typed in or brought by a join link (`?code=`).
+
+    A link only fills in the form: the code is checked at once, so an expired or replaced code
+    says so before the student does anything, but joining always takes the POST of the button.
+    """
+    if request.method == "POST":
+        form = JoinForm(request.POST, user=request.user)
+    elif code := request.GET.get("code", "").strip():
+        form = JoinForm({"code": code}, user=request.user)
+    else:
+        form = JoinForm(user=request.user)
     if request.method == "POST" and form.is_valid():
         classroom_join(classroom=form.classroom, student=request.user)
         messages.success(request, sentences(f"You joined {form.classroom.name}"))
         return redirect("classroom", pk=form.classroom.pk)
-    return render(request, "counterpoint/join.html", {"form": form})
+    classroom = form.classroom if form.is_bound and not form.errors else None
+    return render(request, "counterpoint/join.html", {"form": form, "classroom": classroom})
 
 
 @login_required

@@ -1,0 +1,16 @@
+"""The join link and its QR code, for the teacher's class page and the projector view."""
+
+from django import template
+
+from counterpoint.lib.qr import qr_svg
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def join_link(context, classroom) -> str:
+    """The full address of the class's join link, on the host the teacher is using."""
+    return context["request"].build_absolute_uri(classroom.join_link_path)
+
+
+register.filter("qr_svg", qr_svg)
