@@ -1,6 +1,8 @@
 """The join link and its QR code, for the teacher's class page and the projector view."""
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from counterpoint.lib.qr import qr_svg
 
@@ -14,3 +16,9 @@ def join_link(context, classroom) -> str:
 
 
 register.filter("qr_svg", qr_svg)
+
+
+@register.filter
+def url_breaks(url: str) -> SafeString:
+    """The address with line-break chances after each "/" and before "?", not mid-word."""
+    return mark_safe(escape(url).replace("/", "/<wbr>").replace("?", "<wbr>?"))  # noqa: S308

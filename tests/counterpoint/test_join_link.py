@@ -108,7 +108,7 @@ def test_projector_view_shows_the_code_link_and_qr_code_in_a_fixed_number_of_que
     page = response.content.decode()
     assert response.status_code == 200
     assert classroom.join_code_display in page
-    assert join_link(classroom) in page
+    assert join_link(classroom) in page.replace("<wbr>", "")
     assert str(qr_svg(join_link(classroom))) in page
     assert "style=" not in page
 
