@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -175,3 +176,23 @@ def test_join_link_sends_a_logged_out_student_to_log_in_and_back_to_the_filled_f
     assert not Membership.objects.filter(user=newcomer).exists()
     page = client.get(response.url).content.decode()
     assert "Join Year 11 History" in page
+
+
+def test_join_link_survives_signing_up_instead_of_logging_in(client, classroom):
+    login_url = client.get(classroom.join_link_path).url
+    login_page = client.get(login_url).content.decode()
+    signup_url = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', login_page).group(1)
+
+    response = client.post(
+        signup_url.replace("&amp;", "&"),
+        {
+            "display_name": "Nia Newcomer",
+            "email": "nia@example.test",
+            "password1": "a-long-and-unusual-phrase",
+            "password2": "a-long-and-unusual-phrase",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.url == classroom.join_link_path
+    assert "Join Year 11 History" in client.get(response.url).content.decode()
