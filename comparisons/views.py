@@ -35,6 +35,7 @@ from comparisons.services import comparison_import
 from comparisons.signals import text_changed
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
+from counterpoint.lib.sentences import sentences
 
 # --- reading -------------------------------------------------------------------
 
@@ -132,7 +133,9 @@ def comparison_import_view(request):
             comparison = comparison_import(
                 parsed=parsed, author=request.user, publish="publish" in request.POST
             )
-            messages.success(request, f"Imported {comparison.title}. Check it, then publish it.")
+            messages.success(
+                request, sentences(f"Imported {comparison.title}", "Check it, then publish it.")
+            )
             return redirect("comparisons:edit", pk=comparison.pk)
     return render(request, "comparisons/import.html", {"form": form, "parsed": parsed})
 
@@ -380,7 +383,9 @@ def assignment_new(request, classroom_pk):
         assignment = form.save(commit=False)
         assignment.classroom = classroom
         assignment.save()
-        messages.success(request, f"Assigned {assignment.comparison.title} to {classroom.name}.")
+        messages.success(
+            request, sentences(f"Assigned {assignment.comparison.title} to {classroom.name}")
+        )
         return redirect("classroom", pk=classroom.pk)
     return render(request, "comparisons/assign.html", {"form": form, "classroom": classroom})
 

@@ -3,6 +3,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 
 from counterpoint.lib import join_codes
+from counterpoint.lib.sentences import sentences
 from counterpoint.models import Classroom, User
 from counterpoint.services import JOIN_THROTTLED
 
@@ -64,7 +65,7 @@ class JoinForm(forms.Form):
                 "That code has expired. Ask your teacher for the class's new code."
             )
         if classroom.memberships.filter(user=self.user).exists():
-            raise forms.ValidationError(f"You are already in {classroom.name}.")
+            raise forms.ValidationError(sentences(f"You are already in {classroom.name}"))
         self.classroom = classroom
         return code
 

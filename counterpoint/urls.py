@@ -30,6 +30,7 @@ class_patterns = [
     path("join/", views.join, name="join"),
     path("<int:pk>/", views.classroom, name="classroom"),
     path("<int:pk>/rotate-code/", views.classroom_rotate_code, name="classroom_rotate_code"),
+    path("<int:pk>/projector/", views.classroom_projector, name="classroom_projector"),
     path("<int:pk>/archive/", views.classroom_archive, name="classroom_archive"),
     path("<int:pk>/co-teachers/", views.co_teacher_invite, name="co_teacher_invite"),
     path(

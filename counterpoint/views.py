@@ -21,6 +21,7 @@ from counterpoint.forms import (
     SignupForm,
 )
 from counterpoint.lib import ratelimit
+from counterpoint.lib.sentences import sentences
 from counterpoint.models import Assignment, Classroom, CoTeacherInvitation, Membership
 from counterpoint.personal_data import personal_data
 from counterpoint.services import (
@@ -168,6 +169,14 @@ def classroom_rotate_code(request, pk):
 
 
 @login_required
+@require_GET
+def classroom_projector(request, pk):
+    """The join code, link and QR code, large enough to read from the back of a classroom."""
+    classroom = permissions.get_classroom_for(request.user, pk, action="write")
+    return render(request, "counterpoint/projector.html", {"classroom": classroom})
+
+
+@login_required
 @require_POST
 def classroom_archive(request, pk):
     classroom = permissions.get_classroom_for(request.user, pk, action="write")
@@ -201,21 +210,32 @@ def membership_remove(request, pk, membership_pk):
 
 @login_required
 def join(request):
-    throttled = request.method == "POST" and not may_try_joining(
+    """Join with a code, typed in or brought by a join link (`?code=`).
+
+    A link only fills in the form: the code is checked at once, so an expired or replaced code
+    says so before the student does anything, but joining always takes the POST of the button.
+    """
+    code = request.GET.get("code", "").strip()
+    # A link's code is checked at once, so opening links counts as a try like pressing Join.
+    throttled = (request.method == "POST" or bool(code)) and not may_try_joining(
         user=request.user, address=get_client_ip_address(request)
     )
-    form = JoinForm(
-        request.POST or None,
-        initial={"code": request.GET.get("code", "")},
-        user=request.user,
-        throttled=throttled,
-    )
+    if request.method == "POST":
+        form = JoinForm(request.POST, user=request.user, throttled=throttled)
+    elif code:
+        form = JoinForm({"code": code}, user=request.user, throttled=throttled)
+    else:
+        form = JoinForm(user=request.user)
     if request.method == "POST" and form.is_valid():
         classroom_join(classroom=form.classroom, student=request.user)
-        messages.success(request, f"You joined {form.classroom.name}.")
+        messages.success(request, sentences(f"You joined {form.classroom.name}"))
         return redirect("classroom", pk=form.classroom.pk)
+    classroom = form.classroom if form.is_bound and not form.errors else None
     return render(
-        request, "counterpoint/join.html", {"form": form}, status=429 if throttled else 200
+        request,
+        "counterpoint/join.html",
+        {"form": form, "classroom": classroom},
+        status=429 if throttled else 200,
     )
 
 

@@ -153,6 +153,10 @@ ROUTES = {
     "classroom": Route(kwargs=pk("classroom"), get=members(), post=members()),
     "classroom_rotate_code": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
     "classroom_archive": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
+    # The join code, link and QR shown large: only the class's teachers; a page to look at.
+    "classroom_projector": Route(
+        kwargs=pk("classroom"), get=class_teachers(), post=E(LOGIN, 405, 405, 405, 405, 405, 405)
+    ),
     "co_teacher_invite": Route(
         kwargs=pk("classroom"),
         get=POST_ONLY,
