@@ -115,13 +115,22 @@ def test_the_gradebook_has_a_row_per_student_and_a_column_per_criterion(
     assert "gradebook.csv" in response["Content-Disposition"]
     header, *rows = read(response)
     names = [c.name for c in graded["criteria"]]
-    assert header == ["Student", "Status", "Submitted at", "Late", *names, "Total"]
+    assert header == [
+        "Student",
+        *("Outline status", "Outline submitted at", "Outline late"),
+        *(f"Outline: {name}" for name in names),
+        "Outline total",
+        *("Draft status", "Draft submitted at", "Draft late"),
+        *(f"Draft: {name}" for name in names),
+        "Draft total",
+    ]
     when = timezone.localtime(graded["yesterday"]).strftime("%Y-%m-%d %H:%M")
+    no_draft = ["No draft", "", "overdue", "", "", "", "", "", ""]
     assert rows == [
-        ["'=cmd", "No outline", "", "overdue", "", "", "", "", "", ""],
-        ["Cleo Classmate", "Submitted", when, "yes", "", "", "", "", "", ""],
-        ["Nina", "No outline", "", "overdue", "", "", "", "", "", ""],
-        ["Sam Student", "Submitted", when, "no", "4", "", "2", "", "", "6"],
+        ["'=cmd", "No outline", "", "overdue", "", "", "", "", "", "", *no_draft],
+        ["Cleo Classmate", "Submitted", when, "yes", "", "", "", "", "", "", *no_draft],
+        ["Nina", "No outline", "", "overdue", "", "", "", "", "", "", *no_draft],
+        ["Sam Student", "Submitted", when, "no", "4", "", "2", "", "", "6", *no_draft[:2], "", *no_draft[3:]],
     ]
 
 
