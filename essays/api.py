@@ -39,7 +39,6 @@ from counterpoint import permissions
 from essays import builder, csv_exports, exports, feedback
 from essays.downloads import download
 from essays.draft_checks import word_count
-from essays.draft_views import draft_checks
 from essays.models import (
     NOT_EDITABLE,
     Evidence,
@@ -54,6 +53,7 @@ from essays.models import (
 from essays.services import (
     as_draft,
     builder_material,
+    draft_checks,
     draft_create,
     outline_build,
     selection_for,

@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
@@ -33,6 +38,7 @@ from essays.services import (
     as_draft,
     builder_material,
     make_selection,
+    open_checks,
     outline_build,
     sections_save,
     selection_for,
@@ -503,15 +509,36 @@ def outline_print(request, pk):
 @login_required
 @require_POST
 def outline_submit(request, pk):
+    """Submit (or resubmit) an outline or a draft. While its checks still find something
+    open, the first press shows what is open and asks once; "Submit anyway" posts again with
+    `confirm`. Works as a page without JavaScript and in place with htmx."""
     outline = _load(request, pk, action="write")
+    if outline.is_editable and not request.POST.get("confirm"):
+        still_open = open_checks(outline)
+        if still_open:
+            context = {
+                "outline": outline,
+                "assignment": outline.assignment,
+                "still_open": still_open,
+                "back": _work_url(outline),
+            }
+            template = "essays/submit_confirm.html"
+            return render(request, f"{template}#confirm" if request.htmx else template, context)
     try:
         outline = feedback.outline_transition(outline=outline, action="submit")
     except InvalidTransition as refusal:
         messages.error(request, str(refusal))
-        return redirect("essays:outline", pk=pk)
-    verb = "Resubmitted" if outline.status == Outline.Status.RESUBMITTED else "Submitted"
-    messages.success(request, f"{verb}. Your teacher can now review it; this version is saved.")
-    return redirect("essays:outline", pk=pk)
+    else:
+        verb = "Resubmitted" if outline.status == Outline.Status.RESUBMITTED else "Submitted"
+        messages.success(request, f"{verb}. Your teacher can now review it; this version is saved.")
+    if request.htmx:
+        return HttpResponseClientRedirect(_work_url(outline))
+    return redirect(_work_url(outline))
+
+
+def _work_url(outline):
+    name = "essays:draft" if outline.kind == Outline.Kind.DRAFT else "essays:outline"
+    return reverse(name, args=[outline.pk])
 
 
 @login_required
