@@ -713,7 +713,7 @@ def _review_context(request, outline, *, about="", comment_text="", bank_used=No
             section.paragraph_html = feedback.cited_html(section.paragraph, reading_url)
     review, _ = Review.objects.get_or_create(outline=outline)
     bank = BankComment.objects.filter(teacher=request.user)
-    revisions = list(outline.revisions.only("pk", "number"))
+    revisions = list(outline.revisions.only("pk", "outline_id", "number"))
     earlier = feedback.from_earlier_reviews(comments, revisions[-1].pk if revisions else None)
     return {
         "outline": outline,
