@@ -187,6 +187,63 @@ def test_the_gradebook_query_count_is_fixed(
         client.get(gradebook_url(assignment))
 
 
+def test_drafts_have_their_own_columns_and_scores(assignment, student):
+    assignment.due_at = timezone.now() + timedelta(days=3)
+    assignment.save()
+    outline = submitted(assignment, student, "submit", "accept")
+    draft = Outline.objects.create(
+        assignment=assignment, author=student, title="Draft", kind="draft", source=outline
+    )
+    draft = feedback.outline_transition(outline=draft, action="submit")
+    criteria = list(feedback.rubric_for(assignment).criteria.all())
+    feedback.score_set(outline=draft, level=criteria[4].levels.get(points=3))
+
+    header, row = csv_exports.gradebook_rows(assignment)
+    cells = dict(zip(header, row, strict=True))
+
+    assert cells["Outline status"] == "Accepted" and cells["Outline total"] == ""
+    assert cells["Draft status"] == "Submitted" and cells["Draft late"] == "no"
+    assert cells[f"Draft: {criteria[4].name}"] == 3 and cells["Draft total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("steps", "kinds"),
+    [("outline", ["Outline"]), ("draft", ["Draft"]), ("outline_then_draft", ["Outline", "Draft"])],
+)
+def test_the_columns_follow_what_the_assignment_asks_for(assignment, steps, kinds):
+    assignment.steps = steps
+    assignment.save()
+
+    header = csv_exports.gradebook_rows(assignment)[0]
+
+    assert [name.removesuffix(" status") for name in header if name.endswith(" status")] == kinds
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_gradebook_query_count_does_not_grow_with_outlines_and_drafts(
+    client, classroom, assignment, teacher, django_assert_num_queries, size
+):
+    criteria = list(feedback.rubric_for(assignment).criteria.all())
+    for i in range(size):
+        pupil = UserFactory(display_name=f"Pupil {i:02}")
+        MembershipFactory(user=pupil, classroom=classroom, role=Membership.Role.STUDENT)
+        outline = submitted(assignment, pupil, "submit")
+        feedback.score_set(outline=outline, level=criteria[0].levels.first())
+        draft = Outline.objects.create(
+            assignment=assignment, author=pupil, title="Draft", kind="draft", source=outline
+        )
+        feedback.outline_transition(outline=draft, action="submit")
+        feedback.score_set(outline=draft, level=criteria[1].levels.first())
+    client.force_login(teacher)
+
+    # session, user, the assignment, the user's memberships (roles), the rubric,
+    # its criteria, students, outlines and drafts, extensions, scores
+    with django_assert_num_queries(10):
+        response = client.get(gradebook_url(assignment))
+
+    assert len(read(response)) == size + 1
+
+
 # --- the annotations ----------------------------------------------------------------------
 
 
