@@ -691,7 +691,9 @@ def release_all(request, pk):
     return redirect("essays:submissions", pk=pk)
 
 
-def _review_context(request, outline, *, about="", comment_text="", bank_used=None):
+def _review_context(
+    request, outline, *, about="", comment_text="", bank_used=None, comment_error=""
+):
     """The review page: the outline (or the draft's paragraphs) with each section's comments
     beside it, and the panel: earlier comments still open, the comment form and bank, the
     rubric, the overall comment. `outline` comes from `_load_for_review`."""
@@ -735,6 +737,7 @@ def _review_context(request, outline, *, about="", comment_text="", bank_used=No
         "about": about,
         "comment_text": comment_text,
         "bank_used": bank_used,
+        "comment_error": comment_error,
     }
 
 
@@ -769,7 +772,15 @@ def review_comment(request, pk):
     if request.POST.get("insert"):
         return _bank_insert(request, outline, body)
     if not body:
-        return HttpResponse("Write the comment first.", status=422)
+        # The form comes back with the message beside the box and the section still chosen.
+        context = _review_context(
+            request,
+            Outline.objects.for_editor().with_score_total().get(pk=outline.pk),
+            about=request.POST.get("section_key", ""),
+            comment_error="Write the comment first.",
+        )
+        template = "essays/review.html#review" if request.htmx else "essays/review.html"
+        return render(request, template, context, status=422)
     bank_id = request.POST.get("bank")
     feedback.comment_add(
         outline=outline,

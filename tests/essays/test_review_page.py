@@ -223,3 +223,21 @@ def test_another_teachers_bank_comment_cannot_be_inserted(client, outline, teach
     )
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+def test_an_empty_comment_keeps_the_page_and_says_what_to_do(client, outline, teacher, headers):
+    section = outline.sections.all()[1]
+    client.force_login(teacher)
+
+    response = client.post(
+        reverse("essays:review_comment", args=[outline.pk]),
+        {"section_key": section.key, "body": "  "},
+        headers=headers,
+    )
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'id="review"' in page and "Write the comment first." in page
+    assert f'<option value="{section.key}" selected>' in page
+    assert not FeedbackComment.objects.exists()
