@@ -146,3 +146,37 @@ def test_submitting_with_open_checks_asks_first_in_place(
     page.get_by_role("button", name="Submit anyway").click()
     expect(page.get_by_text("With your teacher now.")).to_be_visible()
     assert Outline.objects.get(pk=outline.pk).status == Outline.Status.SUBMITTED
+
+
+def test_the_dashboard_and_the_submissions_page_show_drafts_and_one_score(
+    live_server, browser, log_in, shot, transactional_db, assignment, cast, student, teacher
+):
+    draft, _ = draft_under_review(assignment, cast, student, teacher)
+    outline = draft.source
+    criteria = list(feedback.rubric_for(assignment).criteria.all())
+    for work in (outline, draft):
+        for criterion in criteria:
+            feedback.score_set(outline=work, level=criterion.levels.get(points=3))
+    feedback.outline_transition(outline=outline, action="submit")
+    for name, options in [
+        ("dashboard-drafts-1366", {"viewport": {"width": 1366, "height": 900}}),
+        (
+            "dashboard-drafts-390-dark",
+            {"viewport": {"width": 390, "height": 844}, "color_scheme": "dark"},
+        ),
+    ]:
+        page = browser.new_context(**options).new_page()
+        problems = watch_console(page)
+        log_in(page, teacher.email)
+        page.goto(f"{live_server.url}/classes/{assignment.classroom_id}/dashboard/")
+        row = page.locator(f"#student-{student.pk}")
+        expect(row).to_contain_text("Submitted")
+        expect(row).to_contain_text("15/20")
+        row.scroll_into_view_if_needed()
+        assert page.evaluate("document.documentElement.scrollWidth") <= options["viewport"]["width"]
+        shot(page, name, full_page=False)
+        page.goto(f"{live_server.url}/assignments/{assignment.pk}/submissions/")
+        expect(page.locator("table.submissions")).to_contain_text("15/20 ")
+        assert "30/20" not in page.content()
+        shot(page, name.replace("dashboard", "submissions"), full_page=False)
+        assert problems == []
