@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from annotations.models import Annotation
 from counterpoint import permissions
 from essays import builder, feedback
-from essays.draft_checks import Paragraph, check, word_count
+from essays.draft_checks import word_count
 from essays.models import Outline
-from essays.services import draft_create
+from essays.services import draft_checks, draft_create
 
 PARAGRAPH_LIMIT = 20000
 
@@ -37,25 +37,6 @@ def _load(request, pk, action="read"):
     if draft.kind != Outline.Kind.DRAFT:
         raise Http404
     return draft
-
-
-def paragraphs_of(draft) -> list[Paragraph]:
-    comparative = {"synthesis"} | ({"body"} if draft.structure == "point_by_point" else set())
-    return [
-        Paragraph(
-            key=s.key,
-            role=s.role,
-            heading=s.heading,
-            text=s.paragraph,
-            comparative=s.role in comparative,
-        )
-        for s in draft.sections.all()
-    ]
-
-
-def draft_checks(draft):
-    subjects = [s.name for s in draft.assignment.comparison.subjects.all()]
-    return check(paragraphs_of(draft), thesis=draft.thesis, subjects=subjects)
 
 
 def _context(request, draft):

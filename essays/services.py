@@ -14,6 +14,7 @@ from comparisons.reading import reading_for
 from counterpoint import permissions
 from counterpoint.models import Membership
 from essays import builder
+from essays.draft_checks import DraftCheck, Paragraph, check
 from essays.models import Evidence, Outline, OutlineSection
 
 
@@ -494,3 +495,35 @@ def draft_create(*, outline: Outline, author) -> Outline:
             item.pk, item.section = None, section
         Evidence.objects.bulk_create(evidence)
     return draft
+
+
+def paragraphs_of(draft: Outline) -> list[Paragraph]:
+    comparative = {"synthesis"} | ({"body"} if draft.structure == "point_by_point" else set())
+    return [
+        Paragraph(
+            key=s.key,
+            role=s.role,
+            heading=s.heading,
+            text=s.paragraph,
+            comparative=s.role in comparative,
+        )
+        for s in draft.sections.all()
+    ]
+
+
+def draft_checks(draft: Outline) -> list[DraftCheck]:
+    subjects = [s.name for s in draft.assignment.comparison.subjects.all()]
+    return check(paragraphs_of(draft), thesis=draft.thesis, subjects=subjects)
+
+
+def open_checks(outline: Outline) -> list[str]:
+    """What is still open before handing in: the messages of the checks that fail, the same
+    checks the outline editor or the draft page shows. The one rule the submit step asks
+    (`essays.views.outline_submit`); the student may submit anyway after seeing them.
+    `outline` comes from `Outline.objects.for_editor()`."""
+    if outline.kind == Outline.Kind.DRAFT:
+        checks = draft_checks(outline)
+    else:
+        material = builder_material(outline.assignment, outline.author)
+        checks = builder.check(as_draft(outline), selection_for(outline, material))
+    return [c.message for c in checks if not c.ok]

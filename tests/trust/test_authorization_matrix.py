@@ -338,7 +338,12 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.outline.pk, "fmt": "md"},
         get=outline_readers(),
     ),
-    "essays:submit": Route(kwargs=pk("outline"), get=POST_ONLY, post=outline_author()),
+    "essays:submit": Route(
+        kwargs=pk("outline"),
+        get=POST_ONLY,
+        post=outline_author(),
+        data=lambda w: {"confirm": "1"},
+    ),
     "essays:revisions": Route(kwargs=pk("outline"), get=outline_readers()),
     "essays:comment_reply": Route(
         kwargs=lambda w: {"pk": w.outline.pk, "comment_pk": w.comment.pk},
