@@ -132,6 +132,8 @@ else:
 
 # Annotations and replies one person may post per minute.
 ANNOTATION_RATE_LIMIT = env_int("ANNOTATION_RATE_LIMIT", 30)
+# Comparisons (written or imported) one person may create per minute.
+COMPARISON_RATE_LIMIT = env_int("COMPARISON_RATE_LIMIT", 10)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
