@@ -14,8 +14,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from annotations.models import Annotation
+from comparisons import services
 from comparisons.models import Comparison, Contrast, Passage, Section
-from comparisons.services import comparison_copy
 from counterpoint.models import Assignment
 from tests.annotations.helpers import annotate
 from tests.comparisons.test_assign import assignment_data
@@ -140,7 +140,7 @@ def test_a_copy_holds_the_whole_text_and_remembers_where_it_came_from(teacher, o
     first = Passage.objects.filter(section__comparison=theirs).first()
     tagged = list(first.dimensions.values_list("name", flat=True))
 
-    copy = comparison_copy(comparison=theirs, author=teacher)
+    copy = services.comparison_copy(comparison=theirs, author=teacher)
 
     assert (copy.author, copy.based_on, copy.is_published) == (teacher, theirs, False)
     assert (copy.title, copy.question, copy.summary) == (
@@ -427,7 +427,7 @@ def test_an_unassigned_comparison_can_be_deleted_and_its_copies_keep_their_text(
     teacher, outsider_teacher
 ):
     theirs = comparison_with_content(outsider_teacher)
-    copy = comparison_copy(comparison=theirs, author=teacher)
+    copy = services.comparison_copy(comparison=theirs, author=teacher)
 
     theirs.delete()
 
