@@ -336,8 +336,7 @@ class Annotation(models.Model):
     end = models.PositiveIntegerField(null=True, blank=True)
     is_orphaned = models.BooleanField(
         default=False,
-        help_text="Its quote could not be found after the passage was edited, or the passage "
-        "was removed from the text (then passage is empty).",
+        help_text="Its quote was lost in an edit, or its passage was removed.",
     )
     body = models.TextField(blank=True, max_length=BODY_MAX_LENGTH)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)

@@ -25,9 +25,7 @@ RATE_LIMITED = (
 def may_create(user) -> bool:
     """The per-person rate limit on new comparisons, written or imported (the same counter
     and helper as the one on notes, annotations.services.may_post)."""
-    return ratelimit.allow(
-        f"comparison:{user.pk}", limit=settings.COMPARISON_RATE_LIMIT, window=60
-    )
+    return ratelimit.allow(f"comparison:{user.pk}", limit=settings.COMPARISON_RATE_LIMIT, window=60)
 
 
 @transaction.atomic
@@ -125,7 +123,9 @@ def comparison_copy(*, comparison: Comparison, author) -> Comparison:
     )
     sections = {}
     for section in comparison.sections.all():
-        sections[section.pk] = Section(comparison=copy, heading=section.heading, order=section.order)
+        sections[section.pk] = Section(
+            comparison=copy, heading=section.heading, order=section.order
+        )
     Section.objects.bulk_create(sections.values())
     passages = {}
     for passage in Passage.objects.filter(section__comparison=comparison):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from annotations.services import passage_reanchor
-from comparisons import importer
+from comparisons import importer, services
 from comparisons.forms import (
     AssignmentForm,
     AssignmentSettingsForm,
@@ -31,7 +31,6 @@ from comparisons.models import (
     reading_layout,
 )
 from comparisons.reading import reading_for
-from comparisons import services
 from comparisons.services import assignment_create, comparison_import
 from comparisons.signals import text_changed
 from counterpoint import permissions

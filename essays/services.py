@@ -67,7 +67,7 @@ class Material:
         return []
 
     def citation_for(self, passage_id) -> str:
-        """"§2 ¶5", or a plain note when the paragraph was removed from the text (the
+        """ "§2 ¶5", or a plain note when the paragraph was removed from the text (the
         annotation is orphaned, never dropped)."""
         if passage_id is None:
             return "no longer in the text"

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name="is_orphaned",
             field=models.BooleanField(
                 default=False,
-                help_text="Its quote could not be found after the passage was edited, or the passage was removed from the text (then passage is empty).",
+                help_text="Its quote was lost in an edit, or its passage was removed.",
             ),
         ),
         migrations.AlterField(
