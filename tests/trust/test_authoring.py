@@ -201,10 +201,9 @@ def test_the_reading_page_and_the_editor_credit_the_original(
     assignment = Assignment.objects.get()
     credit = f"Based on “{theirs.title}” by {outsider_teacher.display_name}"
 
-    assert (
-        credit
-        in client.get(reverse("comparisons:edit", args=[assignment.comparison.pk])).content.decode()
-    )
+    editor = client.get(reverse("comparisons:edit", args=[assignment.comparison.pk]))
+    assert credit in editor.content.decode()
+    assert "Your copy" in editor.content.decode()
     client.force_login(student)
     assert credit in client.get(reverse("comparisons:read", args=[assignment.pk])).content.decode()
 
