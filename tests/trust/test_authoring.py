@@ -206,6 +206,8 @@ def test_the_reading_page_and_the_editor_credit_the_original(
     assert "Your copy" in editor.content.decode()
     client.force_login(student)
     assert credit in client.get(reverse("comparisons:read", args=[assignment.pk])).content.decode()
+    api = client.get(reverse("comparison-detail", args=[assignment.comparison.pk])).json()
+    assert api["based_on"] == {"title": theirs.title, "author": outsider_teacher.display_name}
 
 
 def test_the_teacher_edits_their_copy_and_the_class_notes_follow(
