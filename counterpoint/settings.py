@@ -138,6 +138,8 @@ COTEACHER_INVITE_RATE_LIMIT = env_int("COTEACHER_INVITE_RATE_LIMIT", 10)
 # joining at once from one school address must get through).
 JOIN_RATE_LIMIT_PER_PERSON = env_int("JOIN_RATE_LIMIT_PER_PERSON", 10)
 JOIN_RATE_LIMIT_PER_ADDRESS = env_int("JOIN_RATE_LIMIT_PER_ADDRESS", 200)
+# Comparisons (written or imported) one person may create per minute.
+COMPARISON_RATE_LIMIT = env_int("COMPARISON_RATE_LIMIT", 10)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

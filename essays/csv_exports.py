@@ -22,6 +22,7 @@ from essays.feedback import rubric_for
 from essays.models import Outline, Score
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ORPHANED = "orphaned: no longer in the text"  # the Paragraph of a note whose paragraph went
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 
 
@@ -149,7 +150,7 @@ def annotation_rows(assignment, viewer) -> list[list]:
                 a.get_kind_display(),
                 "; ".join(subject.name for subject in a.subjects.all()),
                 a.dimension.name if a.dimension else "",
-                numbers.get(a.passage_id, ""),
+                numbers.get(a.passage_id, "") if a.passage_id else ORPHANED,
                 a.exact,
                 a.body,
                 "; ".join(tag.name for tag in a.tags.all()),

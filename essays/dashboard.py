@@ -218,6 +218,7 @@ class Figures:
     passage_legend: list[tuple[int, str]]  # (level, "3–4")
     cell_legend: list[tuple[int, str]]
     max_points: int | None
+    orphaned: int = 0  # annotations whose paragraph is no longer in the text
 
     @property
     def not_started(self) -> list[StudentFigures]:
@@ -359,6 +360,7 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
         Comparison.objects.for_reading().get(pk=assignment.comparison_id)
     )  # 8–14
 
+    orphaned = per_passage.pop(None, 0)  # their paragraph was removed from the text
     busiest = max(per_passage.values(), default=0)
     for section in layout["sections"]:
         for passage in section.numbered_passages:
@@ -402,6 +404,7 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
         passage_legend=heat_legend(busiest),
         cell_legend=heat_legend(fullest),
         max_points=max_points,
+        orphaned=orphaned,
     )
 
 

@@ -67,6 +67,13 @@ class Material:
             ]
         return []
 
+    def citation_for(self, passage_id) -> str:
+        """ "§2 ¶5", or a plain note when the paragraph was removed from the text (the
+        annotation is orphaned, never dropped)."""
+        if passage_id is None:
+            return "no longer in the text"
+        return self.citations.get(passage_id, "")
+
     def __post_init__(self):
         self._annotations = {a.pk: a for a in self.annotations}
         self._links = {link.pk: link for link in self.links}
@@ -79,7 +86,7 @@ class Material:
             dimension_id=annotation.dimension_id,
             quote=annotation.exact,
             note=annotation.body,
-            citation=self.citations.get(annotation.passage_id, ""),
+            citation=self.citation_for(annotation.passage_id),
             kind=annotation.kind,
             relation=relation,
             pair=pair,
@@ -98,7 +105,7 @@ class Source:
     kind: str
     exact: str
     body: str
-    passage_id: int
+    passage_id: int | None  # None once its paragraph was removed from the text
     dimension_id: int | None
     dimension: object = None  # the comparison's Dimension row
     subject_list: list = field(default_factory=list)

@@ -113,7 +113,7 @@ def _tray(material, user, filters, chosen=frozenset()):
     if not filters.get("all") and matched > TRAY_LIMIT:
         annotations = _shortlist(annotations, user, chosen)
     for annotation in annotations:
-        annotation.citation = material.citations.get(annotation.passage_id, "")
+        annotation.citation = material.citation_for(annotation.passage_id)
         annotation.mine = annotation.author_id == user.pk
     for link in links:
         link.key = f"link:{link.pk}"

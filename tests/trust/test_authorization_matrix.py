@@ -56,6 +56,11 @@ def class_teachers(ok=200, members_get=403, anon=LOGIN):
     return E(anon, members_get, members_get, 404, ok, 404, 404)
 
 
+# Writing and importing comparisons: people who teach a class, and staff. Students get 403.
+def authors(ok=200, anon=LOGIN):
+    return E(anon, 403, 403, 403, ok, ok, ok)
+
+
 # The comparison's author is the teacher; its readers (the class, and every teacher since it
 # is published) are refused its editor with 403, everyone else with 404.
 AUTHOR_OF_COMPARISON = E(LOGIN, 403, 403, 404, 302, 403, 404)
@@ -194,14 +199,14 @@ ROUTES = {
         post=class_teachers(302),
     ),
     # --- comparisons -------------------------------------------------------------------
-    "comparisons:list": Route(get=signed_in()),
+    "comparisons:list": Route(get=authors()),
     "comparisons:new": Route(
-        get=signed_in(),
-        post=signed_in(302),
+        get=authors(),
+        post=authors(302),
         data=lambda w: {"title": "A new one", "question": "Why?", "summary": ""},
     ),
     "comparisons:import": Route(
-        get=signed_in(), post=signed_in(), data=lambda w: {"markdown": "# Why?\n\nText."}
+        get=authors(), post=authors(), data=lambda w: {"markdown": "# Why?\n\nText."}
     ),
     "comparisons:edit": Route(
         kwargs=pk("comparison"),
