@@ -197,7 +197,10 @@ def test_no_student_page_scrolls_sideways(page, live_server, log_in, shot, class
             page.emulate_media(color_scheme=scheme)
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"{live_server.url}{pages[name]}")
-            shot(page, f"layout-{name}-{width}-{scheme}", full_page=width == 390)
+            shot(page, f"layout-{name}-{width}-{scheme}", full_page=False)
+            if name == "outline":
+                page.locator(".evidence-card").first.scroll_into_view_if_needed()
+                shot(page, f"layout-outline-evidence-{width}-{scheme}", full_page=False)
 
 
 def test_no_teacher_page_scrolls_sideways(page, live_server, log_in, shot, classwork, teacher):
