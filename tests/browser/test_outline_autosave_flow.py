@@ -5,6 +5,7 @@ from django.db.models import F
 from playwright.sync_api import expect
 
 from essays.models import Outline
+from essays.services import draft_create
 from tests.browser.test_feedback_flow import make_outline
 
 
@@ -127,3 +128,26 @@ def test_a_button_waits_for_typed_text_so_neither_is_lost(
             has_text="A claim typed just before a click."
         )
     ).to_have_count(1)
+
+
+def test_the_draft_shows_a_conflict_at_the_paragraph_too(
+    live_server, page, log_in, shot, transactional_db, assignment, student
+):
+    outline = make_outline(assignment, student)
+    draft = draft_create(outline=Outline.objects.for_editor().get(pk=outline.pk), author=student)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, student.email)
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/")
+    changed_in_another_tab(draft)
+
+    box = page.locator(".paragraph-box").last
+    box.fill("My conclusion, typed while another tab saved.")
+    note = page.locator(".save-note.conflict")
+    expect(note).to_be_visible(timeout=10_000)
+    expect(box).to_have_attribute("aria-invalid", "true")
+    shot(page, "draft-conflict-at-paragraph", full_page=False)
+    note.get_by_role("button", name="Keep mine").click()
+
+    expect(page.locator("#draft-status")).to_have_text("All changes saved.")
+    last = draft.sections.order_by("order").last()
+    assert last.paragraph == "My conclusion, typed while another tab saved."
