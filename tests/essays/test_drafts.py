@@ -235,8 +235,8 @@ def test_the_builder_says_which_of_my_works_is_the_outline_and_which_the_draft(
 
     outline_url = reverse("essays:outline", args=[draft.source_id])
     draft_url = reverse("essays:draft", args=[draft.pk])
-    assert f'<a href="{outline_url}">{draft.title}: outline</a>' in page
-    assert f'<a href="{draft_url}">{draft.title}: essay draft</a>' in page
+    assert f'<li>Outline: <a href="{outline_url}">{draft.title}</a> (in progress)</li>' in page
+    assert f'<li>Essay draft: <a href="{draft_url}">{draft.title}</a> (in progress)</li>' in page
 
 
 def test_a_paragraph_named_after_its_role_does_not_repeat_it(client, draft, student):
