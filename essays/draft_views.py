@@ -96,7 +96,7 @@ def draft_save(request, pk):
         return JsonResponse(
             {
                 "detail": "This draft was changed in another tab or window, so this paragraph was "
-                "not saved. Copy your text, reload, and paste it back.",
+                "not saved. Your text is still here.",
                 "version": current,
             },
             status=409,

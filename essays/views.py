@@ -2,8 +2,9 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -262,13 +263,19 @@ def outline_page(request, pk):
 
 def _conflict(request, outline):
     """A save from an older version: refuse it, say so, and offer a reload."""
-    current = Outline.objects.filter(pk=outline.pk).values_list("version", flat=True).first()
     response = render(
-        request, "essays/_conflict.html", {"outline": outline, "current": current}, status=409
+        request,
+        "essays/_conflict.html",
+        {"outline": outline, "current": _current_version(outline)},
+        status=409,
     )
     if request.htmx:
         response = reswap(retarget(response, "#conflict"), "innerHTML")
     return response
+
+
+def _current_version(outline):
+    return Outline.objects.filter(pk=outline.pk).values_list("version", flat=True).first()
 
 
 def _claim_version(request, outline):
@@ -292,25 +299,54 @@ def _after_change(request, outline, note, *, region="outline"):
 @require_POST
 def outline_save(request, pk):
     """Autosave of one field: the thesis or title, a section's claim, reasoning or heading,
-    or an evidence card's commentary, relation or form."""
+    or an evidence card's commentary, relation or form. The page's autosave script asks for
+    JSON (like the draft's); htmx and plain form posts get HTML."""
     outline = _load(request, pk, action="write")
+    as_json = _wants_json(request)
     field = request.POST.get("field", "")
-    value = request.POST.get("value", "")
+    value = request.POST.get("value", "").replace("\x00", "")
     target = _field_target(outline, field)
+    problem = None
     if target is None:
-        return HttpResponse("Unknown field.", status=400)
-    obj, name, max_length, choices = target
-    if len(value) > max_length:
-        return HttpResponse(f"Keep it under {max_length} characters.", status=400)
-    if choices and value not in choices:
-        return HttpResponse("Choose one of the options.", status=400)
-    if not outline.is_editable:
-        return HttpResponse(NOT_EDITABLE, status=400)
+        problem = "Unknown field."
+    else:
+        obj, name, max_length, choices = target
+        if len(value) > max_length:
+            problem = f"Keep it under {max_length:,} characters."
+        elif choices and value not in choices:
+            problem = "Choose one of the options."
+        elif not outline.is_editable:
+            problem = NOT_EDITABLE
+    if problem:
+        return (
+            JsonResponse({"detail": problem}, status=400)
+            if as_json
+            else HttpResponse(problem, status=400)
+        )
     if not _claim_version(request, outline):
+        if as_json:
+            return JsonResponse(
+                {
+                    "detail": "This outline was changed in another tab or window, so this box "
+                    "was not saved. Your text is still here.",
+                    "version": _current_version(outline),
+                },
+                status=409,
+            )
         return _conflict(request, outline)
     setattr(obj, name, value)
     obj.save(update_fields=[name])
+    if as_json:
+        outline = Outline.objects.for_editor().get(pk=outline.pk)
+        context = _editor_context(request, outline)
+        status_html = render_to_string("essays/outline.html#status", context, request)
+        return JsonResponse({"version": outline.version, "status_html": status_html})
     return _after_change(request, outline, "Saved.", region="status")
+
+
+def _wants_json(request):
+    """The autosave script sends Accept: application/json; browsers' own posts never do."""
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 def _field_target(outline, field):
