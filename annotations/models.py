@@ -27,9 +27,10 @@ def visibility_condition(
     """The one visibility rule, for a member of the class (teacher or student).
 
     Private annotations are their author's alone; "teacher" ones are seen by their author
-    and the class's teachers; class ones by the whole class. A reply is seen only by those
-    who see the annotation it answers, and by that annotation's author even when the reply
-    was meant for them alone (a teacher's private reply).
+    and the class's teachers; class ones by the whole class. A reply is seen by those who
+    see the annotation it answers. A private reply (`is_private_reply`, a teacher's word for
+    the annotation's author alone) is seen only by that author, the reply's own author and
+    the class's teachers, whatever becomes of its thread's visibility.
 
     Teachers see hidden annotations (marked). For students, a hidden annotation is seen only
     by its author, and its replies by nobody; while `gated` (think first), a student sees
@@ -42,9 +43,7 @@ def visibility_condition(
         if top_level_only:
             return Q(parent__isnull=True) & _readable(user, True)
         return Q(parent__isnull=True) & _readable(user, True) | (
-            Q(parent__isnull=False)
-            & _readable(user, True, "parent__")
-            & (_readable(user, True) | Q(parent__author=user))
+            Q(parent__isnull=False) & _readable(user, True, "parent__")
         )
     shown = Q(is_hidden=False) | Q(author=user)
     top_level = Q(parent__isnull=True) & _readable(user, False) & shown
@@ -52,7 +51,7 @@ def visibility_condition(
         Q(parent__isnull=False)
         & _readable(user, False, "parent__")
         & Q(parent__is_hidden=False)
-        & (_readable(user, False) | Q(parent__author=user))
+        & (Q(is_private_reply=False) | Q(parent__author=user) | Q(author=user))
         & shown
     )
     if gated:
@@ -339,8 +338,14 @@ class Annotation(models.Model):
     dimension = models.ForeignKey(
         Dimension, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
     )
+    # For a reply, always its thread's visibility (change_visibility keeps them together).
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.CLASS
+    )
+    is_private_reply = models.BooleanField(
+        default=False,
+        help_text="A teacher's reply for the annotation's author alone (and the class's "
+        "teachers), whatever happens to the thread's visibility.",
     )
     is_deleted = models.BooleanField(default=False)
     # Moderation. Hiding destroys nothing: the author still sees it, marked, with the reason.
@@ -400,14 +405,13 @@ class Annotation(models.Model):
         self.save(update_fields=["is_locked", "updated_at"])
 
     def change_visibility(self, visibility: str) -> None:
-        """Change who sees this annotation, and its replies with it (except replies that
-        were deliberately narrower, such as a teacher's private reply)."""
-        old = self.visibility
-        if visibility == old:
+        """Change who sees this annotation, and its replies with it. A private reply stays
+        private: its privacy is its own field (is_private_reply), not a visibility value."""
+        if visibility == self.visibility:
             return
         self.visibility = visibility
         self.save(update_fields=["visibility", "updated_at"])
-        self.replies.filter(visibility=old).update(visibility=visibility)
+        self.replies.update(visibility=visibility)
 
     def soft_delete(self):
         """Keep a "deleted" stub when others have replied, so their thread survives."""
