@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotations.live import Fingerprint
@@ -22,7 +23,12 @@ def _readable(user, is_teacher: bool, prefix: str = "") -> Q:
 
 
 def visibility_condition(
-    user, *, is_teacher: bool, gated: bool = False, top_level_only: bool = False
+    user,
+    *,
+    is_teacher: bool,
+    gated: bool = False,
+    top_level_only: bool = False,
+    ignoring_hidden: bool = False,
 ) -> Q:
     """The one visibility rule, for a member of the class (teacher or student).
 
@@ -37,7 +43,9 @@ def visibility_condition(
     only their own and the teachers' annotations.
 
     `top_level_only` gives the same rule for annotations alone (no replies): a simpler query
-    (no join to the parent) for the panel's list and counts.
+    (no join to the parent) for the panel's list and counts. `ignoring_hidden` gives the rule
+    as if nothing were hidden: what a student could see but for moderation (the live poll
+    takes away such cards, and names no others).
     """
     if is_teacher:
         if top_level_only:
@@ -45,12 +53,12 @@ def visibility_condition(
         return Q(parent__isnull=True) & _readable(user, True) | (
             Q(parent__isnull=False) & _readable(user, True, "parent__")
         )
-    shown = Q(is_hidden=False) | Q(author=user)
+    shown = Q() if ignoring_hidden else Q(is_hidden=False) | Q(author=user)
     top_level = Q(parent__isnull=True) & _readable(user, False) & shown
     reply = (
         Q(parent__isnull=False)
         & _readable(user, False, "parent__")
-        & Q(parent__is_hidden=False)
+        & (Q() if ignoring_hidden else Q(parent__is_hidden=False))
         & (Q(is_private_reply=False) | Q(parent__author=user) | Q(author=user))
         & shown
     )
@@ -63,6 +71,44 @@ def visibility_condition(
             Q(parent__author=user) | _by_teacher("parent__author")
         )
     return top_level | reply
+
+
+def member_visibility_condition(user, assignment_id: int) -> Q:
+    """visibility_condition for one assignment, with the user's role in its class and the
+    think-first gate decided by the database rather than beforehand: so that the live poll
+    can check membership and fingerprint what the user may see in one query. Matches nothing
+    for someone outside the class."""
+    gated = _gated(user, assignment_id)
+    as_student = (~gated & visibility_condition(user, is_teacher=False)) | (
+        gated & visibility_condition(user, is_teacher=False, gated=True)
+    )
+    return (
+        Q(_member_is(user, assignment_id, Membership.Role.TEACHER))
+        & visibility_condition(user, is_teacher=True)
+    ) | (Q(_member_is(user, assignment_id, Membership.Role.STUDENT)) & as_student)
+
+
+def _member_is(user, assignment_id: int, role: str) -> Exists:
+    return Exists(
+        Membership.objects.filter(user=user, classroom__assignments=assignment_id, role=role)
+    )
+
+
+def _gated(user, assignment_id: int, prefix: str = "assignment__") -> Q:
+    """Assignment.is_gated_for as a condition on the assignment's row (reached through
+    `prefix`): before the reveal time, or fewer of the student's own notes than it asks."""
+    own = (
+        Annotation.objects.filter(
+            assignment_id=assignment_id, author=user, parent__isnull=True, is_deleted=False
+        )
+        .order_by()
+        .values("assignment_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Q(**{f"{prefix}reveal_at__gt": timezone.now()}) | Q(
+        **{f"{prefix}reveal_after_posts__gt": Coalesce(models.Subquery(own), 0)}
+    )
 
 
 def gated_assignment_ids(user, classroom_ids) -> list[int]:
@@ -207,57 +253,76 @@ class AnnotationQuerySet(models.QuerySet):
             facets[field][value if field == "kind" else int(value)] = count
         return facets
 
-    def activity_fingerprint(self, assignment_id: int, user_id: int):
-        """A cheap fingerprint of everything that can change this assignment's panel for a
-        user (annotations.live.Fingerprint), in one query; its `etag` is the live poll's
-        ETag. It includes whether the user is still in the class, so a removed student's
-        poll never matches."""
-        everything = Annotation.objects.filter(assignment_id=assignment_id)
+    def activity_fingerprint(self, assignment_id: int, user) -> Fingerprint | None:
+        """A fingerprint of what this user may see of the assignment's annotations
+        (annotations.live.Fingerprint), with the permission check, in one query: None when
+        there is no such assignment or the user is not in its class (the same answer for
+        both). Its `etag` is the live poll's ETag."""
+        visible = Annotation.objects.filter(assignment_id=assignment_id).filter(
+            member_visibility_condition(user, assignment_id)
+        )
+
+        def aggregate(function):
+            return models.Subquery(
+                visible.order_by().values("assignment_id").annotate(v=function).values("v")
+            )
+
         row = (
             Assignment.objects.filter(pk=assignment_id)
             .annotate(
-                sig_n=models.Subquery(
-                    everything.values("assignment").annotate(c=Count("pk")).values("c")[:1]
-                ),
-                sig_latest=models.Subquery(
-                    everything.order_by("-updated_at").values("updated_at")[:1]
-                ),
-                sig_max_pk=models.Subquery(everything.order_by("-pk").values("pk")[:1]),
-                sig_revealed=Q(reveal_at__lte=timezone.now()),
-                sig_member=Exists(
+                sig_role=models.Subquery(
                     Membership.objects.filter(
-                        classroom_id=OuterRef("classroom_id"), user_id=user_id
-                    )
+                        classroom_id=OuterRef("classroom_id"), user=user
+                    ).values("role")[:1]
                 ),
+                sig_gated=ExpressionWrapper(
+                    _gated(user, assignment_id, prefix=""), output_field=models.BooleanField()
+                ),
+                sig_n=aggregate(Count("pk")),
+                sig_latest=aggregate(Max("updated_at")),
+                sig_max_pk=aggregate(Max("pk")),
+                sig_total=aggregate(Sum("pk")),
             )
-            .values_list("sig_n", "sig_latest", "sig_max_pk", "sig_revealed", "sig_member")
+            .values_list("sig_role", "sig_gated", "sig_n", "sig_latest", "sig_max_pk", "sig_total")
             .first()
         )
-        if row is None:
+        if row is None or row[0] is None:
             return None
-        count, latest, max_pk, revealed, member = row
+        role, gated, count, latest, max_pk, total = row
         return Fingerprint.of(
-            user_id=user_id,
-            member=member,
-            revealed=revealed,
+            user_id=getattr(user, "pk", user),
+            role=role,
+            gated=gated and role != Membership.Role.TEACHER,
             count=count,
             latest=latest,
             max_pk=max_pk,
+            total=total,
         )
 
-    def activity_signature(self, assignment_id: int, user_id: int) -> str:
+    def activity_signature(self, assignment_id: int, user) -> str:
         """The live poll's ETag (see activity_fingerprint)."""
-        fingerprint = self.activity_fingerprint(assignment_id, user_id)
+        fingerprint = self.activity_fingerprint(assignment_id, user)
         return fingerprint.etag if fingerprint else '"none"'
 
-    def changed_since(self, assignment_id: int, since: float, above_pk: int):
-        """(pk, parent_id) of this assignment's rows changed at or after the POSIX timestamp
-        `since`, or inserted with an id above `above_pk`: what a live delta sends."""
+    def changed_since(self, assignment, user, *, is_teacher: bool, since: float, above_pk: int):
+        """What a live delta sends, for a viewer not held back by think-first: (pk,
+        parent_id, visible) of the rows they may see that changed at or after the POSIX
+        timestamp `since` or have an id above `above_pk`, and (visible False) of the rows
+        they could see up to `above_pk` that a teacher hid since. Nothing else: a delta never
+        names a row the viewer could not have seen."""
         moment = datetime.fromtimestamp(max(since, 0), tz=UTC)
+        visible = visibility_condition(user, is_teacher=is_teacher)
+        hidden_since = (
+            Q(updated_at__gte=moment, pk__lte=above_pk)
+            & (Q(is_hidden=True) | Q(parent__is_hidden=True))
+            & visibility_condition(user, is_teacher=is_teacher, ignoring_hidden=True)
+        )
         return (
-            self.filter(assignment_id=assignment_id)
+            self.filter(assignment=assignment)
             .filter(Q(updated_at__gte=moment) | Q(pk__gt=above_pk))
-            .values_list("pk", "parent_id")
+            .filter(visible | hidden_since)
+            .annotate(visible=ExpressionWrapper(visible, output_field=models.BooleanField()))
+            .values_list("pk", "parent_id", "visible")
         )
 
     def for_panel_entries(self):
