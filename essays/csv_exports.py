@@ -75,7 +75,8 @@ def gradebook_rows(assignment, *, now=None) -> list[list]:
 def annotation_rows(assignment, viewer) -> list[list]:
     """A header, then every annotation in the assignment as this teacher sees it, in text
     order, leaving out private ones (a student's private notes are theirs alone), replies
-    (counted on their annotation) and deleted stubs. Four queries."""
+    (counted on their annotation, leaving out private replies, which are one student's) and
+    deleted stubs. Four queries."""
     numbers = {
         pk: number
         for number, pk in enumerate(
@@ -95,7 +96,7 @@ def annotation_rows(assignment, viewer) -> list[list]:
         .annotate(
             reply_count=Count(
                 "replies",
-                filter=Q(replies__is_deleted=False) & ~Q(replies__visibility=private),
+                filter=Q(replies__is_deleted=False, replies__is_private_reply=False),
             )
         )
     )
