@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
 TRAY_NOTE = "your teacher will see them there"
-PREVIEW_NOTE = "From your private note: your teacher will see it in this outline"
+PREVIEW_NOTE = "From your private note: your teacher will see it in this outline."
 OUTLINE_NOTE = "your teacher will see these words in this outline"
 
 
