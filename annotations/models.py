@@ -73,44 +73,6 @@ def visibility_condition(
     return top_level | reply
 
 
-def member_visibility_condition(user, assignment_id: int) -> Q:
-    """visibility_condition for one assignment, with the user's role in its class and the
-    think-first gate decided by the database rather than beforehand: so that the live poll
-    can check membership and fingerprint what the user may see in one query. Matches nothing
-    for someone outside the class."""
-    gated = _gated(user, assignment_id)
-    as_student = (~gated & visibility_condition(user, is_teacher=False)) | (
-        gated & visibility_condition(user, is_teacher=False, gated=True)
-    )
-    return (
-        Q(_member_is(user, assignment_id, Membership.Role.TEACHER))
-        & visibility_condition(user, is_teacher=True)
-    ) | (Q(_member_is(user, assignment_id, Membership.Role.STUDENT)) & as_student)
-
-
-def _member_is(user, assignment_id: int, role: str) -> Exists:
-    return Exists(
-        Membership.objects.filter(user=user, classroom__assignments=assignment_id, role=role)
-    )
-
-
-def _gated(user, assignment_id: int, prefix: str = "assignment__") -> Q:
-    """Assignment.is_gated_for as a condition on the assignment's row (reached through
-    `prefix`): before the reveal time, or fewer of the student's own notes than it asks."""
-    own = (
-        Annotation.objects.filter(
-            assignment_id=assignment_id, author=user, parent__isnull=True, is_deleted=False
-        )
-        .order_by()
-        .values("assignment_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Q(**{f"{prefix}reveal_at__gt": timezone.now()}) | Q(
-        **{f"{prefix}reveal_after_posts__gt": Coalesce(models.Subquery(own), 0)}
-    )
-
-
 def gated_assignment_ids(user, classroom_ids) -> list[int]:
     """Assignments in these classes where this student must still think first."""
     now = timezone.now()
@@ -253,56 +215,54 @@ class AnnotationQuerySet(models.QuerySet):
             facets[field][value if field == "kind" else int(value)] = count
         return facets
 
-    def activity_fingerprint(self, assignment_id: int, user) -> Fingerprint | None:
-        """A fingerprint of what this user may see of the assignment's annotations
-        (annotations.live.Fingerprint), with the permission check, in one query: None when
-        there is no such assignment or the user is not in its class (the same answer for
-        both). Its `etag` is the live poll's ETag."""
-        visible = Annotation.objects.filter(assignment_id=assignment_id).filter(
-            member_visibility_condition(user, assignment_id)
-        )
-
-        def aggregate(function):
-            return models.Subquery(
-                visible.order_by().values("assignment_id").annotate(v=function).values("v")
+    def viewer_access(self, assignment_id: int, user):
+        """(assignment, is_teacher, gated) for a member of the assignment's class, in one
+        query (their role and, for think-first, how many notes of their own they posted);
+        None for anyone else, and the same None when there is no such assignment. The live
+        poll's permission check (counterpoint.permissions' rule for reading an assignment:
+        membership of its class), made before it compares any ETag."""
+        own = (
+            Annotation.objects.filter(
+                assignment_id=OuterRef("pk"), author=user, parent__isnull=True, is_deleted=False
             )
-
-        row = (
+            .order_by()
+            .values("assignment_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        assignment = (
             Assignment.objects.filter(pk=assignment_id)
+            .select_related("classroom", "comparison")  # as permissions.get_assignment_for
             .annotate(
-                sig_role=models.Subquery(
+                viewer_role=models.Subquery(
                     Membership.objects.filter(
                         classroom_id=OuterRef("classroom_id"), user=user
                     ).values("role")[:1]
                 ),
-                sig_gated=ExpressionWrapper(
-                    _gated(user, assignment_id, prefix=""), output_field=models.BooleanField()
-                ),
-                sig_n=aggregate(Count("pk")),
-                sig_latest=aggregate(Max("updated_at")),
-                sig_max_pk=aggregate(Max("pk")),
-                sig_total=aggregate(Sum("pk")),
+                viewer_notes=Coalesce(models.Subquery(own), 0),
             )
-            .values_list("sig_role", "sig_gated", "sig_n", "sig_latest", "sig_max_pk", "sig_total")
             .first()
         )
-        if row is None or row[0] is None:
+        if assignment is None or assignment.viewer_role is None:
             return None
-        role, gated, count, latest, max_pk, total = row
-        return Fingerprint.of(
-            user_id=getattr(user, "pk", user),
-            role=role,
-            gated=gated and role != Membership.Role.TEACHER,
-            count=count,
-            latest=latest,
-            max_pk=max_pk,
-            total=total,
-        )
+        is_teacher = assignment.viewer_role == Membership.Role.TEACHER
+        gated = not is_teacher and assignment.is_gated_for(user, own_count=assignment.viewer_notes)
+        return assignment, is_teacher, gated
 
-    def activity_signature(self, assignment_id: int, user) -> str:
-        """The live poll's ETag (see activity_fingerprint)."""
-        fingerprint = self.activity_fingerprint(assignment_id, user)
-        return fingerprint.etag if fingerprint else '"none"'
+    def activity_fingerprint(self, assignment, user, *, is_teacher: bool, gated: bool):
+        """A fingerprint of what this user may see of the assignment's annotations, by the
+        one visibility rule (annotations.live.Fingerprint), in one query: a single scan
+        that counts and sums the ids of the visible rows and finds the highest id and the
+        newest change. Its `etag` is the live poll's ETag."""
+        row = Annotation.objects.visible_to(
+            user, assignment, is_teacher=is_teacher, gated=gated
+        ).aggregate(count=Count("pk"), total=Sum("pk"), max_pk=Max("pk"), latest=Max("updated_at"))
+        return Fingerprint.of(
+            user_id=user.pk,
+            role=Membership.Role.TEACHER if is_teacher else Membership.Role.STUDENT,
+            gated=gated,
+            **row,
+        )
 
     def changed_since(self, assignment, user, *, is_teacher: bool, since: float, above_pk: int):
         """What a live delta sends, for a viewer not held back by think-first: (pk,

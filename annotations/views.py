@@ -122,8 +122,10 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     """Everything the annotation panel shows, in a fixed number of queries, beside `text`
     (the comparison's kept text, comparisons.reading)."""
     user = request.user
+    is_teacher = permissions.is_teacher(user, assignment.classroom_id)
+    gated = not is_teacher and assignment.is_gated_for(user)
     visible, cards_visible = _visible_and_cards(
-        user, assignment, is_teacher=permissions.is_teacher(user, assignment.classroom_id)
+        user, assignment, is_teacher=is_teacher, gated=gated
     )
     query = _panel_query(request)
     if query:
@@ -177,7 +179,10 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "total": sum(counts["kind"].values()),
         "annotate_form": annotate_form
         or AnnotationForm(comparison=text.comparison, is_teacher=user.pk in teacher_ids),
-        "etag": etag or Annotation.objects.activity_signature(assignment.pk, user),
+        "etag": etag
+        or Annotation.objects.activity_fingerprint(
+            assignment, user, is_teacher=is_teacher, gated=gated
+        ).etag,
         "poll_query": query.urlencode(),
         "is_teacher": user.pk in teacher_ids,
         "gate_notice": _gate_notice(request, assignment, teacher_ids),
@@ -746,23 +751,27 @@ def moderation_overview(request):
 @require_GET
 def poll(request, pk):
     """Live updates for the panel (annotations.live): 304 when nothing the viewer may see
-    changed, in three queries: the session, the user (checked as Django's auth checks every
-    request: the session's password hash, an active account), and the fingerprint, which
-    also checks membership. Otherwise the cards changed since the client's fingerprint, or
-    the whole list when a delta could miss something. Anonymous (or a stale session) is
-    401; anyone outside the class gets the same 404 whether the assignment exists or not,
-    before any ETag is compared."""
+    changed, in four queries: the session, the user (checked as Django's auth checks every
+    request: the session's password hash, an active account), the viewer's access (their
+    role in the class and the think-first gate), and the fingerprint of what they may see.
+    Otherwise the cards changed since the client's fingerprint, or the whole list when a
+    delta could miss something. Anonymous (or a stale session) is 401; anyone outside the
+    class gets the same 404 whether the assignment exists or not, before any ETag is
+    compared."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
-    now = Annotation.objects.activity_fingerprint(pk, request.user)
-    if now is None:
+    access = Annotation.objects.viewer_access(pk, request.user)
+    if access is None:
         raise Http404
+    assignment, is_teacher, gated = access
+    now = Annotation.objects.activity_fingerprint(
+        assignment, request.user, is_teacher=is_teacher, gated=gated
+    )
     etag = now.etag
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         return response
-    assignment = permissions.get_assignment_for(request.user, pk)
     held = live.Fingerprint.parse(request.headers.get("If-None-Match"))
     response = _render_delta(request, assignment, held, now)
     if response is None:
