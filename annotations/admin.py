@@ -20,7 +20,7 @@ class AnnotationAdmin(admin.ModelAdmin):
         "is_deleted",
         "created_at",
     ]
-    list_filter = ["kind", "visibility", "is_orphaned", "is_deleted"]
+    list_filter = ["kind", "visibility", "is_private_reply", "is_orphaned", "is_deleted"]
     list_select_related = ["author", "assignment__comparison", "assignment__classroom"]
     search_fields = ["body", "exact", "author__display_name", "author__email"]
     raw_id_fields = ["assignment", "passage", "author", "parent", "dimension"]

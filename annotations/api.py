@@ -136,6 +136,7 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "dimension",
             "tags",
             "visibility",
+            "is_private_reply",
             "is_deleted",
             "is_hidden",
             "hidden_reason",

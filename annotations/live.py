@@ -1,15 +1,18 @@
 """Live updates for the annotation panel: what a poll has to send.
 
-The poll's ETag is a fingerprint of the assignment's annotations (how many, the newest change,
-the highest id) and of what decides the viewer's access (still in the class, past the reveal
-time). An unchanged fingerprint is a 304. A changed one is usually answered with only the
-cards that changed since the fingerprint the client holds (a delta); the whole list is sent
-again only when a delta could miss something (see `delta_since`).
+The poll's ETag is a fingerprint of what the viewer may see of the assignment's annotations
+(how many, the sum of their ids, the newest change, the highest id), under the one
+visibility rule, and of what decides that (the viewer's role in the class, and for a student
+whether they must still think first). So a note the viewer may not see (a classmate's
+private note, posted or edited) changes nothing the viewer can observe. An unchanged
+fingerprint is a 304. A changed one is usually answered with only the cards that changed
+since the fingerprint the client holds (a delta); the whole list is sent again only when a
+delta could miss something (see `delta_since` and `delta_is_complete`).
 
 Every change that a card shows bumps its annotation's `updated_at`: edits, moderation,
 helpful marks, comparison links, and replies (a reply is a row of its own, mapped to the card
-it belongs to). Rows deleted outright leave no trace in `updated_at`, which is why the count
-is part of the fingerprint.
+it belongs to). Rows deleted outright, or that the viewer may no longer see, leave no trace
+in the newest change, which is why the count and the sum of ids are part of the fingerprint.
 
 Plain data in, plain data out: the queries live in annotations.models and the rendering in
 annotations.views.
@@ -18,7 +21,7 @@ annotations.views.
 from dataclasses import dataclass
 from datetime import datetime
 
-ETAG_FORMAT = "v2"
+ETAG_FORMAT = "v3"
 
 # A delta re-sends the cards changed this long before the newest change the client saw: a
 # write stamped before that change may commit after the client's poll read it (transactions
@@ -32,32 +35,38 @@ DELTA_MAX_CARDS = 60
 # longer list than this is cut (the rest arrive collapsed and open on demand).
 OPEN_MAX = 200
 
+ROLES = {"teacher": "t", "student": "s"}
+
 
 @dataclass(frozen=True)
 class Fingerprint:
+    """What one viewer may see of one assignment's annotations, in a few numbers."""
+
     user_id: int
-    member: bool
-    revealed: bool
-    count: int
-    latest: float  # the newest updated_at, as a POSIX timestamp (0 when there is none)
-    max_pk: int
+    role: str  # "teacher" or "student": the viewer's role in the class
+    gated: bool  # a student who must still think first (sees only their own and teachers')
+    count: int  # rows (annotations and replies) the viewer may see
+    latest: float  # their newest updated_at, as a POSIX timestamp (0 when there is none)
+    max_pk: int  # their highest id
+    total: int  # the sum of their ids: moves when one row leaves as another arrives
 
     @classmethod
-    def of(cls, *, user_id, member, revealed, count, latest: datetime | None, max_pk):
+    def of(cls, *, user_id, role, gated, count, latest: datetime | None, max_pk, total):
         return cls(
             user_id=int(user_id),
-            member=bool(member),
-            revealed=bool(revealed),
+            role=role,
+            gated=bool(gated),
             count=count or 0,
             latest=round(latest.timestamp(), 6) if latest else 0.0,
             max_pk=max_pk or 0,
+            total=total or 0,
         )
 
     @property
     def etag(self) -> str:
         return (
-            f'"{ETAG_FORMAT}-{self.user_id}-{int(self.member)}-{int(self.revealed)}'
-            f'-{self.count}-{self.latest:.6f}-{self.max_pk}"'
+            f'"{ETAG_FORMAT}-{self.user_id}-{ROLES[self.role]}-{int(self.gated)}'
+            f'-{self.count}-{self.latest:.6f}-{self.max_pk}-{self.total}"'
         )
 
     @classmethod
@@ -65,16 +74,18 @@ class Fingerprint:
         """The fingerprint an ETag was made from, or None for anything else (an older
         format, a weak or garbled value)."""
         parts = (etag or "").strip().strip('"').split("-")
-        if len(parts) != 7 or parts[0] != ETAG_FORMAT:
+        roles = {letter: role for role, letter in ROLES.items()}
+        if len(parts) != 8 or parts[0] != ETAG_FORMAT or parts[2] not in roles:
             return None
         try:
             return cls(
                 user_id=int(parts[1]),
-                member=parts[2] == "1",
-                revealed=parts[3] == "1",
+                role=roles[parts[2]],
+                gated=parts[3] == "1",
                 count=int(parts[4]),
                 latest=float(parts[5]),
                 max_pk=int(parts[6]),
+                total=int(parts[7]),
             )
         except ValueError:
             return None
@@ -82,21 +93,25 @@ class Fingerprint:
 
 def delta_since(held: Fingerprint | None, now: Fingerprint) -> float | None:
     """The timestamp a delta starts from, or None when the whole list must be sent: the
-    client holds no fingerprint we made, it was made for someone else, or access changed
-    (membership, the reveal time) in between."""
+    client holds no fingerprint we made, it was made for someone else, what decides the
+    viewer's access changed in between (their role, the think-first gate), or the viewer
+    is a student still thinking first (their panel is small)."""
     if held is None or held.user_id != now.user_id:
         return None
-    if not (held.member and now.member) or held.revealed != now.revealed:
+    if held.role != now.role or held.gated or now.gated:
         return None
     return held.latest - OVERLAP_SECONDS
 
 
-def delta_is_complete(held: Fingerprint, now: Fingerprint, inserted: int) -> bool:
-    """Whether the rows changed since `held` account for every row now: `inserted` counts
-    those with an id above the highest the client saw. A row deleted outright, or one
-    inserted earlier but committed after the client's poll, breaks the sum, and the whole
-    list is sent instead."""
-    return now.count == held.count + inserted
+def delta_is_complete(held: Fingerprint, now: Fingerprint, *, inserted, left) -> bool:
+    """Whether the changed rows account for every row the viewer may now see: `inserted`
+    are the ids of visible rows above the highest the client saw, `left` those of rows the
+    client could see that a teacher hid since. Anything else (a row deleted outright, one
+    made private or shown again, one inserted earlier but committed after the client's
+    poll) breaks the count or the sum of ids, and the whole list is sent instead."""
+    return now.count == held.count + len(inserted) - len(left) and now.total == (
+        held.total + sum(inserted) - sum(left)
+    )
 
 
 def cards_to_refresh(changed_rows) -> list[int]:

@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotations.live import Fingerprint
@@ -22,37 +23,43 @@ def _readable(user, is_teacher: bool, prefix: str = "") -> Q:
 
 
 def visibility_condition(
-    user, *, is_teacher: bool, gated: bool = False, top_level_only: bool = False
+    user,
+    *,
+    is_teacher: bool,
+    gated: bool = False,
+    top_level_only: bool = False,
+    ignoring_hidden: bool = False,
 ) -> Q:
     """The one visibility rule, for a member of the class (teacher or student).
 
     Private annotations are their author's alone; "teacher" ones are seen by their author
-    and the class's teachers; class ones by the whole class. A reply is seen only by those
-    who see the annotation it answers, and by that annotation's author even when the reply
-    was meant for them alone (a teacher's private reply).
+    and the class's teachers; class ones by the whole class. A reply is seen by those who
+    see the annotation it answers. A private reply (`is_private_reply`, a teacher's word for
+    the annotation's author alone) is seen only by that author, the reply's own author and
+    the class's teachers, whatever becomes of its thread's visibility.
 
     Teachers see hidden annotations (marked). For students, a hidden annotation is seen only
     by its author, and its replies by nobody; while `gated` (think first), a student sees
     only their own and the teachers' annotations.
 
     `top_level_only` gives the same rule for annotations alone (no replies): a simpler query
-    (no join to the parent) for the panel's list and counts.
+    (no join to the parent) for the panel's list and counts. `ignoring_hidden` gives the rule
+    as if nothing were hidden: what a student could see but for moderation (the live poll
+    takes away such cards, and names no others).
     """
     if is_teacher:
         if top_level_only:
             return Q(parent__isnull=True) & _readable(user, True)
         return Q(parent__isnull=True) & _readable(user, True) | (
-            Q(parent__isnull=False)
-            & _readable(user, True, "parent__")
-            & (_readable(user, True) | Q(parent__author=user))
+            Q(parent__isnull=False) & _readable(user, True, "parent__")
         )
-    shown = Q(is_hidden=False) | Q(author=user)
+    shown = Q() if ignoring_hidden else Q(is_hidden=False) | Q(author=user)
     top_level = Q(parent__isnull=True) & _readable(user, False) & shown
     reply = (
         Q(parent__isnull=False)
         & _readable(user, False, "parent__")
-        & Q(parent__is_hidden=False)
-        & (_readable(user, False) | Q(parent__author=user))
+        & (Q() if ignoring_hidden else Q(parent__is_hidden=False))
+        & (Q(is_private_reply=False) | Q(parent__author=user) | Q(author=user))
         & shown
     )
     if gated:
@@ -208,57 +215,74 @@ class AnnotationQuerySet(models.QuerySet):
             facets[field][value if field == "kind" else int(value)] = count
         return facets
 
-    def activity_fingerprint(self, assignment_id: int, user_id: int):
-        """A cheap fingerprint of everything that can change this assignment's panel for a
-        user (annotations.live.Fingerprint), in one query; its `etag` is the live poll's
-        ETag. It includes whether the user is still in the class, so a removed student's
-        poll never matches."""
-        everything = Annotation.objects.filter(assignment_id=assignment_id)
-        row = (
-            Assignment.objects.filter(pk=assignment_id)
-            .annotate(
-                sig_n=models.Subquery(
-                    everything.values("assignment").annotate(c=Count("pk")).values("c")[:1]
-                ),
-                sig_latest=models.Subquery(
-                    everything.order_by("-updated_at").values("updated_at")[:1]
-                ),
-                sig_max_pk=models.Subquery(everything.order_by("-pk").values("pk")[:1]),
-                sig_revealed=Q(reveal_at__lte=timezone.now()),
-                sig_member=Exists(
-                    Membership.objects.filter(
-                        classroom_id=OuterRef("classroom_id"), user_id=user_id
-                    )
-                ),
+    def viewer_access(self, assignment_id: int, user):
+        """(assignment, is_teacher, gated) for a member of the assignment's class, in one
+        query (their role and, for think-first, how many notes of their own they posted);
+        None for anyone else, and the same None when there is no such assignment. The live
+        poll's permission check (counterpoint.permissions' rule for reading an assignment:
+        membership of its class), made before it compares any ETag."""
+        own = (
+            Annotation.objects.filter(
+                assignment_id=OuterRef("pk"), author=user, parent__isnull=True, is_deleted=False
             )
-            .values_list("sig_n", "sig_latest", "sig_max_pk", "sig_revealed", "sig_member")
+            .order_by()
+            .values("assignment_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        assignment = (
+            Assignment.objects.filter(pk=assignment_id)
+            .select_related("classroom", "comparison")  # as permissions.get_assignment_for
+            .annotate(
+                viewer_role=models.Subquery(
+                    Membership.objects.filter(
+                        classroom_id=OuterRef("classroom_id"), user=user
+                    ).values("role")[:1]
+                ),
+                viewer_notes=Coalesce(models.Subquery(own), 0),
+            )
             .first()
         )
-        if row is None:
+        if assignment is None or assignment.viewer_role is None:
             return None
-        count, latest, max_pk, revealed, member = row
+        is_teacher = assignment.viewer_role == Membership.Role.TEACHER
+        gated = not is_teacher and assignment.is_gated_for(user, own_count=assignment.viewer_notes)
+        return assignment, is_teacher, gated
+
+    def activity_fingerprint(self, assignment, user, *, is_teacher: bool, gated: bool):
+        """A fingerprint of what this user may see of the assignment's annotations, by the
+        one visibility rule (annotations.live.Fingerprint), in one query: a single scan
+        that counts and sums the ids of the visible rows and finds the highest id and the
+        newest change. Its `etag` is the live poll's ETag."""
+        row = Annotation.objects.visible_to(
+            user, assignment, is_teacher=is_teacher, gated=gated
+        ).aggregate(count=Count("pk"), total=Sum("pk"), max_pk=Max("pk"), latest=Max("updated_at"))
         return Fingerprint.of(
-            user_id=user_id,
-            member=member,
-            revealed=revealed,
-            count=count,
-            latest=latest,
-            max_pk=max_pk,
+            user_id=user.pk,
+            role=Membership.Role.TEACHER if is_teacher else Membership.Role.STUDENT,
+            gated=gated,
+            **row,
         )
 
-    def activity_signature(self, assignment_id: int, user_id: int) -> str:
-        """The live poll's ETag (see activity_fingerprint)."""
-        fingerprint = self.activity_fingerprint(assignment_id, user_id)
-        return fingerprint.etag if fingerprint else '"none"'
-
-    def changed_since(self, assignment_id: int, since: float, above_pk: int):
-        """(pk, parent_id) of this assignment's rows changed at or after the POSIX timestamp
-        `since`, or inserted with an id above `above_pk`: what a live delta sends."""
+    def changed_since(self, assignment, user, *, is_teacher: bool, since: float, above_pk: int):
+        """What a live delta sends, for a viewer not held back by think-first: (pk,
+        parent_id, visible) of the rows they may see that changed at or after the POSIX
+        timestamp `since` or have an id above `above_pk`, and (visible False) of the rows
+        they could see up to `above_pk` that a teacher hid since. Nothing else: a delta never
+        names a row the viewer could not have seen."""
         moment = datetime.fromtimestamp(max(since, 0), tz=UTC)
+        visible = visibility_condition(user, is_teacher=is_teacher)
+        hidden_since = (
+            Q(updated_at__gte=moment, pk__lte=above_pk)
+            & (Q(is_hidden=True) | Q(parent__is_hidden=True))
+            & visibility_condition(user, is_teacher=is_teacher, ignoring_hidden=True)
+        )
         return (
-            self.filter(assignment_id=assignment_id)
+            self.filter(assignment=assignment)
             .filter(Q(updated_at__gte=moment) | Q(pk__gt=above_pk))
-            .values_list("pk", "parent_id")
+            .filter(visible | hidden_since)
+            .annotate(visible=ExpressionWrapper(visible, output_field=models.BooleanField()))
+            .values_list("pk", "parent_id", "visible")
         )
 
     def for_panel_entries(self):
@@ -344,8 +368,14 @@ class Annotation(models.Model):
     dimension = models.ForeignKey(
         Dimension, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
     )
+    # For a reply, always its thread's visibility (change_visibility keeps them together).
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.CLASS
+    )
+    is_private_reply = models.BooleanField(
+        default=False,
+        help_text="A teacher's reply for the annotation's author alone (and the class's "
+        "teachers), whatever happens to the thread's visibility.",
     )
     is_deleted = models.BooleanField(default=False)
     # Moderation. Hiding destroys nothing: the author still sees it, marked, with the reason.
@@ -405,14 +435,13 @@ class Annotation(models.Model):
         self.save(update_fields=["is_locked", "updated_at"])
 
     def change_visibility(self, visibility: str) -> None:
-        """Change who sees this annotation, and its replies with it (except replies that
-        were deliberately narrower, such as a teacher's private reply)."""
-        old = self.visibility
-        if visibility == old:
+        """Change who sees this annotation, and its replies with it. A private reply stays
+        private: its privacy is its own field (is_private_reply), not a visibility value."""
+        if visibility == self.visibility:
             return
         self.visibility = visibility
         self.save(update_fields=["visibility", "updated_at"])
-        self.replies.filter(visibility=old).update(visibility=visibility)
+        self.replies.update(visibility=visibility)
 
     def soft_delete(self):
         """Keep a "deleted" stub when others have replied, so their thread survives."""

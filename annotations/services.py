@@ -58,8 +58,9 @@ def annotation_create(
 @transaction.atomic
 def reply_create(*, parent: Annotation, author, body: str, private: bool = False) -> Annotation:
     """A reply shares its thread's passage and visibility, so it is seen exactly where the
-    annotation it answers is seen. A private reply (a teacher's) is marked "teacher", so only
-    the annotation's author and the class's teachers see it."""
+    annotation it answers is seen. A private reply (a teacher's) is seen only by the
+    annotation's author and the class's teachers (is_private_reply), whatever the thread's
+    visibility becomes."""
     if parent.is_locked:
         raise ThreadLocked
     return Annotation.objects.create(
@@ -69,7 +70,8 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
         parent=parent,
         body=body,
         kind=Annotation.Kind.COMMENT,
-        visibility=Annotation.Visibility.TEACHER if private else parent.visibility,
+        visibility=parent.visibility,
+        is_private_reply=private,
     )
 
 

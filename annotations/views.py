@@ -3,7 +3,6 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified, QueryDict
@@ -50,11 +49,12 @@ def _visible(user, assignment):
     return Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
 
 
-def _visible_and_cards(user, assignment, *, is_teacher):
+def _visible_and_cards(user, assignment, *, is_teacher, gated=None):
     """What the user may see (replies included) and, with the same rule, the top-level
     annotations alone (a simpler query, for the panel's list and counts): the think-first
-    gate worked out once for both."""
-    gated = not is_teacher and assignment.is_gated_for(user)
+    gate worked out once for both, unless the caller knows it."""
+    if gated is None:
+        gated = not is_teacher and assignment.is_gated_for(user)
     return tuple(
         Annotation.objects.visible_to(
             user, assignment, is_teacher=is_teacher, gated=gated, top_level_only=top_level_only
@@ -122,8 +122,10 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     """Everything the annotation panel shows, in a fixed number of queries, beside `text`
     (the comparison's kept text, comparisons.reading)."""
     user = request.user
+    is_teacher = permissions.is_teacher(user, assignment.classroom_id)
+    gated = not is_teacher and assignment.is_gated_for(user)
     visible, cards_visible = _visible_and_cards(
-        user, assignment, is_teacher=permissions.is_teacher(user, assignment.classroom_id)
+        user, assignment, is_teacher=is_teacher, gated=gated
     )
     query = _panel_query(request)
     if query:
@@ -177,7 +179,10 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "total": sum(counts["kind"].values()),
         "annotate_form": annotate_form
         or AnnotationForm(comparison=text.comparison, is_teacher=user.pk in teacher_ids),
-        "etag": etag or Annotation.objects.activity_signature(assignment.pk, user.pk),
+        "etag": etag
+        or Annotation.objects.activity_fingerprint(
+            assignment, user, is_teacher=is_teacher, gated=gated
+        ).etag,
         "poll_query": query.urlencode(),
         "is_teacher": user.pk in teacher_ids,
         "gate_notice": _gate_notice(request, assignment, teacher_ids),
@@ -747,22 +752,28 @@ def moderation_overview(request):
 
 @require_GET
 def poll(request, pk):
-    """Live updates for the panel (annotations.live): 304 when nothing changed, in two
-    queries (the session and the fingerprint), without loading the user; otherwise the cards
-    changed since the client's fingerprint, or the whole list when a delta could miss
-    something."""
-    user_id = request.session.get(SESSION_KEY)
-    if user_id is None:
+    """Live updates for the panel (annotations.live): 304 when nothing the viewer may see
+    changed, in four queries: the session, the user (checked as Django's auth checks every
+    request: the session's password hash, an active account), the viewer's access (their
+    role in the class and the think-first gate), and the fingerprint of what they may see.
+    Otherwise the cards changed since the client's fingerprint, or the whole list when a
+    delta could miss something. Anonymous (or a stale session) is 401; anyone outside the
+    class gets the same 404 whether the assignment exists or not, before any ETag is
+    compared."""
+    if not request.user.is_authenticated:
         return HttpResponse(status=401)
-    now = Annotation.objects.activity_fingerprint(pk, int(user_id))
-    etag = now.etag if now else '"none"'
+    access = Annotation.objects.viewer_access(pk, request.user)
+    if access is None:
+        raise Http404
+    assignment, is_teacher, gated = access
+    now = Annotation.objects.activity_fingerprint(
+        assignment, request.user, is_teacher=is_teacher, gated=gated
+    )
+    etag = now.etag
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         return response
-    if not request.user.is_authenticated:
-        return HttpResponse(status=401)
-    assignment = permissions.get_assignment_for(request.user, pk)
     held = live.Fingerprint.parse(request.headers.get("If-None-Match"))
     response = _render_delta(request, assignment, held, now)
     if response is None:
@@ -778,18 +789,22 @@ def poll(request, pk):
 def _render_delta(request, assignment, held, now):
     """The cards changed since `held` as an update list for live.js to merge, with fresh
     counts and the new fingerprint; None when the whole list must be sent instead: filters
-    in use, a think-first gate, or a change a delta cannot account for (annotations.live)."""
-    user = request.user
+    in use, a think-first gate, or a change a delta cannot account for (annotations.live).
+    Only rows the viewer may see, or could see until a teacher hid them, take part."""
     since = live.delta_since(held, now)
     if since is None or _panel_query(request):
         return None
-    is_teacher = permissions.is_teacher(user, assignment.classroom_id)
-    if not is_teacher and assignment.is_gated_for(user):
-        return None
-    changed = list(Annotation.objects.changed_since(assignment.pk, since, held.max_pk))
-    inserted = sum(1 for row_pk, _ in changed if row_pk > held.max_pk)
-    refresh = live.cards_to_refresh(changed)
-    if not live.delta_is_complete(held, now, inserted) or len(refresh) > live.DELTA_MAX_CARDS:
+    is_teacher = now.role == permissions.TEACHER
+    changed = list(
+        Annotation.objects.changed_since(
+            assignment, request.user, is_teacher=is_teacher, since=since, above_pk=held.max_pk
+        )
+    )
+    inserted = [row_pk for row_pk, _, visible in changed if visible and row_pk > held.max_pk]
+    left = [row_pk for row_pk, _, visible in changed if not visible]
+    refresh = live.cards_to_refresh((row_pk, parent_id) for row_pk, parent_id, _ in changed)
+    complete = live.delta_is_complete(held, now, inserted=inserted, left=left)
+    if not complete or len(refresh) > live.DELTA_MAX_CARDS:
         return None
     shown_in_full = live.open_card_ids(request.GET.get("open"))
     # As on a fresh page, a panel shows PANEL_FULL_CARDS cards in full before collapsing.
@@ -800,17 +815,21 @@ def _render_delta(request, assignment, held, now):
         refresh,
         in_full=shown_in_full | set(refresh[:room]),
         is_teacher=is_teacher,
+        gated=False,
     )
     context["etag"] = now.etag
     return render(request, "annotations/_panel.html#annotation-delta", context)
 
 
-def _updates_context(request, assignment, refresh, *, in_full, is_teacher):
+def _updates_context(request, assignment, refresh, *, in_full, is_teacher, gated=None):
     """The cards `refresh` (top-level ids) for the panel's update list: those still
     visible as cards (in full when in `in_full`, a prompt or pinned; otherwise collapsed), the
-    others to remove; and the unfiltered counts."""
+    others to remove; and the unfiltered counts. `refresh` names only cards the viewer may
+    see or could see before a teacher hid them (see Annotation.objects.changed_since)."""
     user = request.user
-    visible, cards_visible = _visible_and_cards(user, assignment, is_teacher=is_teacher)
+    visible, cards_visible = _visible_and_cards(
+        user, assignment, is_teacher=is_teacher, gated=gated
+    )
     entries = list(cards_visible.filter(pk__in=refresh).for_panel_entries())
     text = reading_for(assignment.comparison)
     _in_panel_order(entries, text.numbers)

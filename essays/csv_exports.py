@@ -102,7 +102,8 @@ def _blank(value):
 def annotation_rows(assignment, viewer) -> list[list]:
     """A header, then every annotation in the assignment as this teacher sees it, in text
     order, leaving out private ones (a student's private notes are theirs alone), replies
-    (counted on their annotation) and deleted stubs. Four queries."""
+    (counted on their annotation, leaving out private replies, which are one student's) and
+    deleted stubs. Four queries."""
     numbers = {
         pk: number
         for number, pk in enumerate(
@@ -122,7 +123,7 @@ def annotation_rows(assignment, viewer) -> list[list]:
         .annotate(
             reply_count=Count(
                 "replies",
-                filter=Q(replies__is_deleted=False) & ~Q(replies__visibility=private),
+                filter=Q(replies__is_deleted=False, replies__is_private_reply=False),
             )
         )
     )

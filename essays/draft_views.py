@@ -122,11 +122,16 @@ def process(request, pk):
     student's own work. The author and the class's teachers may see it."""
     work = permissions.get_outline_for(request.user, pk)
     student, assignment = work.author, work.assignment
+    # What the viewer may see of the student's notes, by the one visibility rule: a teacher
+    # never learns of a private note here either (not even that one was made).
+    notes = Annotation.objects.visible_to(
+        request.user,
+        assignment,
+        is_teacher=permissions.is_teacher(request.user, assignment.classroom_id),
+    ).filter(author=student)
     events = [
         (a.created_at, "Annotated", f"“{a.exact[:80]}”" if a.exact else "a reply")
-        for a in Annotation.objects.filter(assignment=assignment, author=student)
-        .only("created_at", "exact")
-        .order_by("created_at")
+        for a in notes.only("created_at", "exact").order_by("created_at")
     ]
     for item in Outline.objects.filter(assignment=assignment, author=student).prefetch_related(
         "revisions"

@@ -204,6 +204,15 @@ class Evidence(models.Model):
             return self.key.startswith("annotation:")
         return self.annotation.is_hidden or self.annotation.is_deleted
 
+    @property
+    def from_private_note(self):
+        """It came from a private ("only me") note: the note stays private, but this copy
+        of its words is part of the outline, which the class's teachers read."""
+        return (
+            self.annotation_id is not None
+            and self.annotation.visibility == Annotation.Visibility.PRIVATE
+        )
+
 
 # --- submission and feedback -----------------------------------------------------------
 

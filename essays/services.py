@@ -109,6 +109,9 @@ class Source:
     dimension_id: int | None
     dimension: object = None  # the comparison's Dimension row
     subject_list: list = field(default_factory=list)
+    # A private ("only me") note, which only its author is offered: used as evidence, its
+    # words go into the outline, which the teacher reads.
+    is_private: bool = False
 
     def get_kind_display(self) -> str:
         return Annotation.Kind(self.kind).label
@@ -155,6 +158,7 @@ def builder_material(assignment, user) -> Material:
             "body",
             "passage_id",
             "dimension_id",
+            "visibility",
         )
     )
     authors = {}
@@ -169,8 +173,19 @@ def builder_material(assignment, user) -> Material:
             passage_id=passage_id,
             dimension_id=dimension_id,
             dimension=dimensions.get(dimension_id),
+            is_private=visibility == Annotation.Visibility.PRIVATE,
         )
-        for pk, author_id, display_name, kind, exact, body, passage_id, dimension_id in rows
+        for (
+            pk,
+            author_id,
+            display_name,
+            kind,
+            exact,
+            body,
+            passage_id,
+            dimension_id,
+            visibility,
+        ) in rows
     ]
     _attach_subjects(annotations, assignment, layout["subjects"])
     by_pk = {a.pk: a for a in annotations}

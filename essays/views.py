@@ -141,6 +141,8 @@ def _builder_context(request, assignment, material, choices, filters):
         "tray_links": links,
         "tray_annotations": annotations,
         "tray_matched": matched,
+        # The student's private notes: chosen as evidence, their words reach the teacher.
+        "private_keys": {f"annotation:{a.pk}" for a in material.annotations if a.is_private},
         "filters": filters,
         "draft": draft,
         "structures": Outline.Structure.choices,

@@ -422,7 +422,7 @@ def test_search_does_not_reveal_words_of_a_reply_you_cannot_see(
         author=teacher,
         parent=annotation,
         body="zebra",
-        visibility="teacher",
+        is_private_reply=True,
     )
     client.force_login(classmate)
 

@@ -120,7 +120,7 @@ def test_a_private_reply_is_seen_by_its_author_and_the_thread_author_only(
 ):
     thread = AnnotationFactory(assignment=assignment, author=student, visibility="class")
     reply = AnnotationFactory(
-        assignment=assignment, author=teacher, parent=thread, visibility="private"
+        assignment=assignment, author=teacher, parent=thread, is_private_reply=True
     )
 
     for user, sees in ((teacher, True), (student, True), (classmate, False)):
@@ -205,8 +205,9 @@ def test_an_annotation_has_every_field_and_no_email(assignment, student, classma
     assert set(body) == {
         "id", "assignment", "passage", "author", "parent", "exact", "prefix", "suffix",
         "start", "end", "is_orphaned", "body", "kind", "subjects", "dimension", "tags",
-        "visibility", "is_deleted", "is_hidden", "hidden_reason", "is_pinned", "is_locked",
-        "is_prompt", "created", "modified", "helpful_count", "reply_count",
+        "visibility", "is_private_reply", "is_deleted", "is_hidden", "hidden_reason",
+        "is_pinned", "is_locked", "is_prompt", "created", "modified", "helpful_count",
+        "reply_count",
     }  # fmt: skip
     assert body["author"] == {"id": student.pk, "display_name": "Sam Student"}
     assert body["subjects"] == [subject.pk]

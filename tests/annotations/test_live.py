@@ -11,11 +11,12 @@ from annotations.live import Fingerprint
 def fingerprint(**changes):
     values = {
         "user_id": 7,
-        "member": True,
-        "revealed": True,
+        "role": "student",
+        "gated": False,
         "count": 40,
         "latest": 1_800_000_000.5,
         "max_pk": 120,
+        "total": 2_000,
     }
     values.update(changes)
     return Fingerprint(**values)
@@ -24,27 +25,40 @@ def fingerprint(**changes):
 def test_an_etag_reads_back_as_the_fingerprint_it_was_made_from():
     made = Fingerprint.of(
         user_id=7,
-        member=True,
-        revealed=False,
+        role="teacher",
+        gated=False,
         count=3,
         latest=datetime(2026, 11, 27, 9, 30, 0, 123456, tzinfo=UTC),
         max_pk=12,
+        total=30,
     )
 
-    assert made.etag.startswith('"v2-7-1-0-3-')
+    assert made.etag.startswith('"v3-7-t-0-3-')
+    assert made.etag.endswith('-12-30"')
     assert Fingerprint.parse(made.etag) == made
 
 
 def test_an_empty_assignment_has_a_fingerprint_too():
-    made = Fingerprint.of(user_id=1, member=True, revealed=True, count=0, latest=None, max_pk=None)
+    made = Fingerprint.of(
+        user_id=1, role="student", gated=True, count=0, latest=None, max_pk=None, total=None
+    )
 
     assert Fingerprint.parse(made.etag) == made
-    assert made.latest == 0.0 and made.max_pk == 0
+    assert made.latest == 0.0 and made.max_pk == 0 and made.total == 0
 
 
 @pytest.mark.parametrize(
     "etag",
-    [None, "", '"none"', '"7-1-3-1700000000.000000-0-0-1"', '"v2-7-1-0-x-1.0-3"', 'W/"v2"'],
+    [
+        None,
+        "",
+        '"none"',
+        '"7-1-3-1700000000.000000-0-0-1"',
+        '"v2-7-1-1-3-1700000000.000000-9"',  # the format before fingerprints were per viewer
+        '"v3-7-x-0-3-1.0-3-6"',
+        '"v3-7-s-0-x-1.0-3-6"',
+        'W/"v3"',
+    ],
 )
 def test_anything_else_is_no_fingerprint(etag):
     assert Fingerprint.parse(etag) is None
@@ -61,23 +75,40 @@ def test_a_delta_starts_a_little_before_the_newest_change_the_client_saw():
     [
         (None, fingerprint()),
         (fingerprint(user_id=8), fingerprint()),  # someone else's ETag
-        (fingerprint(member=False), fingerprint()),
-        (fingerprint(), fingerprint(member=False)),
-        (fingerprint(revealed=False), fingerprint()),  # the reveal time passed
+        (fingerprint(role="teacher"), fingerprint()),  # the role changed
+        (fingerprint(gated=True), fingerprint()),  # think-first is over
+        (fingerprint(gated=True), fingerprint(gated=True)),  # still thinking first
     ],
 )
 def test_no_delta_when_the_client_holds_nothing_of_ours_or_access_changed(held, now):
     assert live.delta_since(held, now) is None
 
 
-def test_a_delta_is_complete_when_new_rows_explain_the_count():
-    held = fingerprint(count=40)
+def test_a_delta_is_complete_when_new_rows_explain_the_count_and_the_ids():
+    held = fingerprint(count=40, total=2_000)
 
-    assert live.delta_is_complete(held, fingerprint(count=43), inserted=3)
+    assert live.delta_is_complete(
+        held, fingerprint(count=43, total=2_366), inserted=[121, 122, 123], left=[]
+    )
     # One row deleted outright while three were added: the count does not add up.
-    assert not live.delta_is_complete(held, fingerprint(count=42), inserted=3)
+    assert not live.delta_is_complete(
+        held, fingerprint(count=42, total=2_300), inserted=[121, 122, 123], left=[]
+    )
     # A row that committed late, with an id below the highest the client saw.
-    assert not live.delta_is_complete(held, fingerprint(count=41), inserted=0)
+    assert not live.delta_is_complete(
+        held, fingerprint(count=41, total=2_100), inserted=[], left=[]
+    )
+    # A card hidden by the teacher: it leaves, and is taken away.
+    assert live.delta_is_complete(held, fingerprint(count=39, total=1_950), inserted=[], left=[50])
+
+
+def test_a_row_that_leaves_as_another_arrives_is_caught_by_the_sum_of_ids():
+    held = fingerprint(count=40, total=2_000)
+    # Row 50 was made private (the viewer cannot know) while row 70 was shown again: the
+    # count is the same, the sum of ids is not.
+    now = fingerprint(count=40, total=2_020)
+
+    assert not live.delta_is_complete(held, now, inserted=[], left=[])
 
 
 def test_replies_refresh_the_card_they_belong_to_once_newest_first():

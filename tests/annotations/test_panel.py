@@ -336,8 +336,9 @@ def test_changed_poll_query_count_does_not_grow(
     class_with_annotations(assignment, classroom, student, count)
     client.force_login(student)
 
-    # session, fingerprint, user, assignment, my roles, then the panel as on the page (less
-    # the fingerprint, already made)
+    # session, user, my access to the assignment (it, my role, my own notes for the
+    # think-first gate), the fingerprint, my roles, then the panel as on the page (less the
+    # fingerprint, already made)
     with django_assert_num_queries(21):
         client.get(poll_url(assignment), headers=HTMX)
 
@@ -358,10 +359,11 @@ def test_a_live_delta_query_count_does_not_grow(
         annotate(assignment, classmate, body=f"New {n}", quote="Paragraph")
     shown = range(100_000, 100_000 + PANEL_FULL_CARDS)  # a full panel of other cards
 
-    # session, fingerprint, user, assignment, my roles, the rows changed since, their
-    # entries, the class's teachers, facet counts (paragraph numbers, subjects and dimensions
-    # come from the text the first poll kept, comparisons.reading)
-    with django_assert_num_queries(9):
+    # session, user, my access to the assignment (it, my role, my own notes), the
+    # fingerprint, the rows changed since, their entries, the class's teachers, facet counts
+    # (paragraph numbers, subjects and dimensions come from the text the first poll kept,
+    # comparisons.reading; my role came with my access)
+    with django_assert_num_queries(8):
         response = client.get(
             poll_url(assignment),
             {"open": ",".join(str(pk) for pk in shown)},

@@ -85,7 +85,7 @@ def test_a_teacher_reply_meant_for_one_student_reaches_that_student_only(
         author=teacher,
         parent=shared,
         body="Just between us",
-        visibility=V.TEACHER,
+        is_private_reply=True,
     )
 
     client.force_login(student)

@@ -265,7 +265,7 @@ def annotated(assignment, teacher, student, classmate):
     shared.tags.create(name="fear")
     shared.tags.create(name="terror")
     AnnotationFactory(parent=shared, author=classmate, body="Yes")
-    AnnotationFactory(parent=shared, author=teacher, body="Good", visibility="private")
+    AnnotationFactory(parent=shared, author=teacher, body="Good", is_private_reply=True)
     AnnotationFactory(parent=shared, author=classmate, body="gone", is_deleted=True)
     annotate(
         assignment,
