@@ -125,7 +125,7 @@ def test_an_ordinary_reply_follows_its_note(assignment, note, student, teacher, 
     assert "Yes, go on" in everything_a_classmate_reads(logged_in(classmate), assignment, note)
 
 
-# The data migration (annotations/migrations/0003_private_reply.py)
+# The data migration (annotations/migrations/0004_private_reply.py)
 
 
 def old_reply(note, author, body, visibility):
@@ -144,7 +144,7 @@ def test_the_migration_finds_private_replies_in_the_old_representation(
 ):
     from importlib import import_module
 
-    migration = import_module("annotations.migrations.0003_private_reply")
+    migration = import_module("annotations.migrations.0004_private_reply")
     for_the_teacher = annotate(assignment, student, body="For you", visibility="teacher")
     shared = annotate(assignment, student, body="For all", visibility="class", quote="Paragraph")
     narrower = old_reply(shared, teacher, "Just for Sam", "teacher")

@@ -48,7 +48,7 @@ def unmark_private_replies(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("annotations", "0002_moderation"),
+        ("annotations", "0003_orphan_on_passage_delete"),
         ("counterpoint", "0002_assignment_think_first"),
     ]
 
