@@ -308,14 +308,36 @@ function setInput(form, name, value) {
   if (input) input.value = value;
 }
 
-/** Subject names that occur in text, as whole-word starts ("Stalin's", "Stalinist" count). */
+/**
+ * The forms a subject's name takes in running text, each matched as the start of a word.
+ * The name itself covers "Stalin's", "Stalinist", "Khrushchev's" and "Spartan"; a name that
+ * ends in s or a vowel also gives its stem, for the adjective and the people ("Athens" ->
+ * "Athen": "Athenian", "Athenians"; "Germany" -> "German"). A stem under four letters is left
+ * out ("Rome" -> "Rom"), since too many other words start with it.
+ * This is the one place the page guesses subjects from words; the server only sends names.
+ */
+export function nameForms(name) {
+  const trimmed = name.trim();
+  if (!trimmed) return [];
+  const forms = [trimmed];
+  const stem = trimmed.replace(/[saeiouy]$/iu, "");
+  if (stem !== trimmed && Array.from(stem).length >= 4 && /\p{L}$/u.test(stem)) forms.push(stem);
+  return forms;
+}
+
+/** Of `names`, those that occur in text in one of their forms (nameForms), as word starts. */
+export function namesIn(text, names) {
+  return names.filter((name) =>
+    nameForms(name).some((form) => {
+      const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}`, "iu").test(text);
+    }),
+  );
+}
+
 function subjectsNamedIn(text, boxes) {
-  return boxes.filter((box) => {
-    const name = (box.dataset.subjectName || "").trim();
-    if (!name) return false;
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}`, "iu").test(text);
-  });
+  const named = new Set(namesIn(text, boxes.map((box) => box.dataset.subjectName || "")));
+  return boxes.filter((box) => named.has(box.dataset.subjectName || ""));
 }
 
 /**
