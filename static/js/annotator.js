@@ -263,7 +263,11 @@ function hideButton() {
   if (button) button.hidden = true;
 }
 
-/** Place the button just below the end of the selection, inside the viewport. */
+/**
+ * Place the button where it hides nothing selected and nothing that follows: above the
+ * selection's first line (over text already read), at its start. Only when that would leave
+ * the viewport does it go below the last line instead.
+ */
 function showButton(el, range, selector) {
   const form = document.getElementById(FORM_ID);
   if (!form) return; // reading only: nowhere to annotate
@@ -271,17 +275,20 @@ function showButton(el, range, selector) {
   const btn = annotateButton();
   btn.hidden = false;
   const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
-  const last = rects.at(-1) || range.getBoundingClientRect();
-  const first = rects[0] || last;
+  const first = rects[0] || range.getBoundingClientRect();
+  const last = rects.at(-1) || first;
   const { offsetWidth: w, offsetHeight: h } = btn;
   const viewW = document.documentElement.clientWidth;
   const viewH = document.documentElement.clientHeight;
-  const gap = 6;
-  let left = Math.min(last.right + gap, viewW - w - 8);
-  left = Math.max(8, left);
-  // Below the last line (the text there is not selected); above the first if no room below.
-  let top = last.bottom + gap;
-  if (top + h > viewH - 8) top = Math.max(8, first.top - h - gap);
+  const gap = 4;
+  const selectionTop = Math.min(...rects.map((r) => r.top), first.top);
+  let top = selectionTop - h - gap;
+  let left = first.left;
+  if (top < 8) {
+    top = Math.min(last.bottom + gap, viewH - h - 8);
+    left = last.left;
+  }
+  left = Math.max(8, Math.min(left, viewW - w - 8));
   btn.style.left = `${left + window.scrollX}px`;
   btn.style.top = `${top + window.scrollY}px`;
 }
