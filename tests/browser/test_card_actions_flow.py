@@ -65,6 +65,18 @@ def assert_unique_ids(page):
     assert repeated == []
 
 
+def shots(page, shot, name):
+    """The page at 1366 px, at 390 px, and at 390 px in the dark theme."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    shot(page, f"{name}-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, f"{name}-390")
+    page.emulate_media(color_scheme="dark")
+    shot(page, f"{name}-390-dark")
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
 def phrase(action):
     first, last = QUOTES[action]
     start = TEXT.index(first)
@@ -192,7 +204,7 @@ def test_every_action_on_my_own_card_works_in_place(
 
     assert_no_page_load(page)
     if origin == "own post":
-        shot(page, "card-actions-own-post", full_page=False)
+        shots(page, shot, "card-actions-own-post")
 
 
 @pytest.mark.parametrize("origin", ["page load", "poll"])
@@ -230,11 +242,12 @@ def test_every_action_on_a_classmates_card_works_in_place(
 
 
 def test_the_edit_page_on_its_own_saves_and_goes_back_to_the_card(
-    live_server, page, log_in, transactional_db, reading, student
+    live_server, page, log_in, transactional_db, reading, student, shot
 ):
     mine = reading["mine"]
     log_in(page, student.email)
     page.goto(f"{live_server.url}/annotations/{mine.pk}/edit/")
+    shots(page, shot, "edit-page")
     page.get_by_label("Your note").fill("Edited on its own page.")
     page.get_by_role("button", name="Save").click()
 
@@ -243,11 +256,12 @@ def test_the_edit_page_on_its_own_saves_and_goes_back_to_the_card(
 
 
 def test_the_link_page_on_its_own_links_and_goes_back_to_the_card(
-    live_server, page, log_in, transactional_db, reading, student
+    live_server, page, log_in, transactional_db, reading, student, shot
 ):
     mine, theirs = reading["mine"], reading["theirs"]
     log_in(page, student.email)
     page.goto(f"{live_server.url}/annotations/{mine.pk}/link/")
+    shots(page, shot, "link-page")
     page.get_by_label("Link to").select_option(str(theirs.pk))
     page.get_by_label("Similarity").check()
     page.get_by_label("In one sentence, why?").fill("Both were careful.")
@@ -258,11 +272,12 @@ def test_the_link_page_on_its_own_links_and_goes_back_to_the_card(
 
 
 def test_the_flag_page_on_its_own_flags_and_goes_back_to_the_card(
-    live_server, page, log_in, transactional_db, reading, student
+    live_server, page, log_in, transactional_db, reading, student, shot
 ):
     theirs = reading["theirs"]
     log_in(page, student.email)
     page.goto(f"{live_server.url}/annotations/{theirs.pk}/flag/")
+    shots(page, shot, "flag-page")
     page.get_by_label("Off-topic").check()
     page.get_by_role("button", name="Flag it").click()
 
