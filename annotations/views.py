@@ -149,6 +149,7 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         subjects=text.layout["subjects"],
         dimensions=text.dimensions,
         authors=authors,
+        auto_id="filter-%s",  # the annotate form beside it has a dimension field too
     )
     filters = filter_form.filters() if query else {}
     if entries is None:
@@ -498,9 +499,16 @@ def annotation_edit(request, pk):
     comparison = annotation.assignment.comparison
     previous_visibility = annotation.visibility
     if annotation.parent_id:
-        form = ReplyForm(request.POST or None, initial={"body": annotation.body})
+        form = ReplyForm(
+            request.POST or None, initial={"body": annotation.body}, auto_id=f"edit-{pk}-%s"
+        )
     else:
-        form = AnnotationEditForm(request.POST or None, instance=annotation, comparison=comparison)
+        form = AnnotationEditForm(
+            request.POST or None,
+            instance=annotation,
+            comparison=comparison,
+            auto_id=f"edit-{pk}-%s",  # its ids stay unique beside the panel's forms
+        )
     if request.method == "POST" and form.is_valid():
         if annotation.parent_id:
             annotation.body = form.cleaned_data["body"]
@@ -579,6 +587,7 @@ def link_new(request, pk):
         candidates=candidates,
         comparison=assignment.comparison,
         initial={"dimension": source.dimension_id},
+        auto_id=f"link-{pk}-%s",
     )
     if request.method == "POST" and form.is_valid():
         link = form.save(commit=False)
@@ -608,7 +617,7 @@ def flag(request, pk):
     thread = annotation.parent or annotation
     if annotation.author_id == request.user.pk:
         return HttpResponse("You cannot flag your own annotation.", status=400)
-    form = FlagForm(request.POST or None)
+    form = FlagForm(request.POST or None, auto_id=f"flag-{pk}-%s")
     if request.method == "POST" and form.is_valid():
         flag_create(annotation=annotation, reporter=request.user, **form.cleaned_data)
         if request.htmx:

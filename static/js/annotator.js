@@ -263,7 +263,11 @@ function hideButton() {
   if (button) button.hidden = true;
 }
 
-/** Place the button just below the end of the selection, inside the viewport. */
+/**
+ * Place the button where it hides nothing selected and nothing that follows: above the
+ * selection's first line (over text already read), at its start. Only when that would leave
+ * the viewport does it go below the last line instead.
+ */
 function showButton(el, range, selector) {
   const form = document.getElementById(FORM_ID);
   if (!form) return; // reading only: nowhere to annotate
@@ -271,17 +275,20 @@ function showButton(el, range, selector) {
   const btn = annotateButton();
   btn.hidden = false;
   const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
-  const last = rects.at(-1) || range.getBoundingClientRect();
-  const first = rects[0] || last;
+  const first = rects[0] || range.getBoundingClientRect();
+  const last = rects.at(-1) || first;
   const { offsetWidth: w, offsetHeight: h } = btn;
   const viewW = document.documentElement.clientWidth;
   const viewH = document.documentElement.clientHeight;
-  const gap = 6;
-  let left = Math.min(last.right + gap, viewW - w - 8);
-  left = Math.max(8, left);
-  // Below the last line (the text there is not selected); above the first if no room below.
-  let top = last.bottom + gap;
-  if (top + h > viewH - 8) top = Math.max(8, first.top - h - gap);
+  const gap = 4;
+  const selectionTop = Math.min(...rects.map((r) => r.top), first.top);
+  let top = selectionTop - h - gap;
+  let left = first.left;
+  if (top < 8) {
+    top = Math.min(last.bottom + gap, viewH - h - 8);
+    left = last.left;
+  }
+  left = Math.max(8, Math.min(left, viewW - w - 8));
   btn.style.left = `${left + window.scrollX}px`;
   btn.style.top = `${top + window.scrollY}px`;
 }
@@ -308,14 +315,36 @@ function setInput(form, name, value) {
   if (input) input.value = value;
 }
 
-/** Subject names that occur in text, as whole-word starts ("Stalin's", "Stalinist" count). */
+/**
+ * The forms a subject's name takes in running text, each matched as the start of a word.
+ * The name itself covers "Stalin's", "Stalinist", "Khrushchev's" and "Spartan"; a name that
+ * ends in s or a vowel also gives its stem, for the adjective and the people ("Athens" ->
+ * "Athen": "Athenian", "Athenians"; "Germany" -> "German"). A stem under four letters is left
+ * out ("Rome" -> "Rom"), since too many other words start with it.
+ * This is the one place the page guesses subjects from words; the server only sends names.
+ */
+export function nameForms(name) {
+  const trimmed = name.trim();
+  if (!trimmed) return [];
+  const forms = [trimmed];
+  const stem = trimmed.replace(/[saeiouy]$/iu, "");
+  if (stem !== trimmed && Array.from(stem).length >= 4 && /\p{L}$/u.test(stem)) forms.push(stem);
+  return forms;
+}
+
+/** Of `names`, those that occur in text in one of their forms (nameForms), as word starts. */
+export function namesIn(text, names) {
+  return names.filter((name) =>
+    nameForms(name).some((form) => {
+      const escaped = form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}`, "iu").test(text);
+    }),
+  );
+}
+
 function subjectsNamedIn(text, boxes) {
-  return boxes.filter((box) => {
-    const name = (box.dataset.subjectName || "").trim();
-    if (!name) return false;
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}`, "iu").test(text);
-  });
+  const named = new Set(namesIn(text, boxes.map((box) => box.dataset.subjectName || "")));
+  return boxes.filter((box) => named.has(box.dataset.subjectName || ""));
 }
 
 /**

@@ -11,6 +11,7 @@
 //    progress, skip the update. The poll keeps its old ETag, so the next poll brings the
 //    changes again once the person is done.
 // 3. Tell screen-reader users what arrived, without moving focus.
+// 4. Never let a poll answer undo the reader's own newer change (see ownSincePoll).
 
 const list = () => document.getElementById("annotation-list");
 
@@ -37,6 +38,9 @@ export function mergeUpdates(updates, target) {
       continue;
     }
     placeInOrder(target, item);
+    // htmx processes swapped-in content when it settles, and by then this card has left
+    // #annotation-updates: process it here, or its hx-get/hx-post would do nothing.
+    window.htmx?.process(item);
   }
   const empty = target.querySelector(":scope > li.empty");
   if (empty && target.querySelector(".annotation-card")) empty.remove();
@@ -59,9 +63,28 @@ function cardIds() {
 
 let before = null;
 
+// A poll answer can be older than what the reader's own request just put on the page (a
+// reply saved while the poll was on its way): then skip it and let the next poll, with the
+// old ETag, bring everything.
+let ownRequests = 0;
+let ownSincePoll = false;
+
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.detail.elt.id === "annotation-poll") {
+    ownSincePoll = ownRequests > 0;
+  } else {
+    ownRequests += 1;
+    ownSincePoll = true;
+  }
+});
+
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  if (event.detail.elt.id !== "annotation-poll") ownRequests = Math.max(0, ownRequests - 1);
+});
+
 document.body.addEventListener("htmx:beforeSwap", (event) => {
   if (event.detail.elt.id !== "annotation-poll") return;
-  if (event.detail.xhr.status === 304 || isBusy(list())) {
+  if (event.detail.xhr.status === 304 || isBusy(list()) || ownSincePoll) {
     event.detail.shouldSwap = false;
     return;
   }

@@ -73,3 +73,78 @@ def log_in(live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do
+
+
+# Every browser test fails on a console error, an uncaught page error or a Content-Security-
+# Policy violation in any page it opens, so that a quiet console is a promise the suite keeps
+# (docs/UX: "the browser console stays empty of errors"). Chromium does not always log CSP
+# violations to the console, so an init script turns each securitypolicyviolation event into a
+# console.error the listener below sees.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}` +
+    ` at ${event.sourceFile || "?"}:${event.lineNumber || "?"}` +
+    (event.sample ? ` (${event.sample})` : ""),
+  );
+});
+"""
+
+
+class ConsoleErrors(list):
+    """What went wrong in the browser during one test, as readable lines.
+
+    A test that provokes an error on purpose takes the `console_errors` fixture and calls
+    forgive(pattern) with a substring of the message it expects; anything else still fails.
+    """
+
+    def watch(self, context):
+        context.add_init_script(_REPORT_CSP_VIOLATIONS)
+        context.on("console", self._on_console)
+        context.on("weberror", lambda error: self.append(f"page error: {error.error}"))
+
+    def _on_console(self, message):
+        if message.type == "error":
+            where = message.location or {}
+            url = where.get("url") or message.page and message.page.url or "?"
+            self.append(f"console error: {message.text} [{url}:{where.get('lineNumber', '?')}]")
+
+    def forgive(self, pattern):
+        kept = [line for line in self if pattern not in line]
+        self[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def console_errors(request, monkeypatch):
+    """Fail the test if any page it opened logged an error or broke the CSP (see above)."""
+    errors = ConsoleErrors()
+    if "tests/browser/" not in str(request.node.fspath):
+        yield errors
+        return
+    from playwright.sync_api import Browser
+
+    new_context = Browser.new_context
+
+    def watched_new_context(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        errors.watch(context)
+        return context
+
+    def watched_new_page(self, *args, **kwargs):
+        context = self.new_context(*args, **kwargs)
+        page = context.new_page()
+        # As Browser.new_page does: closing the page closes its context.
+        context._impl_obj._owner_page = page._impl_obj
+        return page
+
+    monkeypatch.setattr(Browser, "new_context", watched_new_context)
+    monkeypatch.setattr(Browser, "new_page", watched_new_page)
+    yield errors
+    if errors:
+        listed = "\n".join(f"  - {line}" for line in errors)
+        pytest.fail(
+            f"The browser reported {len(errors)} error(s) during this test (console errors, "
+            f"page errors and CSP violations all fail browser tests; fix the app, or call "
+            f"console_errors.forgive(...) for an error the test provokes on purpose):\n{listed}",
+            pytrace=False,
+        )
