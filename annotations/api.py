@@ -22,7 +22,6 @@ from rest_framework import generics, serializers, status, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, Throttled, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -51,6 +50,7 @@ from annotations.services import (
 )
 from comparisons.models import Dimension, Passage, Subject
 from counterpoint import permissions
+from counterpoint.lib.safejson import MAX_ID, IdField, JSONLDParser, JSONParser
 
 NEEDS_WORDS = "Write a note: a question or comment needs some words."
 REASON_MAX_LENGTH = Annotation._meta.get_field("hidden_reason").max_length
@@ -171,9 +171,6 @@ def clean_tags(names: list[str]) -> list[str]:
         raise serializers.ValidationError(error.messages) from None
 
 
-MAX_ID = 2**63 - 1  # no row has a larger id; SQLite cannot even be asked about one
-
-
 def _subjects_of(comparison_id: int, ids: list[int]) -> list[Subject]:
     storable = [pk for pk in ids if 0 < pk <= MAX_ID]
     found = list(Subject.objects.filter(comparison_id=comparison_id, pk__in=storable))
@@ -197,9 +194,9 @@ def _dimension_of(comparison_id: int, pk: int | None) -> Dimension | None:
 class AnnotationCreateSerializer(serializers.Serializer):
     """A new annotation on a passage, or (with `parent`) a reply, which needs only `body`."""
 
-    assignment = serializers.IntegerField(required=False)
-    parent = serializers.IntegerField(required=False, allow_null=True)
-    passage = serializers.IntegerField(required=False)
+    assignment = IdField(required=False)
+    parent = IdField(required=False, allow_null=True)
+    passage = IdField(required=False)
     exact = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     prefix = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, default="", max_length=1000
@@ -211,8 +208,8 @@ class AnnotationCreateSerializer(serializers.Serializer):
     end = serializers.IntegerField(required=False)
     body = serializers.CharField(allow_blank=True, default="", max_length=BODY_MAX_LENGTH)
     kind = serializers.ChoiceField(Annotation.Kind.choices, default=Annotation.Kind.COMMENT)
-    subjects = serializers.ListField(child=serializers.IntegerField(), default=list)
-    dimension = serializers.IntegerField(required=False, allow_null=True, default=None)
+    subjects = serializers.ListField(child=IdField(), default=list)
+    dimension = IdField(required=False, allow_null=True, default=None)
     tags = serializers.ListField(
         child=serializers.CharField(allow_blank=True, max_length=TAG_MAX_LENGTH * 4),
         default=list,
@@ -309,8 +306,8 @@ class AnnotationUpdateSerializer(serializers.Serializer):
 
     body = serializers.CharField(allow_blank=True, max_length=BODY_MAX_LENGTH)
     kind = serializers.ChoiceField(Annotation.Kind.choices)
-    subjects = serializers.ListField(child=serializers.IntegerField())
-    dimension = serializers.IntegerField(allow_null=True)
+    subjects = serializers.ListField(child=IdField())
+    dimension = IdField(allow_null=True)
     tags = serializers.ListField(
         child=serializers.CharField(allow_blank=True, max_length=TAG_MAX_LENGTH * 4)
     )
@@ -385,12 +382,12 @@ class AnnotationFilters(serializers.Serializer):
     """The list's query parameters. An empty value means no filter; a malformed one is a
     400 naming the parameter."""
 
-    assignment = serializers.IntegerField(required=False, allow_null=True)
-    passage = serializers.IntegerField(required=False, allow_null=True)
-    author = serializers.IntegerField(required=False, allow_null=True)
-    subject = serializers.IntegerField(required=False, allow_null=True)
-    dimension = serializers.IntegerField(required=False, allow_null=True)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    assignment = IdField(required=False, allow_null=True)
+    passage = IdField(required=False, allow_null=True)
+    author = IdField(required=False, allow_null=True)
+    subject = IdField(required=False, allow_null=True)
+    dimension = IdField(required=False, allow_null=True)
+    parent = IdField(required=False, allow_null=True)
     kind = serializers.ChoiceField(Annotation.Kind.choices, required=False, allow_blank=True)
     tag = serializers.CharField(required=False, allow_blank=True, max_length=TAG_MAX_LENGTH)
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -769,10 +766,6 @@ class ClassFlagsView(generics.ListAPIView):
 class JSONLDRenderer(JSONRenderer):
     media_type = "application/ld+json"
     format = "jsonld"
-
-
-class JSONLDParser(JSONParser):
-    media_type = "application/ld+json"
 
 
 def _iris(request, assignment) -> w3c.Iris:

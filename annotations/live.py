@@ -18,6 +18,8 @@ annotations.views.
 from dataclasses import dataclass
 from datetime import datetime
 
+from counterpoint.lib.safejson import parse_id
+
 ETAG_FORMAT = "v2"
 
 # A delta re-sends the cards changed this long before the newest change the client saw: a
@@ -111,9 +113,9 @@ def open_card_ids(value: str | None) -> set[int]:
     full. Anything that is not an id is ignored."""
     ids = set()
     for part in (value or "").split(",")[:OPEN_MAX]:
-        part = part.strip()
-        if part.isdigit():
-            ids.add(int(part))
+        pk = parse_id(part.strip())
+        if pk is not None:
+            ids.add(pk)
     return ids
 
 

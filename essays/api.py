@@ -36,6 +36,7 @@ from rest_framework.views import APIView
 
 from annotations.api import AuthorSerializer
 from counterpoint import permissions
+from counterpoint.lib.safejson import IdField, NumberField
 from essays import builder, csv_exports, exports, feedback
 from essays.downloads import download
 from essays.draft_checks import word_count
@@ -184,7 +185,7 @@ class OutlineCreateSerializer(serializers.Serializer):
     the builder page starts). Evidence keys are `annotation:<id>`, `link:<id>` or
     `contrast:<id>`; one this student cannot see is left out, as if it did not exist."""
 
-    assignment = serializers.IntegerField()
+    assignment = IdField()
     structure = serializers.ChoiceField(
         [(value, Outline.Structure(value).label) for value in builder.STRUCTURES],
         default=builder.STRUCTURES[0],
@@ -193,12 +194,8 @@ class OutlineCreateSerializer(serializers.Serializer):
         [(value, Outline.Stance(value).label) for value in builder.STANCES],
         default=builder.STANCES[0],
     )
-    dimensions = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=MAX_CHOICES
-    )
-    cells = serializers.ListField(
-        child=serializers.IntegerField(), default=list, max_length=MAX_CHOICES
-    )
+    dimensions = serializers.ListField(child=IdField(), required=False, max_length=MAX_CHOICES)
+    cells = serializers.ListField(child=IdField(), default=list, max_length=MAX_CHOICES)
     evidence = serializers.ListField(
         child=serializers.CharField(max_length=40), default=list, max_length=MAX_CHOICES
     )
@@ -251,14 +248,14 @@ def _unique_ids(rows, what):
 
 
 class SectionEditSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     heading = serializers.CharField(max_length=200, required=False)
     claim = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     reasoning = serializers.CharField(max_length=2000, allow_blank=True, required=False)
 
 
 class EvidenceEditSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     commentary = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     relation = serializers.ChoiceField(Evidence.Relation.choices, required=False)
     form = serializers.ChoiceField(Evidence.Form.choices, required=False)
@@ -268,7 +265,7 @@ class OutlineUpdateSerializer(serializers.Serializer):
     """The student's edits, each field optional, made on the `version` they loaded. Sections
     and evidence are named by id and must belong to this outline."""
 
-    version = serializers.IntegerField(
+    version = NumberField(
         min_value=1,
         error_messages={
             "required": "Send the version you loaded, so that a change made elsewhere "
@@ -373,7 +370,7 @@ class CommentCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=3000)
     section_key = serializers.CharField(max_length=60, allow_blank=True, default="")
     evidence_key = serializers.CharField(max_length=40, allow_blank=True, default="")
-    bank = serializers.IntegerField(required=False, allow_null=True)
+    bank = IdField(required=False, allow_null=True)
 
     def validate(self, data):
         outline = self.context["outline"]
@@ -428,8 +425,8 @@ class ScoreSerializer(serializers.ModelSerializer):
 class ScoreSetSerializer(serializers.Serializer):
     """Score one rubric criterion by choosing one of its levels."""
 
-    criterion = serializers.IntegerField()
-    level = serializers.IntegerField()
+    criterion = IdField()
+    level = IdField()
 
     def validate(self, data):
         outline = self.context["outline"]
@@ -451,7 +448,7 @@ class ScoreSetSerializer(serializers.Serializer):
 
 
 class OutlineFilters(serializers.Serializer):
-    assignment = serializers.IntegerField(required=False, allow_null=True)
+    assignment = IdField(required=False, allow_null=True)
 
 
 @transaction.atomic
@@ -856,16 +853,16 @@ class DraftSerializer(serializers.ModelSerializer):
 
 
 class DraftCreateSerializer(serializers.Serializer):
-    outline = serializers.IntegerField()
+    outline = IdField()
 
 
 class ParagraphEditSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     text = serializers.CharField(allow_blank=True, max_length=20000)
 
 
 class DraftUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = NumberField()
     title = serializers.CharField(required=False, max_length=200)
     paragraphs = ParagraphEditSerializer(many=True, required=False)
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from annotations.models import Annotation
 from counterpoint import permissions
+from counterpoint.lib.safejson import parse_number
 from essays import builder, feedback
 from essays.draft_checks import Paragraph, check, word_count
 from essays.models import Outline
@@ -109,8 +110,8 @@ def draft_save(request, pk):
     )
     if section is None:
         return JsonResponse({"detail": "That paragraph is not part of this draft."}, status=400)
-    seen = request.POST.get("version", "")
-    if not (seen.isdigit() and draft.bump(int(seen))):
+    seen = parse_number(request.POST.get("version", ""))
+    if not (seen is not None and draft.bump(seen)):
         current = Outline.objects.filter(pk=draft.pk).values_list("version", flat=True).first()
         return JsonResponse(
             {

@@ -12,6 +12,7 @@ from annotations.models import Annotation, Link
 from comparisons.models import Comparison, Contrast
 from comparisons.reading import reading_for
 from counterpoint import permissions
+from counterpoint.lib.safejson import parse_id
 from counterpoint.models import Membership
 from essays import builder
 from essays.models import Evidence, Outline, OutlineSection
@@ -35,9 +36,9 @@ class Material:
         """The builder's Evidence for one tray key: an annotation, a link (two pieces),
         or a matrix cell."""
         kind, _, raw = key.partition(":")
-        if not raw.isdigit():
+        pk = parse_id(raw)
+        if pk is None:
             return []
-        pk = int(raw)
         if kind == "annotation":
             annotation = self._annotations.get(pk)
             return [self._from_annotation(annotation)] if annotation else []
@@ -392,7 +393,7 @@ def sections_save(outline: Outline, draft: builder.Outline) -> None:
 
 def _source_id(key: str, kind: str) -> int | None:
     prefix, _, raw = key.partition(":")
-    return int(raw) if prefix == kind and raw.isdigit() else None
+    return parse_id(raw) if prefix == kind else None
 
 
 def as_draft(outline: Outline) -> builder.Outline:
