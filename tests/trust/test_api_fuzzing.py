@@ -188,6 +188,6 @@ def test_a_nested_body_with_a_nul_is_refused_too(world, db):
     """The NUL-stripping middleware reads JSON bodies holding a NUL before the parser does;
     a deep one must not raise there either."""
     operation = OPERATIONS[next(label for label in JSON_BODIES if "annotations/" in label)]
-    response = call(operation, world, body='[' * 1000 + '"\\u0000"' + "]" * 1000)
+    response = call(operation, world, body="[" * 1000 + '"\\u0000"' + "]" * 1000)
     assert response.status_code == 400
     assert "nested too deeply" in response.json()["detail"]
