@@ -44,6 +44,7 @@ from annotations.services import (
     annotation_create,
     annotation_moderate,
     flag_create,
+    import_allow,
     may_post,
     reply_create,
     tags_set,
@@ -637,7 +638,10 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         )
         return self._shown(annotation)
 
-    @extend_schema(request=FlagSerializer, responses={200: FlagSerializer, 201: FlagSerializer})
+    @extend_schema(
+        request=FlagSerializer,
+        responses={200: FlagSerializer, 201: FlagSerializer, 429: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, methods=["post"])
     def flag(self, request, pk=None):
         """Ask a teacher to look at an annotation I can see (not my own). Flagging again
@@ -793,6 +797,12 @@ class AnnotationCollectionView(APIView):
     one as mine, private unless `?visibility=class|teacher` says otherwise, since whoever wrote
     them did not choose to show them to this class. Each item is created or skipped on its
     own, and the report says which and why.
+
+    Imports are limited per person (settings.RATE_LIMITS): a few requests a minute, and 500
+    annotations an hour, apart from the posting limit. An import holding more annotations
+    than are left is refused whole with a 429 that says how many are left; nothing is created.
+    Finding the quotes has a work budget per request; items it cannot reach are skipped
+    with a reason.
     """
 
     renderer_classes = [JSONLDRenderer, JSONRenderer]
@@ -831,7 +841,7 @@ class AnnotationCollectionView(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
         parameters=[OpenApiParameter("visibility", str, enum=Annotation.Visibility.values)],
     )
     def post(self, request, pk):
@@ -845,6 +855,7 @@ class AnnotationCollectionView(APIView):
             items = w3c.items_from(request.data)
         except w3c.PayloadError as error:
             raise ParseError(str(error)) from None
+        import_allow(request.user, len(items))  # a 429, nothing created, past the limits
         report = _import(items, assignment=assignment, author=request.user, visibility=visibility)
         return Response(report, content_type="application/json")
 
@@ -860,6 +871,7 @@ def _import(items: list, *, assignment, author, visibility: str) -> dict:
     by_id = {passage.pk: passage for passage in passages}
     texts = [(passage.pk, passage.text) for passage in passages]
     names = _Names(assignment.comparison_id)
+    budget = anchoring.Budget(anchoring.REQUEST_WORK_BUDGET)  # shared by every item
     report = []
     for index, item in enumerate(items):
         try:
@@ -868,7 +880,7 @@ def _import(items: list, *, assignment, author, visibility: str) -> dict:
                 tags = clean_tags(imported.tags)
             except serializers.ValidationError as error:
                 raise w3c.ItemSkipped(" ".join(str(message) for message in error.detail)) from None
-            passage_id, selector = w3c.place(imported, texts)
+            passage_id, selector = w3c.place(imported, texts, budget)
             subjects, dimension, warnings = names.classify(imported.classifying)
             annotation = annotation_create(
                 assignment=assignment,

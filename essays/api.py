@@ -563,7 +563,10 @@ class OutlineViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=OutlineCreateSerializer, responses={201: OutlineSerializer})
+    @extend_schema(
+        request=OutlineCreateSerializer,
+        responses={201: OutlineSerializer, 429: OpenApiTypes.OBJECT},
+    )
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -894,7 +897,9 @@ class DraftViewSet(OutlineViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(DraftSerializer(page, many=True).data)
 
-    @extend_schema(request=DraftCreateSerializer, responses={201: DraftSerializer})
+    @extend_schema(
+        request=DraftCreateSerializer, responses={201: DraftSerializer, 429: OpenApiTypes.OBJECT}
+    )
     def create(self, request):
         serializer = DraftCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from annotations.models import Annotation
 from counterpoint import permissions
+from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_number
 from essays import builder, feedback
 from essays.draft_checks import Paragraph, check, word_count
@@ -26,7 +27,11 @@ def draft_start(request, pk):
     )
     if outline.kind != Outline.Kind.OUTLINE:
         raise Http404
-    draft = draft_create(outline=outline, author=request.user)
+    try:
+        draft = draft_create(outline=outline, author=request.user)
+    except RateLimited as error:
+        messages.error(request, error.message)
+        return redirect("essays:outline", pk=outline.pk)
     messages.success(request, "Your draft is ready: each section of your outline is a paragraph.")
     return redirect("essays:draft", pk=draft.pk)
 

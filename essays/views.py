@@ -13,6 +13,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
+from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
 from essays import builder, feedback
@@ -150,12 +151,18 @@ def builder_page(request, pk):
     material = builder_material(assignment, request.user)
     data = request.POST if request.method == "POST" else request.GET
     choices = _choices(data, material)
+    status = 200
     if request.method == "POST" and "create" in request.POST:
-        outline = outline_build(
-            material=material, assignment=assignment, author=request.user, **choices
-        )
-        messages.success(request, "Your outline is ready to edit.")
-        return redirect("essays:outline", pk=outline.pk)
+        try:
+            outline = outline_build(
+                material=material, assignment=assignment, author=request.user, **choices
+            )
+        except RateLimited as error:
+            messages.error(request, error.message)
+            status = 429
+        else:
+            messages.success(request, "Your outline is ready to edit.")
+            return redirect("essays:outline", pk=outline.pk)
     filters = {k: data.get(f"tray_{k}", "") for k in ("subject", "dimension", "kind", "all")}
     context = _builder_context(request, assignment, material, choices, filters)
     template = "essays/builder.html"
@@ -165,7 +172,7 @@ def builder_page(request, pk):
         if request.htmx.target == "builder-preview":
             trigger_client_event(response, "announce", {"message": "Outline preview updated."})
         return response
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 # --- the outline editor ------------------------------------------------------------
