@@ -88,7 +88,7 @@ def test_an_article_bigger_than_any_comparison_is_refused_with_its_counts():
     )
     article = ARTICLE_HEAD + "\n\n".join(f"Paragraph {n}." for n in range(3001))
     parsed = importer.parse_comparison(article)
-    assert any("3,002 paragraphs" in problem.message for problem in parsed.errors)
+    assert any("3,001 paragraphs" in problem.message for problem in parsed.errors)
 
 
 # --- anchoring ---------------------------------------------------------------------
