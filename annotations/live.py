@@ -18,7 +18,7 @@ annotations.views.
 from dataclasses import dataclass
 from datetime import datetime
 
-from counterpoint.lib.safejson import parse_id
+from counterpoint.lib.safejson import parse_number
 
 ETAG_FORMAT = "v2"
 
@@ -113,7 +113,7 @@ def open_card_ids(value: str | None) -> set[int]:
     full. Anything that is not an id is ignored."""
     ids = set()
     for part in (value or "").split(",")[:OPEN_MAX]:
-        pk = parse_id(part.strip())
+        pk = parse_number(part.strip())
         if pk is not None:
             ids.add(pk)
     return ids
