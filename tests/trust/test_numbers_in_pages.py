@@ -66,3 +66,12 @@ def test_a_teacher_comment_naming_an_impossible_bank_comment_is_not_a_500(world,
         reverse("essays:review_comment", args=[world.outline.pk]), {"body": "Good", "bank": HUGE}
     )
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("value", [HUGE, "²"])
+def test_assigning_an_impossible_comparison_is_a_form_error_not_a_500(world, db, value):
+    teacher = client_for(world.teacher)
+    url = reverse("comparisons:assign", args=[world.classroom.pk])
+    assert teacher.get(url, {"comparison": value}).status_code == 200
+    response = teacher.post(url, {"comparison": value, "due_at": "2030-01-01T09:00"})
+    assert response.status_code < 500
