@@ -317,7 +317,11 @@ class Annotation(models.Model):
         TEACHER = "teacher", "My teacher"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="annotations")
-    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="annotations")
+    # Removing a paragraph from the text never deletes what students wrote about it: the
+    # annotation stays, orphaned (annotations.services.passage_orphan), with its quote.
+    passage = models.ForeignKey(
+        Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="annotations"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
     )
@@ -331,7 +335,8 @@ class Annotation(models.Model):
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     is_orphaned = models.BooleanField(
-        default=False, help_text="Its quote could not be found after the passage was edited."
+        default=False,
+        help_text="Its quote was lost in an edit, or its passage was removed.",
     )
     body = models.TextField(blank=True, max_length=BODY_MAX_LENGTH)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)

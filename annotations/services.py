@@ -165,6 +165,17 @@ def passage_reanchor(passage) -> dict[str, int]:
     return counts
 
 
+def passage_orphan(passage) -> int:
+    """A passage is about to be deleted (from the editor, the admin or the shell): its
+    annotations stay, marked orphaned, keeping their quote; the database then empties their
+    `passage` (on_delete=SET_NULL). Their replies go with them. Returns how many."""
+    now = timezone.now()  # update() skips auto_now; live panels notice the change by it
+    Annotation.objects.filter(passage=passage, parent__isnull=False).update(updated_at=now)
+    return Annotation.objects.filter(passage=passage, parent__isnull=True).update(
+        is_orphaned=True, updated_at=now
+    )
+
+
 def may_post(user) -> bool:
     """The per-person rate limit on new annotations and replies."""
     return ratelimit.allow(f"annotate:{user.pk}", limit=settings.ANNOTATION_RATE_LIMIT, window=60)

@@ -234,9 +234,11 @@ def _collapsed(entry, numbers, colours, card_url):
     number = numbers.get(entry["passage_id"])
     exact = entry["exact"]
     author = "Deleted annotation" if entry["is_deleted"] else entry["author__display_name"]
+    passage_id = entry["passage_id"] or ""  # empty once its paragraph left the text
     label = (
         f'<span class="card-author">{escape(author)}</span>'
         + (f" ¶{number}" if number else "")
+        + (" (orphaned, no longer in the text)" if entry["passage_id"] is None else "")
         + (f" “{escape(exact if len(exact) <= 80 else exact[:79] + '…')}”" if exact else "")
     )
     return SimpleNamespace(
@@ -244,7 +246,7 @@ def _collapsed(entry, numbers, colours, card_url):
         pk=pk,
         html=mark_safe(  # noqa: S308 - built from escaped values above
             f'<article class="annotation-card is-collapsed subject-{escape(colour)}"'
-            f' id="annotation-{pk}" data-annotation="{pk}" data-passage="{entry["passage_id"]}"'
+            f' id="annotation-{pk}" data-annotation="{pk}" data-passage="{passage_id}"'
             f' {place} data-exact="{escape(exact)}" data-colour="{escape(colour)}" tabindex="-1"'
             f' hx-get="{url}" hx-trigger="focus" hx-target="this" hx-swap="outerHTML">'
             f'<a class="card-open" href="{url}" hx-get="{url}" hx-target="closest article"'

@@ -118,8 +118,13 @@ def annotation_item(annotation: Annotation, iris: Iris) -> dict:
     if annotation.is_reply:
         item["target"] = iris.annotation(annotation.parent_id)
     else:
+        # A passage removed from the text leaves its annotations orphaned (passage empty):
+        # their source is then the reading page itself, with the last known selectors.
+        source = iris.passage(annotation.passage_id or 0)
+        if annotation.passage_id is None:
+            source = PASSAGE_FRAGMENT.sub("", source)
         item["target"] = {
-            "source": iris.passage(annotation.passage_id),
+            "source": source,
             "selector": [
                 {
                     "type": "TextQuoteSelector",

@@ -25,6 +25,7 @@ class ComparisonAdmin(admin.ModelAdmin):
     list_filter = ["is_published"]
     search_fields = ["title", "question", "author__display_name", "author__email"]
     autocomplete_fields = ["author"]
+    raw_id_fields = ["based_on"]
     inlines = [SubjectInline, DimensionInline, SectionInline]
 
 

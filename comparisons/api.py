@@ -50,14 +50,24 @@ class ComparisonSerializer(ComparisonListSerializer):
     dimensions = DimensionSerializer(many=True, read_only=True)
     matrix = serializers.SerializerMethodField()
     sections = SectionSerializer(many=True, read_only=True)
+    based_on = serializers.SerializerMethodField()
 
     class Meta(ComparisonListSerializer.Meta):
         fields = ComparisonListSerializer.Meta.fields + [
+            "based_on",
             "subjects",
             "dimensions",
             "matrix",
             "sections",
         ]
+
+    def get_based_on(self, comparison) -> dict | None:
+        """The credit line of a copy, as the reading page shows it: the original's title and
+        author (not its id: the reader of a copy may not read the original)."""
+        original = comparison.based_on
+        if original is None:
+            return None
+        return {"title": original.title, "author": original.author.display_name}
 
     def get_matrix(self, comparison) -> list[dict]:
         """One entry per filled cell, read from the prefetched dimensions."""

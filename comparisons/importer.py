@@ -16,7 +16,8 @@ How an article maps onto the data:
 - Sections: every other heading starts a section (`##` and `###` alike, in document order; a
   stray second `#` heading becomes a section with a warning). Paragraphs before the first section
   go to a section called "Introduction". A section with no passages is dropped with a warning,
-  except the implicit introduction and a section that only holds the comparison table.
+  a section that only holds the comparison table too (the table becomes the matrix); only an
+  empty implicit introduction goes quietly.
 - Summary: the first paragraph of the introduction (not a list item), which stays a passage too.
 - Passages: every paragraph is one passage, wherever it sits. Each list item is therefore its
   own passage (a tight list item is one paragraph), so a student can cite one point rather than
@@ -32,7 +33,15 @@ How an article maps onto the data:
   dimension column); each body row names a dimension and gives one statement per subject. Later
   tables are ignored with a warning. Tables are never passages.
 - Tagging: a passage is tagged with every dimension whose name, or whose distinctive first word,
-  appears in its section heading; a paragraph can also end with `{dimensions: A, B}`.
+  appears in its section heading; a paragraph can also end with `{dimensions: A, B}`. A
+  dimension that no passage is tagged with gets a warning: its matrix row would have no links
+  to the text.
+- Nothing goes silently. Whatever is not imported as written is reported on its line: pictures
+  (their alt text is kept), link addresses (their words are kept), quotations and nested lists
+  (kept as ordinary passages, their shape lost), a fenced code block's line breaks, empty code
+  blocks, horizontal rules, later tables, HTML blocks, and any Markdown the importer does not
+  know. Only HTML comments and formatting such as emphasis, which no reader of the article
+  would miss, go without a word.
 """
 
 from __future__ import annotations
@@ -268,11 +277,13 @@ class _ArticleReader:
         self.subjects: list[str] = []
         self.dimensions: list[str] = []
         self.contrasts: dict[tuple[str, str], str] = {}
+        self.dimension_lines: dict[str, int] = {}
 
     def read(self) -> ParsedComparison:
         tokens = _markdown.parse("\n".join(self.lines))
         title_index = self._find_title(tokens)
         self._walk(tokens, title_index)
+        self._report_unread(tokens)
         if self.matrix_line is None:
             self._error(
                 None,
@@ -499,6 +510,111 @@ class _ArticleReader:
             "write that part in Markdown instead.",
         )
 
+    # What the walk does not turn into rows
+
+    def _report_unread(self, tokens: list[Token]) -> None:
+        """Report every piece of the article that is not imported as written.
+
+        A second pass, so that the walk stays about building rows. Each block token is read
+        by the walk (`_READ_BLOCKS`, including the HTML blocks and later tables it reports
+        itself), a container handled below, or reported here; anything else, say a token from
+        a Markdown extension enabled later, is reported as left out rather than lost silently.
+        """
+        lists = 0  # how many lists the current token sits in
+        quotes = 0
+        tables = 0
+        in_table = False
+        for token in tokens:
+            kind = token.type
+            line = _line(token)
+            if kind == "table_open":
+                tables += 1
+                in_table = True
+            elif kind == "table_close":
+                in_table = False
+            elif in_table and tables > 1:
+                continue  # a later table: reported whole by `_read_table`
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                if lists:
+                    self._warn(
+                        line,
+                        f"The list on line {line} sits inside another list. Its items were kept "
+                        "as paragraphs of their own, so they no longer show which point they "
+                        "belong to.",
+                    )
+                lists += 1
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists -= 1
+            elif kind == "blockquote_open":
+                quotes += 1
+            elif kind == "blockquote_close":
+                quotes -= 1
+            elif kind == "paragraph_open" and quotes:
+                self._warn(
+                    line,
+                    f"The quotation on line {line} was kept as an ordinary paragraph, so it no "
+                    "longer shows as a quotation. Put it in quotation marks if students should "
+                    "see that it is quoted.",
+                )
+            elif kind in ("code_block", "fence"):
+                self._report_code(token, line)
+            elif kind == "hr":
+                self._warn(
+                    line,
+                    f"The horizontal rule on line {line} was left out: headings are what divide "
+                    "the text into sections.",
+                )
+            elif kind == "inline":
+                self._report_inline(token, line)
+            elif kind not in _READ_BLOCKS:
+                self._warn(
+                    line,
+                    f"Line {line} holds something the importer does not read, so it was left out.",
+                )
+
+    def _report_code(self, token: Token, line: int) -> None:
+        lines = [text for text in token.content.split("\n") if text.strip()]
+        if not lines:
+            self._warn(line, f"The code block on line {line} is empty, so it was left out.")
+        elif token.type == "fence" and len(lines) > 1:
+            self._warn(
+                line,
+                f"The code block on line {line} was kept as one ordinary paragraph; its line "
+                "breaks were lost.",
+            )
+
+    def _report_inline(self, inline: Token, line: int) -> None:
+        """Pictures and link addresses, which plain text cannot hold."""
+        for child in inline.children or []:
+            if child.type == "image":
+                alt = _squash(child.content)
+                if alt:
+                    self._warn(
+                        line,
+                        f"The picture on line {line} was left out: only text is imported. Its "
+                        f"description, '{_clip(alt)}', was kept in the text.",
+                    )
+                else:
+                    self._warn(
+                        line,
+                        f"The picture on line {line} was left out: only text is imported, and "
+                        "it has no description to keep in its place.",
+                    )
+            elif child.type == "link_open":
+                if child.markup == "autolink":
+                    continue  # <https://...>: the address is the text, so nothing is lost
+                address = _clip(str(child.attrs.get("href", "")), 60)
+                self._warn(
+                    line,
+                    f"The link on line {line} kept its words, but its address ({address}) was "
+                    "left out: only text is imported.",
+                )
+            elif child.type not in _READ_INLINE:
+                self._warn(
+                    line,
+                    f"Line {line} holds something the importer does not read, so it was left out.",
+                )
+
     # The comparison table
 
     def _read_table(self, tokens: list[Token], start: int) -> int:
@@ -525,6 +641,7 @@ class _ArticleReader:
         seen: dict[str, int] = {}
         for row_line, cells in body:
             self._read_row(row_line, cells, len(header[1]), seen)
+        self.dimension_lines = seen
         return end + 1
 
     def _table_rows(self, tokens: list[Token]) -> list[tuple[int, list[str]]]:
@@ -651,7 +768,7 @@ class _ArticleReader:
     def _finish_sections(self) -> list[ParsedSection]:
         kept = [section for section in self.sections if self._keep(section)]
         self._warn_duplicate_headings(kept)
-        return [
+        sections = [
             ParsedSection(
                 heading=section.heading,
                 passages=[
@@ -661,11 +778,40 @@ class _ArticleReader:
             )
             for section in kept
         ]
+        self._warn_untagged_dimensions(sections)
+        return sections
+
+    def _warn_untagged_dimensions(self, sections: list[ParsedSection]) -> None:
+        """A dimension no paragraph is about has no "Read" links in the matrix: say so."""
+        tagged = {
+            dimension
+            for section in sections
+            for passage in section.passages
+            for dimension in passage.dimensions
+        }
+        for dimension in self.dimensions:
+            if dimension in tagged:
+                continue
+            line = self.dimension_lines.get(dimension.casefold())
+            self._warn(
+                line,
+                f"No paragraph is about the dimension '{dimension}' (table row on line {line}), "
+                "so its row in the matrix will have no links to the text. Name it in a section "
+                f"heading, or end a paragraph with {{dimensions: {dimension}}}.",
+            )
 
     def _keep(self, section: _Section) -> bool:
         if section.blocks:
             return True
-        if section.line is not None and not section.holds_matrix:
+        if section.line is None:
+            return False
+        if section.holds_matrix:
+            self._warn(
+                section.line,
+                f"The section '{section.heading}' on line {section.line} holds only the "
+                "comparison table, so the table became the matrix and the heading was left out.",
+            )
+        else:
             self._warn(
                 section.line,
                 f"The section '{section.heading}' on line {section.line} has no paragraphs, "
@@ -705,6 +851,19 @@ class _ArticleReader:
 
 
 _BREAKS = ("softbreak", "hardbreak")
+
+# Block tokens the walk turns into rows or reports itself; see `_ArticleReader._report_unread`.
+_READ_BLOCKS = frozenset(
+    "heading_open heading_close paragraph_open paragraph_close list_item_open list_item_close "
+    "html_block thead_open thead_close tbody_open tbody_close tr_open tr_close th_open "
+    "th_close td_open td_close".split()
+)
+# Inline tokens whose words are kept (formatting is dropped, the words stay); raw HTML is
+# reported by `_plain`, pictures and links by `_report_inline`.
+_READ_INLINE = frozenset(
+    "text text_special code_inline softbreak hardbreak em_open em_close strong_open "
+    "strong_close link_close html_inline".split()
+)
 
 
 def _line(token: Token) -> int:

@@ -24,7 +24,7 @@ class ComparisonQuerySet(models.QuerySet):
 
     def for_reading(self):
         """Everything the reading page shows, in a fixed number of queries."""
-        return self.select_related("author").prefetch_related(
+        return self.select_related("author", "based_on__author").prefetch_related(
             "subjects",
             Prefetch("dimensions", queryset=Dimension.objects.prefetch_related("contrasts")),
             Prefetch(
@@ -47,6 +47,11 @@ class Comparison(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comparisons"
     )
     is_published = models.BooleanField(default=False)
+    # A teacher who assigns someone else's comparison assigns a copy of it (their own), so
+    # no one else can change what their class reads; the copy remembers where it came from.
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

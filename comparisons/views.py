@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from annotations.services import passage_reanchor
-from comparisons import importer
+from comparisons import importer, services
 from comparisons.forms import (
     AssignmentForm,
     AssignmentSettingsForm,
@@ -31,10 +31,11 @@ from comparisons.models import (
     reading_layout,
 )
 from comparisons.reading import reading_for
-from comparisons.services import comparison_import
+from comparisons.services import assignment_create, comparison_import
 from comparisons.signals import text_changed
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
+from counterpoint.lib.sentences import sentences
 
 # --- reading -------------------------------------------------------------------
 
@@ -98,7 +99,10 @@ def comparison_preview(request, pk):
 
 @login_required
 def comparison_list(request):
-    readable = Comparison.objects.readable_by(request.user).select_related("author")
+    permissions.require_author(request.user)
+    readable = Comparison.objects.readable_by(request.user).select_related(
+        "author", "based_on__author"
+    )
     mine = [c for c in readable if c.author_id == request.user.pk]
     library = [c for c in readable if c.author_id != request.user.pk]
     return render(request, "comparisons/list.html", {"mine": mine, "library": library})
@@ -106,8 +110,12 @@ def comparison_list(request):
 
 @login_required
 def comparison_new(request):
+    permissions.require_author(request.user)
     form = ComparisonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not services.may_create(request.user):
+            form.add_error(None, services.RATE_LIMITED)
+            return render(request, "comparisons/new.html", {"form": form}, status=429)
         comparison = form.save(commit=False)
         comparison.author = request.user
         comparison.save()
@@ -118,6 +126,7 @@ def comparison_new(request):
 
 @login_required
 def comparison_import_view(request):
+    permissions.require_author(request.user)
     form = ImportForm(
         request.POST or None, request.FILES or None, max_bytes=settings.IMPORT_MAX_BYTES
     )
@@ -129,10 +138,20 @@ def comparison_import_view(request):
         form = ImportForm({"markdown": text}, max_bytes=settings.IMPORT_MAX_BYTES)
         form.is_valid()
         if "create" in request.POST and parsed.ok:
+            if not services.may_create(request.user):
+                form.add_error(None, services.RATE_LIMITED)
+                return render(
+                    request,
+                    "comparisons/import.html",
+                    {"form": form, "parsed": parsed},
+                    status=429,
+                )
             comparison = comparison_import(
                 parsed=parsed, author=request.user, publish="publish" in request.POST
             )
-            messages.success(request, f"Imported {comparison.title}. Check it, then publish it.")
+            messages.success(
+                request, sentences(f"Imported {comparison.title}", "Check it, then publish it.")
+            )
             return redirect("comparisons:edit", pk=comparison.pk)
     return render(request, "comparisons/import.html", {"form": form, "parsed": parsed})
 
@@ -379,8 +398,20 @@ def assignment_new(request, classroom_pk):
     if request.method == "POST" and form.is_valid():
         assignment = form.save(commit=False)
         assignment.classroom = classroom
-        assignment.save()
-        messages.success(request, f"Assigned {assignment.comparison.title} to {classroom.name}.")
+        original = assignment.comparison
+        assignment = assignment_create(assignment=assignment, teacher=request.user)
+        if assignment.comparison != original:
+            messages.success(
+                request,
+                sentences(
+                    f"Assigned your own copy of {original.title} to {classroom.name}",
+                    "You can edit the copy; changes to the original do not reach your class",
+                ),
+            )
+            return redirect("classroom", pk=classroom.pk)
+        messages.success(
+            request, sentences(f"Assigned {assignment.comparison.title} to {classroom.name}")
+        )
         return redirect("classroom", pk=classroom.pk)
     return render(request, "comparisons/assign.html", {"form": form, "classroom": classroom})
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from counterpoint.models import Assignment, Classroom, Membership, User
+from counterpoint.models import Assignment, Classroom, CoTeacherInvitation, Membership, User
 
 
 @admin.register(User)
@@ -52,3 +52,13 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["comparison__title", "classroom__name", "essay_prompt"]
     autocomplete_fields = ["classroom", "comparison"]
     date_hierarchy = "due_at"
+
+
+@admin.register(CoTeacherInvitation)
+class CoTeacherInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "classroom", "invited_by", "state", "created_at", "answered_at"]
+    list_filter = ["state"]
+    list_select_related = ["classroom", "invited_by"]
+    search_fields = ["email", "classroom__name", "invited_by__email"]
+    autocomplete_fields = ["classroom", "invited_by"]
+    date_hierarchy = "created_at"

@@ -1,11 +1,13 @@
 from django.db.models import Count, Q
 
 from annotations.models import Flag
+from counterpoint import permissions
 from counterpoint.models import Membership
 
 
 def navigation(request):
-    """Whether to show a teacher's "Moderation" link, and its open-flag count.
+    """Whether to show a teacher's "Moderation" link, and its open-flag count; whether to
+    show the "Comparisons" link.
 
     It is a callable, so the template runs its one query only where the navigation is drawn
     (never for htmx fragments) and only for signed-in users.
@@ -27,4 +29,8 @@ def navigation(request):
         )
         return {"teaching": counts["teaching"] > 0, "flags": counts["flags"]}
 
-    return {"moderation_nav": moderation}
+    return {
+        "moderation_nav": moderation,
+        # The "Comparisons" link: shown to those who may author (counterpoint.permissions).
+        "may_author": lambda: permissions.may_author(request.user),
+    }

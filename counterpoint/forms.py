@@ -3,7 +3,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 
 from counterpoint.lib import join_codes
+from counterpoint.lib.sentences import sentences
 from counterpoint.models import Classroom, User
+from counterpoint.services import JOIN_THROTTLED
 
 
 class SignupForm(UserCreationForm):
@@ -40,11 +42,13 @@ class JoinForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, throttled=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.throttled = user, throttled
 
     def clean_code(self):
+        if self.throttled:  # too many tries: no answer about this code, and it stays typed
+            raise forms.ValidationError(JOIN_THROTTLED)
         code = join_codes.normalise(self.cleaned_data["code"])
         classroom = Classroom.objects.filter(join_code=code).first()
         if classroom is None:
@@ -61,39 +65,21 @@ class JoinForm(forms.Form):
                 "That code has expired. Ask your teacher for the class's new code."
             )
         if classroom.memberships.filter(user=self.user).exists():
-            raise forms.ValidationError(f"You are already in {classroom.name}.")
+            raise forms.ValidationError(sentences(f"You are already in {classroom.name}"))
         self.classroom = classroom
         return code
 
 
-class CoTeacherForm(forms.Form):
+class CoTeacherInviteForm(forms.Form):
+    """Shape only: whether the address has an account is never checked here or shown."""
+
     email = forms.EmailField(
         label="Co-teacher's e-mail address",
-        help_text="They need a Counterpoint account already. They can then moderate, review and "
-        "change the class as you can.",
+        max_length=254,
+        help_text="They see your invitation on their dashboard and accept or decline it. "
+        "Once they accept, they can moderate, review and change the class as you can.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-
-    def __init__(self, *args, classroom, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.classroom = classroom
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        user = User.objects.filter(email__iexact=email).first()
-        if user is None:
-            raise forms.ValidationError(
-                "No account uses that address. Ask your colleague to sign up first."
-            )
-        role = self.classroom.memberships.filter(user=user).values_list("role", flat=True).first()
-        if role == "teacher":
-            raise forms.ValidationError(f"{user.display_name} already teaches this class.")
-        if role == "student":
-            raise forms.ValidationError(
-                f"{user.display_name} is a student in this class. Remove them first if they "
-                "should teach it instead."
-            )
-        self.user = user
-        return email
 
 
 class LeavingAnnotationsForm(forms.ModelForm):
@@ -109,11 +95,17 @@ class LeavingAnnotationsForm(forms.ModelForm):
 
 
 class AccountDeleteForm(forms.Form):
-    """Deleting is for good, so the person types their e-mail address to confirm."""
+    """Deleting is for good, so the person types their e-mail address and their password:
+    a borrowed, still-signed-in laptop is not enough to delete someone's account."""
 
     email = forms.CharField(
         label="Type your e-mail address to confirm",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -127,3 +119,9 @@ class AccountDeleteForm(forms.Form):
                 "That is not the address you sign in with. Type it exactly to confirm."
             )
         return email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return password

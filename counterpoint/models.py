@@ -4,7 +4,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from counterpoint.lib import join_codes
 
@@ -118,6 +120,11 @@ class Classroom(models.Model):
     @property
     def join_code_expired(self):
         return self.join_code_expires_at <= timezone.now()
+
+    @property
+    def join_link_path(self):
+        """The join form with this class's code filled in; joining still takes a click."""
+        return f"{reverse('join')}?{urlencode({'code': self.join_code_display})}"
 
     def rotate_join_code(self):
         """Replace the join code; the old one stops working at once."""
@@ -304,3 +311,69 @@ class Assignment(models.Model):
                 author=user, parent__isnull=True, is_deleted=False
             ).count()
         return own_count < self.reveal_after_posts
+
+
+class CoTeacherInvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Still waiting for an answer, and not too old to accept."""
+        since = timezone.now() - timedelta(days=settings.COTEACHER_INVITATION_LIFETIME_DAYS)
+        return self.filter(state=CoTeacherInvitation.State.PENDING, created_at__gte=since)
+
+    def for_invitee(self, user):
+        """The open invitations addressed to this person's sign-in address, for their
+        dashboard, with the class and who sent each."""
+        if not user.is_authenticated:
+            return self.none()
+        return (
+            self.open()
+            .filter(email=user.email.lower())
+            .select_related("classroom", "invited_by")
+            .order_by("-created_at", "pk")
+        )
+
+
+class CoTeacherInvitation(models.Model):
+    """A teacher asks someone to teach a class with them. It names an e-mail address, not an
+    account, so sending one tells the sender nothing about who has an account; the person
+    with that address sees it on their dashboard and accepts or declines it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="coteacher_invitations"
+    )
+    email = models.EmailField("e-mail address", help_text="Stored in lower case.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CoTeacherInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "email"],
+                condition=Q(state="pending"),
+                name="one_pending_coteacher_invitation_per_address",
+            )
+        ]
+        indexes = [models.Index(fields=["email", "state"], name="coteacher_invitation_inbox")]
+
+    def __str__(self):
+        return f"{self.email} to teach {self.classroom} ({self.get_state_display()})"
+
+    def is_for(self, user) -> bool:
+        return user.is_authenticated and self.email.casefold() == user.email.casefold()
+
+    def answer(self, state) -> None:
+        self.state = state
+        self.answered_at = timezone.now()
+        self.save(update_fields=["state", "answered_at"])

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from annotations.models import Annotation
 from comparisons.models import Comparison
-from counterpoint.models import Assignment, Classroom, Membership
+from counterpoint.models import Assignment, Classroom, CoTeacherInvitation, Membership
 from essays.models import Outline
 
 TEACHER = Membership.Role.TEACHER
@@ -50,6 +50,18 @@ def teaches_any_class(user) -> bool:
     return TEACHER in roles_by_classroom(user).values()
 
 
+def may_author(user) -> bool:
+    """Who may write, import and publish comparisons: people who teach a class, and staff.
+    Students read what their teachers assign; they never author the text a class reads."""
+    return user.is_authenticated and (user.is_staff or teaches_any_class(user))
+
+
+def require_author(user) -> None:
+    """For the authoring pages that are not about one comparison (the list, new, import)."""
+    if not may_author(user):
+        raise PermissionDenied("Only teachers write and import comparisons.")
+
+
 # --- rules per kind of object -------------------------------------------------
 # Each rule takes (user, obj) and returns a bool. Objects that belong to a class
 # name it through `classroom_id`; other kinds register their own rules below.
@@ -81,7 +93,14 @@ def _comparison_reads(user, comparison) -> bool:
 
 
 def _comparison_author(user, comparison) -> bool:
-    return comparison.author_id == user.pk
+    """Its author, while they may author, and only if every class that reads it is one they
+    teach: assigning someone else's comparison assigns a copy (comparisons.services), so this
+    holds from then on; it also shuts out an author who has left a class that reads their
+    text, and any assignment made before copies existed."""
+    if comparison.author_id != user.pk or not may_author(user):
+        return False
+    teaching = [pk for pk, role in roles_by_classroom(user).items() if role == TEACHER]
+    return not comparison.assignments.exclude(classroom_id__in=teaching).exists()
 
 
 def _annotation_reads(user, annotation) -> bool:
@@ -203,3 +222,17 @@ def get_outline_for(user, pk: int, *, action: str = "read", queryset=None) -> Ou
     base = queryset if queryset is not None else Outline.objects.all()
     outline = _get(base.select_related("assignment__classroom", "assignment__comparison"), pk)
     return check(user, outline, action=action)
+
+
+def get_invitation_for(user, pk: int) -> CoTeacherInvitation:
+    """An open co-teacher invitation addressed to this user; 404 for anyone else, so nobody
+    learns which invitations exist."""
+    return _get(CoTeacherInvitation.objects.for_invitee(user), pk)
+
+
+def get_sent_invitation_for(user, classroom_pk: int, pk: int) -> CoTeacherInvitation:
+    """An open invitation to a class this user teaches (to withdraw it)."""
+    classroom = get_classroom_for(user, classroom_pk, action="write")
+    invitation = _get(classroom.coteacher_invitations.open(), pk)
+    invitation.classroom = classroom
+    return invitation

@@ -132,6 +132,14 @@ else:
 
 # Annotations and replies one person may post per minute.
 ANNOTATION_RATE_LIMIT = env_int("ANNOTATION_RATE_LIMIT", 30)
+# Co-teacher invitations one teacher may send per hour (each names an e-mail address).
+COTEACHER_INVITE_RATE_LIMIT = env_int("COTEACHER_INVITE_RATE_LIMIT", 10)
+# Joining a class: attempts per minute per person, and per network address (a class of 40
+# joining at once from one school address must get through).
+JOIN_RATE_LIMIT_PER_PERSON = env_int("JOIN_RATE_LIMIT_PER_PERSON", 10)
+JOIN_RATE_LIMIT_PER_ADDRESS = env_int("JOIN_RATE_LIMIT_PER_ADDRESS", 200)
+# Comparisons (written or imported) one person may create per minute.
+COMPARISON_RATE_LIMIT = env_int("COMPARISON_RATE_LIMIT", 10)
 
 # Other writes one person may make, as (how many, per seconds, what they are told); counted
 # by counterpoint.lib.ratelimit.check in the services, so a page and the API share a limit.
@@ -177,6 +185,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Counterpoint <noreply@counte
 
 # A join code stays valid this long after it was made; rotating makes a fresh one.
 JOIN_CODE_LIFETIME_DAYS = env_int("JOIN_CODE_LIFETIME_DAYS", 60)
+COTEACHER_INVITATION_LIFETIME_DAYS = env_int("COTEACHER_INVITATION_LIFETIME_DAYS", 30)
 
 # Largest Markdown article the importer accepts. Request bodies may be a little larger than
 # Django's default, so that a too-long pasted article reaches the importer and gets its
@@ -248,6 +257,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # ("try again in 15 minutes") stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
+# Password spraying: one address failing for many accounts. Besides the five per account and
+# address above, 100 failures from one address within the cool-off, whatever the accounts,
+# lock that address out too (counterpoint/lib/logins.py says why not axes' plain
+# "ip_address" parameter: a school shares one address).
+AXES_HANDLER = "counterpoint.lib.logins.AddressAwareHandler"
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 100)
 # No record of every successful login (who, when, from where): only failures are counted.
 AXES_DISABLE_ACCESS_LOG = True
 

@@ -30,8 +30,17 @@ class_patterns = [
     path("join/", views.join, name="join"),
     path("<int:pk>/", views.classroom, name="classroom"),
     path("<int:pk>/rotate-code/", views.classroom_rotate_code, name="classroom_rotate_code"),
+    path("<int:pk>/projector/", views.classroom_projector, name="classroom_projector"),
     path("<int:pk>/archive/", views.classroom_archive, name="classroom_archive"),
-    path("<int:pk>/co-teachers/", views.co_teacher_add, name="co_teacher_add"),
+    path("<int:pk>/co-teachers/", views.co_teacher_invite, name="co_teacher_invite"),
+    path(
+        "<int:pk>/co-teachers/invitations/<int:invitation_pk>/withdraw/",
+        views.co_teacher_withdraw,
+        name="co_teacher_withdraw",
+    ),
+    path("<int:pk>/leave/", views.classroom_leave, name="classroom_leave"),
+    path("invitations/<int:pk>/accept/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<int:pk>/decline/", views.invitation_decline, name="invitation_decline"),
     path("<int:pk>/leaving/", views.classroom_leaving, name="classroom_leaving"),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",

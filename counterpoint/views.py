@@ -1,30 +1,45 @@
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from counterpoint import permissions
 from counterpoint.forms import (
     AccountDeleteForm,
     ClassroomForm,
-    CoTeacherForm,
+    CoTeacherInviteForm,
     JoinForm,
     LeavingAnnotationsForm,
     ProfileForm,
     SignupForm,
 )
-from counterpoint.models import Assignment, Classroom, Membership
+from counterpoint.lib import ratelimit
+from counterpoint.lib.sentences import sentences
+from counterpoint.models import Assignment, Classroom, CoTeacherInvitation, Membership
 from counterpoint.personal_data import personal_data
 from counterpoint.services import (
+    INVITED,
     AccountInUse,
+    NotAllowed,
+    Throttled,
     account_delete,
+    classes_taught_alone,
     classroom_create,
     classroom_join,
+    coteacher_accept,
+    coteacher_decline,
+    coteacher_invite,
+    coteacher_withdraw,
+    may_try_joining,
     student_leave,
+    teacher_leave,
 )
 
 
@@ -79,6 +94,7 @@ def dashboard(request):
             "teaching": teaching,
             "learning": learning,
             "assignments": Assignment.objects.for_student_dashboard(request.user),
+            "invitations": CoTeacherInvitation.objects.for_invitee(request.user),
         },
     )
 
@@ -98,20 +114,39 @@ def classroom_new(request):
 @login_required
 def classroom(request, pk):
     classroom = permissions.get_classroom_for(request.user, pk)
+    return _classroom_page(request, classroom)
+
+
+def _classroom_page(request, classroom, *, invite_form=None, status=200):
     is_teacher = permissions.is_teacher(request.user, classroom.pk)
     roster = classroom.memberships.select_related("user").order_by("role", "user__display_name")
+    teachers = [m for m in roster if m.role == Membership.Role.TEACHER]
     return render(
         request,
         "counterpoint/classroom.html",
         {
             "classroom": classroom,
             "is_teacher": is_teacher,
-            "teachers": [m for m in roster if m.role == Membership.Role.TEACHER],
+            "teachers": teachers,
             "students": [m for m in roster if m.role == Membership.Role.STUDENT],
             "assignments": classroom.assignments.select_related("comparison").order_by("due_at"),
             "leaving_form": LeavingAnnotationsForm(instance=classroom) if is_teacher else None,
+            **(_co_teachers(classroom, teachers, invite_form) if is_teacher else {}),
         },
+        status=status,
     )
+
+
+def _co_teachers(classroom, teachers, invite_form=None) -> dict:
+    """The class page's co-teacher card: its teachers, the open invitations, the form."""
+    return {
+        "teachers": teachers,
+        "invite_form": invite_form or CoTeacherInviteForm(),
+        "invitations": classroom.coteacher_invitations.open()
+        .select_related("invited_by")
+        .order_by("created_at", "pk"),
+        "may_leave": len(teachers) > 1,
+    }
 
 
 @login_required
@@ -131,6 +166,14 @@ def classroom_rotate_code(request, pk):
         )
     messages.success(request, "New join code made. The old code no longer works.")
     return redirect("classroom", pk=classroom.pk)
+
+
+@login_required
+@require_GET
+def classroom_projector(request, pk):
+    """The join code, link and QR code, large enough to read from the back of a classroom."""
+    classroom = permissions.get_classroom_for(request.user, pk, action="write")
+    return render(request, "counterpoint/projector.html", {"classroom": classroom})
 
 
 @login_required
@@ -167,27 +210,144 @@ def membership_remove(request, pk, membership_pk):
 
 @login_required
 def join(request):
-    form = JoinForm(
-        request.POST or None, initial={"code": request.GET.get("code", "")}, user=request.user
+    """Join with a code, typed in or brought by a join link (`?code=`).
+
+    A link only fills in the form: the code is checked at once, so an expired or replaced code
+    says so before the student does anything, but joining always takes the POST of the button.
+    """
+    code = request.GET.get("code", "").strip()
+    # A link's code is checked at once, so opening links counts as a try like pressing Join.
+    throttled = (request.method == "POST" or bool(code)) and not may_try_joining(
+        user=request.user, address=get_client_ip_address(request)
     )
+    if request.method == "POST":
+        form = JoinForm(request.POST, user=request.user, throttled=throttled)
+    elif code:
+        form = JoinForm({"code": code}, user=request.user, throttled=throttled)
+    else:
+        form = JoinForm(user=request.user)
     if request.method == "POST" and form.is_valid():
         classroom_join(classroom=form.classroom, student=request.user)
-        messages.success(request, f"You joined {form.classroom.name}.")
+        messages.success(request, sentences(f"You joined {form.classroom.name}"))
         return redirect("classroom", pk=form.classroom.pk)
-    return render(request, "counterpoint/join.html", {"form": form})
+    classroom = form.classroom if form.is_bound and not form.errors else None
+    return render(
+        request,
+        "counterpoint/join.html",
+        {"form": form, "classroom": classroom},
+        status=429 if throttled else 200,
+    )
 
 
 @login_required
 @require_POST
-def co_teacher_add(request, pk):
+def co_teacher_invite(request, pk):
+    """Invite a co-teacher by e-mail. The answer is the same whether or not the address has
+    an account (coteacher_invite says nothing back)."""
     classroom = permissions.get_classroom_for(request.user, pk, action="write")
-    form = CoTeacherForm(request.POST, classroom=classroom)
+    form = CoTeacherInviteForm(request.POST)
+    status = 200
     if form.is_valid():
-        Membership.objects.create(user=form.user, classroom=classroom, role=Membership.Role.TEACHER)
-        messages.success(request, f"{form.user.display_name} now teaches {classroom.name}.")
+        try:
+            coteacher_invite(
+                classroom=classroom, email=form.cleaned_data["email"], invited_by=request.user
+            )
+        except Throttled as refusal:
+            form.add_error(None, str(refusal))
+            status = 429
     else:
-        messages.error(request, form.errors["email"][0])
-    return redirect("classroom", pk=classroom.pk)
+        status = 422
+    if status == 200 and not request.htmx:
+        messages.success(request, INVITED)
+        return redirect("classroom", pk=classroom.pk)
+    if not request.htmx:
+        return _classroom_page(request, classroom, invite_form=form, status=status)
+    teachers = list(
+        classroom.memberships.filter(role=Membership.Role.TEACHER).select_related("user")
+    )
+    context = {
+        "classroom": classroom,
+        **_co_teachers(classroom, teachers, None if status == 200 else form),
+        "invited": INVITED if status == 200 else None,
+        "announce": INVITED if status == 200 else None,
+    }
+    return render(request, "counterpoint/classroom.html#co-teachers", context, status=status)
+
+
+@login_required
+@require_POST
+def co_teacher_withdraw(request, pk, invitation_pk):
+    invitation = permissions.get_sent_invitation_for(request.user, pk, invitation_pk)
+    coteacher_withdraw(invitation=invitation)
+    note = f"The invitation to {invitation.email} is withdrawn."
+    if request.htmx:
+        return render(request, "counterpoint/_announce.html", {"announce": note})
+    messages.success(request, note)
+    return redirect("classroom", pk=pk)
+
+
+@login_required
+@require_POST
+def classroom_leave(request, pk):
+    """A teacher leaves a class that another teacher keeps."""
+    classroom = permissions.get_classroom_for(request.user, pk, action="write")
+    try:
+        teacher_leave(classroom=classroom, teacher=request.user)
+    except NotAllowed as refusal:
+        messages.error(request, str(refusal))
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("classroom", args=[classroom.pk]))
+        return redirect("classroom", pk=classroom.pk)
+    messages.success(request, f"You have left {classroom.name}. Its other teachers keep it.")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("dashboard"))
+    return redirect("dashboard")
+
+
+def _answer_invitation(request, pk, *, accept: bool):
+    invitation = permissions.get_invitation_for(request.user, pk)
+    classroom = invitation.classroom
+    problem = None
+    try:
+        if accept:
+            coteacher_accept(invitation=invitation, user=request.user)
+        else:
+            coteacher_decline(invitation=invitation, user=request.user)
+    except NotAllowed as refusal:
+        problem = str(refusal)
+    if accept and not problem:
+        note = f"You now teach {classroom.name}."
+    elif not problem:
+        note = f"You declined the invitation to teach {classroom.name}."
+    if request.htmx:
+        return render(
+            request,
+            "counterpoint/dashboard.html#invitation",
+            {
+                "invitation": invitation,
+                "problem": problem,
+                "answered": None if problem else note,
+                "accepted": accept and not problem,
+            },
+            status=422 if problem else 200,
+        )
+    if problem:
+        messages.error(request, problem)
+        return redirect("dashboard")
+    messages.success(request, note)
+    return redirect("classroom", pk=classroom.pk) if accept else redirect("dashboard")
+
+
+@login_required
+@require_POST
+def invitation_accept(request, pk):
+    return _answer_invitation(request, pk, accept=True)
+
+
+@login_required
+@require_POST
+def invitation_decline(request, pk):
+    return _answer_invitation(request, pk, accept=False)
 
 
 @login_required
@@ -228,16 +388,28 @@ def account_delete_view(request):
         .order_by("classroom__name")
     )
     problem = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_delete(user=request.user)
-        except AccountInUse as refusal:
-            problem = str(refusal)
-        else:
-            logout(request)
-            messages.success(request, "Your account and what you wrote are deleted. Goodbye.")
-            return redirect("login")
-    teaching = request.user.memberships.filter(role=Membership.Role.TEACHER).exists()
+    status = 200
+    if request.method == "POST":
+        # The password field must not become a way to guess someone's password.
+        if not ratelimit.allow(f"account-delete:{request.user.pk}", limit=5, window=15 * 60):
+            problem = "Too many tries. Wait a quarter of an hour, then try again."
+            status = 429
+        elif form.is_valid():
+            try:
+                account_delete(user=request.user)
+            except AccountInUse as refusal:
+                problem = str(refusal)
+            else:
+                logout(request)
+                messages.success(request, "Your account and what you wrote are deleted. Goodbye.")
+                return redirect("login")
+        if status == 200 and (form.errors or problem):
+            status = 422
+    teaching = (
+        request.user.memberships.filter(role=Membership.Role.TEACHER)
+        .select_related("classroom")
+        .order_by("classroom__name")
+    )
     return render(
         request,
         "registration/account_delete.html",
@@ -245,7 +417,8 @@ def account_delete_view(request):
             "form": form,
             "memberships": memberships,
             "teaching": teaching,
+            "taught_alone": classes_taught_alone(request.user),
             "problem": problem,
         },
-        status=422 if form.is_bound and (form.errors or problem) else 200,
+        status=status,
     )

@@ -40,7 +40,6 @@ from counterpoint.lib.safejson import IdField, NumberField
 from essays import builder, csv_exports, exports, feedback
 from essays.downloads import download
 from essays.draft_checks import word_count
-from essays.draft_views import draft_checks
 from essays.models import (
     NOT_EDITABLE,
     Evidence,
@@ -55,6 +54,7 @@ from essays.models import (
 from essays.services import (
     as_draft,
     builder_material,
+    draft_checks,
     draft_create,
     outline_build,
     selection_for,
@@ -88,10 +88,27 @@ def readable_outlines(user):
 # --- serializers -------------------------------------------------------------------
 
 
+def score_total_for(outline, context) -> int | None:
+    """The rubric total (`Outline.objects.with_score_total`, the one place it is summed) for
+    the class's teachers; None for the author, who reads their scores from `scores/` once
+    feedback is released to them."""
+    request = context.get("request")
+    if request is None or outline.author_id == request.user.pk:
+        return None
+    return getattr(outline, "score_total", None)
+
+
 class OutlineListSerializer(serializers.ModelSerializer):
     author = AuthorSerializer(read_only=True)
     created = serializers.DateTimeField(source="created_at", read_only=True)
     modified = serializers.DateTimeField(source="updated_at", read_only=True)
+    score_total = serializers.SerializerMethodField(
+        help_text="The rubric total so far, for the class's teachers (null for the author)."
+    )
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_score_total(self, outline):
+        return score_total_for(outline, self.context)
 
     class Meta:
         model = Outline
@@ -107,6 +124,7 @@ class OutlineListSerializer(serializers.ModelSerializer):
             "version",
             "created",
             "modified",
+            "score_total",
         ]
         read_only_fields = fields
 
@@ -517,7 +535,12 @@ class OutlineViewSet(viewsets.GenericViewSet):
     kind = Outline.Kind.OUTLINE
 
     def get_queryset(self):
-        return readable_outlines(self.request.user).filter(kind=self.kind).select_related("author")
+        return (
+            readable_outlines(self.request.user)
+            .filter(kind=self.kind)
+            .select_related("author")
+            .with_score_total()
+        )
 
     def get_serializer_class(self):
         """By action; the browsable API's forms ask for these too."""
@@ -532,7 +555,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
             self.request.user,
             pk,
             action=action,
-            queryset=Outline.objects.for_editor().filter(kind=self.kind),
+            queryset=Outline.objects.for_editor().with_score_total().filter(kind=self.kind),
         )
 
     def _plain(self, pk, *, action="read") -> Outline:
@@ -828,6 +851,9 @@ class DraftSerializer(serializers.ModelSerializer):
     checks = serializers.SerializerMethodField()
     outline = serializers.PrimaryKeyRelatedField(source="source", read_only=True)
     words = serializers.SerializerMethodField()
+    score_total = serializers.SerializerMethodField(
+        help_text="The rubric total so far, for the class's teachers (null for the author)."
+    )
 
     class Meta:
         model = Outline
@@ -844,8 +870,13 @@ class DraftSerializer(serializers.ModelSerializer):
             "checks",
             "created_at",
             "updated_at",
+            "score_total",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_score_total(self, draft):
+        return score_total_for(draft, self.context)
 
     @extend_schema_field(DraftCheckSerializer(many=True))
     def get_checks(self, draft):
@@ -885,7 +916,10 @@ class DraftViewSet(OutlineViewSet):
     }
 
     def _shown(self, outline, *, material=None, status_code=status.HTTP_200_OK):
-        return Response(DraftSerializer(outline).data, status=status_code)
+        return Response(
+            DraftSerializer(outline, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
 
     @extend_schema(responses=DraftSerializer)
     def retrieve(self, request, pk=None):
@@ -895,7 +929,9 @@ class DraftViewSet(OutlineViewSet):
     def list(self, request):
         queryset = self.get_queryset().prefetch_related("sections")
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(DraftSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            DraftSerializer(page, many=True, context=self.get_serializer_context()).data
+        )
 
     @extend_schema(
         request=DraftCreateSerializer, responses={201: DraftSerializer, 429: OpenApiTypes.OBJECT}

@@ -1277,11 +1277,11 @@ def _section_checks(outline: Outline) -> list[Check]:
         elif section.role == "synthesis":
             message = (
                 f"“{section.heading}” has no evidence yet. Link two pieces of evidence about "
-                "different subjects as a comparison, or drag evidence in here."
+                "different subjects as a comparison, or choose evidence for this section."
             )
         else:
             message = (
-                f"“{section.heading}” has no evidence yet. Drag in at least one piece of "
+                f"“{section.heading}” has no evidence yet. Choose at least one piece of "
                 "evidence to back up its claim."
             )
         checks.append(

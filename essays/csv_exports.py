@@ -17,11 +17,12 @@ from django.utils.text import slugify
 
 from annotations.models import Annotation, visibility_condition
 from comparisons.models import Passage
-from essays.dashboard import NO_OUTLINE_LABEL, best_outlines, due_dates, lateness, students_of
+from essays.dashboard import best_work, due_dates, lateness, students_of
 from essays.feedback import rubric_for
-from essays.models import Score
+from essays.models import Outline, Score
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ORPHANED = "orphaned: no longer in the text"  # the Paragraph of a note whose paragraph went
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 
 
@@ -35,41 +36,67 @@ def _when(moment) -> str:
     return timezone.localtime(moment).strftime(DATE_FORMAT) if moment else ""
 
 
+def handed_in(assignment) -> list[tuple[str, str]]:
+    """(kind, label) of what the assignment asks students to hand in, in order."""
+    steps = assignment.Steps
+    kinds = {
+        steps.OUTLINE: [Outline.Kind.OUTLINE],
+        steps.DRAFT: [Outline.Kind.DRAFT],
+    }.get(assignment.steps, [Outline.Kind.OUTLINE, Outline.Kind.DRAFT])
+    return [(kind, WORK_LABELS[kind]) for kind in kinds]
+
+
+WORK_LABELS = {Outline.Kind.OUTLINE: "Outline", Outline.Kind.DRAFT: "Draft"}
+
+
 def gradebook_rows(assignment, *, now=None) -> list[list]:
-    """A header, then one row per student of the class: status of their most advanced outline,
-    when it was first submitted, whether that was late (against their due date, with any
-    extension: "yes", "no", "overdue" when not submitted after the due date, blank before it),
-    the points per rubric criterion and the total. Five queries after the rubric exists."""
+    """A header, then one row per student of the class. For each piece of work the assignment
+    asks for (the outline, the essay draft, or both): the status of the student's most
+    advanced one, when it was first submitted, whether that was late (against their due date,
+    with any extension: "yes", "no", "overdue" when not submitted after the due date, blank
+    before it), the points per rubric criterion and the total. Five queries after the rubric
+    exists."""
     now = now or timezone.now()
     criteria = list(rubric_for(assignment).criteria.all())
     students = students_of(assignment.classroom_id)
-    outlines = best_outlines(assignment)
+    work = best_work(assignment)
     extended = due_dates(assignment)
+    scored = [item.pk for kind in work.values() for item in kind.values()]
     points = {
         (outline_id, criterion_id): value
         for outline_id, criterion_id, value in Score.objects.filter(
-            outline_id__in=[outline.pk for outline in outlines.values()]
+            outline_id__in=scored
         ).values_list("outline_id", "criterion_id", "points")
     }
-    rows = [
-        ["Student", "Status", "Submitted at", "Late", *(c.name for c in criteria), "Total"],
-    ]
+    kinds = handed_in(assignment)
+    header = ["Student"]
+    for _, label in kinds:
+        header += [
+            f"{label} status",
+            f"{label} submitted at",
+            f"{label} late",
+            *(f"{label}: {c.name}" for c in criteria),
+            f"{label} total",
+        ]
+    rows = [header]
     for student in students:
-        outline = outlines.get(student.pk)
         due_at = extended.get(student.pk, assignment.due_at)
-        scores = [points.get((outline.pk, c.pk)) if outline else None for c in criteria]
-        given = [value for value in scores if value is not None]
-        rows.append(
-            [
-                student.display_name,
-                outline.get_status_display() if outline else NO_OUTLINE_LABEL,
-                _when(outline.first_submitted) if outline else "",
-                lateness(outline, due_at, now),
-                *("" if value is None else value for value in scores),
-                sum(given) if given else "",
+        row = [student.display_name]
+        for kind, label in kinds:
+            item = work[kind].get(student.pk)
+            row += [
+                item.get_status_display() if item else f"No {label.lower()}",
+                _when(item.first_submitted) if item else "",
+                lateness(item, due_at, now),
+                *(_blank(points.get((item.pk, c.pk)) if item else None) for c in criteria),
+                _blank(item.score_total if item else None),
             ]
-        )
+        rows.append(row)
     return rows
+
+
+def _blank(value):
+    return "" if value is None else value
 
 
 def annotation_rows(assignment, viewer) -> list[list]:
@@ -123,7 +150,7 @@ def annotation_rows(assignment, viewer) -> list[list]:
                 a.get_kind_display(),
                 "; ".join(subject.name for subject in a.subjects.all()),
                 a.dimension.name if a.dimension else "",
-                numbers.get(a.passage_id, ""),
+                numbers.get(a.passage_id, "") if a.passage_id else ORPHANED,
                 a.exact,
                 a.body,
                 "; ".join(tag.name for tag in a.tags.all()),

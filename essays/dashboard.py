@@ -22,14 +22,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from annotations.models import Annotation, visibility_condition
 from comparisons.models import Comparison, reading_layout
 from counterpoint.models import Membership, User
-from essays.models import Extension, FeedbackComment, Level, Outline, Revision, Score
+from essays.models import Extension, FeedbackComment, Level, Outline, Revision
 
 STUCK_NO_OUTLINE_DAYS = 2
 STUCK_OPEN_COMMENT_DAYS = 3
@@ -45,6 +45,7 @@ STATUS_RANK = {
 }
 NO_OUTLINE = "none"
 NO_OUTLINE_LABEL = "No outline"
+NO_DRAFT_LABEL = "No draft"
 
 
 # --- shared with the CSV exports -------------------------------------------------------
@@ -61,10 +62,11 @@ def students_of(classroom_id) -> list[User]:
     return list(User.objects.filter(pk__in=student_ids(classroom_id)).order_by("display_name"))
 
 
-def best_outlines(assignment) -> dict[int, Outline]:
-    """{student id: their most advanced outline}, each with `score_total`, `first_submitted`,
-    `last_submitted`, `oldest_open` (the oldest open comment) and `released_at` (the
-    per-student release), in one query."""
+def best_work(assignment) -> dict[str, dict[int, Outline]]:
+    """{kind: {student id: their most advanced outline of that kind}}, outlines and essay
+    drafts alike, each with `score_total`, `first_submitted`, `last_submitted`, `any_late`,
+    `oldest_open` (the oldest open comment) and `released_at` (the per-student release), in
+    one query. Every figure is its own subquery, so none multiplies another."""
 
     def first(queryset, column):
         return Subquery(queryset.values(column)[:1])
@@ -73,20 +75,14 @@ def best_outlines(assignment) -> dict[int, Outline]:
     outlines = (
         Outline.objects.filter(
             assignment=assignment,
-            kind=Outline.Kind.OUTLINE,
             author_id__in=student_ids(assignment.classroom_id),
         )
-        .only("pk", "author_id", "status", "updated_at", "assignment_id")
+        .only("pk", "author_id", "status", "kind", "updated_at", "assignment_id")
+        .with_score_total()
         .annotate(
-            score_total=Subquery(
-                Score.objects.filter(outline=OuterRef("pk"))
-                .values("outline")
-                .annotate(total=Sum("points"))
-                .values("total"),
-                output_field=IntegerField(),
-            ),
             first_submitted=first(revisions.order_by("number"), "submitted_at"),
             last_submitted=first(revisions.order_by("-number"), "submitted_at"),
+            any_late=Exists(revisions.filter(is_late=True)),
             oldest_open=first(
                 FeedbackComment.objects.filter(
                     outline=OuterRef("pk"), state=FeedbackComment.State.OPEN
@@ -97,12 +93,18 @@ def best_outlines(assignment) -> dict[int, Outline]:
         )
         .order_by("updated_at", "pk")
     )
-    best = {}
+    best = {kind: {} for kind in Outline.Kind.values}
     for outline in outlines:
-        current = best.get(outline.author_id)
+        mine = best[outline.kind]
+        current = mine.get(outline.author_id)
         if current is None or STATUS_RANK[outline.status] >= STATUS_RANK[current.status]:
-            best[outline.author_id] = outline
+            mine[outline.author_id] = outline
     return best
+
+
+def best_outlines(assignment) -> dict[int, Outline]:
+    """{student id: their most advanced outline} (drafts left out); see `best_work`."""
+    return best_work(assignment)[Outline.Kind.OUTLINE]
 
 
 def due_dates(assignment) -> dict[int, datetime]:
@@ -159,6 +161,8 @@ class StudentFigures:
     outline: Outline | None
     due_at: datetime
     late: str
+    draft: Outline | None = None
+    draft_late: str = ""
     stuck: str = ""  # why, in plain words; "" if not stuck
     bars: list[Bar] = field(default_factory=list)
 
@@ -173,6 +177,14 @@ class StudentFigures:
     @property
     def score(self) -> int | None:
         return self.outline.score_total if self.outline else None
+
+    @property
+    def draft_status_label(self) -> str:
+        return self.draft.get_status_display() if self.draft else NO_DRAFT_LABEL
+
+    @property
+    def draft_score(self) -> int | None:
+        return self.draft.score_total if self.draft else None
 
     @property
     def not_started(self) -> bool:
@@ -201,10 +213,12 @@ class Figures:
     dimension_count: int
     kinds: list[tuple[str, str]]  # Annotation.Kind choices, the table's columns
     status_counts: list[tuple[str, str, int]]  # (status, label, students)
+    draft_status_counts: list[tuple[str, str, int]]  # the same for essay drafts
     status_bars: list[Bar]
     passage_legend: list[tuple[int, str]]  # (level, "3–4")
     cell_legend: list[tuple[int, str]]
     max_points: int | None
+    orphaned: int = 0  # annotations whose paragraph is no longer in the text
 
     @property
     def not_started(self) -> list[StudentFigures]:
@@ -294,7 +308,8 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
         )
         .order_by()
     }  # 2
-    outlines = best_outlines(assignment)  # 3
+    work = best_work(assignment)  # 3: outlines and drafts
+    outlines, drafts = work[Outline.Kind.OUTLINE], work[Outline.Kind.DRAFT]
     extended = due_dates(assignment)  # 4
     max_points = _max_points(assignment)  # 5
 
@@ -314,7 +329,10 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
             outline=outline,
             due_at=due_at,
             late=lateness(outline, due_at, now),
+            draft=drafts.get(student.pk),
         )
+        if row.draft is not None:
+            row.draft_late = lateness(row.draft, due_at, now)
         row.stuck = stuck_reason(row, assignment, now)
         rows.append(row)
     widest = max((row.annotations for row in rows), default=0)
@@ -342,6 +360,7 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
         Comparison.objects.for_reading().get(pk=assignment.comparison_id)
     )  # 8–14
 
+    orphaned = per_passage.pop(None, 0)  # their paragraph was removed from the text
     busiest = max(per_passage.values(), default=0)
     for section in layout["sections"]:
         for passage in section.numbered_passages:
@@ -362,6 +381,15 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
     status_counts = [
         (value, label, sum(1 for row in rows if row.status == value)) for value, label in statuses
     ]
+    draft_statuses = [(NO_OUTLINE, NO_DRAFT_LABEL), *Outline.Status.choices]
+    draft_status_counts = [
+        (
+            value,
+            label,
+            sum(1 for row in rows if (row.draft.status if row.draft else NO_OUTLINE) == value),
+        )
+        for value, label in draft_statuses
+    ]
     return Figures(
         assignment=assignment,
         students=rows,
@@ -371,10 +399,12 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
         dimension_count=len(layout["matrix"]),
         kinds=kinds,
         status_counts=status_counts,
+        draft_status_counts=draft_status_counts,
         status_bars=_bars(status_counts, len(rows)) if rows else [],
         passage_legend=heat_legend(busiest),
         cell_legend=heat_legend(fullest),
         max_points=max_points,
+        orphaned=orphaned,
     )
 
 

@@ -12,9 +12,9 @@ from counterpoint import permissions
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_number
 from essays import builder, feedback
-from essays.draft_checks import Paragraph, check, word_count
+from essays.draft_checks import word_count
 from essays.models import Outline
-from essays.services import draft_create
+from essays.services import draft_checks, draft_create
 
 PARAGRAPH_LIMIT = 20000
 
@@ -43,25 +43,6 @@ def _load(request, pk, action="read"):
     if draft.kind != Outline.Kind.DRAFT:
         raise Http404
     return draft
-
-
-def paragraphs_of(draft) -> list[Paragraph]:
-    comparative = {"synthesis"} | ({"body"} if draft.structure == "point_by_point" else set())
-    return [
-        Paragraph(
-            key=s.key,
-            role=s.role,
-            heading=s.heading,
-            text=s.paragraph,
-            comparative=s.role in comparative,
-        )
-        for s in draft.sections.all()
-    ]
-
-
-def draft_checks(draft):
-    subjects = [s.name for s in draft.assignment.comparison.subjects.all()]
-    return check(paragraphs_of(draft), thesis=draft.thesis, subjects=subjects)
 
 
 def _context(request, draft):
@@ -121,7 +102,7 @@ def draft_save(request, pk):
         return JsonResponse(
             {
                 "detail": "This draft was changed in another tab or window, so this paragraph was "
-                "not saved. Copy your text, reload, and paste it back.",
+                "not saved. Your text is still here.",
                 "version": current,
             },
             status=409,

@@ -1,9 +1,13 @@
 """Submitting, reviewing and grading outlines: the writes that span several rows, and the
 rules for who sees feedback when. Views and the API both call these."""
 
+import re
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from essays.models import (
     BankComment,
@@ -201,3 +205,27 @@ def comment_add(*, outline, author, body, section_key="", evidence_key="", bank_
         section_key=section_key,
         evidence_key=evidence_key,
     )
+
+
+def from_earlier_reviews(comments, latest_revision_id) -> list[FeedbackComment]:
+    """The comments written on an earlier revision than the one under review: the ones the
+    student could have seen and answered. A comment written in this review (on the latest
+    revision) is this review's own, shown beside its section, not "still open"."""
+    return [
+        c for c in comments if c.revision_id is not None and c.revision_id != latest_revision_id
+    ]
+
+
+# A draft's citation, "§2 ¶5" or "¶5"; the paragraph number runs through the whole text.
+CITED_PARAGRAPH = re.compile(r"(?:§\s*\d+\s*)?¶\s*(\d+)")
+
+
+def cited_html(text: str, reading_url: str) -> SafeString:
+    """A draft's paragraph as HTML: escaped, line breaks kept, and each citation a link to
+    its paragraph on the reading page (`#p<number>`, the reading page's anchors)."""
+
+    def link(match):
+        return f'<a class="cited" href="{reading_url}#p{match.group(1)}">{match.group(0)}</a>'
+
+    escaped = str(escape(text))
+    return mark_safe(CITED_PARAGRAPH.sub(link, escaped).replace("\n", "<br>"))  # noqa: S308

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Prefetch
+from django.db.models import F, IntegerField, OuterRef, Prefetch, Subquery, Sum
 
 from annotations.models import Annotation
 from comparisons.models import Contrast, Dimension, Subject
@@ -21,6 +21,24 @@ class OutlineQuerySet(models.QuerySet):
                         queryset=Evidence.objects.select_related("annotation"),
                     )
                 ),
+            )
+        )
+
+    def with_score_total(self):
+        """Each outline's rubric total as `score_total` (None before the first score).
+
+        The one place a total is computed: the submissions page, the review page, the class
+        dashboard, the gradebook and the API all read it. It is summed in a subquery, so a
+        query that also joins revisions or comments cannot count a score once per joined row
+        (a resubmitted outline once showed 30/20)."""
+        return self.annotate(
+            score_total=Subquery(
+                Score.objects.filter(outline=OuterRef("pk"))
+                .order_by()
+                .values("outline")
+                .annotate(total=Sum("points"))
+                .values("total"),
+                output_field=IntegerField(),
             )
         )
 

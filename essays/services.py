@@ -16,6 +16,7 @@ from counterpoint.lib import ratelimit
 from counterpoint.lib.safejson import parse_id
 from counterpoint.models import Membership
 from essays import builder
+from essays.draft_checks import DraftCheck, Paragraph, check
 from essays.models import Evidence, Outline, OutlineSection
 
 
@@ -68,6 +69,13 @@ class Material:
             ]
         return []
 
+    def citation_for(self, passage_id) -> str:
+        """ "§2 ¶5", or a plain note when the paragraph was removed from the text (the
+        annotation is orphaned, never dropped)."""
+        if passage_id is None:
+            return "no longer in the text"
+        return self.citations.get(passage_id, "")
+
     def __post_init__(self):
         self._annotations = {a.pk: a for a in self.annotations}
         self._links = {link.pk: link for link in self.links}
@@ -80,7 +88,7 @@ class Material:
             dimension_id=annotation.dimension_id,
             quote=annotation.exact,
             note=annotation.body,
-            citation=self.citations.get(annotation.passage_id, ""),
+            citation=self.citation_for(annotation.passage_id),
             kind=annotation.kind,
             relation=relation,
             pair=pair,
@@ -99,7 +107,7 @@ class Source:
     kind: str
     exact: str
     body: str
-    passage_id: int
+    passage_id: int | None  # None once its paragraph was removed from the text
     dimension_id: int | None
     dimension: object = None  # the comparison's Dimension row
     subject_list: list = field(default_factory=list)
@@ -500,3 +508,35 @@ def draft_create(*, outline: Outline, author) -> Outline:
             item.pk, item.section = None, section
         Evidence.objects.bulk_create(evidence)
     return draft
+
+
+def paragraphs_of(draft: Outline) -> list[Paragraph]:
+    comparative = {"synthesis"} | ({"body"} if draft.structure == "point_by_point" else set())
+    return [
+        Paragraph(
+            key=s.key,
+            role=s.role,
+            heading=s.heading,
+            text=s.paragraph,
+            comparative=s.role in comparative,
+        )
+        for s in draft.sections.all()
+    ]
+
+
+def draft_checks(draft: Outline) -> list[DraftCheck]:
+    subjects = [s.name for s in draft.assignment.comparison.subjects.all()]
+    return check(paragraphs_of(draft), thesis=draft.thesis, subjects=subjects)
+
+
+def open_checks(outline: Outline) -> list[str]:
+    """What is still open before handing in: the messages of the checks that fail, the same
+    checks the outline editor or the draft page shows. The one rule the submit step asks
+    (`essays.views.outline_submit`); the student may submit anyway after seeing them.
+    `outline` comes from `Outline.objects.for_editor()`."""
+    if outline.kind == Outline.Kind.DRAFT:
+        checks = draft_checks(outline)
+    else:
+        material = builder_material(outline.assignment, outline.author)
+        checks = builder.check(as_draft(outline), selection_for(outline, material))
+    return [c.message for c in checks if not c.ok]

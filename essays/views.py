@@ -2,14 +2,19 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import IntegerField, Max, Min, Sum
-from django.db.models.functions import Cast
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    reswap,
+    retarget,
+    trigger_client_event,
+)
 
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
@@ -17,7 +22,7 @@ from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
 from essays import builder, feedback
-from essays.dashboard import STATUS_RANK
+from essays.dashboard import best_work, students_of
 from essays.downloads import download
 from essays.models import (
     NOT_EDITABLE,
@@ -36,6 +41,7 @@ from essays.services import (
     as_draft,
     builder_material,
     make_selection,
+    open_checks,
     outline_build,
     sections_save,
     selection_for,
@@ -110,7 +116,7 @@ def _tray(material, user, filters, chosen=frozenset()):
     if not filters.get("all") and matched > TRAY_LIMIT:
         annotations = _shortlist(annotations, user, chosen)
     for annotation in annotations:
-        annotation.citation = material.citations.get(annotation.passage_id, "")
+        annotation.citation = material.citation_for(annotation.passage_id)
         annotation.mine = annotation.author_id == user.pk
     for link in links:
         link.key = f"link:{link.pk}"
@@ -265,13 +271,19 @@ def outline_page(request, pk):
 
 def _conflict(request, outline):
     """A save from an older version: refuse it, say so, and offer a reload."""
-    current = Outline.objects.filter(pk=outline.pk).values_list("version", flat=True).first()
     response = render(
-        request, "essays/_conflict.html", {"outline": outline, "current": current}, status=409
+        request,
+        "essays/_conflict.html",
+        {"outline": outline, "current": _current_version(outline)},
+        status=409,
     )
     if request.htmx:
         response = reswap(retarget(response, "#conflict"), "innerHTML")
     return response
+
+
+def _current_version(outline):
+    return Outline.objects.filter(pk=outline.pk).values_list("version", flat=True).first()
 
 
 def _claim_version(request, outline):
@@ -295,25 +307,54 @@ def _after_change(request, outline, note, *, region="outline"):
 @require_POST
 def outline_save(request, pk):
     """Autosave of one field: the thesis or title, a section's claim, reasoning or heading,
-    or an evidence card's commentary, relation or form."""
+    or an evidence card's commentary, relation or form. The page's autosave script asks for
+    JSON (like the draft's); htmx and plain form posts get HTML."""
     outline = _load(request, pk, action="write")
+    as_json = _wants_json(request)
     field = request.POST.get("field", "")
-    value = request.POST.get("value", "")
+    value = request.POST.get("value", "").replace("\x00", "")
     target = _field_target(outline, field)
+    problem = None
     if target is None:
-        return HttpResponse("Unknown field.", status=400)
-    obj, name, max_length, choices = target
-    if len(value) > max_length:
-        return HttpResponse(f"Keep it under {max_length} characters.", status=400)
-    if choices and value not in choices:
-        return HttpResponse("Choose one of the options.", status=400)
-    if not outline.is_editable:
-        return HttpResponse(NOT_EDITABLE, status=400)
+        problem = "Unknown field."
+    else:
+        obj, name, max_length, choices = target
+        if len(value) > max_length:
+            problem = f"Keep it under {max_length:,} characters."
+        elif choices and value not in choices:
+            problem = "Choose one of the options."
+        elif not outline.is_editable:
+            problem = NOT_EDITABLE
+    if problem:
+        return (
+            JsonResponse({"detail": problem}, status=400)
+            if as_json
+            else HttpResponse(problem, status=400)
+        )
     if not _claim_version(request, outline):
+        if as_json:
+            return JsonResponse(
+                {
+                    "detail": "This outline was changed in another tab or window, so this box "
+                    "was not saved. Your text is still here.",
+                    "version": _current_version(outline),
+                },
+                status=409,
+            )
         return _conflict(request, outline)
     setattr(obj, name, value)
     obj.save(update_fields=[name])
+    if as_json:
+        outline = Outline.objects.for_editor().get(pk=outline.pk)
+        context = _editor_context(request, outline)
+        status_html = render_to_string("essays/outline.html#status", context, request)
+        return JsonResponse({"version": outline.version, "status_html": status_html})
     return _after_change(request, outline, "Saved.", region="status")
+
+
+def _wants_json(request):
+    """The autosave script sends Accept: application/json; browsers' own posts never do."""
+    return request.headers.get("Accept", "").startswith("application/json")
 
 
 def _field_target(outline, field):
@@ -513,15 +554,36 @@ def outline_print(request, pk):
 @login_required
 @require_POST
 def outline_submit(request, pk):
+    """Submit (or resubmit) an outline or a draft. While its checks still find something
+    open, the first press shows what is open and asks once; "Submit anyway" posts again with
+    `confirm`. Works as a page without JavaScript and in place with htmx."""
     outline = _load(request, pk, action="write")
+    if outline.is_editable and not request.POST.get("confirm"):
+        still_open = open_checks(outline)
+        if still_open:
+            context = {
+                "outline": outline,
+                "assignment": outline.assignment,
+                "still_open": still_open,
+                "back": _work_url(outline),
+            }
+            template = "essays/submit_confirm.html"
+            return render(request, f"{template}#confirm" if request.htmx else template, context)
     try:
         outline = feedback.outline_transition(outline=outline, action="submit")
     except InvalidTransition as refusal:
         messages.error(request, str(refusal))
-        return redirect("essays:outline", pk=pk)
-    verb = "Resubmitted" if outline.status == Outline.Status.RESUBMITTED else "Submitted"
-    messages.success(request, f"{verb}. Your teacher can now review it; this version is saved.")
-    return redirect("essays:outline", pk=pk)
+    else:
+        verb = "Resubmitted" if outline.status == Outline.Status.RESUBMITTED else "Submitted"
+        messages.success(request, f"{verb}. Your teacher can now review it; this version is saved.")
+    if request.htmx:
+        return HttpResponseClientRedirect(_work_url(outline))
+    return redirect(_work_url(outline))
+
+
+def _work_url(outline):
+    name = "essays:draft" if outline.kind == Outline.Kind.DRAFT else "essays:outline"
+    return reverse(name, args=[outline.pk])
 
 
 @login_required
@@ -604,28 +666,15 @@ def submissions(request, pk):
 
 
 def submission_rows(assignment):
-    """One row per student: their most advanced outline, lateness, score total (5 queries)."""
-    students = list(
-        User.objects.filter(
-            memberships__classroom=assignment.classroom_id, memberships__role="student"
-        ).order_by("display_name")
-    )
-    outlines = Outline.objects.filter(assignment=assignment).annotate(
-        total=Sum("scores__points"),
-        first_submitted=Min("revisions__submitted_at"),
-        # PostgreSQL has no MAX(boolean): any late revision, as 0 or 1.
-        latest_late=Max(Cast("revisions__is_late", IntegerField())),
-    )
-    best = {}  # (student, kind) -> their most advanced outline, and draft
-    for outline in outlines:
-        current = best.get((outline.author_id, outline.kind))
-        if current is None or STATUS_RANK[outline.status] > STATUS_RANK[current.status]:
-            best[(outline.author_id, outline.kind)] = outline
+    """One row per student: their most advanced outline and draft, lateness, score totals
+    (4 queries)."""
+    students = students_of(assignment.classroom_id)
+    best = best_work(assignment)
     extensions = {e.student_id: e for e in assignment.extensions.all()}
     rows = []
     for student in students:
-        outline = best.get((student.pk, Outline.Kind.OUTLINE))
-        draft = best.get((student.pk, Outline.Kind.DRAFT))
+        outline = best[Outline.Kind.OUTLINE].get(student.pk)
+        draft = best[Outline.Kind.DRAFT].get(student.pk)
         extension = extensions.get(student.pk)
         due = extension.due_at if extension else assignment.due_at
         rows.append(
@@ -634,7 +683,7 @@ def submission_rows(assignment):
                 "outline": outline,
                 "draft": draft,
                 "status": outline.get_status_display() if outline else "Not started",
-                "late": bool(outline and outline.latest_late),
+                "late": bool(outline and outline.any_late),
                 "overdue": (outline is None or outline.status == Outline.Status.DRAFT)
                 and due < timezone.now(),
                 "extension": extension,
@@ -688,7 +737,12 @@ def release_all(request, pk):
     return redirect("essays:submissions", pk=pk)
 
 
-def _review_context(request, outline):
+def _review_context(
+    request, outline, *, about="", comment_text="", bank_used=None, comment_error=""
+):
+    """The review page: the outline (or the draft's paragraphs) with each section's comments
+    beside it, and the panel: earlier comments still open, the comment form and bank, the
+    rubric, the overall comment. `outline` comes from `_load_for_review`."""
     rubric = feedback.rubric_for(outline.assignment)
     criteria = list(rubric.criteria.prefetch_related("levels"))
     scores = {s.criterion_id: s for s in outline.scores.all()}
@@ -698,32 +752,53 @@ def _review_context(request, outline):
     by_section = {}
     for comment in comments:
         by_section.setdefault(comment.section_key, []).append(comment)
+    is_draft = outline.kind == Outline.Kind.DRAFT
+    reading_url = reverse("comparisons:read", args=[outline.assignment_id])
     sections = list(outline.sections.all())
     for section in sections:
         section.comment_list = by_section.get(section.key, [])
+        if is_draft:
+            section.paragraph_html = feedback.cited_html(section.paragraph, reading_url)
     review, _ = Review.objects.get_or_create(outline=outline)
     bank = BankComment.objects.filter(teacher=request.user)
+    revisions = list(outline.revisions.only("pk", "outline_id", "number"))
+    earlier = feedback.from_earlier_reviews(comments, revisions[-1].pk if revisions else None)
     return {
         "outline": outline,
         "assignment": outline.assignment,
+        "is_draft": is_draft,
+        "reading_url": reading_url,
         "sections": sections,
         "outline_comments": by_section.get("", []),
-        "open_comments": [c for c in comments if c.state == FeedbackComment.State.OPEN],
+        "open_comments": [c for c in earlier if c.state == FeedbackComment.State.OPEN],
         "answered": [
             c for c in comments if c.state != FeedbackComment.State.OPEN and not c.confirmed
         ],
         "criteria": criteria,
-        "total": sum(s.points for s in scores.values()),
+        "total": outline.score_total or 0,
         "max_total": sum(max((lv.points for lv in c.levels.all()), default=0) for c in criteria),
         "review": review,
         "bank": bank,
-        "revision_count": outline.revisions.count(),
+        "revision_count": len(revisions),
+        "about": about,
+        "comment_text": comment_text,
+        "bank_used": bank_used,
+        "comment_error": comment_error,
     }
+
+
+def _load_for_review(request, pk):
+    return permissions.get_outline_for(
+        request.user,
+        pk,
+        action="moderate",
+        queryset=Outline.objects.for_editor().with_score_total(),
+    )
 
 
 @login_required
 def review(request, pk):
-    outline = _load(request, pk, action="moderate")
+    outline = _load_for_review(request, pk)
     return render(request, "essays/review.html", _review_context(request, outline))
 
 
@@ -740,8 +815,18 @@ def review_comment(request, pk):
         return HttpResponse("That section is not part of this outline.", status=400)
     if evidence_key and evidence_key not in {e.key for e in sections[section_key].evidence.all()}:
         return HttpResponse("That evidence is not part of this section.", status=400)
+    if request.POST.get("insert"):
+        return _bank_insert(request, outline, body)
     if not body:
-        return HttpResponse("Write the comment first.", status=422)
+        # The form comes back with the message beside the box and the section still chosen.
+        context = _review_context(
+            request,
+            Outline.objects.for_editor().with_score_total().get(pk=outline.pk),
+            about=request.POST.get("section_key", ""),
+            comment_error="Write the comment first.",
+        )
+        template = "essays/review.html#review" if request.htmx else "essays/review.html"
+        return render(request, template, context, status=422)
     bank_id = request.POST.get("bank")
     feedback.comment_add(
         outline=outline,
@@ -757,7 +842,29 @@ def review_comment(request, pk):
             body=body[:3000],
             defaults={"criterion_name": request.POST.get("criterion_name", "")[:100]},
         )
-    return _review_region(request, outline, "Comment saved.")
+    return _review_region(
+        request, outline, "Comment saved.", about=request.POST.get("section_key", "")
+    )
+
+
+def _bank_insert(request, outline, body):
+    """Without JavaScript, "Insert" on a bank comment posts the comment form: the page comes
+    back with the bank's words added to what was typed and the same section chosen, to be
+    edited and then added. (With JavaScript, comment-bank.js does this in place.)"""
+    raw = request.POST["insert"]
+    entry = get_object_or_404(
+        BankComment, pk=int(raw) if raw.isdigit() else 0, teacher=request.user
+    )
+    text = f"{body}\n{entry.body}" if body else entry.body
+    context = _review_context(
+        request,
+        Outline.objects.for_editor().with_score_total().get(pk=outline.pk),
+        about=request.POST.get("section_key", ""),
+        comment_text=text[:3000],
+        bank_used=entry.pk,
+    )
+    template = "essays/review.html#review" if request.htmx else "essays/review.html"
+    return render(request, template, context)
 
 
 @login_required
@@ -816,11 +923,13 @@ def review_decide(request, pk):
     return redirect("essays:submissions", pk=outline.assignment_id)
 
 
-def _review_region(request, outline, note):
-    outline = Outline.objects.for_editor().get(pk=outline.pk)
+def _review_region(request, outline, note, *, about=""):
+    outline = Outline.objects.for_editor().with_score_total().get(pk=outline.pk)
     if not request.htmx:
         return redirect("essays:review", pk=outline.pk)
-    response = render(request, "essays/review.html#review-panel", _review_context(request, outline))
+    response = render(
+        request, "essays/review.html#review", _review_context(request, outline, about=about)
+    )
     trigger_client_event(response, "announce", {"message": note})
     return response
 

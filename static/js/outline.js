@@ -1,6 +1,9 @@
 // Drag and drop for the outline editor (SortableJS), alongside the up/down buttons that
 // keyboard users have. After a drop, the whole new order is posted once through the hidden
 // reorder form, so the server checks the outline's version like for any other edit.
+// Its text fields autosave through autosave.js, in step with those htmx edits.
+
+import { autosave } from "./autosave.js";
 
 function post_order() {
   const form = document.getElementById("reorder-form");
@@ -46,3 +49,52 @@ function enable() {
 // Sortable.min.js is a deferred classic script; module scripts run after it.
 enable();
 document.body.addEventListener("htmx:afterSettle", enable);
+
+// --- autosave of the text fields (the same module as the draft's) ---------------------
+
+const outline = () => document.getElementById("outline");
+const versionInput = () => document.getElementById("outline-version");
+const inFlight = new Set(); // htmx edits (buttons, radio choices) under way
+
+const saver = autosave({
+  root: document.body,
+  status: document.getElementById("outline-save-status"),
+  url: document.getElementById("outline-save-status").dataset.saveUrl,
+  noun: "outline",
+  version: {
+    get: () => Number(versionInput().value),
+    set: (value) => { versionInput().value = String(value); },
+  },
+  body: (field, text, version) => {
+    const data = new FormData();
+    data.append("field", field);
+    data.append("value", text);
+    data.append("version", String(version));
+    return data;
+  },
+  onSaved: (field, data) => {
+    const checks = document.getElementById("outline-status");
+    if (checks && data.status_html) checks.outerHTML = data.status_html;
+  },
+  canSend: () => inFlight.size === 0,
+});
+
+// A button or choice in the outline waits for typed text to be saved first, so it carries
+// the newest version and the swap it brings back already has that text.
+document.body.addEventListener("htmx:confirm", (event) => {
+  if (!outline()?.contains(event.detail.elt) || saver.pending() === 0) return;
+  event.preventDefault();
+  saver.idle().then(() => event.detail.issueRequest(false));
+});
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  if (outline()?.contains(event.detail.elt)) inFlight.add(event.detail.xhr);
+});
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  inFlight.delete(event.detail.xhr);
+});
+// Text typed while a button's request was on its way must survive the swap.
+document.body.addEventListener("htmx:afterSwap", () => saver.restore());
+
+window.counterpoint = Object.assign(window.counterpoint || {}, {
+  outline: { flush: saver.flush, pending: saver.pending },
+});

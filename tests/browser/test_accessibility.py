@@ -38,6 +38,7 @@ def pages(w):
         ("student", "account-delete", reverse("account_delete")),
         ("teacher", "teacher-dashboard", reverse("dashboard")),
         ("teacher", "class-teacher", reverse("classroom", args=[w.classroom.pk])),
+        ("teacher", "projector", reverse("classroom_projector", args=[w.classroom.pk])),
         ("teacher", "reading-page-teacher", reverse("comparisons:read", args=[a.pk])),
         ("teacher", "moderation", reverse("annotations:moderation", args=[w.classroom.pk])),
         ("teacher", "comparison-editor", reverse("comparisons:edit", args=[c.pk])),

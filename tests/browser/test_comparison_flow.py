@@ -48,6 +48,11 @@ def test_teacher_imports_publishes_and_assigns_and_a_student_reads_it(
     expect(
         page.get_by_role("heading", name="How was Athens different from Sparta?")
     ).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Imported How was Athens different from Sparta? Check it, then publish it."
+        )
+    ).to_be_visible()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("Published. You can now assign it to a class.")).to_be_visible()
     shot(page, "comparisons-editor", full_page=False)
@@ -81,3 +86,50 @@ def test_teacher_imports_publishes_and_assigns_and_a_student_reads_it(
     phone.goto(reader.url.split("#")[0])
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
     shot(phone, "comparisons-reading-page-phone")
+
+
+LEFT_OUT = """# How was Athens different from Sparta?
+
+Two Greek city-states. ![A map of Greece](greece.png)
+
+## Government
+
+Athens let its citizens vote, as [Pericles said](https://example.test/pericles).
+
+---
+
+## At a glance
+
+| Dimension | Athens | Sparta |
+| --- | --- | --- |
+| Government | Direct democracy of citizens | Two kings and a council |
+| Education | Broad schooling in the arts | Harsh military training |
+"""
+
+
+def test_import_report_lists_every_piece_left_out(
+    live_server, browser, log_in, shot, transactional_db, teacher
+):
+    for name, options in (
+        ("", {"viewport": {"width": 1366, "height": 900}}),
+        ("-phone", {"viewport": {"width": 390, "height": 844}}),
+        ("-dark", {"viewport": {"width": 1366, "height": 900}, "color_scheme": "dark"}),
+    ):
+        page = browser.new_context(**options).new_page()
+        log_in(page, teacher.email)
+        page.goto(f"{live_server.url}/comparisons/import/")
+        page.get_by_label("Markdown article").fill(LEFT_OUT)
+        page.get_by_role("button", name="Check the article").click()
+        report = page.locator(".import-report")
+        expect(report.get_by_role("heading", name="Ready to import")).to_be_visible()
+        for words in (
+            "The picture on line 3",
+            "The link on line 7",
+            "The horizontal rule on line 9",
+            "The section 'At a glance' on line 11 holds only the comparison table",
+            "No paragraph is about the dimension 'Education'",
+        ):
+            expect(report).to_contain_text(words)
+        expect(report).not_to_contain_text("nothing was left out")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shot(page, f"comparisons-import-report-left-out{name}")

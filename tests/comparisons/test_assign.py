@@ -70,16 +70,21 @@ def test_class_page_lists_the_new_assignment(client, classroom, teacher, compari
     assert "How far did Khrushchev break with Stalin?" in page
 
 
-def test_another_teachers_published_comparison_can_be_assigned(
+def test_another_teachers_published_comparison_is_assigned_as_your_own_copy(
     client, classroom, teacher, outsider_teacher
 ):
     theirs = comparison_with_content(outsider_teacher)
     client.force_login(teacher)
 
-    response = client.post(assign_url(classroom), assignment_data(theirs))
+    response = client.post(assign_url(classroom), assignment_data(theirs), follow=True)
 
-    assert response.status_code == 302
-    assert Assignment.objects.get().comparison == theirs
+    copy = Assignment.objects.get().comparison
+    assert response.redirect_chain[-1][1] == 302
+    assert copy != theirs
+    assert (copy.author, copy.based_on) == (teacher, theirs)
+    assert f"Assigned your own copy of {theirs.title} to {classroom.name}." in (
+        response.content.decode()
+    )
 
 
 def test_the_form_offers_the_comparison_named_in_the_link(client, classroom, teacher, comparison):

@@ -118,10 +118,11 @@ def test_editor_page_takes_a_fixed_number_of_queries(
     comparison = comparison_with_content(teacher, sections=sections, passages_per_section=passages)
     client.force_login(teacher)
 
-    # session, user, comparison (permission check), comparison with author again for the page,
-    # subjects, dimensions, their contrasts, sections, their passages, the passages' dimensions
-    # + the navigation's moderation link (one query)
-    with django_assert_num_queries(11):
+    # session, user, comparison (permission check), the user's memberships (may they author;
+    # kept for the navigation), whether a class they do not teach reads it, comparison with
+    # author again for the page, subjects, dimensions, their contrasts, sections, their
+    # passages, the passages' dimensions + the navigation's moderation link (one query)
+    with django_assert_num_queries(13):
         response = client.get(reverse("comparisons:edit", args=[comparison.pk]))
 
     assert response.content.decode().count("Save paragraph") == sections * passages

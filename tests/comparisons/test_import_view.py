@@ -248,3 +248,55 @@ def test_html_in_the_article_is_never_rendered_as_markup_when_read(
     assert "Lenin argued alert(3) with his comrades." in page
     assert "Led alert(2) comrades." in page
     assert "<script>alert" not in page
+
+
+TABLE_IN_ITS_OWN_SECTION = """\
+# How was Stalin different from Lenin?
+
+Both men led the Soviet Union, but in very different ways.
+
+## Leadership style
+
+Lenin argued with his comrades and sometimes lost.
+
+## At a glance
+
+| Dimension | Lenin | Stalin |
+| --- | --- | --- |
+| Leadership style | Led a party of quarrelling comrades. | Ruled alone through terror. |
+| Economic focus | The New Economic Policy allowed trade. | Five-Year Plans for industry. |
+"""
+
+
+def test_report_names_the_table_only_section_and_the_dimension_without_paragraphs(client, teacher):
+    client.force_login(teacher)
+
+    page = client.post(
+        IMPORT_URL, {"markdown": TABLE_IN_ITS_OWN_SECTION, "preview": ""}
+    ).content.decode()
+
+    assert "Ready to import" in page
+    assert "Check, line 9:" in page
+    assert "The section &#x27;At a glance&#x27; on line 9 holds only the comparison table" in page
+    assert "Check, line 14:" in page
+    assert "No paragraph is about the dimension &#x27;Economic focus&#x27;" in page
+    assert "nothing was left out" not in page
+
+
+def test_report_of_an_article_with_nothing_left_out_says_so(client, teacher):
+    client.force_login(teacher)
+    article = ARTICLE.replace("<b>comrades</b>", "comrades")
+
+    page = client.post(IMPORT_URL, {"markdown": article, "preview": ""}).content.decode()
+
+    assert "Every part of the article has a place: nothing was left out." in page
+
+
+def test_message_after_creating_does_not_stop_the_question_twice(client, teacher):
+    client.force_login(teacher)
+
+    response = client.post(IMPORT_URL, {"markdown": ARTICLE, "create": ""}, follow=True)
+
+    page = response.content.decode()
+    assert "Imported How was Stalin different from Lenin? Check it, then publish it." in page
+    assert "?." not in page

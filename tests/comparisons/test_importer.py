@@ -220,7 +220,8 @@ def test_row_with_missing_cells_is_warned_and_left_empty():
         "| Leadership style | Comrades. |\n"
         "| Economic focus | Small trade. | Heavy industry. |\n"
     )
-    parsed = parse_comparison(with_table("## Leadership style\n\nText.\n", table))
+    body = "## Leadership style\n\nText.\n\n## Economic focus\n\nMore.\n"
+    parsed = parse_comparison(with_table(body, table))
 
     assert parsed.ok
     assert ("Leadership style", "Stalin") not in parsed.contrasts
@@ -377,7 +378,10 @@ def test_dimension_named_twice_keeps_the_first_row():
 
 
 def test_second_table_is_ignored_with_a_warning():
-    extra = "## Leadership style\n\nText.\n\n| A | B |\n| - | - |\n| 1 | 2 |\n"
+    extra = (
+        "## Leadership style\n\nText.\n\n| A | B |\n| - | - |\n| 1 | 2 |\n\n"
+        "## Economic focus\n\nMore.\n"
+    )
     parsed = parse_comparison(with_table(extra))
 
     assert parsed.ok
@@ -506,12 +510,15 @@ def test_intro_paragraphs_go_to_introduction_and_the_first_is_the_summary():
 
 
 def test_article_without_intro_has_no_introduction_and_an_empty_summary():
-    text = with_table("## Leadership style\n\nText.\n")
+    text = with_table("## Leadership style\n\nText.\n\n## Economic focus\n\nMore.\n")
     parsed = parse_comparison(text)
 
     assert parsed.problems == []
     assert parsed.summary == ""
-    assert [section.heading for section in parsed.sections] == ["Leadership style"]
+    assert [section.heading for section in parsed.sections] == [
+        "Leadership style",
+        "Economic focus",
+    ]
 
 
 def test_level_three_headings_are_sections_too():
@@ -600,14 +607,21 @@ def test_empty_section_is_dropped_with_a_warning():
     assert [section.heading for section in parsed.sections] == ["Economic focus"]
     assert warnings(parsed) == [
         Problem(
+            5,
+            "No paragraph is about the dimension 'Leadership style' (table row on line 5), so "
+            "its row in the matrix will have no links to the text. Name it in a section "
+            "heading, or end a paragraph with {dimensions: Leadership style}.",
+            WARNING,
+        ),
+        Problem(
             8,
             "The section 'Leadership style' on line 8 has no paragraphs, so it was left out.",
             WARNING,
-        )
+        ),
     ]
 
 
-def test_section_holding_only_the_table_is_dropped_quietly():
+def test_section_holding_only_the_table_is_dropped_with_a_warning():
     text = (
         "# How was Stalin different from Lenin?\n\n"
         "## Leadership style\n\nText.\n\n"
@@ -616,18 +630,30 @@ def test_section_holding_only_the_table_is_dropped_quietly():
     )
     parsed = parse_comparison(text)
 
-    assert parsed.problems == []
+    assert parsed.ok
     assert [section.heading for section in parsed.sections] == ["Leadership style"]
+    assert parsed.problems == [
+        Problem(
+            7,
+            "The section 'At a glance' on line 7 holds only the comparison table, so the table "
+            "became the matrix and the heading was left out.",
+            WARNING,
+        )
+    ]
 
 
 def test_duplicate_section_headings_are_kept_with_a_warning():
-    body = "## Leadership style\n\nOne.\n\n## Leadership Style\n\nTwo.\n"
+    body = (
+        "## Leadership style\n\nOne.\n\n## Leadership Style\n\nTwo.\n\n"
+        "## Economic focus\n\nThree.\n"
+    )
     parsed = parse_comparison(with_table(body))
 
     assert parsed.ok
     assert [section.heading for section in parsed.sections] == [
         "Leadership style",
         "Leadership Style",
+        "Economic focus",
     ]
     assert warnings(parsed) == [
         Problem(
@@ -649,7 +675,8 @@ def test_problems_are_listed_in_line_order():
     )
     parsed = parse_comparison(with_table(body, table))
 
-    assert [problem.line for problem in parsed.problems] == [5, 6, 8, 14]
+    # Line 5 twice: an empty cell, and no paragraph about 'Leadership style'.
+    assert [problem.line for problem in parsed.problems] == [5, 5, 6, 8, 14]
 
 
 def test_a_long_list_of_warnings_is_cut_short_with_a_count():
@@ -659,9 +686,10 @@ def test_a_long_list_of_warnings_is_cut_short_with_a_count():
 
     assert parsed.ok
     assert len(parsed.problems) == 101
+    # 150 short rows, and 149 dimensions that no paragraph is about.
     assert parsed.problems[-1] == Problem(
         None,
-        "50 more problems were not listed; fix the ones above and import again to see the rest.",
+        "199 more problems were not listed; fix the ones above and import again to see the rest.",
         WARNING,
     )
 
@@ -676,7 +704,7 @@ def test_an_error_beyond_the_cut_still_stops_the_import():
 
     assert not parsed.ok
     assert parsed.problems[-1].severity == ERROR
-    assert parsed.problems[-1].message.startswith("51 more problems")
+    assert parsed.problems[-1].message.startswith("200 more problems")
 
 
 # Raw HTML
@@ -688,7 +716,8 @@ def test_script_block_is_dropped_and_never_comes_out_as_markup():
         "Before.\n\n"
         "<script>alert('stolen cookies')</script>\n\n"
         '<div onclick="evil()">\n<p>Block HTML.</p>\n</div>\n\n'
-        "After.\n"
+        "After.\n\n"
+        "## Economic focus\n\nMore.\n"
     )
     parsed = parse_comparison(with_table(body))
 
@@ -709,7 +738,8 @@ def test_inline_html_tags_are_removed_and_the_words_between_them_kept():
     body = (
         "## Leadership style\n\n"
         "Lenin <b>argued</b> a lot.<br>Stalin <script>alert(1)</script> decided "
-        '<img src=x onerror="alert(2)">.\n'
+        '<img src=x onerror="alert(2)">.\n\n'
+        "## Economic focus\n\nMore.\n"
     )
     parsed = parse_comparison(with_table(body))
 
@@ -739,14 +769,15 @@ def test_html_in_headings_and_table_cells_is_removed_with_a_warning():
 def test_escaped_html_stays_as_literal_text_for_templates_to_escape():
     parsed = parse_comparison(with_table("## Terror\n\nWrite &lt;script&gt; to test.\n"))
 
-    assert parsed.problems == []
+    assert "HTML" not in messages(parsed)
     assert parsed.sections[0].passages[0].text == "Write <script> to test."
 
 
 def test_html_comments_are_dropped_quietly():
     parsed = parse_comparison(with_table("## Terror\n\n<!-- note to self -->\n\nText.\n"))
 
-    assert parsed.problems == []
+    # A comment is invisible in any rendering of the article, so leaving it out loses nothing.
+    assert [problem for problem in parsed.problems if problem.line == 10] == []
     assert "note to self" not in all_text(parsed)
 
 
@@ -830,11 +861,13 @@ def test_explicit_tag_on_a_list_item_tags_that_item_only():
 
 
 def test_unknown_dimension_in_an_explicit_tag_is_warned_and_ignored():
-    body = "## Conclusion\n\nBoth mattered. {dimensions: Economic focus, Religion}\n"
+    body = (
+        "## Conclusion\n\nBoth mattered. {dimensions: Economic focus, Religion, Leadership style}\n"
+    )
     parsed = parse_comparison(with_table(body))
 
     assert parsed.ok
-    assert parsed.sections[0].passages[0].dimensions == ["Economic focus"]
+    assert parsed.sections[0].passages[0].dimensions == ["Leadership style", "Economic focus"]
     assert warnings(parsed) == [
         Problem(
             10,
@@ -851,3 +884,141 @@ def test_dimensions_tag_with_no_text_is_warned_and_dropped():
 
     assert [p.text for p in parsed.sections[0].passages] == ["Text."]
     assert "has no text before it" in messages(parsed)
+
+
+def test_dimension_no_paragraph_is_about_is_warned():
+    parsed = parse_comparison(with_table("## Leadership style\n\nText.\n"))
+
+    assert parsed.ok
+    assert parsed.dimensions == ["Leadership style", "Economic focus"]
+    assert parsed.problems == [
+        Problem(
+            6,
+            "No paragraph is about the dimension 'Economic focus' (table row on line 6), so its "
+            "row in the matrix will have no links to the text. Name it in a section heading, or "
+            "end a paragraph with {dimensions: Economic focus}.",
+            WARNING,
+        )
+    ]
+
+
+def test_dimension_named_only_in_a_tag_has_its_paragraph():
+    body = "## Leadership style\n\nText.\n\n## Conclusion\n\nTrade. {dimensions: Economic focus}\n"
+    parsed = parse_comparison(with_table(body))
+
+    assert parsed.problems == []
+
+
+# Everything not imported as written is reported
+
+
+def reported_lines(parsed: ParsedComparison) -> dict[int | None, str]:
+    return {problem.line: problem.message for problem in parsed.problems}
+
+
+BOTH_DIMENSIONS = "## Leadership style\n\nText.\n\n## Economic focus\n\nMore.\n\n"
+
+
+def test_picture_is_reported_and_its_description_kept():
+    body = BOTH_DIMENSIONS + "Look: ![Stalin at his desk](stalin.png)\n\n![](decoration.png)\n"
+    parsed = parse_comparison(with_table(body))
+
+    assert parsed.ok
+    assert parsed.sections[-1].passages[-1].text == "Look: Stalin at his desk"
+    assert reported_lines(parsed) == {
+        16: "The picture on line 16 was left out: only text is imported. Its description, "
+        "'Stalin at his desk', was kept in the text.",
+        18: "The picture on line 18 was left out: only text is imported, and it has no "
+        "description to keep in its place.",
+    }
+
+
+def test_link_address_is_reported_and_its_words_kept():
+    body = (
+        BOTH_DIMENSIONS + "See [the archive](https://example.test/a) or <https://example.test/b>.\n"
+    )
+    parsed = parse_comparison(with_table(body))
+
+    assert parsed.sections[-1].passages[-1].text == "See the archive or https://example.test/b."
+    # The bare address is already the text, so only the named link loses something.
+    assert reported_lines(parsed) == {
+        16: "The link on line 16 kept its words, but its address (https://example.test/a) was "
+        "left out: only text is imported."
+    }
+
+
+def test_quotation_is_kept_as_a_paragraph_with_a_warning():
+    body = BOTH_DIMENSIONS + "> We will bury you.\n"
+    parsed = parse_comparison(with_table(body))
+
+    assert parsed.sections[-1].passages[-1].text == "We will bury you."
+    assert (
+        "The quotation on line 16 was kept as an ordinary paragraph" in reported_lines(parsed)[16]
+    )
+
+
+def test_nested_list_is_kept_flat_with_a_warning():
+    body = BOTH_DIMENSIONS + "- Terror\n  - The purges\n  - The camps\n- Thaw\n"
+    parsed = parse_comparison(with_table(body))
+
+    assert [p.text for p in parsed.sections[-1].passages][-4:] == [
+        "Terror",
+        "The purges",
+        "The camps",
+        "Thaw",
+    ]
+    assert list(reported_lines(parsed)) == [17]
+    assert "The list on line 17 sits inside another list" in reported_lines(parsed)[17]
+
+
+def test_horizontal_rule_is_reported():
+    body = BOTH_DIMENSIONS + "***\n\nAfter the rule.\n"
+    parsed = parse_comparison(with_table(body))
+
+    assert parsed.sections[-1].passages[-1].text == "After the rule."
+    assert reported_lines(parsed) == {
+        16: "The horizontal rule on line 16 was left out: headings are what divide the text "
+        "into sections."
+    }
+
+
+def test_code_block_keeps_its_text_and_says_its_line_breaks_were_lost():
+    body = BOTH_DIMENSIONS + "```\nfirst line\nsecond line\n```\n\n```\n```\n"
+    parsed = parse_comparison(with_table(body))
+
+    assert parsed.sections[-1].passages[-1].text == "first line second line"
+    assert reported_lines(parsed) == {
+        16: "The code block on line 16 was kept as one ordinary paragraph; its line breaks "
+        "were lost.",
+        21: "The code block on line 21 is empty, so it was left out.",
+    }
+
+
+def test_every_block_of_a_mixed_article_is_imported_or_reported():
+    """Each line that holds words either reaches the passages or has a problem about it."""
+    body = (
+        "## Leadership style\n\n"  # 8
+        "Plain *paragraph*.\n\n"  # 10
+        "> A quotation.\n\n"  # 12
+        "- Item\n  1. Nested item\n\n"  # 14, 15
+        "    Indented text.\n\n"  # 17
+        "```\ncode\n```\n\n"  # 19-21
+        "<div>Raw HTML.</div>\n\n"  # 23
+        "---\n\n"  # 25
+        "![Alt words](x.png) [a link](https://example.test)\n\n"  # 27
+        "## Economic focus\n\n"  # 29
+        "| Second | table |\n| - | - |\n| a | b |\n\n"  # 31-33
+        "## Empty section\n"  # 35
+    )
+    parsed = parse_comparison(with_table(body))
+    text = all_text(parsed)
+    reported = {problem.line for problem in parsed.problems}
+
+    for words in ("Plain paragraph.", "A quotation.", "Nested item", "Indented text.", "code"):
+        assert words in text
+    assert "Alt words a link" in text
+    assert "Raw HTML" not in text
+    assert "Second" not in text
+    # No paragraph is about 'Economic focus' (row 6); the quotation, nested list, HTML block,
+    # rule, picture and link, second table and empty section are each reported.
+    assert reported == {6, 12, 15, 23, 25, 27, 29, 31, 35}

@@ -269,10 +269,11 @@ def test_preview_takes_a_fixed_number_of_queries(
 
     # session, user, the comparison; its text, not kept yet (comparisons.reading): the
     # comparison with author, subjects, dimensions, their contrasts, sections, their passages,
-    # the passages' dimensions; the navigation's moderation link
-    with django_assert_num_queries(11):
+    # the passages' dimensions; may they edit it (the user's memberships, kept for the
+    # navigation; whether a class they do not teach reads it); the navigation's moderation link
+    with django_assert_num_queries(13):
         client.get(preview_url(comparison))
 
-    # the text kept: session, user, the comparison, the moderation link
-    with django_assert_num_queries(4):
+    # the text kept: session, user, the comparison, may they edit it (two), the moderation link
+    with django_assert_num_queries(6):
         client.get(preview_url(comparison))

@@ -175,52 +175,66 @@ def test_writes_need_a_csrf_token(classroom, teacher):
 def test_dashboard_lists_classes_by_role_in_a_fixed_number_of_queries(
     client, django_assert_num_queries, classroom, teacher, other_classroom
 ):
-    from tests.factories import ClassroomFactory, MembershipFactory
+    from counterpoint.models import CoTeacherInvitation
+    from tests.factories import ClassroomFactory, MembershipFactory, UserFactory
 
     for _ in range(5):
         MembershipFactory(user=teacher, classroom=ClassroomFactory(), role="teacher")
         MembershipFactory(user=teacher, classroom=ClassroomFactory(), role="student")
+        CoTeacherInvitation.objects.create(
+            classroom=ClassroomFactory(), email=teacher.email, invited_by=UserFactory()
+        )
     client.force_login(teacher)
 
     # session, user, memberships with student counts, my roles (for assignments),
-    # assignments due
+    # assignments due, invitations to teach (with their class and sender)
     # + the navigation's moderation link (one query)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("dashboard"))
 
-    assert response.content.decode().count('class="meta"') >= 11
+    page = response.content.decode()
+    assert page.count('class="meta"') >= 11
+    assert page.count("invites you to teach") == 5
 
 
-def test_teacher_adds_a_co_teacher_who_can_then_moderate(client, classroom, teacher):
+def test_an_accepted_invitation_makes_a_co_teacher_who_can_then_moderate(
+    client, classroom, teacher
+):
+    from counterpoint.models import CoTeacherInvitation
     from tests.factories import UserFactory
 
     colleague = UserFactory(email="colleague@example.test")
     client.force_login(teacher)
+    client.post(
+        reverse("co_teacher_invite", args=[classroom.pk]), {"email": "Colleague@example.test"}
+    )
+    assert not Membership.objects.filter(user=colleague, classroom=classroom).exists()
 
-    client.post(reverse("co_teacher_add", args=[classroom.pk]), {"email": "Colleague@example.test"})
+    client.force_login(colleague)
+    client.post(reverse("invitation_accept", args=[CoTeacherInvitation.objects.get().pk]))
 
     assert Membership.objects.get(user=colleague, classroom=classroom).role == "teacher"
-    client.force_login(colleague)
     assert client.get(reverse("annotations:moderation", args=[classroom.pk])).status_code == 200
 
 
-def test_an_unknown_address_gets_a_clear_message(client, classroom, teacher):
+def test_an_unknown_address_gets_the_same_calm_answer(client, classroom, teacher):
     client.force_login(teacher)
 
     response = client.post(
-        reverse("co_teacher_add", args=[classroom.pk]),
+        reverse("co_teacher_invite", args=[classroom.pk]),
         {"email": "nobody@example.test"},
         follow=True,
     )
 
-    assert "No account uses that address" in response.content.decode()
+    assert "If that address has an account" in response.content.decode()
+    assert "No account uses that address" not in response.content.decode()
 
 
-def test_students_cannot_add_co_teachers(client, classroom, student, classmate):
+def test_students_cannot_invite_co_teachers(client, classroom, student, classmate):
     client.force_login(student)
 
     response = client.post(
-        reverse("co_teacher_add", args=[classroom.pk]), {"email": classmate.email}
+        reverse("co_teacher_invite", args=[classroom.pk]), {"email": classmate.email}
     )
 
     assert response.status_code == 403

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -104,3 +105,94 @@ def test_anonymous_user_is_sent_to_log_in(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+# Arriving by a join link (?code=): the form is filled in and checked, never submitted.
+
+
+def test_join_link_names_the_class_but_joins_only_on_the_button(client, classroom, newcomer):
+    client.force_login(newcomer)
+
+    response = client.get(classroom.join_link_path)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Join Year 11 History" in page
+    assert f'value="{classroom.join_code_display}"' in page
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+    client.post(reverse("join"), {"code": classroom.join_code_display})
+
+    assert Membership.objects.filter(user=newcomer, classroom=classroom).exists()
+
+
+def test_join_link_with_an_expired_code_says_so_before_anything_is_pressed(
+    client, classroom, newcomer
+):
+    classroom.join_code_expires_at = timezone.now() - timedelta(minutes=1)
+    classroom.save()
+    client.force_login(newcomer)
+
+    page = client.get(classroom.join_link_path).content.decode()
+
+    assert "That code has expired. Ask your teacher for the class&#x27;s new code." in page
+    assert "Year 11 History" not in page
+
+
+def test_join_link_with_a_replaced_code_finds_no_class(client, classroom, newcomer):
+    old_link = classroom.join_link_path
+    classroom.rotate_join_code()
+    client.force_login(newcomer)
+
+    page = client.get(old_link).content.decode()
+
+    assert "No class has that code" in page
+    assert "Year 11 History" not in page
+
+
+def test_join_link_for_a_class_you_are_in_says_so(client, classroom, student):
+    client.force_login(student)
+
+    page = client.get(classroom.join_link_path).content.decode()
+
+    assert "You are already in Year 11 History." in page
+
+
+def test_join_link_sends_a_logged_out_student_to_log_in_and_back_to_the_filled_form(
+    client, classroom, newcomer
+):
+    response = client.get(classroom.join_link_path)
+
+    assert response.status_code == 302
+    login_url = response.url
+    assert login_url.startswith(reverse("login"))
+
+    response = client.post(
+        login_url, {"username": newcomer.email, "password": "correct-horse-battery"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == classroom.join_link_path
+    assert not Membership.objects.filter(user=newcomer).exists()
+    page = client.get(response.url).content.decode()
+    assert "Join Year 11 History" in page
+
+
+def test_join_link_survives_signing_up_instead_of_logging_in(client, classroom):
+    login_url = client.get(classroom.join_link_path).url
+    login_page = client.get(login_url).content.decode()
+    signup_url = re.search(r'href="(/accounts/signup/\?next=[^"]+)"', login_page).group(1)
+
+    response = client.post(
+        signup_url.replace("&amp;", "&"),
+        {
+            "display_name": "Nia Newcomer",
+            "email": "nia@example.test",
+            "password1": "a-long-and-unusual-phrase",
+            "password2": "a-long-and-unusual-phrase",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.url == classroom.join_link_path
+    assert "Join Year 11 History" in client.get(response.url).content.decode()

@@ -622,6 +622,16 @@ def test_no_evidence_leaves_every_section_empty_and_says_what_to_add():
         assert thesis_gaps(outline) == []
 
 
+def test_an_empty_section_asks_to_choose_evidence_as_the_builder_does_not_to_drag_it():
+    # The builder offers checkboxes, not drag and drop; the outline editor an "Add" menu.
+    for structure in STRUCTURES:
+        outline = build(selection(evidence=(), structure=structure))
+
+        for gap in gaps(outline, "section_without_evidence"):
+            assert "drag" not in gap.message.lower()
+            assert "choose" in gap.message.lower()
+
+
 def test_a_dimension_with_evidence_for_one_subject_only_is_flagged_on_its_section():
     stalin_only = tuple(e for e in EVIDENCE if e.key != "annotation:2")
     outline = build(selection(evidence=stalin_only))

@@ -115,13 +115,23 @@ def test_the_gradebook_has_a_row_per_student_and_a_column_per_criterion(
     assert "gradebook.csv" in response["Content-Disposition"]
     header, *rows = read(response)
     names = [c.name for c in graded["criteria"]]
-    assert header == ["Student", "Status", "Submitted at", "Late", *names, "Total"]
+    assert header == [
+        "Student",
+        *("Outline status", "Outline submitted at", "Outline late"),
+        *(f"Outline: {name}" for name in names),
+        "Outline total",
+        *("Draft status", "Draft submitted at", "Draft late"),
+        *(f"Draft: {name}" for name in names),
+        "Draft total",
+    ]
     when = timezone.localtime(graded["yesterday"]).strftime("%Y-%m-%d %H:%M")
+    no_draft = ["No draft", "", "overdue", "", "", "", "", "", ""]
+    not_yet_due = ["No draft", "", "", "", "", "", "", "", ""]  # Sam has an extension
     assert rows == [
-        ["'=cmd", "No outline", "", "overdue", "", "", "", "", "", ""],
-        ["Cleo Classmate", "Submitted", when, "yes", "", "", "", "", "", ""],
-        ["Nina", "No outline", "", "overdue", "", "", "", "", "", ""],
-        ["Sam Student", "Submitted", when, "no", "4", "", "2", "", "", "6"],
+        ["'=cmd", "No outline", "", "overdue", "", "", "", "", "", "", *no_draft],
+        ["Cleo Classmate", "Submitted", when, "yes", "", "", "", "", "", "", *no_draft],
+        ["Nina", "No outline", "", "overdue", "", "", "", "", "", "", *no_draft],
+        ["Sam Student", "Submitted", when, "no", "4", "", "2", "", "", "6", *not_yet_due],
     ]
 
 
@@ -175,6 +185,63 @@ def test_the_gradebook_query_count_is_fixed(
     # its criteria, students, outlines, extensions, scores
     with django_assert_num_queries(10):
         client.get(gradebook_url(assignment))
+
+
+def test_drafts_have_their_own_columns_and_scores(assignment, student):
+    assignment.due_at = timezone.now() + timedelta(days=3)
+    assignment.save()
+    outline = submitted(assignment, student, "submit", "accept")
+    draft = Outline.objects.create(
+        assignment=assignment, author=student, title="Draft", kind="draft", source=outline
+    )
+    draft = feedback.outline_transition(outline=draft, action="submit")
+    criteria = list(feedback.rubric_for(assignment).criteria.all())
+    feedback.score_set(outline=draft, level=criteria[4].levels.get(points=3))
+
+    header, row = csv_exports.gradebook_rows(assignment)
+    cells = dict(zip(header, row, strict=True))
+
+    assert cells["Outline status"] == "Accepted" and cells["Outline total"] == ""
+    assert cells["Draft status"] == "Submitted" and cells["Draft late"] == "no"
+    assert cells[f"Draft: {criteria[4].name}"] == 3 and cells["Draft total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("steps", "kinds"),
+    [("outline", ["Outline"]), ("draft", ["Draft"]), ("outline_then_draft", ["Outline", "Draft"])],
+)
+def test_the_columns_follow_what_the_assignment_asks_for(assignment, steps, kinds):
+    assignment.steps = steps
+    assignment.save()
+
+    header = csv_exports.gradebook_rows(assignment)[0]
+
+    assert [name.removesuffix(" status") for name in header if name.endswith(" status")] == kinds
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_gradebook_query_count_does_not_grow_with_outlines_and_drafts(
+    client, classroom, assignment, teacher, django_assert_num_queries, size
+):
+    criteria = list(feedback.rubric_for(assignment).criteria.all())
+    for i in range(size):
+        pupil = UserFactory(display_name=f"Pupil {i:02}")
+        MembershipFactory(user=pupil, classroom=classroom, role=Membership.Role.STUDENT)
+        outline = submitted(assignment, pupil, "submit")
+        feedback.score_set(outline=outline, level=criteria[0].levels.first())
+        draft = Outline.objects.create(
+            assignment=assignment, author=pupil, title="Draft", kind="draft", source=outline
+        )
+        feedback.outline_transition(outline=draft, action="submit")
+        feedback.score_set(outline=draft, level=criteria[1].levels.first())
+    client.force_login(teacher)
+
+    # session, user, the assignment, the user's memberships (roles), the rubric,
+    # its criteria, students, outlines and drafts, extensions, scores
+    with django_assert_num_queries(10):
+        response = client.get(gradebook_url(assignment))
+
+    assert len(read(response)) == size + 1
 
 
 # --- the annotations ----------------------------------------------------------------------

@@ -45,6 +45,19 @@ def outline_for(assignment, author, *moves, title="My outline"):
     return outline
 
 
+def draft_for(outline, *moves):
+    draft = Outline.objects.create(
+        assignment=outline.assignment,
+        author=outline.author,
+        title=outline.title,
+        kind=Outline.Kind.DRAFT,
+        source=outline,
+    )
+    for move in moves:
+        draft = feedback.outline_transition(outline=draft, action=move)
+    return draft
+
+
 @pytest.fixture
 def hand_made_class(classroom, assignment, teacher, student, classmate, cast):
     """Sam (student) is busy and submitted; Cleo (classmate) was returned and has left a
@@ -339,15 +352,44 @@ def test_the_query_count_does_not_grow_with_the_class(
         outline = outline_for(assignment, pupil, "submit")
         feedback.score_set(outline=outline, level=criteria[0].levels.first())
         feedback.comment_add(outline=outline, author=teacher, body="Good start.")
+        draft = draft_for(outline, "submit")
+        feedback.score_set(outline=draft, level=criteria[1].levels.first())
     client.force_login(teacher)
 
     # session, user, the class, the user's memberships (roles), the class's assignments;
-    # figures: students, annotations per student, outlines (with score totals, submissions,
-    # open comments and releases), extensions, rubric points, annotations per paragraph,
-    # annotations per cell, the comparison, its subjects, dimensions, matrix cells,
+    # figures: students, annotations per student, outlines and drafts (with score totals,
+    # submissions, open comments and releases), extensions, rubric points, annotations per
+    # paragraph, annotations per cell, the comparison, its subjects, dimensions, matrix cells,
     # sections, passages and passages' dimensions; the nav's open-flag count
     with django_assert_num_queries(20):
         response = client.get(dashboard_url(classroom))
 
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="student-') == size
+
+
+def test_each_students_draft_status_and_score_sit_beside_their_outline(
+    client, classroom, assignment, teacher, student, classmate
+):
+    criteria = list(feedback.rubric_for(assignment).criteria.all())
+    outline = outline_for(assignment, student, "submit", "accept")
+    draft = draft_for(outline, "submit")
+    feedback.score_set(outline=draft, level=criteria[0].levels.get(points=3))
+    feedback.score_set(outline=draft, level=criteria[1].levels.get(points=2))
+    outline_for(assignment, classmate)
+    client.force_login(teacher)
+
+    rows = by_name(dashboard.figures(assignment, teacher))
+    page = client.get(dashboard_url(classroom)).content.decode()
+
+    sam, cleo = rows["Sam Student"], rows["Cleo Classmate"]
+    assert (sam.status_label, sam.draft_status_label, sam.draft_score) == (
+        "Accepted",
+        "Submitted",
+        5,
+    )
+    assert (cleo.draft, cleo.draft_status_label, cleo.draft_score) == (None, "No draft", None)
+    sams_row = page.split(f'<tr id="student-{student.pk}">', 1)[1].split("</tr>", 1)[0]
+    assert f'href="{reverse("essays:draft", args=[draft.pk])}">Submitted</a>' in sams_row
+    assert '5<span class="meta">/20</span>' in sams_row
+    assert "Draft score" in page and "Essay drafts" in page

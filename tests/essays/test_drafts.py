@@ -224,3 +224,25 @@ def test_a_draft_revision_freezes_its_paragraphs_and_the_history_shows_their_cha
 
     assert draft.revisions.first().snapshot["sections"][1]["paragraph"] == "Stalin ruled by fear."
     assert "<del>fear.</del>" in page and "<ins>terror.</ins>" in page
+
+
+def test_the_builder_says_which_of_my_works_is_the_outline_and_which_the_draft(
+    client, draft, student, assignment
+):
+    client.force_login(student)
+
+    page = client.get(reverse("essays:builder", args=[assignment.pk])).content.decode()
+
+    outline_url = reverse("essays:outline", args=[draft.source_id])
+    draft_url = reverse("essays:draft", args=[draft.pk])
+    assert f'<li>Outline: <a href="{outline_url}">{draft.title}</a> (in progress)</li>' in page
+    assert f'<li>Essay draft: <a href="{draft_url}">{draft.title}</a> (in progress)</li>' in page
+
+
+def test_a_paragraph_named_after_its_role_does_not_repeat_it(client, draft, student):
+    client.force_login(student)
+
+    page = client.get(reverse("essays:draft", args=[draft.pk])).content.decode()
+
+    assert "<strong>Introduction</strong></label>" in page
+    assert '<span class="meta">Introduction</span>' not in page

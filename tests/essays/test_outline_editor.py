@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from essays import builder
 from essays.models import Evidence, Outline
@@ -299,3 +300,94 @@ def test_restructuring_keeps_evidence_whose_source_was_deleted(client, outline, 
     kept = Evidence.objects.get(section__outline=outline, key=key)
     assert kept.quote == quote
     assert kept.annotation is None
+
+
+JSON = {"Accept": "application/json"}
+
+
+def test_the_autosave_script_gets_the_new_version_and_checks_as_json(client, outline, student):
+    client.force_login(student)
+
+    response = client.post(
+        reverse("essays:save", args=[outline.pk]),
+        {"field": "thesis", "value": "Whereas Stalin ruled by terror...", "version": 1},
+        headers=JSON,
+    )
+
+    outline.refresh_from_db()
+    data = response.json()
+    assert outline.thesis == "Whereas Stalin ruled by terror..."
+    assert data["version"] == outline.version == 2
+    assert 'id="outline-status"' in data["status_html"]
+
+
+def test_a_stale_autosave_gets_a_409_with_the_current_version_and_nothing_is_overwritten(
+    client, outline, student
+):
+    client.force_login(student)
+    save(client, outline, "thesis", "First tab", version=1)
+
+    response = client.post(
+        reverse("essays:save", args=[outline.pk]),
+        {"field": "thesis", "value": "Second tab", "version": 1},
+        headers=JSON,
+    )
+
+    outline.refresh_from_db()
+    assert response.status_code == 409
+    assert response.json()["version"] == 2
+    assert "not saved" in response.json()["detail"]
+    assert outline.thesis == "First tab"
+
+
+def test_a_refused_autosave_says_why_in_json(client, outline, student):
+    client.force_login(student)
+    url = reverse("essays:save", args=[outline.pk])
+
+    too_long = client.post(
+        url, {"field": "thesis", "value": "x" * 2001, "version": 1}, headers=JSON
+    )
+    unknown = client.post(url, {"field": "author", "value": "me", "version": 1}, headers=JSON)
+
+    assert too_long.status_code == unknown.status_code == 400
+    assert "2,000 characters" in too_long.json()["detail"]
+    assert unknown.json()["detail"] == "Unknown field."
+
+
+def test_without_javascript_a_field_form_posts_its_own_version(client, outline, student):
+    client.force_login(student)
+    page = client.get(reverse("essays:outline", args=[outline.pk])).content.decode()
+    assert '<input type="hidden" name="version" value="1">' in page
+
+    response = save(client, outline, "thesis", "Saved without a script.", htmx=False)
+
+    outline.refresh_from_db()
+    assert response.status_code == 302
+    assert outline.thesis == "Saved without a script."
+
+
+def test_prompts_show_as_help_text_tied_to_their_fields(client, outline, student):
+    client.force_login(student)
+    section = outline.sections.filter(role="body").first()
+    item = first_evidence(outline).exclude(prompt="").first()
+    assert section.reasoning_prompt and item.prompt
+
+    page = client.get(reverse("essays:outline", args=[outline.pk])).content.decode()
+
+    reasoning = f"section-{section.pk}-reasoning"
+    commentary = f"evidence-{item.pk}-commentary"
+    for field in (reasoning, commentary):
+        assert f'id="{field}-help"' in page
+        assert f'aria-describedby="{field}-help"' in page
+    assert "placeholder=" not in page
+    assert f'id="{reasoning}-help">{escape(section.reasoning_prompt)}</p>' in page
+
+
+def test_a_section_named_after_its_role_does_not_repeat_it(client, outline, student):
+    client.force_login(student)
+
+    page = client.get(reverse("essays:outline", args=[outline.pk])).content.decode()
+
+    assert "<h2>Introduction</h2>" in page
+    assert '<span class="meta">Introduction</span>' not in page
+    assert '<span class="meta">Body</span>' in page  # a dimension's section still says its role

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from counterpoint.models import CoTeacherInvitation
 from essays.models import Level
 from tests.annotations.helpers import selection_post
 from tests.trust.world import ROLES
@@ -53,6 +54,11 @@ def members(ok=200, anon=LOGIN):
 
 def class_teachers(ok=200, members_get=403, anon=LOGIN):
     return E(anon, members_get, members_get, 404, ok, 404, 404)
+
+
+# Writing and importing comparisons: people who teach a class, and staff. Students get 403.
+def authors(ok=200, anon=LOGIN):
+    return E(anon, 403, 403, 403, ok, ok, ok)
 
 
 # The comparison's author is the teacher; its readers (the class, and every teacher since it
@@ -152,11 +158,34 @@ ROUTES = {
     "classroom": Route(kwargs=pk("classroom"), get=members(), post=members()),
     "classroom_rotate_code": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
     "classroom_archive": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
-    "co_teacher_add": Route(
+    # The join code, link and QR shown large: only the class's teachers; a page to look at.
+    "classroom_projector": Route(
+        kwargs=pk("classroom"), get=class_teachers(), post=E(LOGIN, 405, 405, 405, 405, 405, 405)
+    ),
+    "co_teacher_invite": Route(
         kwargs=pk("classroom"),
         get=POST_ONLY,
         post=class_teachers(302),
         data=lambda w: {"email": w.outsider_teacher.email},
+    ),
+    "co_teacher_withdraw": Route(
+        kwargs=lambda w: {"pk": w.classroom.pk, "invitation_pk": _invitation(w).pk},
+        get=POST_ONLY,
+        post=class_teachers(302),
+    ),
+    # The class's only teacher may not leave: told so on the class page (302).
+    "classroom_leave": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
+    # Only the person the invitation is addressed to (here the outsider teacher) may answer
+    # it; for everyone else it does not exist.
+    "invitation_accept": Route(
+        kwargs=lambda w: {"pk": _invitation(w).pk},
+        get=POST_ONLY,
+        post=E(LOGIN, 404, 404, 404, 404, 302, 404),
+    ),
+    "invitation_decline": Route(
+        kwargs=lambda w: {"pk": _invitation(w).pk},
+        get=POST_ONLY,
+        post=E(LOGIN, 404, 404, 404, 404, 302, 404),
     ),
     "classroom_leaving": Route(
         kwargs=pk("classroom"),
@@ -170,14 +199,14 @@ ROUTES = {
         post=class_teachers(302),
     ),
     # --- comparisons -------------------------------------------------------------------
-    "comparisons:list": Route(get=signed_in()),
+    "comparisons:list": Route(get=authors()),
     "comparisons:new": Route(
-        get=signed_in(),
-        post=signed_in(302),
+        get=authors(),
+        post=authors(302),
         data=lambda w: {"title": "A new one", "question": "Why?", "summary": ""},
     ),
     "comparisons:import": Route(
-        get=signed_in(), post=signed_in(), data=lambda w: {"markdown": "# Why?\n\nText."}
+        get=authors(), post=authors(), data=lambda w: {"markdown": "# Why?\n\nText."}
     ),
     "comparisons:edit": Route(
         kwargs=pk("comparison"),
@@ -314,7 +343,12 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.outline.pk, "fmt": "md"},
         get=outline_readers(),
     ),
-    "essays:submit": Route(kwargs=pk("outline"), get=POST_ONLY, post=outline_author()),
+    "essays:submit": Route(
+        kwargs=pk("outline"),
+        get=POST_ONLY,
+        post=outline_author(),
+        data=lambda w: {"confirm": "1"},
+    ),
     "essays:revisions": Route(kwargs=pk("outline"), get=outline_readers()),
     "essays:comment_reply": Route(
         kwargs=lambda w: {"pk": w.outline.pk, "comment_pk": w.comment.pk},
@@ -541,6 +575,17 @@ ROUTES = {
         data=lambda w: _score(w),
     ),
 }
+
+
+def _invitation(w):
+    """An open invitation for the outsider teacher to teach the class."""
+    invitation, _ = CoTeacherInvitation.objects.get_or_create(
+        classroom=w.classroom,
+        email=w.outsider_teacher.email.lower(),
+        state=CoTeacherInvitation.State.PENDING,
+        defaults={"invited_by": w.teacher},
+    )
+    return invitation
 
 
 def _score(w):

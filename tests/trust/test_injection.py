@@ -51,7 +51,7 @@ class LiveMarkup(HTMLParser):
         self.in_script = False
 
     def handle_starttag(self, tag, attrs):
-        if tag == "svg":
+        if tag == "svg" and not self.is_join_qr_code(attrs):
             self.found.append("<svg>")
         if tag == "img" and ("src", "x") in attrs:
             self.found.append("<img src=x>")
@@ -63,6 +63,13 @@ class LiveMarkup(HTMLParser):
             ):
                 self.found.append(f"<{tag} {name}=javascript:...>")
         self.in_script = tag == "script"
+
+    @staticmethod
+    def is_join_qr_code(attrs):
+        """The one SVG the app draws itself (counterpoint.lib.qr): a viewBox and its class,
+        nothing else, so a payload's <svg onload=...> or bare <svg> is still caught."""
+        names = {name for name, _ in attrs}
+        return names == {"viewbox", "class"} and ("class", "qr-code") in attrs
 
     def handle_endtag(self, tag):
         self.in_script = False
@@ -153,7 +160,7 @@ def write_everything(w, writer, payload):
         post(role, f"profile ({role})", reverse("profile"), {"display_name": short(p, 60)})
     post("teacher", "new class", reverse("classroom_new"), {"name": short(p, 100)})
     post("outsider_student", "join code", reverse("join"), {"code": p})
-    post("teacher", "co-teacher", reverse("co_teacher_add", args=[w.classroom.pk]), {"email": p})
+    post("teacher", "co-teacher", reverse("co_teacher_invite", args=[w.classroom.pk]), {"email": p})
 
     # Comparisons: the editor, and an imported article.
     post(
@@ -439,6 +446,8 @@ def pages(w, payload):
         (f"classes/{w.classroom.pk}/assign/", ("teacher",)),
         (f"assignments/{a.pk}/settings/", ("teacher",)),
         (f"classes/join/?code={payload[:50]}", ("outsider_student",)),
+        (f"classes/join/?code={w.classroom.join_code}", ("outsider_student",)),
+        (f"classes/{w.classroom.pk}/projector/", ("teacher",)),
         (f"accounts/login/?next={payload[:100]}", ("anonymous",)),
     ]
     for url, roles in shown:

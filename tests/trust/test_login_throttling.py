@@ -1,8 +1,10 @@
 """Repeated failed logins lock that account out from that address for 15 minutes, with a
-page that says so plainly; other people and other places are not affected."""
+page that says so plainly; other people and other places are not affected. Many failures
+from one address across accounts (password spraying) lock that address out too."""
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -90,3 +92,43 @@ def test_unknown_addresses_are_throttled_the_same_way(client, db):
         response = attempt(client, "nobody@example.test")
 
     assert response.status_code == 429
+
+
+# --- password spraying: one address, many accounts (issue 15, hardening) -----------------
+
+
+def test_one_address_failing_for_many_accounts_is_locked_out(client, account, settings):
+    """One guess each for many accounts never trips the per-account limit; the per-address
+    count does."""
+    settings.LOGIN_FAILURES_PER_ADDRESS = 12
+    for n in range(12):
+        attempt(client, f"pupil{n}@example.test", password="Summer2026!")
+
+    sprayed = attempt(client, account.email, password=PASSWORD)
+    elsewhere = attempt(Client(), account.email, password=PASSWORD, ip="198.51.100.7")
+
+    assert sprayed.status_code == 429
+    assert "Too many attempts" in sprayed.content.decode()
+    assert elsewhere.status_code == 302
+
+
+def test_a_school_sharing_one_address_is_not_locked_out_by_its_typos(client, account):
+    """Thirty pupils mistyping once each from the school's one address: everyone still gets
+    in (the per-address limit is far above a class's typos)."""
+    for n in range(30):
+        attempt(client, f"pupil{n}@example.test")
+
+    assert attempt(client, account.email, password=PASSWORD).status_code == 302
+
+
+def test_the_address_lockout_lifts_after_fifteen_minutes(client, account, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 6
+    for n in range(6):
+        attempt(client, f"pupil{n}@example.test")
+    assert attempt(client, account.email, password=PASSWORD).status_code == 429
+
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.first().attempt_time.replace(year=2000)
+    )
+
+    assert attempt(client, account.email, password=PASSWORD).status_code == 302

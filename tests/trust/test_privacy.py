@@ -14,6 +14,7 @@ from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction
 from counterpoint.models import Classroom, Membership, User
 from essays.models import Outline
 from tests.annotations.helpers import annotate, selection_post
+from tests.factories import PASSWORD
 from tests.trust.world import build
 
 pytestmark = pytest.mark.django_db
@@ -207,10 +208,44 @@ def test_the_delete_page_says_what_happens_in_each_class(w):
 def test_deleting_needs_the_right_email_and_keeps_everything_otherwise(w):
     client = logged_in(w.student)
 
-    response = client.post(reverse("account_delete"), {"email": "someone@example.test"})
+    response = client.post(
+        reverse("account_delete"), {"email": "someone@example.test", "password": PASSWORD}
+    )
 
     assert response.status_code == 422
     assert "That is not the address you sign in with" in response.content.decode()
+    assert User.objects.filter(pk=w.student.pk).exists()
+
+
+def test_deleting_needs_the_password_too(w):
+    """A signed-in laptop left open is not enough to delete its owner's account."""
+    client = logged_in(w.student)
+    page = client.get(reverse("account_delete")).content.decode()
+    assert 'type="password"' in page and "Your password" in page
+
+    response = client.post(
+        reverse("account_delete"), {"email": "sam@example.test", "password": "not-it"}
+    )
+    missing = client.post(reverse("account_delete"), {"email": "sam@example.test"})
+
+    assert response.status_code == 422
+    assert "That is not your password. Nothing was deleted." in response.content.decode()
+    assert 'value="sam@example.test"' in response.content.decode()
+    assert missing.status_code == 422
+    assert User.objects.filter(pk=w.student.pk).exists()
+
+
+def test_password_tries_on_the_delete_page_are_limited(w):
+    client = logged_in(w.student)
+    for _ in range(5):
+        client.post(reverse("account_delete"), {"email": "sam@example.test", "password": "guess"})
+
+    response = client.post(
+        reverse("account_delete"), {"email": "sam@example.test", "password": PASSWORD}
+    )
+
+    assert response.status_code == 429
+    assert "Too many tries" in response.content.decode()
     assert User.objects.filter(pk=w.student.pk).exists()
 
 
@@ -218,7 +253,9 @@ def test_a_student_deletes_their_account(w):
     Helpful.objects.create(annotation=w.classmate_annotation, user=w.student)
     client = logged_in(w.student)
 
-    response = client.post(reverse("account_delete"), {"email": "SAM@example.test "})
+    response = client.post(
+        reverse("account_delete"), {"email": "SAM@example.test ", "password": PASSWORD}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
@@ -235,7 +272,9 @@ def test_deleting_in_a_remove_class_removes_the_notes_but_not_the_replies_to_the
     w.classroom.leaving_annotations = Classroom.LeavingAnnotations.REMOVE
     w.classroom.save()
 
-    logged_in(w.classmate).post(reverse("account_delete"), {"email": "cleo@example.test"})
+    logged_in(w.classmate).post(
+        reverse("account_delete"), {"email": "cleo@example.test", "password": PASSWORD}
+    )
 
     assert not User.objects.filter(pk=w.classmate.pk).exists()
     assert not Annotation.objects.filter(pk=w.classmate_annotation.pk).exists()
@@ -252,7 +291,9 @@ def test_a_comparison_a_class_reads_outlives_its_authors_account(w):
     AssignmentFactory(classroom=w.other_classroom, comparison=theirs)
     draft = comparison_with_content(w.student)
 
-    logged_in(w.student).post(reverse("account_delete"), {"email": "sam@example.test"})
+    logged_in(w.student).post(
+        reverse("account_delete"), {"email": "sam@example.test", "password": PASSWORD}
+    )
 
     assert Comparison.objects.get(pk=theirs.pk).author.display_name == "Former student"
     assert not Comparison.objects.filter(pk=draft.pk).exists()
@@ -262,11 +303,13 @@ def test_a_teacher_hands_the_class_over_before_deleting(w):
     client = logged_in(w.teacher)
 
     page = client.get(reverse("account_delete")).content.decode()
-    response = client.post(reverse("account_delete"), {"email": "teacher@example.test"})
+    response = client.post(
+        reverse("account_delete"), {"email": "teacher@example.test", "password": PASSWORD}
+    )
 
-    assert "You teach a class" in page
+    assert "You are the only teacher of" in page
     assert response.status_code == 422
-    assert "You teach a class" in response.content.decode()
+    assert "You are the only teacher of" in response.content.decode()
     assert User.objects.filter(pk=w.teacher.pk).exists()
 
 
@@ -276,7 +319,9 @@ def test_failed_login_records_go_with_the_account(w):
     Client().post(reverse("login"), {"username": "sam@example.test", "password": "wrong"})
     assert AccessAttempt.objects.filter(username="sam@example.test").exists()
 
-    logged_in(w.student).post(reverse("account_delete"), {"email": "sam@example.test"})
+    logged_in(w.student).post(
+        reverse("account_delete"), {"email": "sam@example.test", "password": PASSWORD}
+    )
 
     assert not AccessAttempt.objects.exists()
 
