@@ -74,10 +74,40 @@ MAX_CANDIDATES = 8
 # paragraphs of English (a tenth of a second), four million for "aaaa..." (seconds). One
 # re-anchor may spend this many pairs before giving up on fuzzy matching, so a freakishly
 # repetitive passage orphans an annotation (which a teacher can see and fix) instead of
-# hanging the save of a passage.
+# hanging the save of a passage. Scanning the passage for a quote or a piece of context is
+# charged too, one unit per SCAN_CHARS characters looked at: str.find reads 1 MB in 1 to
+# 10 ms, so a unit is about a microsecond, like a pair.
 WORK_BUDGET = 1_000_000
+SCAN_CHARS = 100
+
+# Several re-anchors in one request share a budget of this many units besides their own: all
+# the annotations of a passage a teacher saved, all the items of a W3C import. About a second
+# of work on a 2-core machine, whatever the passages hold.
+REQUEST_WORK_BUDGET = 2_000_000
 
 Method = Literal["position", "quote", "fuzzy", "orphaned"]
+
+
+class Budget:
+    """Units of work a search may still spend; `parent`, if given, is charged as well (a
+    request's budget shared by many re-anchors, each with its own cap)."""
+
+    def __init__(self, units: int = WORK_BUDGET, parent: Budget | None = None):
+        self.left = units
+        self.parent = parent
+
+    def afford(self, units: int) -> bool:
+        """Spend `units` if both this budget and its parent have them; False otherwise."""
+        if units > self.left or (self.parent is not None and units > self.parent.left):
+            return False
+        self.left -= units
+        if self.parent is not None:
+            self.parent.left -= units
+        return True
+
+    @property
+    def spent(self) -> bool:
+        return self.left <= 0 or (self.parent is not None and self.parent.spent)
 
 
 @dataclass(frozen=True)
@@ -194,12 +224,15 @@ def validate(text: str, *, exact: str, prefix: str, suffix: str, start: int, end
     return selector_for(text, start, end)
 
 
-def reanchor(text: str, selector: Selector) -> Anchor:
+def reanchor(text: str, selector: Selector, *, budget: Budget | None = None) -> Anchor:
     """Find `selector` in `text`, the passage's current text, by the rules in the docstring.
 
     Never raises, whatever the text and however nonsensical the selector (negative offsets, an
     empty quote, a quote longer than the passage): anything that cannot be placed is orphaned.
+    The search spends at most WORK_BUDGET units, and at most what is left of `budget` (a
+    request's shared budget) when one is given; past that the annotation is orphaned.
     """
+    budget = Budget(WORK_BUDGET, parent=budget)
     exact, prefix, suffix = selector.exact, selector.prefix, selector.suffix
     if not (isinstance(text, str) and isinstance(exact, str) and exact):
         return ORPHANED
@@ -215,11 +248,11 @@ def reanchor(text: str, selector: Selector) -> Anchor:
     # Where the quote is expected: the old start, kept in the passage so distances compare.
     hint = min(max(start or 0, 0), len(text))
 
-    found = _find_quote(text, exact, prefix, suffix, hint)
+    found = _find_quote(text, exact, prefix, suffix, hint, budget)
     if found is not None:
         return Anchor(start=found, end=found + len(exact), exact=exact, method="quote")
 
-    span = _find_fuzzy(text, exact, prefix, suffix, hint)
+    span = _find_fuzzy(text, exact, prefix, suffix, hint, budget)
     if span is not None:
         span_start, span_end = span
         return Anchor(
@@ -233,14 +266,32 @@ def _is_offset(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _occurrences(text: str, needle: str) -> list[int]:
-    """Every index where `needle` starts in `text`, overlapping ones included ("aa" in "aaa")."""
-    found = []
-    index = text.find(needle)
-    while index != -1:
-        found.append(index)
-        index = text.find(needle, index + 1)
-    return found
+def _occurrences(text: str, needle: str, hint: int, budget: Budget) -> list[int]:
+    """Where `needle` starts in `text` (overlapping ones included, "aa" in "aaa"): the
+    MAX_OCCURRENCES nearest `hint`, nearest first, found by reading outwards from it. A passage
+    of a million "a" holds a million "a": listing them all took seconds. Each search is
+    charged for the characters it read, and the search stops when the budget says no."""
+    hint = min(max(hint, 0), len(text))
+    after, before = [], []
+    index = hint
+    while len(after) < MAX_OCCURRENCES:
+        found = text.find(needle, index)
+        read = (found if found != -1 else len(text)) - index + len(needle)
+        if not budget.afford(1 + read // SCAN_CHARS) or found == -1:
+            break
+        after.append(found)
+        index = found + 1
+    # Occurrences starting before the hint; each search ends just short of the last one found.
+    end = min(len(text), hint + len(needle) - 1)
+    while len(before) < MAX_OCCURRENCES:
+        found = text.rfind(needle, 0, end)
+        read = end - max(found, 0)
+        if not budget.afford(1 + read // SCAN_CHARS) or found == -1:
+            break
+        before.append(found)
+        end = found + len(needle) - 1
+    found = sorted(after + before, key=lambda index: (abs(index - hint), index))
+    return found[:MAX_OCCURRENCES]
 
 
 def _common_prefix_length(a: str, b: str) -> int:
@@ -256,14 +307,17 @@ def _common_suffix_length(a: str, b: str) -> int:
     return _common_prefix_length(a[::-1], b[::-1])
 
 
-def _find_quote(text: str, exact: str, prefix: str, suffix: str, hint: int) -> int | None:
+def _find_quote(
+    text: str, exact: str, prefix: str, suffix: str, hint: int, budget: Budget
+) -> int | None:
     """Start of the exact quote; among repeats, the one whose surroundings match best.
 
     The score counts matching characters reading outwards from the quote: the end of the saved
     prefix against the text just before, the start of the saved suffix against the text just
-    after. Ties go to the occurrence nearest the old start, then the earlier one.
+    after. Ties go to the occurrence nearest the old start, then the earlier one. Only the
+    MAX_OCCURRENCES repeats nearest the old start are weighed.
     """
-    found = _occurrences(text, exact)
+    found = _occurrences(text, exact, hint, budget)
     if len(found) <= 1:
         return found[0] if found else None
 
@@ -292,7 +346,9 @@ def _shrinking(length: int) -> list[int]:
     return lengths
 
 
-def _anchors(text: str, pieces: list[str], hint: int, *, after: bool) -> dict[int, int]:
+def _anchors(
+    text: str, pieces: list[str], hint: int, budget: Budget, *, after: bool
+) -> dict[int, int]:
     """Positions where one of `pieces` occurs, mapped to the length of the longest one there.
 
     With `after`, the position is the end of the occurrence (where a quote that the piece
@@ -301,9 +357,7 @@ def _anchors(text: str, pieces: list[str], hint: int, *, after: bool) -> dict[in
     """
     found: dict[int, int] = {}
     for piece in pieces:
-        offsets = _occurrences(text, piece)
-        offsets.sort(key=lambda index: abs(index - hint))
-        for index in offsets[:MAX_OCCURRENCES]:
+        for index in _occurrences(text, piece, hint, budget):
             position = index + len(piece) if after else index
             found[position] = max(found.get(position, 0), len(piece))
     return found
@@ -312,18 +366,14 @@ def _anchors(text: str, pieces: list[str], hint: int, *, after: bool) -> dict[in
 class _Judge:
     """Says how similar candidates are to one old quote, within WORK_BUDGET for a re-anchor."""
 
-    def __init__(self, exact: str):
+    def __init__(self, exact: str, budget: Budget):
         self.exact = exact
-        self.budget = WORK_BUDGET
+        self.budget = budget
 
     def afford(self, a: str, b: str) -> bool:
         """Charge for matching `a` against `b` if the budget allows it."""
         counts = Counter(b)
-        work = sum(counts[char] for char in a)
-        if work > self.budget:
-            return False
-        self.budget -= work
-        return True
+        return self.budget.afford(sum(counts[char] for char in a))
 
     def ratio(self, candidate: str) -> float:
         """difflib's ratio, 2 * matches / total length, with the shared ends counted directly.
@@ -368,7 +418,7 @@ def _trim(text: str, exact: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _find_fuzzy(
-    text: str, exact: str, prefix: str, suffix: str, hint: int
+    text: str, exact: str, prefix: str, suffix: str, hint: int, budget: Budget
 ) -> tuple[int, int] | None:
     """Span of an edited quote, from its surroundings or, failing that, by approximate search.
 
@@ -380,9 +430,15 @@ def _find_fuzzy(
     context first, and the most similar one at or above FUZZY_RATIO wins.
     """
     length = len(exact)
-    starts = _anchors(text, [prefix[-size:] for size in _shrinking(len(prefix))], hint, after=True)
+    starts = _anchors(
+        text, [prefix[-size:] for size in _shrinking(len(prefix))], hint, budget, after=True
+    )
     ends = _anchors(
-        text, [suffix[:size] for size in _shrinking(len(suffix))], hint + length, after=False
+        text,
+        [suffix[:size] for size in _shrinking(len(suffix))],
+        hint + length,
+        budget,
+        after=False,
     )
     # An edge of the passage is as sure a boundary as a full context.
     if not prefix:
@@ -392,8 +448,8 @@ def _find_fuzzy(
     # A long quote's own first and last words bound it when the words around it were edited.
     if length >= 2 * MIN_PIECE:
         edges = _shrinking(min(CONTEXT, length // 2))
-        heads = _anchors(text, [exact[:size] for size in edges], hint, after=False)
-        tails = _anchors(text, [exact[-size:] for size in edges], hint + length, after=True)
+        heads = _anchors(text, [exact[:size] for size in edges], hint, budget, after=False)
+        tails = _anchors(text, [exact[-size:] for size in edges], hint + length, budget, after=True)
         for position, strength in heads.items():
             starts[position] = max(starts.get(position, 0), strength)
         for position, strength in tails.items():
@@ -409,7 +465,7 @@ def _find_fuzzy(
         for end in end_positions[low:high]:
             pairs[(start, end)] = start_strength + ends[end]
 
-    judge = _Judge(exact)
+    judge = _Judge(exact, budget)
     # Strongest context first: once a candidate is accepted, only ones as well placed as it
     # may still beat it on similarity.
     ranked = sorted(pairs, key=lambda pair: (-pairs[pair], abs(pair[0] - hint), pair[0]))

@@ -22,7 +22,6 @@ from rest_framework import generics, serializers, status, viewsets
 from rest_framework import permissions as drf_permissions
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, Throttled, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -45,12 +44,14 @@ from annotations.services import (
     annotation_create,
     annotation_moderate,
     flag_create,
+    import_allow,
     may_post,
     reply_create,
     tags_set,
 )
 from comparisons.models import Dimension, Passage, Subject
 from counterpoint import permissions
+from counterpoint.lib.safejson import MAX_ID, IdField, JSONLDParser, JSONParser
 
 NEEDS_WORDS = "Write a note: a question or comment needs some words."
 REASON_MAX_LENGTH = Annotation._meta.get_field("hidden_reason").max_length
@@ -172,9 +173,6 @@ def clean_tags(names: list[str]) -> list[str]:
         raise serializers.ValidationError(error.messages) from None
 
 
-MAX_ID = 2**63 - 1  # no row has a larger id; SQLite cannot even be asked about one
-
-
 def _subjects_of(comparison_id: int, ids: list[int]) -> list[Subject]:
     storable = [pk for pk in ids if 0 < pk <= MAX_ID]
     found = list(Subject.objects.filter(comparison_id=comparison_id, pk__in=storable))
@@ -198,9 +196,9 @@ def _dimension_of(comparison_id: int, pk: int | None) -> Dimension | None:
 class AnnotationCreateSerializer(serializers.Serializer):
     """A new annotation on a passage, or (with `parent`) a reply, which needs only `body`."""
 
-    assignment = serializers.IntegerField(required=False)
-    parent = serializers.IntegerField(required=False, allow_null=True)
-    passage = serializers.IntegerField(required=False)
+    assignment = IdField(required=False)
+    parent = IdField(required=False, allow_null=True)
+    passage = IdField(required=False)
     exact = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     prefix = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, default="", max_length=1000
@@ -212,8 +210,8 @@ class AnnotationCreateSerializer(serializers.Serializer):
     end = serializers.IntegerField(required=False)
     body = serializers.CharField(allow_blank=True, default="", max_length=BODY_MAX_LENGTH)
     kind = serializers.ChoiceField(Annotation.Kind.choices, default=Annotation.Kind.COMMENT)
-    subjects = serializers.ListField(child=serializers.IntegerField(), default=list)
-    dimension = serializers.IntegerField(required=False, allow_null=True, default=None)
+    subjects = serializers.ListField(child=IdField(), default=list)
+    dimension = IdField(required=False, allow_null=True, default=None)
     tags = serializers.ListField(
         child=serializers.CharField(allow_blank=True, max_length=TAG_MAX_LENGTH * 4),
         default=list,
@@ -310,8 +308,8 @@ class AnnotationUpdateSerializer(serializers.Serializer):
 
     body = serializers.CharField(allow_blank=True, max_length=BODY_MAX_LENGTH)
     kind = serializers.ChoiceField(Annotation.Kind.choices)
-    subjects = serializers.ListField(child=serializers.IntegerField())
-    dimension = serializers.IntegerField(allow_null=True)
+    subjects = serializers.ListField(child=IdField())
+    dimension = IdField(allow_null=True)
     tags = serializers.ListField(
         child=serializers.CharField(allow_blank=True, max_length=TAG_MAX_LENGTH * 4)
     )
@@ -386,12 +384,12 @@ class AnnotationFilters(serializers.Serializer):
     """The list's query parameters. An empty value means no filter; a malformed one is a
     400 naming the parameter."""
 
-    assignment = serializers.IntegerField(required=False, allow_null=True)
-    passage = serializers.IntegerField(required=False, allow_null=True)
-    author = serializers.IntegerField(required=False, allow_null=True)
-    subject = serializers.IntegerField(required=False, allow_null=True)
-    dimension = serializers.IntegerField(required=False, allow_null=True)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    assignment = IdField(required=False, allow_null=True)
+    passage = IdField(required=False, allow_null=True)
+    author = IdField(required=False, allow_null=True)
+    subject = IdField(required=False, allow_null=True)
+    dimension = IdField(required=False, allow_null=True)
+    parent = IdField(required=False, allow_null=True)
     kind = serializers.ChoiceField(Annotation.Kind.choices, required=False, allow_blank=True)
     tag = serializers.CharField(required=False, allow_blank=True, max_length=TAG_MAX_LENGTH)
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -641,7 +639,10 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         )
         return self._shown(annotation)
 
-    @extend_schema(request=FlagSerializer, responses={200: FlagSerializer, 201: FlagSerializer})
+    @extend_schema(
+        request=FlagSerializer,
+        responses={200: FlagSerializer, 201: FlagSerializer, 429: OpenApiTypes.OBJECT},
+    )
     @action(detail=True, methods=["post"])
     def flag(self, request, pk=None):
         """Ask a teacher to look at an annotation I can see (not my own). Flagging again
@@ -772,10 +773,6 @@ class JSONLDRenderer(JSONRenderer):
     format = "jsonld"
 
 
-class JSONLDParser(JSONParser):
-    media_type = "application/ld+json"
-
-
 def _iris(request, assignment) -> w3c.Iris:
     """Absolute IRIs for an export. Annotations are their API detail URLs; passages are the
     reading page with `#passage-<id>`; links live in the collection as `#link-<id>`; people
@@ -801,6 +798,12 @@ class AnnotationCollectionView(APIView):
     one as mine, private unless `?visibility=class|teacher` says otherwise, since whoever wrote
     them did not choose to show them to this class. Each item is created or skipped on its
     own, and the report says which and why.
+
+    Imports are limited per person (settings.RATE_LIMITS): a few requests a minute, and 500
+    annotations an hour, apart from the posting limit. An import holding more annotations
+    than are left is refused whole with a 429 that says how many are left; nothing is created.
+    Finding the quotes has a work budget per request; items it cannot reach are skipped
+    with a reason.
     """
 
     renderer_classes = [JSONLDRenderer, JSONRenderer]
@@ -839,7 +842,7 @@ class AnnotationCollectionView(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 429: OpenApiTypes.OBJECT},
         parameters=[OpenApiParameter("visibility", str, enum=Annotation.Visibility.values)],
     )
     def post(self, request, pk):
@@ -853,6 +856,7 @@ class AnnotationCollectionView(APIView):
             items = w3c.items_from(request.data)
         except w3c.PayloadError as error:
             raise ParseError(str(error)) from None
+        import_allow(request.user, len(items))  # a 429, nothing created, past the limits
         report = _import(items, assignment=assignment, author=request.user, visibility=visibility)
         return Response(report, content_type="application/json")
 
@@ -868,6 +872,7 @@ def _import(items: list, *, assignment, author, visibility: str) -> dict:
     by_id = {passage.pk: passage for passage in passages}
     texts = [(passage.pk, passage.text) for passage in passages]
     names = _Names(assignment.comparison_id)
+    budget = anchoring.Budget(anchoring.REQUEST_WORK_BUDGET)  # shared by every item
     report = []
     for index, item in enumerate(items):
         try:
@@ -876,7 +881,7 @@ def _import(items: list, *, assignment, author, visibility: str) -> dict:
                 tags = clean_tags(imported.tags)
             except serializers.ValidationError as error:
                 raise w3c.ItemSkipped(" ".join(str(message) for message in error.detail)) from None
-            passage_id, selector = w3c.place(imported, texts)
+            passage_id, selector = w3c.place(imported, texts, budget)
             subjects, dimension, warnings = names.classify(imported.classifying)
             annotation = annotation_create(
                 assignment=assignment,

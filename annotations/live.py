@@ -21,6 +21,8 @@ annotations.views.
 from dataclasses import dataclass
 from datetime import datetime
 
+from counterpoint.lib.safejson import parse_number
+
 ETAG_FORMAT = "v3"
 
 # A delta re-sends the cards changed this long before the newest change the client saw: a
@@ -126,9 +128,9 @@ def open_card_ids(value: str | None) -> set[int]:
     full. Anything that is not an id is ignored."""
     ids = set()
     for part in (value or "").split(",")[:OPEN_MAX]:
-        part = part.strip()
-        if part.isdigit():
-            ids.add(int(part))
+        pk = parse_number(part.strip())
+        if pk is not None:
+            ids.add(pk)
     return ids
 
 

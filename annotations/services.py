@@ -97,7 +97,9 @@ def touch(*annotation_ids: int) -> None:
 
 @transaction.atomic
 def helpful_toggle(*, annotation: Annotation, user) -> bool:
-    """Mark or unmark as helpful; returns whether it is now marked."""
+    """Mark or unmark as helpful; returns whether it is now marked. Raises
+    ratelimit.RateLimited past the limit (each mark and unmark counts)."""
+    ratelimit.check(user, "helpful")
     touch(annotation.pk)
     deleted, _ = Helpful.objects.filter(annotation=annotation, user=user).delete()
     if deleted:
@@ -108,7 +110,9 @@ def helpful_toggle(*, annotation: Annotation, user) -> bool:
 
 @transaction.atomic
 def link_create(link: Link) -> Link:
-    """Save a comparison link (made by LinkForm) and show it on both cards."""
+    """Save a comparison link (made by LinkForm) and show it on both cards. Raises
+    ratelimit.RateLimited past the link limit."""
+    ratelimit.check(link.author, "link")
     link.save()
     touch(link.source_id, link.target_id)
     return link
@@ -124,6 +128,9 @@ def passage_reanchor(passage) -> dict[str, int]:
     """
     counts = {"position": 0, "quote": 0, "fuzzy": 0, "orphaned": 0}
     changed = []
+    # One budget for the whole save, so a passage with hundreds of notes still saves quickly;
+    # past it the rest are orphaned, shown to the teacher, and placed again on the next save.
+    budget = anchoring.Budget(anchoring.REQUEST_WORK_BUDGET)
     for annotation in passage.annotations.filter(parent__isnull=True, start__isnull=False):
         anchor = anchoring.reanchor(
             passage.text,
@@ -134,6 +141,7 @@ def passage_reanchor(passage) -> dict[str, int]:
                 start=annotation.start,
                 end=annotation.end,
             ),
+            budget=budget,
         )
         counts[anchor.method] += 1
         if anchor.orphaned:
@@ -180,8 +188,27 @@ RATE_LIMITED = (
 )
 
 
+def import_allow(user, count: int) -> None:
+    """Count an import request and the `count` annotations it holds against this person's
+    import limits (settings.RATE_LIMITS "import" and "imported_annotations"). Raises
+    ratelimit.RateLimited, having counted none of the annotations, when fewer are left: an
+    import is refused whole rather than cut short."""
+    ratelimit.check(user, "import")
+    left = ratelimit.remaining(user, "imported_annotations")
+    if count > left:
+        limit, window, _ = settings.RATE_LIMITS["imported_annotations"]
+        raise ratelimit.RateLimited(
+            f"You can import {limit} annotations an hour and have {left} left; this file has "
+            f"{count}. Nothing was imported: wait, or send fewer at a time.",
+            wait=window,
+        )
+    ratelimit.check(user, "imported_annotations", cost=count)
+
+
 def flag_create(*, annotation: Annotation, reporter, reason: str, details: str = "") -> Flag:
-    """Flag once: flagging the same annotation again changes nothing."""
+    """Flag once: flagging the same annotation again changes nothing. Raises
+    ratelimit.RateLimited past the flag limit."""
+    ratelimit.check(reporter, "flag")
     flag, _ = Flag.objects.get_or_create(
         annotation=annotation, reporter=reporter, defaults={"reason": reason, "details": details}
     )

@@ -39,6 +39,7 @@ from annotations.services import (
 )
 from comparisons.reading import reading_for
 from counterpoint import permissions
+from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.models import Classroom, User
 
 # --- shaping the panel -----------------------------------------------------------
@@ -558,7 +559,13 @@ def helpful(request, pk):
     annotation = permissions.get_annotation_for(request.user, pk)
     if annotation.author_id == request.user.pk:
         return HttpResponse("You cannot mark your own annotation as helpful.", status=400)
-    marked = helpful_toggle(annotation=annotation, user=request.user)
+    try:
+        marked = helpful_toggle(annotation=annotation, user=request.user)
+    except RateLimited as error:
+        if request.htmx:
+            return _announce(_render_card(request, annotation, status=429), error.message)
+        messages.error(request, error.message)
+        return _back_to(annotation)
     if request.htmx:
         return _announce(
             _render_card(request, annotation),
@@ -589,10 +596,16 @@ def link_new(request, pk):
         initial={"dimension": source.dimension_id},
         auto_id=f"link-{pk}-%s",
     )
+    limited = False
     if request.method == "POST" and form.is_valid():
         link = form.save(commit=False)
         link.source, link.assignment, link.author = source, assignment, request.user
-        link_create(link)
+        try:
+            link_create(link)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            limited = True
+    if request.method == "POST" and form.is_valid() and not limited:
         if request.htmx:
             return _announce(
                 _render_panel(request, assignment, region="annotation-results"),
@@ -603,9 +616,8 @@ def link_new(request, pk):
     template = "annotations/link.html"
     if request.htmx:
         template += "#link-form"
-    response = render(
-        request, template, {"source": source, "form": form}, status=422 if form.is_bound else 200
-    )
+    status = 429 if limited else 422 if form.is_bound else 200
+    response = render(request, template, {"source": source, "form": form}, status=status)
     if request.htmx and form.is_bound:
         response = reswap(retarget(response, f"#annotation-{source.pk}-extra"), "innerHTML")
     return response
@@ -618,8 +630,14 @@ def flag(request, pk):
     if annotation.author_id == request.user.pk:
         return HttpResponse("You cannot flag your own annotation.", status=400)
     form = FlagForm(request.POST or None, auto_id=f"flag-{pk}-%s")
+    limited = False
     if request.method == "POST" and form.is_valid():
-        flag_create(annotation=annotation, reporter=request.user, **form.cleaned_data)
+        try:
+            flag_create(annotation=annotation, reporter=request.user, **form.cleaned_data)
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            limited = True
+    if request.method == "POST" and form.is_valid() and not limited:
         if request.htmx:
             return _announce(_render_card(request, thread), "Flagged for your teacher. Thank you.")
         messages.success(request, "Flagged for your teacher. Thank you.")
@@ -628,7 +646,7 @@ def flag(request, pk):
         request,
         "annotations/flag.html" + ("#flag-form" if request.htmx else ""),
         {"annotation": annotation, "thread": thread, "form": form},
-        status=422 if form.is_bound else 200,
+        status=429 if limited else 422 if form.is_bound else 200,
     )
     if request.htmx and form.is_bound:
         response = reswap(retarget(response, f"#annotation-{thread.pk}-extra"), "innerHTML")

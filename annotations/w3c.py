@@ -37,6 +37,15 @@ from annotations.models import BODY_MAX_LENGTH, Annotation
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MAX_IMPORT_ITEMS = 500
 
+# A quote found in more paragraphs than this is placed among the first ones only: context
+# picks between a few repeats, and weighing hundreds would cost more than it could tell.
+MAX_PASSAGES_PER_QUOTE = 20
+
+OUT_OF_WORK = (
+    "Not imported: this request used up its time for finding quotes in the text. Send the "
+    "remaining annotations in a separate request."
+)
+
 MOTIVATION_BY_KIND = {
     Annotation.Kind.COMMENT: "commenting",
     Annotation.Kind.QUESTION: "questioning",
@@ -345,7 +354,9 @@ def _offset(selector: dict | None, name: str) -> int | None:
 
 
 def place(
-    imported: Imported, passages: Sequence[tuple[int, str]]
+    imported: Imported,
+    passages: Sequence[tuple[int, str]],
+    budget: anchoring.Budget | None = None,
 ) -> tuple[int, anchoring.Selector]:
     """(passage id, selector) for an incoming quote among the comparison's passages, given in
     reading order as (id, text).
@@ -356,7 +367,15 @@ def place(
     around it best matches the prefix and suffix wins (the first in reading order on a tie).
     No fuzzy search across passages: a loose match in the wrong paragraph would pin the note
     to words its author never chose.
+
+    `budget` is the import's shared work budget (anchoring.Budget): every passage read and
+    every search is charged to it, and once it is spent the remaining items are skipped with
+    a message saying so, so one request of 500 items against a long text stays quick. Only the
+    first MAX_PASSAGES_PER_QUOTE passages holding the quote are weighed.
     """
+    budget = budget if budget is not None else anchoring.Budget(anchoring.REQUEST_WORK_BUDGET)
+    if budget.spent:
+        raise ItemSkipped(OUT_OF_WORK)
     selector = anchoring.Selector(
         exact=imported.exact,
         prefix=imported.prefix,
@@ -367,20 +386,28 @@ def place(
     texts = dict(passages)
     if imported.passage_id in texts:
         text = texts[imported.passage_id]
-        anchor = anchoring.reanchor(text, selector)
+        anchor = anchoring.reanchor(text, selector, budget=budget)
         if not anchor.orphaned:
             return imported.passage_id, anchoring.selector_for(text, anchor.start, anchor.end)
 
     best = None
+    holding = 0
     for order, (passage_id, text) in enumerate(passages):
+        if not budget.afford(1 + len(text) // anchoring.SCAN_CHARS):
+            raise ItemSkipped(OUT_OF_WORK)
         if imported.exact not in text:
             continue
-        anchor = anchoring.reanchor(text, selector)
+        holding += 1
+        if holding > MAX_PASSAGES_PER_QUOTE:
+            break
+        anchor = anchoring.reanchor(text, selector, budget=budget)
         if anchor.orphaned:
             continue
         score = _context_score(text, anchor.start, anchor.end, imported.prefix, imported.suffix)
         if best is None or score > best[0]:
             best = (score, order, passage_id, text, anchor)
+    if best is None and budget.spent:
+        raise ItemSkipped(OUT_OF_WORK)
     if best is None:
         quote = imported.exact if len(imported.exact) <= 60 else imported.exact[:57] + "…"
         raise ItemSkipped(f"The quote “{quote}” is not in any paragraph of this text.")

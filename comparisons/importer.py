@@ -66,6 +66,29 @@ INTRODUCTION = "Introduction"
 # A teacher fixes problems from the top; past this many, a longer list only buries them.
 MAX_PROBLEMS = 100
 
+# markdown-it's cost is not its input's length but its markup: a megabyte of prose parses in a
+# tenth of a second, a megabyte of "[" took 25 s, since every "[" opens a link to be looked for,
+# and other punctuation, list items and table rows cost tens of times a letter too. Before
+# parsing, an article is weighed: each character counts 1, and the characters markdown-it
+# stops at count as below (measured on a 2-core machine, each unit well under a microsecond;
+# docs/decisions.md). An article over MARKUP_BUDGET is refused with a message before parsing,
+# so any article up to MAX_BYTES is answered in about a second and a half at most. A real
+# megabyte of prose weighs about 1.3 million.
+MARKUP_BUDGET = 3_000_000
+_MARKUP_WEIGHTS = {"[": 200, "*": 50, "_": 50, "`": 25, "\n": 80} | dict.fromkeys(
+    "!#$%&+-:<=>@\\]^{}~|", 12
+)
+# A list item's line costs twice a paragraph's (its own block, and a paragraph inside it).
+_LIST_ITEM = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]", re.MULTILINE)
+_LIST_ITEM_WEIGHT = 100
+
+# Shape limits, far above any real comparison, so that saving or previewing an import stays
+# quick: each paragraph and section is a row, and the report lists every section.
+MAX_SECTIONS = 300
+MAX_PASSAGES = 3000
+MAX_SUBJECTS = 20
+MAX_DIMENSIONS = 200
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -148,6 +171,9 @@ def parse_comparison(text: str, *, max_bytes: int = MAX_BYTES) -> ParsedComparis
     text = text.replace("\x00", "")
     if not text.strip():
         return ParsedComparison(problems=[Problem(None, "The file is empty.", ERROR)])
+    too_much = markup_problem(text)
+    if too_much:
+        return ParsedComparison(problems=[too_much])
 
     parsed = _ArticleReader(text).read()
     if had_nul:
@@ -174,6 +200,29 @@ def size_problem(size: int, *, max_bytes: int = MAX_BYTES) -> Problem | None:
     return Problem(
         None,
         f"The file is {shown_size} MB; the largest article we can import is {shown_limit} MB.",
+        ERROR,
+    )
+
+
+def markup_weight(text: str) -> int:
+    """What parsing `text` would cost, in the units of MARKUP_BUDGET (see there)."""
+    weight = len(text) + sum(
+        text.count(char) * (weight - 1) for char, weight in _MARKUP_WEIGHTS.items()
+    )
+    return weight + _LIST_ITEM_WEIGHT * sum(1 for _ in _LIST_ITEM.finditer(text))
+
+
+def markup_problem(text: str, *, budget: int = MARKUP_BUDGET) -> Problem | None:
+    """The error for an article too heavy with Markdown punctuation to parse quickly."""
+    weight = markup_weight(text)
+    if weight <= budget:
+        return None
+    return Problem(
+        None,
+        f"The article has too much Markdown punctuation (such as [ ] * _ ` and line breaks) "
+        f"for us to read it in one go: it weighs {weight / budget:.1f} times what one import "
+        "may. Check that it is the right file; if it is, split it into smaller articles or "
+        "remove symbols that are not formatting.",
         ERROR,
     )
 
@@ -242,6 +291,7 @@ class _ArticleReader:
                 "dimensions and whose other columns name the subjects.",
             )
         sections = self._finish_sections()
+        self._check_shape(sections)
         question = self._choose_question()
         return ParsedComparison(
             title=self.title,
@@ -253,6 +303,22 @@ class _ArticleReader:
             sections=sections,
             problems=self._listed_problems(),
         )
+
+    def _check_shape(self, sections: list[ParsedSection]) -> None:
+        """Errors for an article bigger than any comparison: see MAX_SECTIONS and below."""
+        passages = sum(len(section.passages) for section in sections)
+        for what, count, limit in (
+            ("sections", len(sections), MAX_SECTIONS),
+            ("paragraphs", passages, MAX_PASSAGES),
+            ("subjects in its table", len(self.subjects), MAX_SUBJECTS),
+            ("dimensions in its table", len(self.dimensions), MAX_DIMENSIONS),
+        ):
+            if count > limit:
+                self._error(
+                    None,
+                    f"The article has {count:,} {what}; one comparison can have at most "
+                    f"{limit:,}. Split it into smaller articles.",
+                )
 
     # Reporting
 

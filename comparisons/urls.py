@@ -1,13 +1,19 @@
 from django.urls import path
 
 from comparisons import views
+from counterpoint.lib.ratelimit import limit_posts
 
 app_name = "comparisons"
 
 urlpatterns = [
     path("comparisons/", views.comparison_list, name="list"),
     path("comparisons/new/", views.comparison_new, name="new"),
-    path("comparisons/import/", views.comparison_import_view, name="import"),
+    # Every import POST parses an article of up to a megabyte: a few a minute per person.
+    path(
+        "comparisons/import/",
+        limit_posts("import")(views.comparison_import_view),
+        name="import",
+    ),
     path("comparisons/<int:pk>/edit/", views.comparison_edit, name="edit"),
     path("comparisons/<int:pk>/preview/", views.comparison_preview, name="preview"),
     path("comparisons/<int:pk>/publish/", views.comparison_publish, name="publish"),

@@ -141,6 +141,26 @@ JOIN_RATE_LIMIT_PER_ADDRESS = env_int("JOIN_RATE_LIMIT_PER_ADDRESS", 200)
 # Comparisons (written or imported) one person may create per minute.
 COMPARISON_RATE_LIMIT = env_int("COMPARISON_RATE_LIMIT", 10)
 
+# Other writes one person may make, as (how many, per seconds, what they are told); counted
+# by counterpoint.lib.ratelimit.check in the services, so a page and the API share a limit.
+_WAIT = "Wait a minute, then try again."
+RATE_LIMITS = {
+    "link": (30, 60, f"You are linking notes very quickly. {_WAIT}"),
+    "flag": (10, 60, f"You have flagged a lot of notes in the last minute. {_WAIT}"),
+    "helpful": (60, 60, f"You are marking notes as helpful very quickly. {_WAIT}"),
+    "outline": (10, 60, f"You are making outlines very quickly. {_WAIT}"),
+    # Each kind of import (a Markdown comparison, checked or created; a W3C annotation file)
+    # costs up to a second of work, so a person may send only a few a minute.
+    "import": (10, 60, f"You are importing very quickly. {_WAIT}"),
+    # Annotations created by W3C import, apart from the posting limit (which would allow only
+    # 30): one full import (500, w3c.MAX_IMPORT_ITEMS) an hour.
+    "imported_annotations": (
+        env_int("ANNOTATION_IMPORT_LIMIT", 500),
+        3600,
+        "You have imported as many annotations as you may in one hour.",
+    ),
+}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_I18N = True
@@ -179,9 +199,16 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested too deeply is a 400, not a RecursionError (counterpoint.lib.safejson).
+    "DEFAULT_PARSER_CLASSES": [
+        "counterpoint.lib.safejson.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "counterpoint.lib.ratelimit.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Counterpoint API",

@@ -36,6 +36,7 @@ from rest_framework.views import APIView
 
 from annotations.api import AuthorSerializer
 from counterpoint import permissions
+from counterpoint.lib.safejson import IdField, NumberField
 from essays import builder, csv_exports, exports, feedback
 from essays.downloads import download
 from essays.draft_checks import word_count
@@ -202,7 +203,7 @@ class OutlineCreateSerializer(serializers.Serializer):
     the builder page starts). Evidence keys are `annotation:<id>`, `link:<id>` or
     `contrast:<id>`; one this student cannot see is left out, as if it did not exist."""
 
-    assignment = serializers.IntegerField()
+    assignment = IdField()
     structure = serializers.ChoiceField(
         [(value, Outline.Structure(value).label) for value in builder.STRUCTURES],
         default=builder.STRUCTURES[0],
@@ -211,12 +212,8 @@ class OutlineCreateSerializer(serializers.Serializer):
         [(value, Outline.Stance(value).label) for value in builder.STANCES],
         default=builder.STANCES[0],
     )
-    dimensions = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=MAX_CHOICES
-    )
-    cells = serializers.ListField(
-        child=serializers.IntegerField(), default=list, max_length=MAX_CHOICES
-    )
+    dimensions = serializers.ListField(child=IdField(), required=False, max_length=MAX_CHOICES)
+    cells = serializers.ListField(child=IdField(), default=list, max_length=MAX_CHOICES)
     evidence = serializers.ListField(
         child=serializers.CharField(max_length=40), default=list, max_length=MAX_CHOICES
     )
@@ -269,14 +266,14 @@ def _unique_ids(rows, what):
 
 
 class SectionEditSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     heading = serializers.CharField(max_length=200, required=False)
     claim = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     reasoning = serializers.CharField(max_length=2000, allow_blank=True, required=False)
 
 
 class EvidenceEditSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     commentary = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     relation = serializers.ChoiceField(Evidence.Relation.choices, required=False)
     form = serializers.ChoiceField(Evidence.Form.choices, required=False)
@@ -286,7 +283,7 @@ class OutlineUpdateSerializer(serializers.Serializer):
     """The student's edits, each field optional, made on the `version` they loaded. Sections
     and evidence are named by id and must belong to this outline."""
 
-    version = serializers.IntegerField(
+    version = NumberField(
         min_value=1,
         error_messages={
             "required": "Send the version you loaded, so that a change made elsewhere "
@@ -391,7 +388,7 @@ class CommentCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=3000)
     section_key = serializers.CharField(max_length=60, allow_blank=True, default="")
     evidence_key = serializers.CharField(max_length=40, allow_blank=True, default="")
-    bank = serializers.IntegerField(required=False, allow_null=True)
+    bank = IdField(required=False, allow_null=True)
 
     def validate(self, data):
         outline = self.context["outline"]
@@ -446,8 +443,8 @@ class ScoreSerializer(serializers.ModelSerializer):
 class ScoreSetSerializer(serializers.Serializer):
     """Score one rubric criterion by choosing one of its levels."""
 
-    criterion = serializers.IntegerField()
-    level = serializers.IntegerField()
+    criterion = IdField()
+    level = IdField()
 
     def validate(self, data):
         outline = self.context["outline"]
@@ -469,7 +466,7 @@ class ScoreSetSerializer(serializers.Serializer):
 
 
 class OutlineFilters(serializers.Serializer):
-    assignment = serializers.IntegerField(required=False, allow_null=True)
+    assignment = IdField(required=False, allow_null=True)
 
 
 @transaction.atomic
@@ -589,7 +586,10 @@ class OutlineViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=OutlineCreateSerializer, responses={201: OutlineSerializer})
+    @extend_schema(
+        request=OutlineCreateSerializer,
+        responses={201: OutlineSerializer, 429: OpenApiTypes.OBJECT},
+    )
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -887,16 +887,16 @@ class DraftSerializer(serializers.ModelSerializer):
 
 
 class DraftCreateSerializer(serializers.Serializer):
-    outline = serializers.IntegerField()
+    outline = IdField()
 
 
 class ParagraphEditSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField()
     text = serializers.CharField(allow_blank=True, max_length=20000)
 
 
 class DraftUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = NumberField()
     title = serializers.CharField(required=False, max_length=200)
     paragraphs = ParagraphEditSerializer(many=True, required=False)
 
@@ -933,7 +933,9 @@ class DraftViewSet(OutlineViewSet):
             DraftSerializer(page, many=True, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(request=DraftCreateSerializer, responses={201: DraftSerializer})
+    @extend_schema(
+        request=DraftCreateSerializer, responses={201: DraftSerializer, 429: OpenApiTypes.OBJECT}
+    )
     def create(self, request):
         serializer = DraftCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

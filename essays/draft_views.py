@@ -9,6 +9,8 @@ from django.views.decorators.http import require_POST
 
 from annotations.models import Annotation
 from counterpoint import permissions
+from counterpoint.lib.ratelimit import RateLimited
+from counterpoint.lib.safejson import parse_number
 from essays import builder, feedback
 from essays.draft_checks import word_count
 from essays.models import Outline
@@ -25,7 +27,11 @@ def draft_start(request, pk):
     )
     if outline.kind != Outline.Kind.OUTLINE:
         raise Http404
-    draft = draft_create(outline=outline, author=request.user)
+    try:
+        draft = draft_create(outline=outline, author=request.user)
+    except RateLimited as error:
+        messages.error(request, error.message)
+        return redirect("essays:outline", pk=outline.pk)
     messages.success(request, "Your draft is ready: each section of your outline is a paragraph.")
     return redirect("essays:draft", pk=draft.pk)
 
@@ -90,8 +96,8 @@ def draft_save(request, pk):
     )
     if section is None:
         return JsonResponse({"detail": "That paragraph is not part of this draft."}, status=400)
-    seen = request.POST.get("version", "")
-    if not (seen.isdigit() and draft.bump(int(seen))):
+    seen = parse_number(request.POST.get("version", ""))
+    if not (seen is not None and draft.bump(seen)):
         current = Outline.objects.filter(pk=draft.pk).values_list("version", flat=True).first()
         return JsonResponse(
             {

@@ -12,6 +12,8 @@ from annotations.models import Annotation, Link
 from comparisons.models import Comparison, Contrast
 from comparisons.reading import reading_for
 from counterpoint import permissions
+from counterpoint.lib import ratelimit
+from counterpoint.lib.safejson import parse_id
 from counterpoint.models import Membership
 from essays import builder
 from essays.draft_checks import DraftCheck, Paragraph, check
@@ -36,9 +38,9 @@ class Material:
         """The builder's Evidence for one tray key: an annotation, a link (two pieces),
         or a matrix cell."""
         kind, _, raw = key.partition(":")
-        if not raw.isdigit():
+        pk = parse_id(raw)
+        if pk is None:
             return []
-        pk = int(raw)
         if kind == "annotation":
             annotation = self._annotations.get(pk)
             return [self._from_annotation(annotation)] if annotation else []
@@ -299,7 +301,8 @@ def outline_build(
     the pure builder, and the rows, with the choices recorded for later regeneration.
 
     The same choices again within DOUBLE_SUBMIT_SECONDS return the outline they made: a
-    double click, or a browser resending the form on a fresh connection, makes one outline."""
+    double click, or a browser resending the form on a fresh connection, makes one outline.
+    A new outline counts against the outline limit (ratelimit.RateLimited past it)."""
     selection = make_selection(
         material,
         dimension_ids=dimension_ids,
@@ -324,6 +327,7 @@ def outline_build(
         for outline in just_made:
             if outline.selection == record:
                 return outline
+        ratelimit.check(author, "outline")  # a double submit above is not a new outline
         return outline_create(
             assignment=assignment,
             author=author,
@@ -415,7 +419,7 @@ def sections_save(outline: Outline, draft: builder.Outline) -> None:
 
 def _source_id(key: str, kind: str) -> int | None:
     prefix, _, raw = key.partition(":")
-    return int(raw) if prefix == kind and raw.isdigit() else None
+    return parse_id(raw) if prefix == kind else None
 
 
 def as_draft(outline: Outline) -> builder.Outline:
@@ -497,7 +501,9 @@ def selection_for(outline: Outline, material: Material, *, structure=None) -> bu
 def draft_create(*, outline: Outline, author) -> Outline:
     """Start an essay draft from an outline: the same sections and evidence, each section a
     paragraph box to write in. The draft is an Outline row of kind "draft", so it is
-    submitted, reviewed and graded like an outline."""
+    submitted, reviewed and graded like an outline. Counts against the outline limit
+    (ratelimit.RateLimited past it)."""
+    ratelimit.check(author, "outline")
     draft = Outline.objects.create(
         assignment=outline.assignment,
         author=author,

@@ -18,6 +18,8 @@ from django_htmx.http import (
 
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
+from counterpoint.lib.ratelimit import RateLimited
+from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
 from essays import builder, feedback
 from essays.dashboard import best_work, students_of
@@ -69,7 +71,7 @@ def _choices(data, material):
 
 
 def _ints(values):
-    return [int(v) for v in values if str(v).isdigit()]
+    return [pk for pk in (parse_id(str(v)) for v in values) if pk is not None]
 
 
 # The tray lists at most this many annotations unless the student asks for all: their own and
@@ -157,12 +159,18 @@ def builder_page(request, pk):
     material = builder_material(assignment, request.user)
     data = request.POST if request.method == "POST" else request.GET
     choices = _choices(data, material)
+    status = 200
     if request.method == "POST" and "create" in request.POST:
-        outline = outline_build(
-            material=material, assignment=assignment, author=request.user, **choices
-        )
-        messages.success(request, "Your outline is ready to edit.")
-        return redirect("essays:outline", pk=outline.pk)
+        try:
+            outline = outline_build(
+                material=material, assignment=assignment, author=request.user, **choices
+            )
+        except RateLimited as error:
+            messages.error(request, error.message)
+            status = 429
+        else:
+            messages.success(request, "Your outline is ready to edit.")
+            return redirect("essays:outline", pk=outline.pk)
     filters = {k: data.get(f"tray_{k}", "") for k in ("subject", "dimension", "kind", "all")}
     context = _builder_context(request, assignment, material, choices, filters)
     template = "essays/builder.html"
@@ -172,7 +180,7 @@ def builder_page(request, pk):
         if request.htmx.target == "builder-preview":
             trigger_client_event(response, "announce", {"message": "Outline preview updated."})
         return response
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 # --- the outline editor ------------------------------------------------------------
@@ -281,8 +289,8 @@ def _current_version(outline):
 
 
 def _claim_version(request, outline):
-    seen = request.POST.get("version", "")
-    return seen.isdigit() and outline.bump(int(seen))
+    seen = parse_number(request.POST.get("version", ""))
+    return seen is not None and outline.bump(seen)
 
 
 def _after_change(request, outline, note, *, region="outline"):
@@ -358,14 +366,15 @@ def _field_target(outline, field):
         return outline, field, 2000 if field == "thesis" else 200, None
     kind, _, rest = field.partition("-")
     raw_id, _, name = rest.partition("-")
-    if not raw_id.isdigit():
+    pk = parse_id(raw_id)
+    if pk is None:
         return None
     if kind == "section" and name in ("claim", "reasoning", "heading"):
-        section = next((s for s in outline.sections.all() if s.pk == int(raw_id)), None)
+        section = next((s for s in outline.sections.all() if s.pk == pk), None)
         return section and (section, name, 200 if name == "heading" else 2000, None)
     if kind == "evidence" and name in ("commentary", "relation", "form"):
         evidence = next(
-            (e for s in outline.sections.all() for e in s.evidence.all() if e.pk == int(raw_id)),
+            (e for s in outline.sections.all() for e in s.evidence.all() if e.pk == pk),
             None,
         )
         options = {"relation": Evidence.Relation.values, "form": Evidence.Form.values}.get(name)
@@ -605,7 +614,8 @@ def revisions(request, pk):
 
 
 def _pick(raw, numbers, *, default):
-    return int(raw) if raw and raw.isdigit() and int(raw) in numbers else default
+    number = parse_number(raw or "")
+    return number if number is not None and number in numbers else default
 
 
 @login_required
@@ -826,7 +836,7 @@ def review_comment(request, pk):
         body=body[:3000],
         section_key=section_key,
         evidence_key=evidence_key,
-        bank_id=int(bank_id) if bank_id and bank_id.isdigit() else None,
+        bank_id=parse_id(bank_id),
     )
     if request.POST.get("save_to_bank"):
         BankComment.objects.get_or_create(
@@ -969,7 +979,7 @@ def rubric_save(rubric, data) -> list[str]:
         changed.append(criterion)
         for level in criterion.levels.all():
             raw = data.get(f"level-{level.pk}-points", str(level.points))
-            if not raw.isdigit() or int(raw) > 100:
+            if parse_number(raw, maximum=100) is None:
                 errors.append(f"Points for {name} – {level.name} must be a whole number 0–100.")
                 continue
             level.points = int(raw)

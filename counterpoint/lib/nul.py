@@ -13,6 +13,8 @@ import json
 
 from django.http import QueryDict
 
+from counterpoint.lib.safejson import depth_within
+
 NUL = "\x00"
 
 
@@ -54,8 +56,9 @@ class StripNullCharactersMiddleware:
             if b"\\u0000" in body or b"\x00" in body:
                 try:
                     data = json.loads(body)
-                except ValueError:
-                    pass  # not JSON after all: the parser will say so, with a 400
+                except (ValueError, RecursionError):
+                    pass  # not JSON after all, or too deep: the parser will say so, with a 400
                 else:
-                    request._body = json.dumps(_clean(data)).encode()
+                    if depth_within(data):  # deeper bodies are refused by the parser
+                        request._body = json.dumps(_clean(data)).encode()
         return self.get_response(request)
