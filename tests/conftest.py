@@ -1,10 +1,14 @@
 """One cast of users for every test: a class with its teacher and two students, and a
 second class with its own teacher and student, who must never see into the first."""
 
+import itertools
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 
 from comparisons import reading
+from counterpoint.lib import ratelimit
 from counterpoint.models import Membership
 from tests.factories import (
     AssignmentFactory,
@@ -13,6 +17,16 @@ from tests.factories import (
     UserFactory,
     comparison_with_content,
 )
+
+_RATE_WINDOWS = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _own_rate_limit_windows(monkeypatch):
+    """Each test counts in windows of its own, fixed for the test: no limit is spent by an
+    earlier test, and none resets because a test happened to cross a minute's edge."""
+    start = 2_000_000_000 + next(_RATE_WINDOWS) * 86_400
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: start))
 
 
 @pytest.fixture
