@@ -20,8 +20,9 @@ def changed_in_another_tab(outline, **fields):
 
 
 def test_typed_text_is_saved_without_leaving_the_box_and_kept_through_a_network_drop(
-    live_server, page, log_in, shot, transactional_db, assignment, student
+    live_server, page, console_errors, log_in, shot, transactional_db, assignment, student
 ):
+    console_errors.forgive("net::ERR_FAILED")  # the dropped saves, on purpose
     outline = make_outline(assignment, student)
     open_outline(page, live_server, log_in, student, outline)
     status = page.locator("#outline-save-status")
@@ -57,8 +58,9 @@ def test_typed_text_is_saved_without_leaving_the_box_and_kept_through_a_network_
 
 
 def test_a_conflict_shows_at_the_field_keeps_the_text_and_keep_mine_saves_it(
-    live_server, page, log_in, shot, transactional_db, assignment, student
+    live_server, page, console_errors, log_in, shot, transactional_db, assignment, student
 ):
+    console_errors.forgive("status of 409 (Conflict)")  # the other tab's change, on purpose
     outline = make_outline(assignment, student)
     open_outline(page, live_server, log_in, student, outline)
     changed_in_another_tab(outline, thesis="Written in the other tab.")
@@ -87,8 +89,9 @@ def test_a_conflict_shows_at_the_field_keeps_the_text_and_keep_mine_saves_it(
 
 
 def test_loading_the_new_version_after_a_conflict_shows_the_other_change(
-    live_server, page, log_in, shot, transactional_db, assignment, student
+    live_server, page, console_errors, log_in, shot, transactional_db, assignment, student
 ):
+    console_errors.forgive("status of 409 (Conflict)")  # the other tab's change, on purpose
     outline = make_outline(assignment, student)
     open_outline(page, live_server, log_in, student, outline, width=390)
     changed_in_another_tab(outline, thesis="Written in the other tab.")
@@ -131,8 +134,9 @@ def test_a_button_waits_for_typed_text_so_neither_is_lost(
 
 
 def test_the_draft_shows_a_conflict_at_the_paragraph_too(
-    live_server, page, log_in, shot, transactional_db, assignment, student
+    live_server, page, console_errors, log_in, shot, transactional_db, assignment, student
 ):
+    console_errors.forgive("status of 409 (Conflict)")  # the other tab's change, on purpose
     outline = make_outline(assignment, student)
     draft = draft_create(outline=Outline.objects.for_editor().get(pk=outline.pk), author=student)
     page.set_viewport_size({"width": 1366, "height": 900})
