@@ -554,6 +554,36 @@ class AnnotationViewSet(viewsets.ModelViewSet):
             return AnnotationUpdateSerializer
         return AnnotationSerializer
 
+    def get_renderers(self):
+        """One annotation may also be read as a W3C Web Annotation: its `id` in an export is
+        this URL, and a client that dereferences it with the JSON-LD Accept header gets it."""
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) == "retrieve":
+            renderers += [renderer() for renderer in W3C_RENDERERS]
+        return renderers
+
+    @extend_schema(
+        responses={
+            200: AnnotationSerializer,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        if not isinstance(request.accepted_renderer, W3C_RENDERERS):
+            return super().retrieve(request, *args, **kwargs)
+        # The same visibility rule as the list (404 for anyone who may not see it), and
+        # deleted stubs are not exported, as in the collection.
+        annotation = self.get_object()
+        if annotation.is_deleted:
+            raise Http404
+        annotation = (
+            Annotation.objects.select_related("author", "dimension", "assignment")
+            .prefetch_related("subjects", "tags")
+            .get(pk=annotation.pk)
+        )
+        item = w3c.annotation_item(annotation, _iris(request, annotation.assignment))
+        return Response({"@context": w3c.CONTEXT, **item})
+
     def _shown(self, annotation, status_code=status.HTTP_200_OK):
         """The row as the list shows it, counts and all, after a write."""
         fresh = self.get_queryset().get(pk=annotation.pk)
@@ -766,9 +796,22 @@ class ClassFlagsView(generics.ListAPIView):
 # --- W3C Web Annotation collection -------------------------------------------------
 
 
+class AnnotationProfileRenderer(JSONRenderer):
+    """JSON-LD with the Web Annotation profile, what the W3C protocol asks servers to send
+    and answers `Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"`."""
+
+    media_type = f'application/ld+json; profile="{w3c.PROFILE}"'
+    format = "jsonld"
+
+
 class JSONLDRenderer(JSONRenderer):
+    """Plain `application/ld+json`, for a client that asks for it without the profile."""
+
     media_type = "application/ld+json"
     format = "jsonld"
+
+
+W3C_RENDERERS = (AnnotationProfileRenderer, JSONLDRenderer)
 
 
 class JSONLDParser(JSONParser):
@@ -802,14 +845,15 @@ class AnnotationCollectionView(APIView):
     own, and the report says which and why.
     """
 
-    renderer_classes = [JSONLDRenderer, JSONRenderer]
+    renderer_classes = [*W3C_RENDERERS, JSONRenderer]
     parser_classes = [JSONLDParser, JSONParser]
 
     @extend_schema(
         responses={
             (200, "application/ld+json"): OpenApiTypes.OBJECT,
             (200, "application/json"): OpenApiTypes.OBJECT,  # ?format=json
-        }
+        },
+        parameters=[OpenApiParameter("page", int, description="1: the page on its own")],
     )
     def get(self, request, pk):
         assignment = permissions.get_assignment_for(request.user, pk)
@@ -834,7 +878,14 @@ class AnnotationCollectionView(APIView):
         items += [w3c.link_item(link, iris) for link in links]
         label = f"{assignment.comparison.title} ({assignment.classroom.name})"
         iri = request.build_absolute_uri(request.path)
-        return Response(w3c.collection(iri=iri, label=label, items=items))
+        document = w3c.collection(iri=iri, label=label, items=items)
+        # Everything is on page 1; its id is `?page=1`, and that IRI returns the page alone.
+        page = request.query_params.get("page")
+        if page is None:
+            return Response(document)
+        if page != "1":
+            raise Http404
+        return Response(w3c.page(document))
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,

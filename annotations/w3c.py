@@ -16,9 +16,18 @@ How Counterpoint's fields map onto the model
   "tagging"; each subject and the dimension -> a TextualBody with purpose "classifying" whose
   value is the subject's or dimension's name (names travel between classes, ids do not).
 - target -> {"source": the passage's IRI, "selector": [TextQuoteSelector,
-  TextPositionSelector]}. A passage's IRI is the assignment's reading page with the fragment
-  `#passage-<passage id>`: it opens the text the quote is from, and the fragment is what an
-  import looks for first.
+  TextPositionSelector, CssSelector refined by a TextQuoteSelector]}. A passage's IRI is the
+  assignment's reading page with the fragment `#passage-<passage id>`, which is the `id` of
+  the element holding exactly the passage's text (the selectors describe its `textContent`);
+  the CssSelector names that element again for clients that apply selectors to the whole
+  page. The fragment is also what an import looks for first.
+- offsets (`start`, `end`) count Unicode code points, as the model says, not UTF-16 units;
+  `prefix` and `suffix` are cut to at most CONTEXT_UNITS UTF-16 code units, since clients
+  built on diff-match-patch refuse longer patterns (a code point is never split).
+- an orphaned annotation (its words were removed or rewritten away) targets the reading page
+  as a whole with no selector, so no client can highlight unrelated text for it; its last
+  known quote is kept as its first body, with purpose "describing". (An `id` would mark that
+  body better, but the W3C test suite then takes it for an external resource.)
 - creator -> {"id", "type": "Person", "name": display name}. Never the e-mail address.
 """
 
@@ -35,6 +44,8 @@ from annotations import anchoring
 from annotations.models import BODY_MAX_LENGTH, Annotation
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+PROFILE = CONTEXT  # the `profile` of application/ld+json that asks for Web Annotations
+CONTEXT_UNITS = 32  # UTF-16 code units of prefix or suffix at most
 MAX_IMPORT_ITEMS = 500
 
 MOTIVATION_BY_KIND = {
@@ -77,6 +88,26 @@ def timestamp(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def utf16_units(text: str) -> int:
+    """Length as JavaScript counts it: two units for a code point beyond U+FFFF."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def utf16_head(text: str, limit: int) -> str:
+    """The longest start of `text` of at most `limit` UTF-16 units, whole code points only."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return text[:index]
+    return text
+
+
+def utf16_tail(text: str, limit: int) -> str:
+    """The longest end of `text` of at most `limit` UTF-16 units, whole code points only."""
+    return utf16_head(text[::-1], limit)[::-1]
+
+
 def textual_body(value: str, purpose: str) -> dict:
     return {"type": "TextualBody", "value": value, "format": "text/plain", "purpose": purpose}
 
@@ -108,22 +139,30 @@ def annotation_item(annotation: Annotation, iris: Iris) -> dict:
         item["body"] = bodies
     if annotation.is_reply:
         item["target"] = iris.annotation(annotation.parent_id)
+    elif annotation.is_orphaned or annotation.passage_id is None:
+        # No selector at all: the words are gone, and a quote left in a selector could be
+        # found by a client in some other paragraph. The quote is kept, as a body.
+        item["target"] = {"source": PASSAGE_FRAGMENT.sub("", iris.passage(0))}
+        if annotation.exact:
+            item["body"] = [textual_body(annotation.exact, "describing"), *bodies]
     else:
-        # A passage removed from the text leaves its annotations orphaned (passage empty):
-        # their source is then the reading page itself, with the last known selectors.
-        source = iris.passage(annotation.passage_id or 0)
-        if annotation.passage_id is None:
-            source = PASSAGE_FRAGMENT.sub("", source)
+        source = iris.passage(annotation.passage_id)
+        quote = {
+            "type": "TextQuoteSelector",
+            "exact": annotation.exact,
+            "prefix": utf16_tail(annotation.prefix, CONTEXT_UNITS),
+            "suffix": utf16_head(annotation.suffix, CONTEXT_UNITS),
+        }
         item["target"] = {
             "source": source,
             "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": annotation.exact,
-                    "prefix": annotation.prefix,
-                    "suffix": annotation.suffix,
-                },
+                quote,
                 {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+                {
+                    "type": "CssSelector",
+                    "value": "#" + source.rsplit("#", 1)[1],
+                    "refinedBy": dict(quote),
+                },
             ],
         }
     return item
@@ -150,21 +189,32 @@ def link_item(link, iris: Iris) -> dict:
 
 
 def collection(*, iri: str, label: str, items: list[dict]) -> dict:
-    """Everything on one embedded page: a class's annotations of one text fit comfortably."""
+    """Everything on one embedded page: a class's annotations of one text fit comfortably.
+
+    The page is also served on its own at its id (`?page=1`); `partOf` then describes the
+    collection as an object, as the test suite's page assertions require."""
+    description = {"id": iri, "type": "AnnotationCollection", "label": label, "total": len(items)}
+    modified = max((item["modified"] for item in items if "modified" in item), default=None)
+    if modified:
+        description["modified"] = modified
+    page_iri = f"{iri}?page=1"
     return {
         "@context": CONTEXT,
-        "id": iri,
-        "type": "AnnotationCollection",
-        "label": label,
-        "total": len(items),
+        **description,
         "first": {
-            "id": f"{iri}#page-1",
+            "id": page_iri,
             "type": "AnnotationPage",
-            "partOf": iri,
+            "partOf": description,
             "startIndex": 0,
             "items": items,
         },
+        "last": page_iri,
     }
+
+
+def page(collection_document: dict) -> dict:
+    """The collection's one page as a document of its own."""
+    return {"@context": CONTEXT, **collection_document["first"]}
 
 
 # --- import --------------------------------------------------------------------
@@ -316,8 +366,8 @@ def _text_target(item: dict) -> dict:
         if isinstance(target, dict) and target.get("selector") is not None:
             return target
     raise ItemSkipped(
-        "Its target is a whole resource, not a quote; only annotations on a passage's text "
-        "are imported."
+        "Its target is a whole page or resource, not a quote (an annotation orphaned where it "
+        "came from looks like this); only annotations on a passage's text are imported."
     )
 
 
