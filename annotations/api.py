@@ -928,6 +928,7 @@ def _import(items: list, *, assignment, author, visibility: str) -> dict:
                 raise w3c.ItemSkipped(" ".join(str(message) for message in error.detail)) from None
             passage_id, selector = w3c.place(imported, texts)
             subjects, dimension, warnings = names.classify(imported.classifying)
+            warnings = imported.changes + warnings
             annotation = annotation_create(
                 assignment=assignment,
                 author=author,

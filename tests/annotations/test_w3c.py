@@ -412,12 +412,19 @@ def test_motivations_bodies_and_classifications_are_read(assignment, passages, s
     report = post(api_client(student), assignment, payload).json()
 
     question, bookmark = Annotation.objects.order_by("pk")
-    assert (question.kind, question.body) == ("question", "Was it real?")
+    assert (question.kind, question.body) == (
+        "question",
+        "Was it real?\n\nhttp://elsewhere.example/cat.png",
+    )
     assert [t.name for t in question.tags.all()] == ["thaw"]
     assert [s.name for s in question.subjects.all()] == ["Khrushchev"]
     assert question.dimension.name == "Foreign policy"
     assert report["items"][0]["warnings"] == [
-        "“Economy” is not a subject or dimension of this text."
+        "Its HTML body was turned into plain text.",
+        "The body http://elsewhere.example/cat.png is kept as a link in the note's text.",
+        "The tag “#Thaw” is kept as “thaw”: tags here are lower case, without a leading # "
+        "or extra spaces.",
+        "“Economy” is not a subject or dimension of this text.",
     ]
     assert (bookmark.kind, bookmark.body) == ("evidence", "")
 

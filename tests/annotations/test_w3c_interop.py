@@ -13,7 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from annotations import w3c
-from annotations.models import Link
+from annotations.models import Annotation, Link
 from comparisons.models import Passage
 from tests.annotations.suite import failed_musts, must_count
 from tests.factories import AnnotationFactory
@@ -321,3 +321,235 @@ def test_a_deleted_stub_is_not_served_as_a_web_annotation(assignment, student, e
     )
 
     assert response.status_code == 404
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+def post(client, assignment, payload):
+    return client.post(url(assignment), json.dumps(payload), content_type="application/ld+json")
+
+
+def annotation_with(selector, body=None, **extra):
+    return {
+        "@context": w3c.CONTEXT,
+        "type": "Annotation",
+        **({"body": body} if body is not None else {"bodyValue": "Imported note"}),
+        "target": {"source": "http://elsewhere.example/text", "selector": selector},
+        **extra,
+    }
+
+
+# --- 5. nested selectors ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_fragment_selector_refined_by_a_quote_is_imported(assignment, passages, student):
+    selector = {
+        "type": "FragmentSelector",
+        "value": f"passage-{passages[1].pk}",
+        "refinedBy": {"type": "TextQuoteSelector", "exact": "Secret Speech"},
+    }
+
+    report = post(api_client(student), assignment, annotation_with(selector)).json()
+
+    assert report["created"] == 1, report
+    annotation = Annotation.objects.get(pk=report["items"][0]["id"])
+    assert (annotation.passage_id, annotation.exact) == (passages[1].pk, "Secret Speech")
+
+
+@pytest.mark.django_db
+def test_a_chain_of_refinements_ends_at_its_most_refined_quote(assignment, passages, student):
+    selector = {
+        "type": "CssSelector",
+        "value": "main",
+        "refinedBy": {
+            "type": "TextQuoteSelector",
+            "exact": "the Secret Speech of 1956",
+            "refinedBy": {"type": "TextQuoteSelector", "exact": "1956"},
+        },
+    }
+
+    report = post(api_client(student), assignment, annotation_with(selector)).json()
+
+    assert Annotation.objects.get(pk=report["items"][0]["id"]).exact == "1956"
+
+
+@pytest.mark.django_db
+def test_a_range_of_refined_quotes_is_imported_up_to_its_end(assignment, passages, student):
+    selector = {
+        "type": "RangeSelector",
+        "startSelector": {
+            "type": "XPathSelector",
+            "value": "/p[2]",
+            "refinedBy": {"type": "TextQuoteSelector", "exact": "denounced"},
+        },
+        "endSelector": {"type": "TextQuoteSelector", "exact": "of 1956"},
+    }
+
+    report = post(api_client(student), assignment, annotation_with(selector)).json()
+
+    annotation = Annotation.objects.get(pk=report["items"][0]["id"])
+    assert annotation.exact == "denounced Stalin 🙂 in the Secret Speech"
+    assert annotation.passage_id == passages[1].pk
+
+
+@pytest.mark.django_db
+def test_a_refinement_chain_that_is_too_deep_is_skipped_with_a_reason(
+    assignment, passages, student
+):
+    selector = {"type": "TextQuoteSelector", "exact": "1956"}
+    for _ in range(12):
+        selector = {"type": "FragmentSelector", "value": "x", "refinedBy": selector}
+
+    report = post(api_client(student), assignment, annotation_with(selector)).json()
+
+    assert report["skipped"] == 1
+    assert "nested more than 8 deep" in report["items"][0]["reason"]
+
+
+# --- 6. import keeps what it is given, or says so -----------------------------------------
+
+
+@pytest.mark.django_db
+def test_tags_iri_bodies_and_html_are_kept_or_the_change_reported(assignment, passages, student):
+    body = [
+        {"type": "TextualBody", "value": "<p>Look</p><script>alert(1)</script><style>p{}</style>",
+         "format": "text/html"},
+        "https://example.org/speech.pdf",
+        {"type": "TextualBody", "value": "Cold War, USSR", "purpose": "tagging"},
+        {"type": "TextualBody", "value": "thaw", "purpose": "tagging"},
+        {"type": "Image", "id": "javascript:alert(1)"},
+    ]  # fmt: skip
+    selector = {"type": "TextQuoteSelector", "exact": "Secret Speech"}
+
+    report = post(api_client(student), assignment, annotation_with(selector, body=body)).json()
+
+    [entry] = report["items"]
+    annotation = Annotation.objects.get(pk=entry["id"])
+    assert annotation.body == "Look\n\nhttps://example.org/speech.pdf"
+    assert "alert" not in annotation.body
+    assert [tag.name for tag in annotation.tags.order_by("pk")] == ["cold war", "ussr", "thaw"]
+    assert entry["warnings"] == [
+        "Its HTML body was turned into plain text, leaving out what was inside its script "
+        "and style elements.",
+        "The body https://example.org/speech.pdf is kept as a link in the note's text.",
+        "A body that is neither text nor a web address was left out.",
+        "The tag “Cold War, USSR” was split at its commas into “cold war”, “ussr”: tags here "
+        "cannot hold a comma.",
+    ]
+
+
+def test_html_becomes_plain_text_without_script_or_style():
+    assert w3c.html_to_text("<p>One &amp; two</p><p>Three<br>four</p>") == (
+        "One & two\n\nThree\nfour",
+        False,
+    )
+    assert w3c.html_to_text("a<script>b</script><STYLE>c</STYLE>d") == ("ad", True)
+
+
+# --- 7. whitespace ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_quote_with_other_spaces_is_placed_and_the_report_says_so(assignment, passages, student):
+    selector = {"type": "TextQuoteSelector", "exact": "Secret\u00a0Speech  of\n1956"}
+
+    report = post(api_client(student), assignment, annotation_with(selector)).json()
+
+    [entry] = report["items"]
+    assert entry["status"] == "created", entry
+    assert Annotation.objects.get(pk=entry["id"]).exact == "Secret Speech of 1956"
+    assert "spaces were evened out" in entry["warnings"][0]
+
+
+@pytest.mark.django_db
+def test_a_missing_quote_says_whether_a_near_match_exists(assignment, passages, student):
+    near = {"type": "TextQuoteSelector", "exact": "denounced Stalin in the Secrett Speach"}
+    nothing = {"type": "TextQuoteSelector", "exact": "Brezhnev stagnation"}
+
+    report = post(
+        api_client(student), assignment, [annotation_with(near), annotation_with(nothing)]
+    ).json()
+
+    near_reason, nothing_reason = (entry["reason"] for entry in report["items"])
+    assert "Paragraph 2 has a near match: “denounced Stalin 🙂 in the Secret Speech”" in (
+        near_reason
+    )
+    assert nothing_reason.endswith("No paragraph has a near match.")
+    assert Annotation.objects.count() == 0
+
+
+# --- 9. Hypothesis ------------------------------------------------------------------------
+
+
+def hypothesis_row(exact, *, text="", tags=(), references=None, prefix="", suffix=""):
+    row = {
+        "id": "h1",
+        "created": "2026-11-02T10:00:00.000000+00:00",
+        "updated": "2026-11-02T10:00:00.000000+00:00",
+        "user": "acct:someone@hypothes.is",
+        "uri": "https://elsewhere.example/reading",
+        "text": text,
+        "tags": list(tags),
+        "group": "__world__",
+        "permissions": {"read": ["group:__world__"]},
+        "target": [
+            {
+                "source": "https://elsewhere.example/reading",
+                "selector": [
+                    {
+                        "type": "RangeSelector",
+                        "endOffset": 20,
+                        "startOffset": 7,
+                        "endContainer": "/main[1]/p[2]",
+                        "startContainer": "/main[1]/p[2]",
+                    },
+                    {"type": "TextPositionSelector", "start": 400, "end": 413},
+                    {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix,
+                     "suffix": suffix},
+                ],
+            }
+        ],
+        "document": {"title": ["Reading"]},
+        "links": {},
+        "user_info": {"display_name": "Someone"},
+    }  # fmt: skip
+    if references:
+        row["references"] = references
+    return row
+
+
+@pytest.mark.django_db
+def test_a_hypothesis_search_result_is_imported_by_its_quotes(assignment, passages, student):
+    payload = {
+        "total": 4,
+        "rows": [
+            hypothesis_row("fear", text="Which **fear**?", tags=["Terror"], prefix="and "),
+            hypothesis_row("Secret Speech"),
+            hypothesis_row("fear", text="A reply", references=["h1"]),
+            hypothesis_row("not in this text at all"),
+        ],
+    }
+
+    report = post(api_client(student), assignment, payload).json()
+
+    assert report["created"] == 2, report
+    statuses = [entry["status"] for entry in report["items"]]
+    assert statuses == ["created", "created", "skipped", "skipped"]
+    comment = Annotation.objects.get(pk=report["items"][0]["id"])
+    assert (comment.kind, comment.body, comment.author) == ("comment", "Which **fear**?", student)
+    assert comment.passage_id == passages[2].pk
+    assert comment.start == passages[2].text.index("and fear") + 4
+    assert [tag.name for tag in comment.tags.all()] == ["terror"]
+    assert comment.visibility == "private"
+    highlight = Annotation.objects.get(pk=report["items"][1]["id"])
+    assert (highlight.kind, highlight.body) == ("evidence", "")
+    assert "Replies are not imported" in report["items"][2]["reason"]
+
+
+@pytest.mark.django_db
+def test_a_single_hypothesis_annotation_is_imported(assignment, passages, student):
+    report = post(api_client(student), assignment, hypothesis_row("Cuba", text="Hm")).json()
+
+    assert report["created"] == 1
