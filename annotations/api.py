@@ -838,11 +838,14 @@ class AnnotationCollectionView(APIView):
     """An assignment's annotations as a W3C AnnotationCollection (GET), and import (POST).
 
     GET returns everything I may see there (annotations, replies, and the comparison links
-    between annotations I may see; deleted stubs are left out). POST takes an Annotation, a
-    list, an AnnotationPage or an AnnotationCollection (at most 500 items) and creates each
-    one as mine, private unless `?visibility=class|teacher` says otherwise, since whoever wrote
-    them did not choose to show them to this class. Each item is created or skipped on its
-    own, and the report says which and why.
+    between annotations I may see; deleted stubs are left out), as one embedded page that
+    `?page=1` returns alone. Offsets count Unicode code points; a target's source fragment
+    `#passage-<id>` is the id of the reading page's element holding the passage's text; an
+    orphaned annotation's target has no selector. POST takes an Annotation, a list, an
+    AnnotationPage, an AnnotationCollection or a Hypothesis search result (at most 500 items)
+    and creates each one as mine, private unless `?visibility=class|teacher` says otherwise,
+    since whoever wrote them did not choose to show them to this class. Each item is created
+    or skipped on its own, and the report says which and why, and what was changed.
     """
 
     renderer_classes = [*W3C_RENDERERS, JSONRenderer]

@@ -704,7 +704,7 @@ def _place_modulo_whitespace(
     return passage_id, anchoring.selector_for(text, start, end)
 
 
-NEAR_MATCH_PASSAGES = 20  # paragraphs sharing the most words with the quote, tried for a near match
+NEAR_MATCH_PASSAGES = 3  # paragraphs sharing most words with the quote, tried for a near match
 
 
 def _near_match(imported: Imported, passages: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
