@@ -16,6 +16,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status, viewsets
@@ -583,6 +584,13 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         )
         item = w3c.annotation_item(annotation, _iris(request, annotation.assignment))
         return Response({"@context": w3c.CONTEXT, **item})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """The same URL answers in two vocabularies, chosen by Accept: caches must know."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "action", None) == "retrieve":
+            patch_vary_headers(response, ["Accept"])
+        return response
 
     def _shown(self, annotation, status_code=status.HTTP_200_OK):
         """The row as the list shows it, counts and all, after a write."""

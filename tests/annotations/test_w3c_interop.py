@@ -302,6 +302,7 @@ def test_an_annotation_id_dereferences_to_the_annotation_with_the_same_access_ru
     mine = api_client(student).get(iri, HTTP_ACCEPT=PROFILE_ACCEPT)
     assert mine.status_code == 200
     assert mine["Content-Type"] == PROFILE_ACCEPT
+    assert "Accept" in mine["Vary"]
     assert mine.json()["id"] == f"http://testserver{iri}"
     assert mine.json()["@context"] == w3c.CONTEXT
     assert api_client(classmate).get(iri, HTTP_ACCEPT=PROFILE_ACCEPT).status_code == 404
