@@ -144,3 +144,23 @@ def test_apache_annotator_reanchors_every_exported_annotation_of_the_demo(
         }
         assert result["describedQuote"]["exact"] == quote["exact"]
     shot(page, "web-annotation-interop-reading-page", full_page=False)
+
+
+def test_an_exported_source_iri_opens_the_paragraph_marked_like_a_paragraph_link(
+    live_server, browser, log_in, transactional_db, assignment, student, shot
+):
+    passage = assignment.comparison.sections.order_by("order")[1].passages.order_by("order")[0]
+    for width, scheme in [(1366, "light"), (390, "light"), (1366, "dark"), (390, "dark")]:
+        context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+        page = context.new_page()
+        log_in(page, student.email)
+        page.goto(f"{live_server.url}/assignments/{assignment.pk}/#passage-{passage.pk}")
+        paragraph = page.locator(f".passage[data-passage='{passage.pk}']")
+        expect(paragraph).to_be_in_viewport()
+        marked = paragraph.evaluate("(el) => getComputedStyle(el).backgroundColor")
+        page.goto(f"{live_server.url}/assignments/{assignment.pk}/#p3")
+        by_number = paragraph.evaluate("(el) => getComputedStyle(el).backgroundColor")
+        assert marked == by_number != "rgba(0, 0, 0, 0)"
+        page.goto(f"{live_server.url}/assignments/{assignment.pk}/#passage-{passage.pk}")
+        shot(page, f"web-annotation-source-fragment-{width}-{scheme}", full_page=False)
+        context.close()
