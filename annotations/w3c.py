@@ -430,20 +430,18 @@ def _bodies(item: dict) -> tuple[str, list[str], list[str], list[str]]:
     if isinstance(item.get("bodyValue"), str):
         texts.append(item["bodyValue"])
     for body in _as_list(item.get("body")):
-        if isinstance(body, str) or (
-            isinstance(body, dict) and not isinstance(body.get("value"), str)
-        ):
+        textual = (
+            isinstance(body, dict)
+            and isinstance(body.get("value"), str)
+            and (body.get("type") is None or {"TextualBody", "Text"} & set(_types(body)))
+        )
+        if not textual:
             link = _link(body)
             if link:
                 texts.append(link)
                 changes.append(f"The body {link} is kept as a link in the note's text.")
             else:
                 changes.append("A body that is neither text nor a web address was left out.")
-            continue
-        if not isinstance(body, dict):
-            continue
-        if "TextualBody" not in _types(body) and body.get("type") is not None:
-            changes.append("A body that is neither text nor a web address was left out.")
             continue
         value = body["value"]
         if body.get("format") == "text/html":

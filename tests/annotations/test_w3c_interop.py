@@ -554,3 +554,21 @@ def test_a_single_hypothesis_annotation_is_imported(assignment, passages, studen
     report = post(api_client(student), assignment, hypothesis_row("Cuba", text="Hm")).json()
 
     assert report["created"] == 1
+
+
+def test_a_text_typed_body_is_read_as_text_and_an_image_with_an_address_as_a_link():
+    item = {
+        "type": "Annotation",
+        "body": [
+            {"type": "Text", "value": "Typed as Text"},
+            {"type": "Image", "id": "https://example.org/a.png", "value": "alt"},
+        ],
+        "target": {"source": "x", "selector": {"type": "TextQuoteSelector", "exact": "fear"}},
+    }
+
+    imported = w3c.read_item(item)
+
+    assert imported.body == "Typed as Text\n\nhttps://example.org/a.png"
+    assert imported.changes == [
+        "The body https://example.org/a.png is kept as a link in the note's text."
+    ]
