@@ -44,6 +44,11 @@ vendor:
 	cd /tmp/counterpoint-vendor && npm pack --silent axe-core@4.14.1 && mkdir -p axe && tar xzf axe-core-4.14.1.tgz -C axe
 	cp /tmp/counterpoint-vendor/axe/package/axe.min.js /tmp/counterpoint-vendor/axe/package/LICENSE \
 		/tmp/counterpoint-vendor/axe/package/LICENSE-3RD-PARTY.txt tests/browser/vendor/axe-core/
+	mkdir -p /tmp/counterpoint-vendor/annotator && cp tests/browser/vendor/apache-annotator/entry.js /tmp/counterpoint-vendor/annotator/
+	cd /tmp/counterpoint-vendor/annotator && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
+		@apache-annotator/dom@0.2.0 @apache-annotator/selector@0.2.0 esbuild@0.28.2 \
+		&& ./node_modules/.bin/esbuild entry.js --bundle --format=iife --global-name=ApacheAnnotator --minify \
+			--target=chrome100 --legal-comments=eof --outfile=$(CURDIR)/tests/browser/vendor/apache-annotator/apache-annotator.min.js
 
 clean:
 	rm -rf $(VENV) staticfiles test-results

@@ -16,6 +16,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status, viewsets
@@ -553,6 +554,43 @@ class AnnotationViewSet(viewsets.ModelViewSet):
             return AnnotationUpdateSerializer
         return AnnotationSerializer
 
+    def get_renderers(self):
+        """One annotation may also be read as a W3C Web Annotation: its `id` in an export is
+        this URL, and a client that dereferences it with the JSON-LD Accept header gets it."""
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) == "retrieve":
+            renderers += [renderer() for renderer in W3C_RENDERERS]
+        return renderers
+
+    @extend_schema(
+        responses={
+            200: AnnotationSerializer,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        if not isinstance(request.accepted_renderer, W3C_RENDERERS):
+            return super().retrieve(request, *args, **kwargs)
+        # The same visibility rule as the list (404 for anyone who may not see it), and
+        # deleted stubs are not exported, as in the collection.
+        annotation = self.get_object()
+        if annotation.is_deleted:
+            raise Http404
+        annotation = (
+            Annotation.objects.select_related("author", "dimension", "assignment")
+            .prefetch_related("subjects", "tags")
+            .get(pk=annotation.pk)
+        )
+        item = w3c.annotation_item(annotation, _iris(request, annotation.assignment))
+        return Response({"@context": w3c.CONTEXT, **item})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """The same URL answers in two vocabularies, chosen by Accept: caches must know."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "action", None) == "retrieve":
+            patch_vary_headers(response, ["Accept"])
+        return response
+
     def _shown(self, annotation, status_code=status.HTTP_200_OK):
         """The row as the list shows it, counts and all, after a write."""
         fresh = self.get_queryset().get(pk=annotation.pk)
@@ -768,9 +806,22 @@ class ClassFlagsView(generics.ListAPIView):
 # --- W3C Web Annotation collection -------------------------------------------------
 
 
+class AnnotationProfileRenderer(JSONRenderer):
+    """JSON-LD with the Web Annotation profile, what the W3C protocol asks servers to send
+    and answers `Accept: application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"`."""
+
+    media_type = f'application/ld+json; profile="{w3c.PROFILE}"'
+    format = "jsonld"
+
+
 class JSONLDRenderer(JSONRenderer):
+    """Plain `application/ld+json`, for a client that asks for it without the profile."""
+
     media_type = "application/ld+json"
     format = "jsonld"
+
+
+W3C_RENDERERS = (AnnotationProfileRenderer, JSONLDRenderer)
 
 
 def _iris(request, assignment) -> w3c.Iris:
@@ -793,11 +844,14 @@ class AnnotationCollectionView(APIView):
     """An assignment's annotations as a W3C AnnotationCollection (GET), and import (POST).
 
     GET returns everything I may see there (annotations, replies, and the comparison links
-    between annotations I may see; deleted stubs are left out). POST takes an Annotation, a
-    list, an AnnotationPage or an AnnotationCollection (at most 500 items) and creates each
-    one as mine, private unless `?visibility=class|teacher` says otherwise, since whoever wrote
-    them did not choose to show them to this class. Each item is created or skipped on its
-    own, and the report says which and why.
+    between annotations I may see; deleted stubs are left out), as one embedded page that
+    `?page=1` returns alone. Offsets count Unicode code points; a target's source fragment
+    `#passage-<id>` is the id of the reading page's element holding the passage's text; an
+    orphaned annotation's target has no selector. POST takes an Annotation, a list, an
+    AnnotationPage, an AnnotationCollection or a Hypothesis search result (at most 500 items)
+    and creates each one as mine, private unless `?visibility=class|teacher` says otherwise,
+    since whoever wrote them did not choose to show them to this class. Each item is created
+    or skipped on its own, and the report says which and why, and what was changed.
 
     Imports are limited per person (settings.RATE_LIMITS): a few requests a minute, and 500
     annotations an hour, apart from the posting limit. An import holding more annotations
@@ -806,14 +860,15 @@ class AnnotationCollectionView(APIView):
     with a reason.
     """
 
-    renderer_classes = [JSONLDRenderer, JSONRenderer]
+    renderer_classes = [*W3C_RENDERERS, JSONRenderer]
     parser_classes = [JSONLDParser, JSONParser]
 
     @extend_schema(
         responses={
             (200, "application/ld+json"): OpenApiTypes.OBJECT,
             (200, "application/json"): OpenApiTypes.OBJECT,  # ?format=json
-        }
+        },
+        parameters=[OpenApiParameter("page", int, description="1: the page on its own")],
     )
     def get(self, request, pk):
         assignment = permissions.get_assignment_for(request.user, pk)
@@ -838,7 +893,14 @@ class AnnotationCollectionView(APIView):
         items += [w3c.link_item(link, iris) for link in links]
         label = f"{assignment.comparison.title} ({assignment.classroom.name})"
         iri = request.build_absolute_uri(request.path)
-        return Response(w3c.collection(iri=iri, label=label, items=items))
+        document = w3c.collection(iri=iri, label=label, items=items)
+        # Everything is on page 1; its id is `?page=1`, and that IRI returns the page alone.
+        page = request.query_params.get("page")
+        if page is None:
+            return Response(document)
+        if page != "1":
+            raise Http404
+        return Response(w3c.page(document))
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
@@ -883,6 +945,7 @@ def _import(items: list, *, assignment, author, visibility: str) -> dict:
                 raise w3c.ItemSkipped(" ".join(str(message) for message in error.detail)) from None
             passage_id, selector = w3c.place(imported, texts, budget)
             subjects, dimension, warnings = names.classify(imported.classifying)
+            warnings = imported.changes + warnings
             annotation = annotation_create(
                 assignment=assignment,
                 author=author,

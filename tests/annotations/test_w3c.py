@@ -127,7 +127,8 @@ def assert_valid_annotation(item):
         return
     target = item["target"]
     assert re.match(r"^http://testserver/assignments/\d+/#passage-\d+$", target["source"])
-    quote_selector, position = target["selector"]
+    quote_selector, position, css = target["selector"]
+    assert css["type"] == "CssSelector" and css["refinedBy"] == quote_selector
     assert quote_selector["type"] == "TextQuoteSelector"
     assert isinstance(quote_selector["exact"], str) and quote_selector["exact"]
     assert position["type"] == "TextPositionSelector"
@@ -175,14 +176,16 @@ def test_exported_items_carry_kind_tags_and_classifications(
     assert item["target"]["source"].endswith(
         f"/assignments/{assignment.pk}/#passage-{passages[0].pk}"
     )
+    text_quote = {
+        "type": "TextQuoteSelector",
+        "exact": "ruled through fear",
+        "prefix": "Stalin ",
+        "suffix": ", and the purges removed every r",
+    }
     assert item["target"]["selector"] == [
-        {
-            "type": "TextQuoteSelector",
-            "exact": "ruled through fear",
-            "prefix": "Stalin ",
-            "suffix": ", and the purges removed every r",
-        },
+        text_quote,
         {"type": "TextPositionSelector", "start": 7, "end": 25},
+        {"type": "CssSelector", "value": f"#passage-{passages[0].pk}", "refinedBy": text_quote},
     ]
 
 
@@ -240,7 +243,7 @@ def test_a_link_to_an_annotation_i_cannot_see_is_not_exported(
 
 
 @pytest.mark.django_db
-def test_orphaned_annotations_keep_their_last_selectors_and_deleted_stubs_are_left_out(
+def test_orphaned_annotations_keep_their_last_quote_and_deleted_stubs_are_left_out(
     assignment, passages, student, classmate
 ):
     orphan = AnnotationFactory(
@@ -253,7 +256,8 @@ def test_orphaned_annotations_keep_their_last_selectors_and_deleted_stubs_are_le
 
     ids = [item["id"].rsplit("/", 2)[-2] for item in items]
     assert str(orphan.pk) in ids and str(stub.pk) not in ids
-    assert items[0]["target"]["selector"][0]["exact"] == "fear"
+    assert "selector" not in items[0]["target"]
+    assert items[0]["body"][0] == w3c.textual_body("fear", "describing")
 
 
 @pytest.mark.django_db
@@ -386,7 +390,7 @@ def test_items_are_created_or_skipped_one_by_one(assignment, passages, student):
     assert reasons[3] == "Comparison links are not imported."
     assert "at most 10 tags" in reasons[4]
     assert reasons[5].startswith("Not an annotation")
-    assert "whole resource" in reasons[6]
+    assert "whole page or resource" in reasons[6]
     assert Annotation.objects.count() == 1
 
 
@@ -408,12 +412,19 @@ def test_motivations_bodies_and_classifications_are_read(assignment, passages, s
     report = post(api_client(student), assignment, payload).json()
 
     question, bookmark = Annotation.objects.order_by("pk")
-    assert (question.kind, question.body) == ("question", "Was it real?")
+    assert (question.kind, question.body) == (
+        "question",
+        "Was it real?\n\nhttp://elsewhere.example/cat.png",
+    )
     assert [t.name for t in question.tags.all()] == ["thaw"]
     assert [s.name for s in question.subjects.all()] == ["Khrushchev"]
     assert question.dimension.name == "Foreign policy"
     assert report["items"][0]["warnings"] == [
-        "“Economy” is not a subject or dimension of this text."
+        "Its HTML body was turned into plain text.",
+        "The body http://elsewhere.example/cat.png is kept as a link in the note's text.",
+        "The tag “#Thaw” is kept as “thaw”: tags here are lower case, without a leading # "
+        "or extra spaces.",
+        "“Economy” is not a subject or dimension of this text.",
     ]
     assert (bookmark.kind, bookmark.body) == ("evidence", "")
 

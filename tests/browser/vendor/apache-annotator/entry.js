@@ -1,0 +1,2 @@
+export * from "@apache-annotator/dom";
+export { makeRefinable } from "@apache-annotator/selector";
