@@ -1,0 +1,322 @@
+"""Word documents, web pages, pasted rich text and plain text go through the Markdown importer."""
+
+import io
+import zipfile
+
+import docx
+import pytest
+
+from comparisons.converters import (
+    DOCX,
+    HTML,
+    MARKDOWN,
+    TEXT,
+    convert,
+    format_for,
+    import_document,
+)
+from comparisons.importer import ERROR, parse_comparison
+from tests.comparisons.documents import demo_docx, demo_markdown, demo_text, saved_page
+
+LIMIT = 1_000_000
+
+
+def _import(data, filename="", **kwargs):
+    if isinstance(data, str):
+        data = data.encode()
+    parsed, _converted = import_document(data, filename=filename, max_bytes=LIMIT, **kwargs)
+    return parsed
+
+
+def _messages(parsed):
+    return " ".join(problem.message for problem in parsed.problems)
+
+
+def _docx_bytes(build) -> bytes:
+    document = docx.Document()
+    build(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    """A copy of a zip with some parts replaced or added."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            if entry.filename not in replace:
+                target.writestr(entry, source.read(entry))
+        for name, content in replace.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+# --- the demo in every format -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def markdown_import():
+    parsed = parse_comparison(demo_markdown())
+    assert parsed.ok
+    return parsed
+
+
+def _same_comparison(parsed, expected):
+    assert parsed.ok, _messages(parsed)
+    assert parsed.title == expected.title
+    assert parsed.question == expected.question
+    assert parsed.summary == expected.summary
+    assert parsed.subjects == expected.subjects
+    assert parsed.dimensions == expected.dimensions
+    assert parsed.contrasts == expected.contrasts
+    assert parsed.sections == expected.sections
+
+
+def test_a_word_document_imports_the_same_as_the_markdown(markdown_import):
+    parsed = _import(demo_docx(), "khrushchev-stalin.docx")
+    _same_comparison(parsed, markdown_import)
+    assert not parsed.problems
+
+
+def test_bold_lines_in_a_word_document_are_taken_for_headings_and_reported_as_a_guess(
+    markdown_import,
+):
+    parsed = _import(demo_docx(bold_headings=True), "khrushchev-stalin.docx")
+    _same_comparison(parsed, markdown_import)
+    assert "set wholly in bold were taken for section headings (a guess)" in _messages(parsed)
+
+
+def test_a_saved_web_page_imports_the_same_as_the_markdown_without_the_page_around_it(
+    markdown_import,
+):
+    parsed = _import(saved_page(), "khrushchev-stalin.html")
+    _same_comparison(parsed, markdown_import)
+    text = " ".join(p.text for s in parsed.sections for p in s.passages)
+    for boilerplate in ("cookies", "Related posts", "Great article", "All rights reserved"):
+        assert boilerplate not in text
+    messages = _messages(parsed)
+    assert "2 scripts left out" in messages
+    assert "1 embedded frame left out" in messages
+    assert "menus, banners, sidebars, comments and footer were left out" in messages
+
+
+def test_plain_text_imports_the_same_as_the_markdown_with_headings_reported_as_a_guess(
+    markdown_import,
+):
+    parsed = _import(demo_text(), "khrushchev-stalin.txt")
+    _same_comparison(parsed, markdown_import)
+    assert "6 lines standing alone" in _messages(parsed)
+
+
+def test_pasted_rich_text_is_read_whole_without_looking_for_an_article(markdown_import):
+    fragment = saved_page().decode().split('<div class="post-content">')[1].split("</div>")[0]
+    parsed = _import(fragment, fmt=HTML, fragment=True)
+    _same_comparison(parsed, markdown_import)
+
+
+# --- choosing the format ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("a.md", b"# Title", MARKDOWN),
+        ("a.txt", b"Title", TEXT),
+        ("a.html", b"<!doctype html><p>x", HTML),
+        ("a.docx", b"PK\x03\x04rest", DOCX),
+        ("a.txt", b"<!DOCTYPE html><html><p>x", HTML),
+        ("a.html", b"PK\x03\x04rest", DOCX),
+        ("no-extension", b"Just words", TEXT),
+    ],
+)
+def test_the_format_comes_from_the_extension_corrected_by_the_content(name, data, expected):
+    assert format_for(name, data) == expected
+
+
+# --- what is dropped is reported ----------------------------------------------------------
+
+
+ARTICLE_HTML = """
+<h1>How was Stalin different from Lenin?</h1>
+<p>Both men led the Soviet Union.<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a></sup></p>
+<table><tr><th>Dimension</th><th>Lenin</th><th>Stalin</th></tr>
+<tr><td>Economic focus</td><td>NEP.</td><td>Five-Year Plans.</td></tr></table>
+<h2>Economic focus</h2>
+<p>Lenin allowed <a href="https://example.org/nep">trade</a>. <img src="x.png" alt="A market"></p>
+"""
+
+
+def test_links_and_pictures_keep_their_words_and_are_reported():
+    parsed = _import(ARTICLE_HTML, fmt=HTML, fragment=True)
+    assert parsed.ok, _messages(parsed)
+    passages = [p.text for s in parsed.sections for p in s.passages]
+    assert "Lenin allowed trade. A market" in passages
+    assert "1 link kept its words" in _messages(parsed)
+    assert "1 picture left out" in _messages(parsed)
+
+
+def test_word_footnotes_comments_and_tracked_changes_are_reported():
+    def build(document):
+        document.add_heading("How was Stalin different from Lenin?", level=1)
+        document.add_paragraph("Both men led the Soviet Union.")
+        table = document.add_table(rows=2, cols=3)
+        for cell, text in zip(table.rows[0].cells, ["Dimension", "Lenin", "Stalin"], strict=True):
+            cell.text = text
+        for cell, text in zip(table.rows[1].cells, ["Economy", "NEP.", "Plans."], strict=True):
+            cell.text = text
+        document.add_heading("Economy", level=2)
+        paragraph = document.add_paragraph("Lenin allowed trade.")
+        document.add_comment(paragraph.runs, text="Check this date", author="Teacher")
+
+    data = _docx_bytes(build)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    body = source.read("word/document.xml").replace(
+        b"<w:t>Lenin allowed trade.</w:t>",
+        b'<w:t>Lenin allowed trade.</w:t></w:r><w:ins w:id="90" w:author="T" w:date="2024-01-01T00'
+        b':00:00Z"><w:r><w:t xml:space="preserve"> Peasants sold grain.</w:t></w:r></w:ins><w:r>'
+        b"<w:t></w:t>",
+    )
+    parsed = _import(_rezip(data, {"word/document.xml": body}), "lenin.docx")
+    assert parsed.ok, _messages(parsed)
+    messages = _messages(parsed)
+    assert "1 comment in the Word document left out" in messages
+    assert "tracked changes" in messages
+    passages = [p.text for s in parsed.sections for p in s.passages]
+    assert "Lenin allowed trade. Peasants sold grain." in passages
+
+
+def test_word_footnotes_are_left_out_with_their_numbers():
+    html = ARTICLE_HTML + '<ol><li id="footnote-1"><p>A source. <a href="#footnote-ref-1">↑</a></p></li></ol>'
+    from comparisons.converters import _html
+
+    converted = _html(html, page=False, from_word=True)
+    assert "[1]" not in converted.markdown
+    assert "A source" not in converted.markdown
+    assert "1 footnote in the Word document left out" in " ".join(
+        p.message for p in converted.problems
+    )
+
+
+# --- hostile inputs -----------------------------------------------------------------------
+
+
+def _single_error(parsed) -> str:
+    assert not parsed.ok
+    assert [p.severity for p in parsed.problems] == [ERROR]
+    return parsed.problems[0].message
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    bomb = _rezip(demo_docx(), {"word/padding.xml": b"<a>" + b" " * 50_000_000 + b"</a>"})
+    message = _single_error(_import(bomb, "bomb.docx"))
+    assert "unpacks to far more" in message
+
+
+def test_a_very_long_word_document_is_refused_with_a_clear_message():
+    def build(document):
+        document.add_heading("A long one?", level=1)
+        for number in range(8_000):
+            document.add_paragraph(f"Paragraph {number} says a little more about it. " * 4)
+
+    message = _single_error(_import(_docx_bytes(build), "long.docx"))
+    assert "too long to import" in message
+
+
+def test_a_word_document_with_an_external_entity_is_refused():
+    data = demo_docx()
+    body = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    hostile = body.replace(
+        b"?>",
+        b'?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+        1,
+    ).replace(b"<w:t>Joseph Stalin", b"<w:t>&xxe; Joseph Stalin", 1)
+    parsed = _import(_rezip(data, {"word/document.xml": hostile}), "xxe.docx")
+    message = _single_error(parsed)
+    assert "document type declaration" in message
+    assert "root:" not in message
+
+
+@pytest.mark.parametrize("name", ["essay.docx", "essay.html", "essay.txt"])
+def test_a_renamed_program_is_refused(name):
+    program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(range(256)) * 20
+    message = _single_error(_import(program, name))
+    assert "is a program" in message or "not a Word document" in message
+
+
+def test_a_zip_that_is_not_a_word_document_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("photo.jpg", b"\xff\xd8")
+    assert "not a Word document" in _single_error(_import(out.getvalue(), "photos.docx"))
+
+
+def test_a_damaged_docx_is_refused():
+    assert "not a Word document" in _single_error(_import(b"PK\x03\x04broken", "x.docx"))
+
+
+def test_scripts_styles_frames_and_event_handlers_leave_no_trace():
+    html = (
+        "<h1>Who?</h1><script>alert('s')</script><style>p{color:red}</style>"
+        "<p onclick=\"alert('c')\">Kept words <img src=x onerror=\"alert('e')\">"
+        "<iframe src='https://evil.example'>framed</iframe></p>"
+        "<form><input value='typed'><button>Send</button></form>"
+        "<table><tr><th>D</th><th>A</th><th>B</th></tr><tr><td>X</td><td>a</td><td>b</td></tr>"
+        "</table>"
+    )
+    parsed, converted = import_document(html.encode(), filename="x.html", max_bytes=LIMIT)
+    for trace in ("alert", "color", "framed", "typed", "Send", "onerror", "onclick", "<"):
+        assert trace not in converted.markdown
+    messages = _messages(parsed)
+    assert "1 script left out" in messages
+    assert "1 embedded frame left out" in messages
+    assert "1 form left out" in messages
+    assert "1 picture left out" in messages
+
+
+def test_deeply_nested_html_is_read_without_recursing_forever():
+    html = "<h1>Deep?</h1>" + "<div>" * 20_000 + "Deep words" + "</div>" * 20_000
+    parsed = _import(html, "deep.html")
+    assert "Deep words" not in _messages(parsed)  # nothing crashed; the report is about limits
+    assert parsed.problems
+
+
+def test_a_ten_thousand_row_table_is_refused_with_a_clear_message():
+    rows = "".join(f"<tr><td>Row {n}</td><td>a</td><td>b</td></tr>" for n in range(10_000))
+    html = f"<h1>Big?</h1><table><tr><th>D</th><th>A</th><th>B</th></tr>{rows}</table>"
+    assert "more than 200 rows" in _single_error(_import(html, "table.html"))
+
+
+def test_a_ten_thousand_row_tab_separated_table_is_refused_with_a_clear_message():
+    text = "Big?\n\nD\tA\tB\n" + "".join(f"Row {n}\ta\tb\n" for n in range(10_000))
+    assert "more than 200 rows" in _single_error(_import(text, "table.txt"))
+
+
+@pytest.mark.parametrize("name", ["tiny.txt", "tiny.html"])
+def test_a_flood_of_tiny_paragraphs_is_refused_with_a_clear_message(name):
+    if name.endswith(".txt"):
+        data = "Title\n\n" + "x\n\n" * 200_000
+    else:
+        data = "<h1>Title</h1>" + "<p>x</p>" * 200_000
+    assert "more than 5,000" in _single_error(_import(data, name))
+
+
+def test_a_file_over_the_limit_for_its_format_is_refused():
+    assert "largest article" in _single_error(_import(b"x" * (LIMIT + 1), "big.txt"))
+    # A web page may be larger than the text it holds.
+    assert _import(b"<h1>Page?</h1>" + b" " * (LIMIT + 1), "big.html").problems[0].message != (
+        _import(b"x" * (LIMIT + 1), "big.txt").problems[0].message
+    )
+
+
+def test_an_empty_file_in_any_format_is_a_clear_problem():
+    for name in ("a.txt", "a.html", "a.md"):
+        assert not _import(b"", name).ok
+    assert not _import(b"<html><body></body></html>", "a.html").ok
+
+
+def test_convert_never_raises_on_garbage():
+    for fmt in (DOCX, HTML, TEXT, MARKDOWN):
+        converted = convert(bytes(range(256)) * 10, fmt)
+        assert isinstance(converted.markdown, str)
