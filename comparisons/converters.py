@@ -85,6 +85,8 @@ MAX_DEPTH = 60
 MAX_BLOCKS = 5_000
 MAX_TABLE_ROWS = 200
 MAX_TABLE_COLUMNS = 20
+# Elements in a parsed page; a long article saved with its site around it has a few thousand.
+MAX_ELEMENTS = 30_000
 
 # A bold paragraph this short, on its own, reads as a heading.
 BOLD_HEADING_MAX = 120
@@ -154,7 +156,7 @@ def convert(data: bytes, fmt: str, *, fragment: bool = False) -> Converted:
         elif fmt == TEXT:
             converted = _text(_decode(data, html=False))
         else:
-            converted = Converted(_decode(data, html=False), [], MARKDOWN)
+            converted = Converted(_decode(data, html=False, strict=True), [], MARKDOWN)
     except _Refused as refused:
         return Converted("", [Problem(None, str(refused), ERROR)], fmt)
     converted.format = fmt
@@ -208,12 +210,21 @@ def max_bytes_for(fmt: str, max_bytes: int) -> int:
     return max_bytes
 
 
-def _decode(data: bytes, *, html: bool) -> str:
+def _decode(data: bytes, *, html: bool, strict: bool = False) -> str:
+    """Text from bytes: UTF-8, else the page's declared charset, else Windows-1252.
+
+    Markdown must be UTF-8 (`strict`): its writers choose the encoding, and a wrong guess would
+    garble the text silently. Plain text and web pages come from many programs, so they are
+    read with the usual fallbacks.
+    """
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        if strict:
+            raise _Refused(
+                "That file is not UTF-8 text. Save it as plain UTF-8 Markdown and try again."
+            ) from None
     if html:
         match = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", data[:4096], re.IGNORECASE)
         if match:
@@ -405,6 +416,10 @@ def _html(html: str, *, page: bool, from_word: bool = False) -> Converted:
     except (lxml.etree.ParserError, ValueError):
         raise _Refused("The web page could not be read as HTML.") from None
     problems: list[Problem] = []
+    try:
+        _check_size(root)
+    except _LimitReached as limit:
+        return Converted("", [Problem(None, str(limit), ERROR)], HTML)
     _strip_hidden(root, problems)
     if from_word:
         _drop_footnotes(root, problems)
@@ -417,6 +432,27 @@ def _html(html: str, *, page: bool, from_word: bool = False) -> Converted:
         return Converted("", [Problem(None, str(limit), ERROR)], HTML)
     reader.finish()
     return Converted(_markdown(reader.blocks), problems, HTML)
+
+
+def _check_size(root) -> None:
+    """Refuse a page too big to read quickly, before the slower work of finding the article."""
+    for table in root.iter("table"):
+        if sum(1 for _ in table.iter("tr")) > MAX_TABLE_ROWS:
+            raise _LimitReached(_too_many_rows())
+    elements = sum(1 for _ in root.iter())
+    if elements > MAX_ELEMENTS:
+        raise _LimitReached(
+            f"The page has more than {MAX_ELEMENTS:,} parts (paragraphs, links, boxes and so "
+            "on), far more than a comparison text needs. Save or copy just the article and "
+            "import that."
+        )
+
+
+def _too_many_rows() -> str:
+    return (
+        f"A table has more than {MAX_TABLE_ROWS} rows. The comparison table needs one row per "
+        "dimension: shorten the table, or remove the tables that are not the comparison."
+    )
 
 
 def _strip_hidden(root, problems: list[Problem]) -> None:
@@ -706,11 +742,7 @@ class _HtmlReader:
             if _nearest_table(row) is not table:
                 continue  # a row of a table nested in a cell: read as that cell's words
             if len(rows) >= MAX_TABLE_ROWS:
-                raise _LimitReached(
-                    f"A table has more than {MAX_TABLE_ROWS} rows. The comparison table needs "
-                    "one row per dimension: shorten the table, or remove the tables that are "
-                    "not the comparison."
-                )
+                raise _LimitReached(_too_many_rows())
             cells = []
             for cell in row:
                 if _tag(cell) not in ("td", "th"):
@@ -782,10 +814,7 @@ def _text(text: str) -> Converted:
         if len(lines) > 1 and all("\t" in line for line in lines):
             rows = [[_squash(cell) for cell in line.split("\t")] for line in lines]
             if len(rows) > MAX_TABLE_ROWS:
-                raise _Refused(
-                    f"A table has more than {MAX_TABLE_ROWS} rows. The comparison table needs "
-                    "one row per dimension."
-                )
+                raise _Refused(_too_many_rows())
             blocks.append(_Block("table", rows=rows))
         elif all(_ITEM.match(line) for line in lines):
             blocks.extend(_Block("item", _squash(_ITEM.sub("", line)), level=1) for line in lines)

@@ -132,7 +132,7 @@ def test_empty_submission_says_what_to_do(client, teacher):
     response = client.post(IMPORT_URL, {"markdown": "   ", "preview": ""})
 
     assert response.status_code == 200
-    assert "Paste a Markdown article or choose a file to upload." in response.content.decode()
+    assert "Paste an article or choose a file to upload." in response.content.decode()
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client):
