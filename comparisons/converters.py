@@ -112,6 +112,16 @@ class Converted:
     markdown: str = ""
     problems: list[Problem] = field(default_factory=list)
     format: str = MARKDOWN
+    pasted: bool = False
+
+    @property
+    def description(self) -> str:
+        """What the text was read as, for the report: "a Word document", "pasted text"..."""
+        if self.pasted:
+            return "formatted text pasted from another program"
+        return {DOCX: "a Word document", HTML: "a web page", TEXT: "a plain text file"}.get(
+            self.format, "Markdown"
+        )
 
     @property
     def ok(self) -> bool:
@@ -185,6 +195,7 @@ def import_document(
             format=fmt
         )
     converted = convert(data, fmt, fragment=fragment)
+    converted.pasted = fragment
     if not converted.ok or (fmt != MARKDOWN and not converted.markdown.strip()):
         problems = converted.problems or [
             Problem(None, "No text was found in the file, so there is nothing to import.", ERROR)
