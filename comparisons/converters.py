@@ -68,7 +68,7 @@ EXTENSIONS = {
 # A .docx is a zip: limits on what it may unpack to, so a small upload cannot become gigabytes.
 DOCX_MAX_UNPACKED = 30_000_000
 # The XML mammoth parses (the text, styles, lists, notes and comments); parsing is the slow part.
-DOCX_MAX_XML = 1_500_000
+DOCX_MAX_XML = 1_000_000
 DOCX_READ_PARTS = (
     "word/document.xml",
     "word/styles.xml",
@@ -426,6 +426,12 @@ def _html(html: str, *, page: bool, from_word: bool = False) -> Converted:
         root = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError):
         raise _Refused("The web page could not be read as HTML.") from None
+    if any("depth" in error.message for error in parser.error_log):
+        # libxml2 stops reading past 256 levels, so the rest of the page would be lost.
+        raise _Refused(
+            "The page is nested too deeply to be read whole (more than 256 levels of boxes "
+            "inside boxes). Save or copy just the article and import that."
+        )
     problems: list[Problem] = []
     try:
         _check_size(root)

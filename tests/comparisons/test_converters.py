@@ -278,11 +278,24 @@ def test_scripts_styles_frames_and_event_handlers_leave_no_trace():
     assert "1 picture left out" in messages
 
 
-def test_deeply_nested_html_is_read_without_recursing_forever():
+def test_deeply_nested_html_is_refused_with_a_clear_message():
     html = "<h1>Deep?</h1>" + "<div>" * 20_000 + "Deep words" + "</div>" * 20_000
-    parsed = _import(html, "deep.html")
-    assert "Deep words" not in _messages(parsed)  # nothing crashed; the report is about limits
-    assert parsed.problems
+    assert "nested too deeply" in _single_error(_import(html, "deep.html"))
+
+
+def test_html_nested_past_the_walk_depth_keeps_its_words_and_says_so():
+    html = (
+        "<h1>Deep?</h1>"
+        + "<div>" * 150
+        + "<p>Deep <b>words</b></p><p>More</p>"
+        + "</div>" * 150
+        + "<table><tr><th>D</th><th>A</th><th>B</th></tr>"
+        + "<tr><td>X</td><td>a</td><td>b</td></tr></table>"
+    )
+    parsed = _import(html, fmt=HTML, fragment=True)
+    passages = [p.text for s in parsed.sections for p in s.passages]
+    assert passages == ["Deep words More"]
+    assert "nested more than 60 levels deep" in _messages(parsed)
 
 
 def test_a_ten_thousand_row_table_is_refused_with_a_clear_message():
