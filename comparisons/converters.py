@@ -159,6 +159,7 @@ def convert(data: bytes, fmt: str, *, fragment: bool = False) -> Converted:
                 "This file is a program, not a document. Upload a Word document (.docx), a web "
                 "page (.html), or a text or Markdown file."
             )
+        _refuse_other_documents(data, fmt)
         if fmt == DOCX:
             converted = _docx(data)
         elif fmt == HTML:
@@ -249,6 +250,25 @@ def _decode(data: bytes, *, html: bool, strict: bool = False) -> str:
         raise _Refused(
             "The file's text cannot be read: save it as UTF-8 text and try again."
         ) from None
+
+
+def _refuse_other_documents(data: bytes, fmt: str) -> None:
+    """PDFs, old Word files and other binary files are not text: say so, not import noise."""
+    if data.startswith(b"%PDF"):
+        raise _Refused(
+            "This file is a PDF, which cannot be imported. Open it, copy the article, and "
+            "paste it into the box instead."
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _Refused(
+            "This file is in the old Word format (.doc). Open it in Word or another word "
+            "processor, save it as .docx, and upload that."
+        )
+    if fmt in (TEXT, HTML) and b"\x00" in data[:8192]:
+        raise _Refused(
+            "This file does not hold text. Upload a Word document (.docx), a web page (.html), "
+            "or a text or Markdown file."
+        )
 
 
 # --- Word ----------------------------------------------------------------------------------

@@ -115,7 +115,6 @@ class ImportForm(forms.Form):
     def __init__(self, *args, max_bytes, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
-        self.fields["pasted_html"].max_length = max_bytes_for("html", max_bytes)
 
     def clean(self):
         cleaned = super().clean()

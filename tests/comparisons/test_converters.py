@@ -336,3 +336,16 @@ def test_convert_never_raises_on_garbage():
     for fmt in (DOCX, HTML, TEXT, MARKDOWN):
         converted = convert(bytes(range(256)) * 10, fmt)
         assert isinstance(converted.markdown, str)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("essay.pdf", b"%PDF-1.7 rest", "is a PDF"),
+        ("essay.txt", b"%PDF-1.7 rest", "is a PDF"),
+        ("essay.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "old Word format"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "does not hold text"),
+    ],
+)
+def test_other_documents_are_refused_with_what_to_do_instead(name, data, message):
+    assert message in _single_error(_import(data, name))
