@@ -118,7 +118,7 @@ def test_import_report_lists_every_piece_left_out(
         page = browser.new_context(**options).new_page()
         log_in(page, teacher.email)
         page.goto(f"{live_server.url}/comparisons/import/")
-        page.get_by_label("Markdown article").fill(LEFT_OUT)
+        page.get_by_label("Article", exact=True).fill(LEFT_OUT)
         page.get_by_role("button", name="Check the article").click()
         report = page.locator(".import-report")
         expect(report.get_by_role("heading", name="Ready to import")).to_be_visible()

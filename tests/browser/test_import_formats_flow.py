@@ -51,7 +51,7 @@ def test_teacher_pastes_rich_text_checks_the_preview_and_imports_it(
     _paste(page, PASTED_HTML, PASTED_TEXT)
 
     expect(page.locator("textarea[name=markdown]")).to_have_value(PASTED_TEXT)
-    expect(page.get_by_text("Formatted text pasted")).to_be_visible()
+    expect(page.locator("[data-rich-paste-note]")).to_be_visible()
     page.get_by_role("button", name="Check the article").click()
 
     expect(page.get_by_role("heading", name="Ready to import")).to_be_visible()
@@ -60,8 +60,15 @@ def test_teacher_pastes_rich_text_checks_the_preview_and_imports_it(
     expect(box).to_contain_text("## Education")
     expect(page.locator(".import-report")).to_contain_text("2 subjects, 2 dimensions")
     expect(page.locator(".import-report")).to_contain_text("1 picture left out")
-    expect(page.get_by_text("Formatted text pasted")).to_be_hidden()
+    expect(page.locator("[data-rich-paste-note]")).to_be_hidden()
+    page.set_viewport_size({"width": 1366, "height": 900})
     shot(page, "comparisons-import-pasted")
+    page.emulate_media(color_scheme="dark")
+    shot(page, "comparisons-import-pasted-dark")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "comparisons-import-pasted-phone")
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     page.get_by_role("button", name="Create comparison").click()
 
@@ -90,5 +97,5 @@ def test_typing_after_a_paste_lets_the_pasted_formatting_go(
     page.locator("textarea[name=markdown]").press("End")
     page.locator("textarea[name=markdown]").type(" more")
 
-    expect(page.get_by_text("Formatted text pasted")).to_be_hidden()
+    expect(page.locator("[data-rich-paste-note]")).to_be_hidden()
     assert page.locator("input[name=pasted_html]").input_value() == ""
