@@ -654,7 +654,7 @@ class _HtmlReader:
             run.append(element.text)
         for child in element:
             tag = _tag(child)
-            if tag in _INLINE or tag in ("img", "br"):
+            if (tag in _INLINE and not _holds_blocks(child)) or tag in ("img", "br"):
                 run.append(self._inline(child, depth + 1))
             else:
                 self._paragraph(_squash("".join(run)))
@@ -698,6 +698,12 @@ class _HtmlReader:
     def _p(self, element, depth: int) -> None:
         text = _squash(self._inline(element, depth))
         if not text:
+            return
+        word_list = _WORD_LIST_LEVEL.search(element.get("style") or "")
+        if word_list or (element.get("class") or "").startswith("MsoListParagraph"):
+            # Word puts a list on the clipboard as paragraphs that start with their bullet.
+            level = int(word_list.group(1)) if word_list else 1
+            self._add(_Block("item", _WORD_BULLET.sub("", text), level=min(level, 9)))
             return
         if self.from_word and self._bold_line(element, text):
             self.bold_headings += 1
@@ -800,6 +806,19 @@ class _HtmlReader:
     def _inline_block(self, element, depth: int) -> str:
         """All the words inside a cell, whatever blocks it holds, as one line."""
         return self._inline(element, depth)
+
+
+_BLOCK_TAGS = frozenset(
+    "p div section article main aside header footer nav h1 h2 h3 h4 h5 h6 ul ol li dl table "
+    "blockquote pre figure hr".split()
+)
+_WORD_LIST_LEVEL = re.compile(r"mso-list:\s*l\d+\s+level(\d+)", re.IGNORECASE)
+_WORD_BULLET = re.compile(r"^(?:[·•o§▪◦–-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[.)])\s+")
+
+
+def _holds_blocks(element) -> bool:
+    """An inline element wrapped around paragraphs, as Google Docs wraps a whole copy in <b>."""
+    return any(_tag(child) in _BLOCK_TAGS for child in element)
 
 
 def _nearest_table(row):

@@ -349,3 +349,52 @@ def test_convert_never_raises_on_garbage():
 )
 def test_other_documents_are_refused_with_what_to_do_instead(name, data, message):
     assert message in _single_error(_import(data, name))
+
+
+def test_text_copied_from_google_docs_keeps_its_paragraphs():
+    html = (
+        '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1">'
+        "<h1>Who?</h1><p><span>First paragraph.</span></p><p><span>Second.</span></p>"
+        "<ul><li><p>An item</p></li></ul></b>"
+    )
+    parsed = _import(html, fmt=HTML, fragment=True)
+    passages = [p.text for s in parsed.sections for p in s.passages]
+    assert parsed.title == "Who?"
+    assert passages == ["First paragraph.", "Second.", "An item"]
+
+
+def test_a_list_copied_from_word_becomes_list_items_without_its_bullets():
+    html = (
+        "<h1>Who?</h1><p class=MsoNormal>Intro.</p>"
+        "<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'>"
+        "<span style='font-family:Symbol'>·<span>&nbsp;&nbsp;&nbsp; </span></span>First point</p>"
+        "<p class=MsoListParagraphCxSpLast style='mso-list:l0 level1 lfo1'>"
+        "<span>2.<span>&nbsp;&nbsp; </span></span>Second point</p>"
+    )
+    converted = convert(html.encode(), HTML, fragment=True)
+    assert "Intro.\n\n- First point\n- Second point\n" in converted.markdown
+
+
+def test_pictures_in_a_word_document_are_reported_and_never_read():
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+    def build(document):
+        document.add_heading("Who?", level=1)
+        document.add_paragraph("Before the picture.")
+        document.add_picture(io.BytesIO(png))
+
+    parsed, converted = import_document(_docx_bytes(build), filename="p.docx", max_bytes=LIMIT)
+    assert "1 picture left out" in _messages(parsed)
+    assert "data:" not in converted.markdown and "base64" not in converted.markdown
