@@ -398,3 +398,50 @@ def test_pictures_in_a_word_document_are_reported_and_never_read():
     parsed, converted = import_document(_docx_bytes(build), filename="p.docx", max_bytes=LIMIT)
     assert "1 picture left out" in _messages(parsed)
     assert "data:" not in converted.markdown and "base64" not in converted.markdown
+
+
+FOOTNOTES_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    b'<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+    b"</w:r></w:p></w:footnote>"
+    b'<w:footnote w:id="1"><w:p><w:r><w:t>Source: the party archive.</w:t></w:r></w:p>'
+    b"</w:footnote></w:footnotes>"
+)
+
+
+def test_footnotes_in_a_word_document_are_left_out_with_their_numbers_and_reported():
+    data = demo_docx()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    body = source.read("word/document.xml").replace(
+        b"<w:t>Joseph Stalin ruled",
+        b'<w:t>Joseph Stalin</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r><w:r>'
+        b'<w:t xml:space="preserve"> ruled',
+        1,
+    )
+    types = source.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    )
+    rels = source.read("word/_rels/document.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+    )
+    hostile = _rezip(
+        data,
+        {
+            "word/document.xml": body,
+            "[Content_Types].xml": types,
+            "word/_rels/document.xml.rels": rels,
+            "word/footnotes.xml": FOOTNOTES_XML,
+        },
+    )
+    parsed, converted = import_document(hostile, filename="notes.docx", max_bytes=LIMIT)
+    assert parsed.ok, _messages(parsed)
+    assert "party archive" not in converted.markdown
+    assert "[1]" not in converted.markdown
+    assert parsed.summary == parse_comparison(demo_markdown()).summary
+    assert "1 footnote in the Word document left out" in _messages(parsed)
