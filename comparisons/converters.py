@@ -86,7 +86,9 @@ MAX_BLOCKS = 5_000
 MAX_TABLE_ROWS = 200
 MAX_TABLE_COLUMNS = 20
 # Elements in a parsed page; a long article saved with its site around it has a few thousand.
-MAX_ELEMENTS = 30_000
+MAX_ELEMENTS = 20_000
+# Nesting in a page; real pages stay well under it, and finding the article slows with depth.
+MAX_PAGE_DEPTH = 100
 
 # A bold paragraph this short, on its own, reads as a heading.
 BOLD_HEADING_MAX = 120
@@ -448,10 +450,7 @@ def _html(html: str, *, page: bool, from_word: bool = False) -> Converted:
         raise _Refused("The web page could not be read as HTML.") from None
     if any("depth" in error.message for error in parser.error_log):
         # libxml2 stops reading past 256 levels, so the rest of the page would be lost.
-        raise _Refused(
-            "The page is nested too deeply to be read whole (more than 256 levels of boxes "
-            "inside boxes). Save or copy just the article and import that."
-        )
+        raise _Refused(_too_deep())
     problems: list[Problem] = []
     try:
         _check_size(root)
@@ -473,16 +472,34 @@ def _html(html: str, *, page: bool, from_word: bool = False) -> Converted:
 
 def _check_size(root) -> None:
     """Refuse a page too big to read quickly, before the slower work of finding the article."""
+    import lxml.etree
+
     for table in root.iter("table"):
         if sum(1 for _ in table.iter("tr")) > MAX_TABLE_ROWS:
             raise _LimitReached(_too_many_rows())
-    elements = sum(1 for _ in root.iter())
+    elements = depth = deepest = 0
+    for event, _element in lxml.etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            elements += 1
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    if deepest > MAX_PAGE_DEPTH:
+        raise _LimitReached(_too_deep())
     if elements > MAX_ELEMENTS:
         raise _LimitReached(
             f"The page has more than {MAX_ELEMENTS:,} parts (paragraphs, links, boxes and so "
             "on), far more than a comparison text needs. Save or copy just the article and "
             "import that."
         )
+
+
+def _too_deep() -> str:
+    return (
+        f"The page is nested too deeply to be read (more than {MAX_PAGE_DEPTH} levels of boxes "
+        "inside boxes). Save or copy just the article and import that."
+    )
 
 
 def _too_many_rows() -> str:
