@@ -35,6 +35,7 @@ rows, and the number of blocks, each with a plain message when a limit is reache
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -456,11 +457,12 @@ def _html(html: str, *, page: bool, from_word: bool = False) -> Converted:
         _check_size(root)
     except _LimitReached as limit:
         return Converted("", [Problem(None, str(limit), ERROR)], HTML)
+    title_tag = _squash(" ".join(root.xpath("//title//text()")))
     _strip_hidden(root, problems)
     if from_word:
         _drop_footnotes(root, problems)
     if page:
-        root = _article(root, problems)
+        root = _article(root, title_tag, problems)
     reader = _HtmlReader(problems, from_word=from_word)
     try:
         reader.read(root)
@@ -566,7 +568,7 @@ def _drop_footnotes(root, problems: list[Problem]) -> None:
         )
 
 
-def _article(root, problems: list[Problem]):
+def _article(root, title_tag: str, problems: list[Problem]):
     """The article inside a full page, found by readability; the page itself if none is found."""
     import lxml.html
     from readability import Document
@@ -574,10 +576,13 @@ def _article(root, problems: list[Problem]):
     body = root.find("body")
     if body is None or not len(body):
         return root
-    page_title = _squash(" ".join(root.xpath("//h1[1]//text()")))
+    headings = [_squash(" ".join(h1.itertext())) for h1 in root.iter("h1")]
+    tables = list(root.iter("table"))
+    first_table = copy.deepcopy(tables[0]) if tables else None
     whole = lxml.html.tostring(root, encoding="unicode")
     try:
-        summary = Document(whole).summary(html_partial=True)
+        document = Document(whole)
+        summary = document.summary(html_partial=True)
     except Exception:  # noqa: BLE001 - readability gives up on some pages; read the whole page
         problems.append(
             Problem(
@@ -589,10 +594,25 @@ def _article(root, problems: list[Problem]):
         )
         return root
     article = lxml.html.fragment_fromstring(summary, create_parent="div")
-    if page_title and not article.xpath("//h1"):
+    if not any(True for _ in article.iter("h1")):
+        # The title often sits above the article's text; the page's <title> says which of the
+        # page's top headings it is (a site's logo is often an <h1> too).
+        title = max((text for text in headings if text and text in title_tag), key=len, default="")
         heading = lxml.html.Element("h1")
-        heading.text = page_title
-        article.insert(0, heading)
+        heading.text = title or title_tag
+        if heading.text:
+            article.insert(0, heading)
+    if first_table is not None and not any(True for _ in article.iter("table")):
+        article.append(first_table)
+        problems.append(
+            Problem(
+                None,
+                "The page's first table was outside the part taken as the article, so it was "
+                "added after the article's text as the comparison table. Check it is the right "
+                "one.",
+                WARNING,
+            )
+        )
     problems.append(
         Problem(
             None,

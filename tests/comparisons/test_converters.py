@@ -445,3 +445,22 @@ def test_footnotes_in_a_word_document_are_left_out_with_their_numbers_and_report
     assert "[1]" not in converted.markdown
     assert parsed.summary == parse_comparison(demo_markdown()).summary
     assert "1 footnote in the Word document left out" in _messages(parsed)
+
+
+def test_a_comparison_table_outside_the_article_found_is_added_back_and_reported(monkeypatch):
+    import readability
+
+    def without_table(self, html_partial=False):
+        return "<div><p>" + "The article's own words, long enough to count. " * 5 + "</p></div>"
+
+    monkeypatch.setattr(readability.Document, "summary", without_table)
+    page = (
+        "<html><head><title>Who won? | Site</title></head><body>"
+        "<header><h1>Site</h1></header><main><h1>Who won?</h1><p>Words.</p></main>"
+        "<table><tr><th>D</th><th>A</th><th>B</th></tr><tr><td>X</td><td>a</td><td>b</td></tr>"
+        "</table></body></html>"
+    )
+    parsed = _import(page, "page.html")
+    assert parsed.title == "Who won?"
+    assert parsed.subjects == ["A", "B"]
+    assert "The page's first table was outside the part taken as the article" in _messages(parsed)
