@@ -41,7 +41,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from comparisons.importer import ERROR, WARNING, ParsedComparison, Problem, parse_comparison
+from comparisons.importer import (
+    ERROR,
+    WARNING,
+    ParsedComparison,
+    Problem,
+    parse_comparison,
+    size_problem,
+)
 
 MARKDOWN = "markdown"
 TEXT = "text"
@@ -70,14 +77,6 @@ EXTENSIONS = {
 DOCX_MAX_UNPACKED = 30_000_000
 # The XML mammoth parses (the text, styles, lists, notes and comments); parsing is the slow part.
 DOCX_MAX_XML = 1_000_000
-DOCX_READ_PARTS = (
-    "word/document.xml",
-    "word/styles.xml",
-    "word/numbering.xml",
-    "word/footnotes.xml",
-    "word/endnotes.xml",
-    "word/comments.xml",
-)
 DOCX_MAX_RATIO = 100
 DOCX_MAX_ENTRIES = 2_000
 
@@ -193,8 +192,6 @@ def import_document(
     fmt = fmt or format_for(filename, data)
     limit = max_bytes_for(fmt, max_bytes)
     if len(data) > limit:
-        from comparisons.importer import size_problem
-
         return ParsedComparison(problems=[size_problem(len(data), max_bytes=limit)]), Converted(
             format=fmt
         )
@@ -308,7 +305,7 @@ def _docx(data: bytes) -> Converted:
 
 
 def _checked_docx_parts(data: bytes) -> dict[str, bytes]:
-    """The XML parts of a .docx needed for reporting, after the zip's safety checks."""
+    """The parts of a .docx, read after the zip's safety checks; raises `_Refused`."""
     not_word = (
         "This file is not a Word document (.docx). Save it from Word or another word "
         "processor as a .docx file, or upload a web page, text or Markdown file instead."
@@ -316,35 +313,29 @@ def _checked_docx_parts(data: bytes) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise _Refused(not_word) from None
     if len(entries) > DOCX_MAX_ENTRIES:
         raise _Refused("This Word document holds too many parts to be read safely.")
     names = {entry.filename for entry in entries}
-    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+    if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
         raise _Refused(not_word)
     unpacked = sum(entry.file_size for entry in entries)
     packed = sum(entry.compress_size for entry in entries) or 1
-    read = sum(entry.file_size for entry in entries if entry.filename in DOCX_READ_PARTS)
     if unpacked > DOCX_MAX_UNPACKED or unpacked / packed > DOCX_MAX_RATIO:
         raise _Refused(
             "This Word document unpacks to far more than a text of this kind needs, so it was "
             "not opened. If it holds large pictures, remove them and try again."
         )
-    if read > DOCX_MAX_XML:
-        raise _Refused(
-            "This Word document is too long to import: a comparison text is a few pages. "
-            "Import a shorter part of it."
-        )
+    # Every part is read and checked, whatever its name says, because the package's
+    # relationships decide which parts mammoth parses as XML.
     parts = {}
     for entry in entries:
-        if not entry.filename.endswith((".xml", ".rels")):
-            continue
         try:
             with archive.open(entry) as stream:
                 content = stream.read(entry.file_size + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-            raise _Refused(not_word) from None
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+            raise _Refused(not_word) from None  # damaged, encrypted or of an unknown kind
         if len(content) > entry.file_size:
             raise _Refused(not_word)  # a part larger than its header says: not to be trusted
         if _DTD.search(content) or content.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -354,7 +345,37 @@ def _checked_docx_parts(data: bytes) -> dict[str, bytes]:
                 "was not opened. Save it again from Word and try again."
             )
         parts[entry.filename] = content
+    read = _parsed_parts(data, parts)
+    if read is None:
+        raise _Refused(not_word)
+    if sum(len(parts.get(name, b"")) for name in read) > DOCX_MAX_XML:
+        raise _Refused(
+            "This Word document is too long to import: a comparison text is a few pages. "
+            "Import a shorter part of it."
+        )
+    parts["word/document.xml"] = parts.get(read[0], b"")
     return parts
+
+
+def _parsed_parts(data: bytes, parts: dict[str, bytes]) -> list[str] | None:
+    """The parts mammoth will parse as XML, main document first; None if it has none.
+
+    Found the way mammoth finds them (its own reader of the package's relationships, safe to
+    run now that no part declares a DTD), so the budget counts what will really be parsed.
+    """
+    from mammoth.docx import _find_part_paths
+    from mammoth.zips import open_zip
+
+    try:
+        paths = _find_part_paths(open_zip(io.BytesIO(data), "r"))
+    except Exception:  # noqa: BLE001 - malformed relationships: not a Word document
+        return None
+    main = paths.main_document
+    if main not in parts:
+        return None
+    named = [paths.styles, paths.numbering, paths.footnotes, paths.endnotes, paths.comments]
+    relationships = [name for name in parts if name.endswith(".rels")]
+    return [main, *(name for name in named if name in parts), *relationships]
 
 
 def _report_docx_extras(parts: dict[str, bytes], problems: list[Problem]) -> None:
@@ -379,7 +400,8 @@ def _report_docx_extras(parts: dict[str, bytes], problems: list[Problem]) -> Non
                 WARNING,
             )
         )
-    boxes = document.count(b"<w:txbxContent")
+    # Word writes each text box twice (a drawing and a fallback for older readers).
+    boxes = document.count(b"<wps:txbx") or document.count(b"<v:textbox")
     if boxes:
         problems.append(
             Problem(

@@ -217,14 +217,48 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     assert "unpacks to far more" in message
 
 
-def test_a_very_long_word_document_is_refused_with_a_clear_message():
+@pytest.fixture(scope="module")
+def long_docx() -> bytes:
     def build(document):
         document.add_heading("A long one?", level=1)
         for number in range(8_000):
             document.add_paragraph(f"Paragraph {number} says a little more about it. " * 4)
 
-    message = _single_error(_import(_docx_bytes(build), "long.docx"))
+    return _docx_bytes(build)
+
+
+def test_a_very_long_word_document_is_refused_with_a_clear_message(long_docx):
+    message = _single_error(_import(long_docx, "long.docx"))
     assert "too long to import" in message
+
+
+def _relocated(data: bytes, name: str) -> bytes:
+    """The same document with its main part moved to `name`, as the package's rels allow."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    rels = source.read("_rels/.rels").replace(b"word/document.xml", name.encode())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "word/document.xml":
+                target.writestr(name, content)
+            elif entry.filename == "word/_rels/document.xml.rels":
+                target.writestr(name.replace("word/", "word/_rels/") + ".rels", content)
+            elif entry.filename == "_rels/.rels":
+                target.writestr(entry.filename, rels)
+            else:
+                target.writestr(entry, content)
+    return out.getvalue()
+
+
+def test_the_budget_counts_the_parts_mammoth_reads_whatever_their_names(long_docx):
+    message = _single_error(_import(_relocated(long_docx, "word/media/image9.png"), "x.docx"))
+    assert "too long to import" in message
+
+
+def test_a_word_document_whose_main_part_has_another_name_still_imports(markdown_import):
+    parsed = _import(_relocated(demo_docx(), "word/main.xml"), "moved.docx")
+    _same_comparison(parsed, markdown_import)
 
 
 def test_a_word_document_with_an_external_entity_is_refused():
