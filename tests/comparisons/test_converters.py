@@ -498,3 +498,33 @@ def test_a_comparison_table_outside_the_article_found_is_added_back_and_reported
     assert parsed.title == "Who won?"
     assert parsed.subjects == ["A", "B"]
     assert "The page's first table was outside the part taken as the article" in _messages(parsed)
+
+
+def test_word_lists_and_third_level_headings_follow_the_markdown_rules():
+    def build(document):
+        document.add_heading("How did they differ?", level=1)
+        document.add_paragraph("Two leaders.")
+        table = document.add_table(rows=2, cols=3)
+        for cell, text in zip(table.rows[0].cells, ["Dimension", "A", "B"], strict=True):
+            cell.text = text
+        for cell, text in zip(table.rows[1].cells, ["Economy", "Plans.", "Markets."], strict=True):
+            cell.text = text
+        document.add_heading("Economy", level=2)
+        document.add_heading("Economy in detail", level=3)
+        document.add_paragraph("First step.", style="List Number")
+        document.add_paragraph("Second step.", style="List Number")
+        document.add_paragraph("A point.", style="List Bullet")
+        document.add_paragraph("A point inside it.", style="List Bullet 2")
+
+    parsed, converted = import_document(_docx_bytes(build), filename="l.docx", max_bytes=LIMIT)
+    assert parsed.ok, _messages(parsed)
+    assert "### Economy in detail" in converted.markdown
+    sections = {s.heading: [p.text for p in s.passages] for s in parsed.sections}
+    assert sections["Economy in detail"] == [
+        "First step.",
+        "Second step.",
+        "A point.",
+        "A point inside it.",
+    ]
+    assert all(p.dimensions == ["Economy"] for s in parsed.sections[1:] for p in s.passages)
+    assert "- First step.\n- Second step.\n- A point.\n- A point inside it." in converted.markdown
