@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ MARKDOWN = "markdown"
 TEXT = "text"
 DOCX = "docx"
 HTML = "html"
+
+logger = logging.getLogger(__name__)
 
 FORMAT_NAMES = {
     MARKDOWN: "Markdown",
@@ -100,6 +103,7 @@ _HTML_START = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|meta|div|p|h[1-6]|article|table)\b",
     re.IGNORECASE | re.DOTALL,
 )
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # Characters that mean something to Markdown anywhere in a line, and an entity-like "&name;".
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<|])|&(?=#?\w+;)")
@@ -172,6 +176,20 @@ def convert(data: bytes, fmt: str, *, fragment: bool = False) -> Converted:
             converted = Converted(_decode(data, html=False, strict=True), [], MARKDOWN)
     except _Refused as refused:
         return Converted("", [Problem(None, str(refused), ERROR)], fmt)
+    except Exception:  # noqa: BLE001 - an untrusted file must give a report, never a 500
+        logger.exception("Converting an uploaded %s failed", fmt)
+        return Converted(
+            "",
+            [
+                Problem(
+                    None,
+                    f"This {FORMAT_NAMES.get(fmt, 'file')} could not be read. Save it again "
+                    "from the program that made it, or copy the article and paste it instead.",
+                    ERROR,
+                )
+            ],
+            fmt,
+        )
     converted.format = fmt
     return converted
 
@@ -197,11 +215,14 @@ def import_document(
         )
     converted = convert(data, fmt, fragment=fragment)
     converted.pasted = fragment
-    if not converted.ok or (fmt != MARKDOWN and not converted.markdown.strip()):
-        problems = converted.problems or [
-            Problem(None, "No text was found in the file, so there is nothing to import.", ERROR)
-        ]
-        return ParsedComparison(problems=problems), converted
+    if not converted.ok:
+        return ParsedComparison(problems=converted.problems), converted
+    if fmt != MARKDOWN and not converted.markdown.strip():
+        where = "what was pasted" if fragment else "the file"
+        nothing = Problem(
+            None, f"No text was found in {where}, so there is nothing to import.", ERROR
+        )
+        return ParsedComparison(problems=[*converted.problems, nothing]), converted
     # The converted text escapes punctuation, so it may be longer than the file it came from;
     # the size that counts was checked above.
     parsed = parse_comparison(converted.markdown, max_bytes=max(3 * limit, max_bytes))
@@ -461,7 +482,8 @@ def _html(html: str, *, page: bool, from_word: bool = False) -> Converted:
     import lxml.etree
     import lxml.html
 
-    html = html.replace("\x00", "")
+    # lxml refuses a str that declares its encoding, as XHTML saved from a browser may.
+    html = _XML_DECLARATION.sub("", html.replace("\x00", ""), count=1)
     if not html.strip():
         return Converted("", [], HTML)
     parser = lxml.html.HTMLParser(

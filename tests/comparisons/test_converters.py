@@ -528,3 +528,27 @@ def test_word_lists_and_third_level_headings_follow_the_markdown_rules():
     ]
     assert all(p.dimensions == ["Economy"] for s in parsed.sections[1:] for p in s.passages)
     assert "- First step.\n- Second step.\n- A point.\n- A point inside it." in converted.markdown
+
+
+def test_a_page_with_no_words_is_an_error_not_an_empty_comparison():
+    parsed = _import(b"<html><body><div></div><script>x()</script></body></html>", "a.html")
+    assert not parsed.ok
+    assert "No text was found in the file" in _messages(parsed)
+
+
+def test_xhtml_with_an_xml_declaration_is_read():
+    page = (
+        b'<?xml version="1.0" encoding="utf-8"?>'
+        b"<html><body><h1>Who?</h1><p>Words.</p></body></html>"
+    )
+    assert _import(page, "a.xhtml").title == "Who?"
+
+
+def test_an_unexpected_failure_in_a_converter_is_a_report_not_a_crash(monkeypatch):
+    import comparisons.converters as converters
+
+    def broken(text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(converters, "_text", broken)
+    assert "could not be read" in _single_error(_import(b"Some text", "a.txt"))
