@@ -317,12 +317,40 @@ def _docx(data: bytes) -> Converted:
             "This Word document could not be read; it may be damaged. Open it in Word, save "
             "it again as .docx, and try again."
         ) from None
+    seen: set[str] = set()
     for message in result.messages:
-        text = str(getattr(message, "message", message))
-        problems.append(Problem(None, f"From the Word document: {text}", WARNING))
+        text = _word_message(str(getattr(message, "message", message)))
+        if text and text not in seen:
+            seen.add(text)
+            problems.append(Problem(None, text, WARNING))
     converted = _html(result.value, page=False, from_word=True)
     converted.problems[:0] = problems
     return converted
+
+
+_WORD_STYLE_MESSAGE = re.compile(
+    r"^Unrecognised (paragraph|run|table) style: (.*) \(Style ID: .*\)$"
+)
+
+
+def _word_message(message: str) -> str:
+    """mammoth's note about something it could not map, as a report line (or "" for none).
+
+    A character style only changes how words look, which is dropped without a word in
+    Markdown too; a paragraph or table style the importer does not know is read as ordinary
+    text, which is worth a line.
+    """
+    match = _WORD_STYLE_MESSAGE.match(message)
+    if not match:
+        return f"From the Word document: {message}"
+    kind, name = match.groups()
+    if kind == "run":
+        return ""
+    return (
+        f"Text in the Word style '{_clip(name)}' was read as ordinary "
+        f"{'paragraphs' if kind == 'paragraph' else 'table cells'}. If they are headings, give "
+        "them a Heading style in Word."
+    )
 
 
 def _checked_docx_parts(data: bytes) -> dict[str, bytes]:
@@ -1039,6 +1067,10 @@ def _escape(text: str) -> str:
         ),
         text,
     )
+
+
+def _clip(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _squash(text: str) -> str:

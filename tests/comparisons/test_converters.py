@@ -552,3 +552,22 @@ def test_an_unexpected_failure_in_a_converter_is_a_report_not_a_crash(monkeypatc
 
     monkeypatch.setattr(converters, "_text", broken)
     assert "could not be read" in _single_error(_import(b"Some text", "a.txt"))
+
+
+def test_word_styles_the_importer_does_not_know_are_reported_once_and_in_plain_words():
+    from comparisons.converters import _word_message
+
+    paragraph = _word_message("Unrecognised paragraph style: Quote Box (Style ID: QuoteBox)")
+    assert paragraph.startswith("Text in the Word style 'Quote Box' was read as ordinary")
+    assert _word_message("Unrecognised run style: Emphasis Strong (Style ID: ES)") == ""
+    assert _word_message("Unsupported break type: column") == (
+        "From the Word document: Unsupported break type: column"
+    )
+
+    def build(document):
+        document.add_heading("Who?", level=1)
+        document.add_paragraph("One.", style="Intense Quote")
+        document.add_paragraph("Two.", style="Intense Quote")
+
+    parsed = _import(_docx_bytes(build), "q.docx")
+    assert _messages(parsed).count("Word style 'Intense Quote'") == 1
