@@ -761,14 +761,20 @@ class _HtmlReader:
         run: list[str] = []
         if element.text:
             run.append(element.text)
+        after_break = False  # the last thing read was a <br> with only spaces after it
         for child in element:
             tag = _tag(child)
-            if (tag in _INLINE and not _holds_blocks(child)) or tag in ("img", "br"):
+            if tag == "br" and after_break:
+                # Text set apart by a blank line (<br><br>) is a new paragraph.
+                self._paragraph(_squash("".join(run)))
+                run = []
+            elif (tag in _INLINE and not _holds_blocks(child)) or tag in ("img", "br"):
                 run.append(self._inline(child, depth + 1))
             else:
                 self._paragraph(_squash("".join(run)))
                 run = []
                 self._block(child, tag, depth=depth + 1, list_depth=list_depth)
+            after_break = tag == "br" and not (child.tail or "").strip()
             if child.tail:
                 run.append(child.tail)
         self._paragraph(_squash("".join(run)))

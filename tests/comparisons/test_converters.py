@@ -571,3 +571,10 @@ def test_word_styles_the_importer_does_not_know_are_reported_once_and_in_plain_w
 
     parsed = _import(_docx_bytes(build), "q.docx")
     assert _messages(parsed).count("Word style 'Intense Quote'") == 1
+
+
+def test_lines_set_apart_by_a_blank_line_of_breaks_are_paragraphs_of_their_own():
+    html = "<h1>Who?</h1><div>First para.<br><br>Second para.<br>same para.<br> <br>Third.</div>"
+    parsed = _import(html, fmt=HTML, fragment=True)
+    passages = [p.text for s in parsed.sections for p in s.passages]
+    assert passages == ["First para.", "Second para. same para.", "Third."]
