@@ -984,8 +984,23 @@ def _text(text: str) -> Converted:
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
         if len(lines) > 1 and all("\t" in line for line in lines):
             rows = [[_squash(cell) for cell in line.split("\t")] for line in lines]
+        elif len(lines) > 1 and all(line.startswith("|") for line in lines):
+            # A table typed with bars, as in Markdown; the "| --- |" line is only a separator.
+            rows = [
+                [_squash(cell) for cell in line.strip().strip("|").split("|")]
+                for line in lines
+                if not set(line) <= set("|-: ")
+            ]
+        else:
+            rows = []
+        if rows:
             if len(rows) > MAX_TABLE_ROWS:
                 raise _Refused(_too_many_rows())
+            if max(len(row) for row in rows) > MAX_TABLE_COLUMNS:
+                raise _Refused(
+                    f"A table has more than {MAX_TABLE_COLUMNS} columns; a comparison table "
+                    "has one column per subject."
+                )
             blocks.append(_Block("table", rows=rows))
         elif all(_ITEM.match(line) for line in lines):
             blocks.extend(_Block("item", _squash(_ITEM.sub("", line)), level=1) for line in lines)
@@ -1001,8 +1016,7 @@ def _text(text: str) -> Converted:
             Problem(
                 None,
                 f"{_count(guessed, 'line')} standing alone (short, in title case or ending with a "
-                "colon) "
-                f"{'was' if guessed == 1 else 'were'} taken for section headings (a guess). "
+                f"colon) {'was' if guessed == 1 else 'were'} taken for section headings (a guess). "
                 "Check the sections in the text box.",
                 WARNING,
             )

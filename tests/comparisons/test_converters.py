@@ -578,3 +578,20 @@ def test_lines_set_apart_by_a_blank_line_of_breaks_are_paragraphs_of_their_own()
     parsed = _import(html, fmt=HTML, fragment=True)
     passages = [p.text for s in parsed.sections for p in s.passages]
     assert passages == ["First para.", "Second para. same para.", "Third."]
+
+
+def test_a_table_typed_with_bars_in_plain_text_is_the_matrix():
+    text = (
+        "Who was harsher?\n\n"
+        "| Dimension | Lenin | Stalin |\n| --- | --- | --- |\n| Terror | Some. | Much more. |\n\n"
+        "Terror\n\nBoth used it.\n"
+    )
+    parsed = _import(text, "a.txt")
+    assert parsed.ok, _messages(parsed)
+    assert parsed.subjects == ["Lenin", "Stalin"]
+    assert parsed.contrasts == {("Terror", "Lenin"): "Some.", ("Terror", "Stalin"): "Much more."}
+
+
+def test_a_plain_text_table_with_too_many_columns_is_refused():
+    text = "Wide?\n\n" + "\t".join(["x"] * 30) + "\n" + "\t".join(["y"] * 30) + "\n"
+    assert "more than 20 columns" in _single_error(_import(text, "a.txt"))
