@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from comparisons.converters import DOCX, max_bytes_for
 from comparisons.importer import size_problem
 from comparisons.models import Comparison, Dimension, Passage, Section, Subject
 from counterpoint.models import Assignment
@@ -86,13 +87,30 @@ class ContrastForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    """The article as text, pasted rich text (its HTML, put there by paste-rich.js) or a file.
+
+    The form checks shape only: which of the three was given, and that a file is not larger
+    than the largest format allows. Converting and reading it is `converters.import_document`.
+    """
+
+    UPLOAD_TYPES = ".docx,.html,.htm,.txt,.md,.markdown"
+
     markdown = forms.CharField(
-        label="Markdown article",
+        label="Article",
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
-        help_text="Paste the article here, or upload a .md file below.",
+        help_text=(
+            "Paste the article here. Copied from a web page or a word processor, its "
+            "headings, lists and table are kept. Markdown works too."
+        ),
     )
-    file = forms.FileField(label="Or upload a Markdown file", required=False)
+    pasted_html = forms.CharField(required=False, widget=forms.HiddenInput)
+    file = forms.FileField(
+        label="Or upload a file",
+        required=False,
+        help_text="A Word document (.docx), a saved web page (.html), or a text or Markdown file.",
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_TYPES}),
+    )
 
     def __init__(self, *args, max_bytes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,20 +119,16 @@ class ImportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("file")
+        cleaned["upload"] = None
         if upload:
-            # The importer's wording shows enough decimals that the file visibly exceeds the
-            # limit (not "0.0 MB; the largest is 0.0 MB" for a small limit).
-            too_big = size_problem(upload.size, max_bytes=self.max_bytes)
+            # The exact limit depends on the format, which the importer tells from the content;
+            # here only what no format allows is refused before the file is read.
+            too_big = size_problem(upload.size, max_bytes=max_bytes_for(DOCX, self.max_bytes))
             if too_big:
                 raise forms.ValidationError(too_big.message)
-            try:
-                cleaned["markdown"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(
-                    "That file is not UTF-8 text. Save it as plain UTF-8 Markdown and try again."
-                ) from None
-        if not cleaned.get("markdown", "").strip():
-            raise forms.ValidationError("Paste a Markdown article or choose a file to upload.")
+            cleaned["upload"] = (upload.name or "", upload.read())
+        elif not cleaned.get("pasted_html", "").strip() and not cleaned.get("markdown", "").strip():
+            raise forms.ValidationError("Paste an article or choose a file to upload.")
         return cleaned
 
 

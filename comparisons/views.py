@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from annotations.services import passage_reanchor
-from comparisons import importer, services
+from comparisons import converters, services
 from comparisons.forms import (
     AssignmentForm,
     AssignmentSettingsForm,
@@ -130,20 +130,23 @@ def comparison_import_view(request):
     form = ImportForm(
         request.POST or None, request.FILES or None, max_bytes=settings.IMPORT_MAX_BYTES
     )
-    parsed = None
+    parsed = converted = None
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["markdown"]
-        parsed = importer.parse_comparison(text, max_bytes=settings.IMPORT_MAX_BYTES)
-        # An uploaded file is shown in the text box, so that "Create" posts what was previewed.
-        form = ImportForm({"markdown": text}, max_bytes=settings.IMPORT_MAX_BYTES)
-        form.is_valid()
+        parsed, converted = _read_import(form.cleaned_data)
+        # The converted article is shown in the text box, so that "Create" posts what was
+        # previewed and the report's line numbers point into it.
+        if converted.markdown.strip():
+            form = ImportForm({"markdown": converted.markdown}, max_bytes=settings.IMPORT_MAX_BYTES)
+            form.is_valid()
+        else:
+            form = ImportForm(max_bytes=settings.IMPORT_MAX_BYTES)
         if "create" in request.POST and parsed.ok:
             if not services.may_create(request.user):
                 form.add_error(None, services.RATE_LIMITED)
                 return render(
                     request,
                     "comparisons/import.html",
-                    {"form": form, "parsed": parsed},
+                    {"form": form, "parsed": parsed, "converted": converted},
                     status=429,
                 )
             comparison = comparison_import(
@@ -153,7 +156,26 @@ def comparison_import_view(request):
                 request, sentences(f"Imported {comparison.title}", "Check it, then publish it.")
             )
             return redirect("comparisons:edit", pk=comparison.pk)
-    return render(request, "comparisons/import.html", {"form": form, "parsed": parsed})
+    return render(
+        request,
+        "comparisons/import.html",
+        {"form": form, "parsed": parsed, "converted": converted},
+    )
+
+
+def _read_import(data: dict):
+    """The import form's file, pasted rich text or text, converted and read."""
+    limit = settings.IMPORT_MAX_BYTES
+    if data["upload"]:
+        name, content = data["upload"]
+        return converters.import_document(content, filename=name, max_bytes=limit)
+    if data["pasted_html"].strip():
+        return converters.import_document(
+            data["pasted_html"].encode(), fmt=converters.HTML, fragment=True, max_bytes=limit
+        )
+    return converters.import_document(
+        data["markdown"].encode(), fmt=converters.MARKDOWN, max_bytes=limit
+    )
 
 
 @login_required

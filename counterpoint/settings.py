@@ -187,11 +187,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Counterpoint <noreply@counte
 JOIN_CODE_LIFETIME_DAYS = env_int("JOIN_CODE_LIFETIME_DAYS", 60)
 COTEACHER_INVITATION_LIFETIME_DAYS = env_int("COTEACHER_INVITATION_LIFETIME_DAYS", 30)
 
-# Largest Markdown article the importer accepts. Request bodies may be a little larger than
-# Django's default, so that a too-long pasted article reaches the importer and gets its
-# clear message instead of a bare 400.
+# Largest Markdown or text article the importer accepts; a web page may be 3 times this and a
+# Word document 5 times (comparisons.converters.max_bytes_for). Request bodies may be larger
+# than Django's default, so that a too-long pasted article (or the HTML of pasted rich text)
+# reaches the importer and gets its clear message instead of a bare 400.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1_000_000)
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(10_000_000, IMPORT_MAX_BYTES * 2)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(10_000_000, IMPORT_MAX_BYTES * 4)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -237,3 +237,75 @@ def test_import_writes_in_a_fixed_number_of_queries(teacher, django_assert_num_q
     # passage tags, release savepoint: however long the article is.
     with django_assert_num_queries(9):
         comparison_import(parsed=parsed, author=teacher)
+
+
+# Other formats
+
+
+def _demo_rows(comparison):
+    return (
+        comparison.title,
+        list(comparison.subjects.values_list("name", flat=True)),
+        list(comparison.dimensions.values_list("name", flat=True)),
+        list(
+            Passage.objects.filter(section__comparison=comparison)
+            .order_by("section__order", "order")
+            .values_list("text", flat=True)
+        ),
+        Contrast.objects.filter(dimension__comparison=comparison).count(),
+    )
+
+
+@pytest.mark.parametrize("name", ["demo.docx", "demo.html", "demo.txt"])
+def test_the_demo_imports_the_same_from_every_format(tmp_path, teacher, name):
+    from tests.comparisons import documents
+
+    data = {
+        "demo.docx": documents.demo_docx,
+        "demo.html": documents.saved_page,
+        "demo.txt": lambda: documents.demo_text().encode(),
+    }[name]()
+    markdown = tmp_path / "demo.md"
+    markdown.write_text(documents.demo_markdown())
+    other = tmp_path / name
+    other.write_bytes(data)
+
+    run(markdown, "--author", teacher.email)
+    output = run(other, "--author", teacher.email)
+
+    first, second = Comparison.objects.order_by("pk")
+    assert _demo_rows(second) == _demo_rows(first)
+    assert "line numbers below refer to the converted text" in output
+
+
+def test_a_word_document_with_the_wrong_extension_is_still_read_as_word(tmp_path, teacher):
+    from tests.comparisons.documents import demo_docx
+
+    path = tmp_path / "article.html"
+    path.write_bytes(demo_docx())
+
+    run(path, "--author", teacher.email)
+
+    assert Comparison.objects.get().title == "How was Khrushchev different from Stalin?"
+
+
+def test_a_renamed_program_is_refused_with_a_clear_message(tmp_path, teacher):
+    path = tmp_path / "article.docx"
+    path.write_bytes(b"MZ\x90\x00" + bytes(1000))
+
+    with pytest.raises(CommandError, match="not a Word document|is a program"):
+        run(path, "--author", teacher.email)
+
+    assert not Comparison.objects.exists()
+
+
+def test_show_text_prints_the_converted_article(tmp_path, teacher):
+    path = tmp_path / "article.txt"
+    path.write_text(
+        "How did they differ?\n\nLeader\tA\tB\nStyle\tKind.\tHarsh.\n\nStyle\n\nA was kind.\n"
+    )
+
+    output = run(path, "--author", teacher.email, "--show-text")
+
+    assert "# How did they differ?\n\n| Leader | A | B |" in output
+    assert "## Style\n\nA was kind." in output

@@ -132,7 +132,7 @@ def test_empty_submission_says_what_to_do(client, teacher):
     response = client.post(IMPORT_URL, {"markdown": "   ", "preview": ""})
 
     assert response.status_code == 200
-    assert "Paste a Markdown article or choose a file to upload." in response.content.decode()
+    assert "Paste an article or choose a file to upload." in response.content.decode()
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client):
@@ -300,3 +300,83 @@ def test_message_after_creating_does_not_stop_the_question_twice(client, teacher
     page = response.content.decode()
     assert "Imported How was Stalin different from Lenin? Check it, then publish it." in page
     assert "?." not in page
+
+
+# Other formats
+
+
+def test_uploaded_word_document_is_converted_into_the_text_box_and_reported(client, teacher):
+    from tests.comparisons.documents import demo_docx
+
+    client.force_login(teacher)
+
+    response = client.post(
+        IMPORT_URL, {"file": upload(demo_docx(), "khrushchev.docx"), "preview": ""}
+    )
+
+    page = response.content.decode()
+    assert "Ready to import" in page
+    assert "Read as a Word document" in page
+    assert "## Leadership style" in page.split("<textarea", 1)[1]
+    assert not Comparison.objects.exists()
+
+
+def test_uploaded_web_page_is_created_without_its_navigation(client, teacher):
+    from tests.comparisons.documents import saved_page
+
+    client.force_login(teacher)
+
+    response = client.post(
+        IMPORT_URL, {"file": upload(saved_page(), "khrushchev.html"), "create": ""}
+    )
+
+    assert response.status_code == 302
+    texts = list(Passage.objects.values_list("text", flat=True))
+    assert texts and not any("cookies" in text or "Great article" in text for text in texts)
+
+
+def test_pasted_rich_text_is_converted_and_shown_for_checking(client, teacher):
+    client.force_login(teacher)
+    html = (
+        "<meta charset='utf-8'><h1>How was Stalin different from Lenin?</h1>"
+        "<p>Both led the <b>Soviet Union</b>.</p><script>alert(1)</script>"
+        "<table><tr><th>Dimension</th><th>Lenin</th><th>Stalin</th></tr>"
+        "<tr><td>Economy</td><td>NEP.</td><td>Plans.</td></tr></table>"
+        "<h2>Economy</h2><ul><li>Lenin allowed trade.</li><li>Stalin planned.</li></ul>"
+    )
+
+    response = client.post(
+        IMPORT_URL, {"markdown": "ignored plain text", "pasted_html": html, "preview": ""}
+    )
+
+    page = response.content.decode()
+    box = page.split("<textarea", 1)[1].split("</textarea>", 1)[0]
+    assert "# How was Stalin different from Lenin?" in box
+    assert "- Lenin allowed trade.\n- Stalin planned." in box
+    assert "alert" not in page
+    assert "1 script left out" in page
+    assert "Ready to import" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bomb.docx", b"MZ\x90\x00" + bytes(500), "This file is a program"),
+        ("x.docx", b"PK\x03\x04broken", "not a Word document"),
+        (
+            "table.html",
+            b"<h1>T?</h1><table>" + b"<tr><td>a</td><td>b</td></tr>" * 10_000 + b"</table>",
+            "more than 200 rows",
+        ),
+    ],
+)
+def test_hostile_uploads_are_a_clear_problem_in_the_report(client, teacher, name, content, message):
+    client.force_login(teacher)
+
+    response = client.post(IMPORT_URL, {"file": upload(content, name), "create": ""})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Cannot import yet" in page
+    assert message in page
+    assert not Comparison.objects.exists()

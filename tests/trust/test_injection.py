@@ -220,6 +220,19 @@ def write_everything(w, writer, payload):
         reverse("comparisons:import"),
         {"markdown": article, "create": "1"},
     )
+    # Pasted rich text: the payload both as markup and as the words of the page.
+    pasted = (
+        f"<h1>{p}?</h1><p>{p}</p><p>{escape(p)}</p><ul><li>{escape(p)}</li></ul>"
+        f"<table><tr><th>Dimension</th><th>{escape(short(p, 50))}</th><th>Other</th></tr>"
+        f"<tr><td>{escape(short(p, 80))}</td><td>{p}</td><td>x</td></tr></table>"
+    )
+    post("teacher", "import pasted", reverse("comparisons:import"), {"pasted_html": pasted})
+    post(
+        "teacher",
+        "import pasted create",
+        reverse("comparisons:import"),
+        {"pasted_html": pasted, "create": "1"},
+    )
     post(
         "teacher",
         "assignment settings",

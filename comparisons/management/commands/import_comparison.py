@@ -4,15 +4,24 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from comparisons.importer import ERROR, parse_comparison, size_problem
+from comparisons.converters import DOCX, FORMAT_NAMES, import_document, max_bytes_for
+from comparisons.importer import ERROR, size_problem
 from comparisons.services import comparison_import
 
 
 class Command(BaseCommand):
-    help = "Import a Markdown comparison article, reporting anything the author should fix."
+    help = (
+        "Import a comparison article from a Word document (.docx), a saved web page (.html), "
+        "a text file (.txt) or Markdown (.md), reporting anything the author should fix."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The Markdown article, as UTF-8 text.")
+        parser.add_argument(
+            "file",
+            type=Path,
+            help="The article; its format is chosen by the extension and checked against the "
+            "content.",
+        )
         parser.add_argument(
             "--publish", action="store_true", help="Publish the comparison straight away."
         )
@@ -21,11 +30,29 @@ class Command(BaseCommand):
             metavar="EMAIL",
             help="E-mail address of the author; defaults to the first superuser.",
         )
+        parser.add_argument(
+            "--show-text",
+            action="store_true",
+            help="Print the article as converted to Markdown; the report's line numbers point "
+            "into it.",
+        )
 
-    def handle(self, *args, file, publish, author, **options):
+    def handle(self, *args, file, publish, author, show_text=False, **options):
         author = self._author(author)
-        text = self._read(file)
-        parsed = parse_comparison(text, max_bytes=settings.IMPORT_MAX_BYTES)
+        data = self._read(file)
+        parsed, converted = import_document(
+            data, filename=file.name, max_bytes=settings.IMPORT_MAX_BYTES
+        )
+        if show_text:
+            self.stdout.write(converted.markdown)
+        elif converted.format != "markdown" and converted.markdown:
+            self.stdout.write(
+                f"Read {file} as a {FORMAT_NAMES[converted.format]}; line numbers below refer "
+                "to the converted text (see --show-text)."
+            )
+        refusal = not converted.markdown.strip() and len(parsed.problems) == 1
+        if refusal and not parsed.ok:
+            raise CommandError(f"{file}: {parsed.problems[0].message}")
 
         for problem in parsed.problems:
             where = f"line {problem.line}: " if problem.line else ""
@@ -66,19 +93,13 @@ class Command(BaseCommand):
             )
         return superuser
 
-    def _read(self, path: Path) -> str:
-        """The file as text, refusing an over-large file before reading it into memory."""
+    def _read(self, path: Path) -> bytes:
+        """The file's bytes, refusing one larger than any format allows before reading it."""
         try:
-            too_big = size_problem(path.stat().st_size, max_bytes=settings.IMPORT_MAX_BYTES)
+            largest = max_bytes_for(DOCX, settings.IMPORT_MAX_BYTES)
+            too_big = size_problem(path.stat().st_size, max_bytes=largest)
             if too_big:
                 raise CommandError(f"{path}: {too_big.message}")
-            data = path.read_bytes()
+            return path.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise CommandError(
-                f"{path} is not UTF-8 text (the byte at position {error.start} cannot be "
-                "read). Save the article as UTF-8 and try again."
-            ) from None
