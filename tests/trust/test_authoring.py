@@ -312,7 +312,9 @@ def test_an_orphan_is_exported_with_its_quote_and_the_reading_page_as_source(
     item = next(i for key, i in items.items() if key.endswith(f"/annotations/{orphan.pk}/"))
     assert response.status_code == 200
     assert item["target"]["source"].endswith(reverse("comparisons:read", args=[assignment.pk]))
-    assert item["target"]["selector"][0]["exact"] == orphan.exact
+    # No selector (a client must not find the words elsewhere); the last quote is a body.
+    assert "selector" not in item["target"]
+    assert (item["body"][0]["value"], item["body"][0]["purpose"]) == (orphan.exact, "describing")
 
 
 def test_the_annotations_csv_says_an_orphan_is_no_longer_in_the_text(
@@ -365,7 +367,10 @@ def test_the_students_personal_data_export_keeps_the_orphan(client, orphan, stud
         b"".join(response.streaming_content) if response.streaming else response.content
     )
     assert response.status_code == 200
-    assert [item["body"][0]["value"] for item in data["annotations"]["items"]] == ["About terror"]
+    bodies = [item["body"] for item in data["annotations"]["items"]]
+    assert [[b["value"] for b in body if b["purpose"] == "commenting"] for body in bodies] == [
+        ["About terror"]
+    ]
 
 
 def test_removing_a_section_orphans_the_annotations_on_its_passages(
