@@ -157,6 +157,13 @@ class OutlineSection(models.Model):
     def __str__(self):
         return self.heading
 
+    @property
+    def role_note(self) -> str:
+        """The role, to show beside the heading, or "" when the heading already says it
+        ("Introduction Introduction")."""
+        role = self.get_role_display()
+        return "" if role.casefold() == self.heading.strip().casefold() else role
+
 
 class Evidence(models.Model):
     """One piece of evidence in a section. The quote and citation are copied in, so later

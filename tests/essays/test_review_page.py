@@ -241,3 +241,13 @@ def test_an_empty_comment_keeps_the_page_and_says_what_to_do(client, outline, te
     assert 'id="review"' in page and "Write the comment first." in page
     assert f'<option value="{section.key}" selected>' in page
     assert not FeedbackComment.objects.exists()
+
+
+def test_a_section_named_after_its_role_does_not_repeat_it_in_the_review(client, draft, teacher):
+    client.force_login(teacher)
+
+    page = client.get(review_url(draft)).content.decode()
+
+    assert re.search(r">Introduction</h2>", page)
+    assert '<span class="meta">Introduction</span>' not in page
+    assert '<span class="meta">Body</span>' in page  # a dimension's section still says its role
