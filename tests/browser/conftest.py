@@ -98,6 +98,14 @@ class ConsoleErrors(list):
     forgive(pattern) with a substring of the message it expects; anything else still fails.
     """
 
+    def __init__(self):
+        super().__init__()
+        self.forgiven = []
+
+    def append(self, line):
+        if not any(pattern in line for pattern in self.forgiven):
+            super().append(line)
+
     def watch(self, context):
         context.add_init_script(_REPORT_CSP_VIOLATIONS)
         context.on("console", self._on_console)
@@ -110,8 +118,9 @@ class ConsoleErrors(list):
             self.append(f"console error: {message.text} [{url}:{where.get('lineNumber', '?')}]")
 
     def forgive(self, pattern):
-        kept = [line for line in self if pattern not in line]
-        self[:] = kept
+        """Forgive errors containing `pattern`, those already seen and those still to come."""
+        self.forgiven.append(pattern)
+        self[:] = [line for line in self if pattern not in line]
 
 
 @pytest.fixture(autouse=True)
