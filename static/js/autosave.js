@@ -184,6 +184,13 @@ export function autosave({ root, status, url, version, body, onSaved, canSend, n
   window.addEventListener("beforeunload", (event) => {
     if (busy()) event.preventDefault();
   });
+  // Text typed before this script ran (a fast typist on a slow page), or put back by the
+  // browser on returning to the page, differs from what the server sent: save it too.
+  root.querySelectorAll("[data-autosave]").forEach((box) => {
+    if (box.readOnly || box.value === box.defaultValue) return;
+    pending.set(box.dataset.autosave, box.value);
+    schedule(box.dataset.autosave, document.activeElement === box ? 1200 : 0);
+  });
 
   return {
     flush,

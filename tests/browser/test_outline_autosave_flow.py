@@ -155,3 +155,24 @@ def test_the_draft_shows_a_conflict_at_the_paragraph_too(
     expect(page.locator("#draft-status")).to_have_text("All changes saved.")
     last = draft.sections.order_by("order").last()
     assert last.paragraph == "My conclusion, typed while another tab saved."
+
+
+def test_text_typed_before_the_script_has_loaded_is_saved_too(
+    live_server, page, log_in, transactional_db, assignment, student
+):
+    outline = make_outline(assignment, student)
+    held = []
+    page.route("**/static/js/outline.js", lambda route: held.append(route))
+    page.set_viewport_size({"width": 1366, "height": 900})
+    log_in(page, student.email)
+    page.goto(f"{live_server.url}/outlines/{outline.pk}/", wait_until="commit")
+
+    thesis = page.get_by_role("textbox", name="Your thesis, in one or two sentences")
+    thesis.fill("Typed while the page was still loading.")
+    thesis.blur()
+    assert held, "the editor's script was held back"
+    held[0].continue_()
+
+    expect(page.locator("#outline-save-status")).to_have_text("All changes saved.", timeout=10_000)
+    outline.refresh_from_db()
+    assert outline.thesis == "Typed while the page was still loading."
