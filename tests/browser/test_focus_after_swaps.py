@@ -202,8 +202,10 @@ def test_the_editor_keeps_focus_on_save(
 def test_an_extension_is_one_tab_stop_until_opened(
     live_server, browser, log_in, shot, transactional_db, assignment, student, teacher
 ):
-    for width in (1366, 390):
-        page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    for width, scheme in ((1366, "light"), (390, "dark")):
+        page = browser.new_context(
+            viewport={"width": width, "height": 900}, color_scheme=scheme
+        ).new_page()
         log_in(page, teacher.email)
         page.goto(f"{live_server.url}/assignments/{assignment.pk}/submissions/")
         field = page.get_by_label(f"New due date for {student.display_name}")
@@ -213,5 +215,5 @@ def test_an_extension_is_one_tab_stop_until_opened(
         expect(field).to_be_visible()
         page.keyboard.press("Tab")
         expect(field).to_be_focused()
-        shot(page, f"focus-submissions-extension-{width}")
+        shot(page, f"focus-submissions-extension-{width}-{scheme}")
         page.close()
