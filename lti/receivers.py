@@ -1,0 +1,26 @@
+"""Listening to essays: a released score goes to the LMS; the submissions page shows how."""
+
+import logging
+
+from lti import services
+
+log = logging.getLogger("counterpoint.lti")
+
+
+def on_feedback_released(sender, assignment, outlines, **kwargs):
+    """Queue the scores (once per release) and try each at once; failures wait for the
+    retry loop (`manage.py lti_send_scores`)."""
+    try:
+        queued = services.queue_released_scores(assignment, outlines)
+    except Exception:  # a grade book elsewhere must never break releasing feedback here
+        log.exception("lti: queueing released scores failed")
+        return
+    for send in queued:
+        try:
+            services.send_score(send)
+        except Exception:
+            log.exception("lti: sending score %s failed", send.pk)
+
+
+def score_notes(assignment, rows):
+    services.score_notes(assignment, rows)
