@@ -17,7 +17,7 @@ def on_feedback_released(sender, assignment, outlines, **kwargs):
         return
     for send in queued:
         try:
-            services.send_score(send)
+            services.send_locked(send.pk)
         except Exception:
             log.exception("lti: sending score %s failed", send.pk)
 

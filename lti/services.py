@@ -345,28 +345,29 @@ def send_score(send: ScoreSend) -> ScoreSend:
     return send
 
 
+def send_locked(pk) -> ScoreSend | None:
+    """Claim one pending send under a row lock and post it: two workers (or a release and
+    the retry loop) never post the same row."""
+    with transaction.atomic():
+        send = (
+            ScoreSend.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status=ScoreSend.Status.PENDING)
+            .select_related("activity__resource_link__context__deployment__registration")
+            .first()
+        )
+        if send is None:
+            return None
+        return send_score(send)
+
+
 def send_due_scores(now=None) -> int:
-    """Try every pending send whose time has come (the retry loop, run by cron or a worker).
-    Each row is claimed under a row lock so two workers never post the same one."""
+    """Try every pending send whose time has come (the retry loop, run by cron or a worker)."""
     now = now or timezone.now()
-    done = 0
-    for pk in list(
-        ScoreSend.objects.filter(status=ScoreSend.Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)
-    ):
-        with transaction.atomic():
-            send = (
-                ScoreSend.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=ScoreSend.Status.PENDING)
-                .select_related("activity__resource_link__context__deployment__registration")
-                .first()
-            )
-            if send is None:
-                continue
-            send_score(send)
-            done += 1
-    return done
+    due = ScoreSend.objects.filter(status=ScoreSend.Status.PENDING, next_attempt_at__lte=now)
+    return sum(
+        send_locked(pk) is not None
+        for pk in list(due.order_by("next_attempt_at").values_list("pk", flat=True))
+    )
 
 
 def score_notes(assignment, rows) -> None:

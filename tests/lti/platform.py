@@ -152,8 +152,8 @@ class TestPlatform:
         body.update(extra)
         return body
 
-    def deep_link_claims(self, nonce, **kwargs):
-        body = self.claims(nonce, roles=("Instructor",), **kwargs)
+    def deep_link_claims(self, nonce, roles=("Instructor",), **kwargs):
+        body = self.claims(nonce, roles=roles, **kwargs)
         body[LTI + "message_type"] = "LtiDeepLinkingRequest"
         del body[LTI + "resource_link"]
         body["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
