@@ -6,9 +6,12 @@ class LtiConfig(AppConfig):
     verbose_name = "LTI (learning management systems)"
 
     def ready(self):
+        from counterpoint import extensions
         from essays import signals
         from lti import receivers
 
         signals.feedback_released.connect(receivers.on_feedback_released)
         if receivers.score_notes not in signals.submission_row_notes:
             signals.submission_row_notes.append(receivers.score_notes)
+        if receivers.class_card not in extensions.class_page_cards:
+            extensions.class_page_cards.append(receivers.class_card)

@@ -24,3 +24,11 @@ def on_feedback_released(sender, assignment, outlines, **kwargs):
 
 def score_notes(assignment, rows):
     services.score_notes(assignment, rows)
+
+
+def class_card(classroom):
+    """The class page's LMS card, for a class that is an LMS course."""
+    from lti.models import CourseLink
+
+    link = CourseLink.objects.select_related("context").filter(classroom=classroom).first()
+    return {"template": "lti/_class_card.html", "link": link} if link else None

@@ -238,3 +238,19 @@ def test_rotating_keys_keeps_the_old_key_published_until_it_retires(platform, cl
 def test_the_admin_lists_registrations(admin_client, platform):
     response = admin_client.get("/admin/lti_tool/ltiregistration/")
     assert platform.issuer in response.content.decode()
+
+
+def test_the_class_page_offers_its_teachers_the_roster_button_for_lms_classes_only(
+    platform, client, teacher, classroom
+):
+    platform.members = [platform.member("teacher-1", ["Instructor"])]
+    platform.launch(Client(), sub="teacher-1", roles=("Instructor",))
+    lms_class = _classroom()
+
+    client.force_login(_person("teacher-1"))
+    page = client.get(reverse("classroom", args=[lms_class.pk])).content.decode()
+    assert "Update the roster now" in page
+    assert "History 10B" in page
+    client.force_login(teacher)
+    page = client.get(reverse("classroom", args=[classroom.pk])).content.decode()
+    assert "Update the roster now" not in page

@@ -1,0 +1,8 @@
+"""Registries the apps above the platform fill (the platform imports none of them).
+
+`class_page_cards`: callables `(classroom) -> dict | None`, asked when a teacher opens the
+class page. A dict names a `template` (rendered in the page's settings column with the dict
+as `card`); None shows nothing.
+"""
+
+class_page_cards = []
