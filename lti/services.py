@@ -429,3 +429,132 @@ def deep_link_response(lti_launch: LtiLaunch, assignment, launch_url: str) -> tu
         "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
     )
     return deep_link.get_response_jwt([resource]), settings_claim["deep_link_return_url"]
+
+
+# --- Dynamic Registration ----------------------------------------------------------------
+
+REGISTRATION_SALT = "lti-dynamic-registration"
+REGISTRATION_LINK_AGE = 7 * 24 * 60 * 60
+
+
+class RegistrationFailed(Exception):
+    """Dynamic Registration could not finish; the message is for the administrator."""
+
+
+def registration_link_token() -> str:
+    import secrets
+
+    from django.core import signing
+
+    return signing.dumps({"n": secrets.token_urlsafe(12)}, salt=REGISTRATION_SALT)
+
+
+def registration_link_valid(token: str) -> bool:
+    from django.core import signing
+
+    try:
+        signing.loads(token, salt=REGISTRATION_SALT, max_age=REGISTRATION_LINK_AGE)
+    except signing.BadSignature:
+        return False
+    return True
+
+
+def tool_configuration(base_url: str) -> dict:
+    """What Counterpoint asks the platform for (LTI Dynamic Registration, client metadata)."""
+    from urllib.parse import urlsplit
+
+    login, launch, jwks = (base_url + reverse(n) for n in ("lti:login", "lti:launch", "lti:jwks"))
+    return {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": login,
+        "redirect_uris": [launch],
+        "client_name": "Counterpoint",
+        "jwks_uri": jwks,
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(
+            [
+                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+                "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+            ]
+        ),
+        "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+            "domain": urlsplit(base_url).netloc,
+            "target_link_uri": launch,
+            "claims": ["iss", "sub", "name", "given_name", "family_name", "email"],
+            "messages": [
+                {"type": "LtiResourceLinkRequest", "target_link_uri": launch},
+                {
+                    "type": "LtiDeepLinkingRequest",
+                    "target_link_uri": launch,
+                    "label": "Counterpoint",
+                    "placements": ["link_selection", "assignment_selection"],
+                },
+            ],
+        },
+    }
+
+
+def register_dynamically(
+    openid_configuration_url: str, registration_token: str, base_url: str
+) -> LtiRegistration:
+    """Fetch the platform's configuration, register Counterpoint with it, and record the
+    platform (active, with the deployment it names)."""
+    from urllib.parse import urlsplit
+
+    import requests
+    from lti_tool.models import Key, LtiDeployment
+
+    try:
+        answer = requests.get(openid_configuration_url, timeout=10)
+        answer.raise_for_status()
+        config = answer.json()
+    except (requests.RequestException, ValueError) as error:
+        raise RegistrationFailed(f"Could not read the LMS's configuration: {error}") from error
+    needed = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+    needed += ("registration_endpoint",)
+    missing = [k for k in needed if not config.get(k)]
+    if missing:
+        raise RegistrationFailed(f"The LMS's configuration lacks {', '.join(missing)}.")
+    if urlsplit(config["issuer"]).netloc != urlsplit(openid_configuration_url).netloc:
+        raise RegistrationFailed("The LMS's issuer is not on the host its configuration came from.")
+    headers = {"Authorization": f"Bearer {registration_token}"} if registration_token else {}
+    try:
+        reply = requests.post(
+            config["registration_endpoint"],
+            json=tool_configuration(base_url),
+            headers=headers,
+            timeout=10,
+        )
+        reply.raise_for_status()
+        client = reply.json()
+    except (requests.RequestException, ValueError) as error:
+        raise RegistrationFailed(f"The LMS refused the registration: {error}") from error
+    if not client.get("client_id"):
+        raise RegistrationFailed("The LMS did not give Counterpoint a client id.")
+    tool_config = client.get("https://purl.imsglobal.org/spec/lti-tool-configuration") or {}
+    platform_config = config.get("https://purl.imsglobal.org/spec/lti-platform-configuration") or {}
+    with transaction.atomic():
+        registration, _ = LtiRegistration.objects.update_or_create(
+            issuer=config["issuer"],
+            client_id=str(client["client_id"]),
+            defaults={
+                "name": platform_config.get("product_family_code") or config["issuer"],
+                "auth_url": config["authorization_endpoint"],
+                "token_url": config["token_endpoint"],
+                "keyset_url": config["jwks_uri"],
+                "is_active": True,
+            },
+        )
+        if tool_config.get("deployment_id"):
+            LtiDeployment.objects.update_or_create(
+                registration=registration,
+                deployment_id=str(tool_config["deployment_id"]),
+                defaults={"is_active": True},
+            )
+        if not Key.objects.active().exists():
+            Key.objects.generate()
+    log.info("lti: registered %s (%s) dynamically", registration.issuer, registration.client_id)
+    return registration

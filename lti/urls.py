@@ -11,5 +11,6 @@ urlpatterns = [
     path("session-check/", views.session_check, name="session_check"),
     path("continue/<str:ticket>/", views.continue_in_new_tab, name="continue"),
     path("deep-link/", views.deep_link, name="deep_link"),
+    path("register/<str:token>/", views.register, name="register"),
     path("classes/<int:pk>/roster-sync/", views.roster_sync, name="roster_sync"),
 ]

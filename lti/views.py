@@ -214,3 +214,30 @@ def deep_link(request):
     )
     response._csp_update = {"form-action": [services.origin(return_url)]}
     return response
+
+
+# --- Dynamic Registration: the LMS opens Counterpoint's registration link -----------------
+
+
+@require_GET
+def register(request, token):
+    """An administrator pastes the link `manage.py lti_platform registration-link` printed
+    into the LMS's "register a tool by URL"; the LMS opens it with its configuration URL."""
+    config_url = request.GET.get("openid_configuration", "")
+    if not services.registration_link_valid(token):
+        return _refuse(request, "This registration link is not valid or has expired.")
+    if not config_url.startswith(("https://", "http://")):
+        return _refuse(request, "Open this link from your LMS's tool registration page.")
+    try:
+        registration = services.register_dynamically(
+            config_url,
+            request.GET.get("registration_token", ""),
+            request.build_absolute_uri("/").rstrip("/"),
+        )
+    except services.RegistrationFailed as failure:
+        response = _refuse(request, str(failure), status=502)
+    else:
+        response = render(request, "lti/registered.html", {"registration": registration})
+    response.xframe_options_exempt = True
+    response._csp_replace = {"frame-ancestors": [services.origin(config_url)]}
+    return response

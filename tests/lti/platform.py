@@ -27,6 +27,7 @@ class TestPlatform:
         self.scores = []  # (path, body) of every score post
         self.score_answers = []  # statuses to answer score posts with, in order; then 200
         self.token_requests = 0
+        self.registrations = []  # (Authorization header, body) of Dynamic Registration posts
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         self.issuer = self.base
@@ -78,6 +79,20 @@ class TestPlatform:
                     public = json.loads(platform.key.export_public())
                     public.update(alg="RS256", use="sig")
                     return self._json(200, {"keys": [public]})
+                if path == "/.well-known/openid-configuration":
+                    return self._json(
+                        200,
+                        {
+                            "issuer": platform.issuer,
+                            "authorization_endpoint": f"{platform.base}/auth",
+                            "token_endpoint": f"{platform.base}/token",
+                            "jwks_uri": f"{platform.base}/jwks",
+                            "registration_endpoint": f"{platform.base}/register",
+                            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                                "product_family_code": "test-lms"
+                            },
+                        },
+                    )
                 if path.startswith("/nrps/"):
                     return self._json(
                         200,
@@ -99,6 +114,19 @@ class TestPlatform:
                     assert form["grant_type"] == ["client_credentials"]
                     return self._json(
                         200, {"access_token": "token-1", "token_type": "Bearer", "expires_in": 3600}
+                    )
+                if path == "/register":
+                    platform.registrations.append(
+                        (self.headers.get("Authorization"), json.loads(raw))
+                    )
+                    return self._json(
+                        200,
+                        {
+                            "client_id": "dynamic-client",
+                            "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                                "deployment_id": "dynamic-deployment"
+                            },
+                        },
                     )
                 if path.endswith("/scores"):
                     status = platform.score_answers.pop(0) if platform.score_answers else 200

@@ -254,3 +254,61 @@ def test_the_class_page_offers_its_teachers_the_roster_button_for_lms_classes_on
     client.force_login(teacher)
     page = client.get(reverse("classroom", args=[classroom.pk])).content.decode()
     assert "Update the roster now" not in page
+
+
+# --- Dynamic Registration ---------------------------------------------------------------
+
+
+def _registration_link():
+    out = io.StringIO()
+    call_command("lti_platform", "registration-link", "--base-url", "http://testserver", stdout=out)
+    return urlsplit(out.getvalue().strip()).path
+
+
+def test_dynamic_registration_registers_counterpoint_and_records_the_platform(
+    _platform_server, client, db
+):
+    platform = _platform_server
+    platform.registrations = []
+    link = _registration_link()
+
+    response = client.get(
+        link,
+        {
+            "openid_configuration": f"{platform.base}/.well-known/openid-configuration",
+            "registration_token": "reg-token-1",
+        },
+    )
+
+    assert response.status_code == 200
+    assert f"frame-ancestors {platform.base}" in response["Content-Security-Policy"]
+    ((auth, body),) = platform.registrations
+    assert auth == "Bearer reg-token-1"
+    assert body["initiate_login_uri"] == "http://testserver/lti/login/"
+    assert body["redirect_uris"] == ["http://testserver/lti/launch/"]
+    assert body["jwks_uri"] == "http://testserver/lti/jwks/"
+    registration = LtiRegistration.objects.get(client_id="dynamic-client")
+    assert registration.issuer == platform.issuer
+    assert registration.keyset_url == f"{platform.base}/jwks"
+    assert registration.deployments.get().deployment_id == "dynamic-deployment"
+    assert registration.deployments.get().is_active
+    assert Key.objects.active().exists()
+
+
+def test_dynamic_registration_needs_a_valid_link_and_a_matching_issuer(
+    _platform_server, client, db
+):
+    config = f"{_platform_server.base}/.well-known/openid-configuration"
+    forged = client.get("/lti/register/forged/", {"openid_configuration": config})
+    assert forged.status_code == 400
+    elsewhere = client.get(
+        _registration_link(),
+        {"openid_configuration": config.replace("127.0.0.1", "localhost")},
+    )
+    assert elsewhere.status_code == 502
+    assert "issuer" in elsewhere.content.decode()
+    unreachable = client.get(
+        _registration_link(), {"openid_configuration": "http://127.0.0.1:1/nothing"}
+    )
+    assert unreachable.status_code == 502
+    assert not LtiRegistration.objects.exists()

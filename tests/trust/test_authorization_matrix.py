@@ -414,6 +414,7 @@ ROUTES = {
     "lti:session_check": Route(get=same(200), post=same(405)),
     "lti:continue": Route(kwargs=lambda w: {"ticket": "forged"}, get=same(400), post=same(405)),
     "lti:deep_link": Route(get=signed_in(400), post=signed_in(400)),  # only after a launch
+    "lti:register": Route(kwargs=lambda w: {"token": "forged"}, get=same(400)),
     "lti:roster_sync": Route(
         kwargs=lambda w: {"pk": _lti_course(w).classroom_id},
         get=POST_ONLY,

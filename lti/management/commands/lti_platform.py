@@ -22,12 +22,26 @@ class Command(BaseCommand):
         add.add_argument("--audience", default="")
         add.add_argument("--name", default="")
         sub.add_parser("list", help="List registered platforms and their deployments.")
+        link = sub.add_parser(
+            "registration-link",
+            help="Print a link (valid 7 days) to paste into an LMS that registers tools by URL "
+            "(LTI Dynamic Registration).",
+        )
+        link.add_argument("--base-url", required=True, help="e.g. https://counterpoint.example.org")
         remove = sub.add_parser("remove", help="Remove a platform registration.")
         remove.add_argument("--issuer", required=True)
         remove.add_argument("--client-id", required=True)
 
     def handle(self, *args, action, **options):
-        getattr(self, f"handle_{action}")(**options)
+        getattr(self, f"handle_{action.replace('-', '_')}")(**options)
+
+    def handle_registration_link(self, **o):
+        from django.urls import reverse
+
+        from lti.services import registration_link_token
+
+        path = reverse("lti:register", args=[registration_link_token()])
+        self.stdout.write(o["base_url"].rstrip("/") + path)
 
     @transaction.atomic
     def handle_add(self, **o):
