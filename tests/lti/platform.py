@@ -20,7 +20,7 @@ ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 class TestPlatform:
     __test__ = False  # not a test class
 
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
         self.key = JWK.generate(kty="RSA", size=2048, kid="platform-key-1")
         self.private_pem = self.key.export_to_pem(private_key=True, password=None)
         self.members = []
@@ -29,7 +29,7 @@ class TestPlatform:
         self.token_requests = 0
         self.registrations = []  # (Authorization header, body) of Dynamic Registration posts
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self.base = f"http://{host}:{self.server.server_port}"
         self.issuer = self.base
         self.client_id = "counterpoint-client"
         self.deployment_id = "deployment-1"
@@ -73,6 +73,14 @@ class TestPlatform:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _html(self, text):
+                data = text.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_GET(self):
                 path = urlsplit(self.path).path
                 if path == "/jwks":
@@ -93,6 +101,10 @@ class TestPlatform:
                             },
                         },
                     )
+                if path == "/course":
+                    return self._html(platform.course_page())
+                if path == "/auth":
+                    return self._html(platform.auth_answer(parse_qs(urlsplit(self.path).query)))
                 if path.startswith("/nrps/"):
                     return self._json(
                         200,
@@ -190,6 +202,43 @@ class TestPlatform:
             "accept_presentation_document_targets": ["iframe", "window"],
         }
         return body
+
+    # --- a real browser: the LMS's course page frames Counterpoint ----------------------
+
+    tool_url = ""  # Counterpoint's base URL, for the course page's iframe
+    browser_launch = {}  # claims() keyword arguments for the next browser launch
+
+    def course_page(self):
+        from urllib.parse import urlencode
+
+        query = urlencode(
+            {
+                "iss": self.issuer,
+                "login_hint": "hint-1",
+                "target_link_uri": f"{self.tool_url}/lti/launch/",
+                "client_id": self.client_id,
+                "lti_deployment_id": self.deployment_id,
+            }
+        )
+        return (
+            "<!doctype html><title>Test LMS course</title><h1>History 10B</h1>"
+            f'<iframe id="tool" title="Counterpoint" width="1200" height="800" '
+            f'src="{self.tool_url}/lti/login/?{query}"></iframe>'
+        )
+
+    def auth_answer(self, query):
+        """The platform's OIDC authorization answer: a self-posting form with the id_token."""
+        claims = self.claims(query["nonce"][0], **self.browser_launch)
+        claims[LTI + "target_link_uri"] = query["redirect_uri"][0]
+        assert query["client_id"] == [self.client_id]
+        token = self.sign(claims)
+        return (
+            "<!doctype html><title>Signing in</title>"
+            f'<form id="f" method="post" action="{query["redirect_uri"][0]}">'
+            f'<input type="hidden" name="id_token" value="{token}">'
+            f'<input type="hidden" name="state" value="{query["state"][0]}"></form>'
+            "<script>document.getElementById('f').submit()</script>"
+        )
 
     # --- the browser's part, for Django's test client ---------------------------------
 
