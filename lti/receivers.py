@@ -32,3 +32,11 @@ def class_card(classroom):
 
     link = CourseLink.objects.select_related("context").filter(classroom=classroom).first()
     return {"template": "lti/_class_card.html", "link": link} if link else None
+
+
+def forget_lms_identity(sender, instance, **kwargs):
+    """An account that is deleted takes what the LMS told us about it along (name, e-mail,
+    the platform's id for it, its course memberships); django-lti would only unlink it."""
+    from lti_tool.models import LtiUser
+
+    LtiUser.objects.filter(auth_user=instance).delete()

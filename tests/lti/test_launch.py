@@ -243,3 +243,15 @@ def test_the_jwks_publishes_counterpoint_s_public_keys_only(platform, client):
     assert len(keys) == 1
     assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
     assert "d" not in keys[0]
+
+
+def test_deleting_the_account_deletes_what_the_lms_told_us(platform, client):
+    from counterpoint.services import account_delete
+
+    platform.launch(client, sub="learner-7", email="pupil@school.test")
+    user = LtiUser.objects.get(sub="learner-7").auth_user
+
+    account_delete(user=user)
+
+    assert not LtiUser.objects.filter(sub="learner-7").exists()
+    assert not User.objects.filter(email="pupil@school.test").exists()
