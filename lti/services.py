@@ -140,6 +140,11 @@ def activity_for(lti_launch: LtiLaunch, classroom: Classroom) -> ActivityLink | 
 @transaction.atomic
 def accept_launch(lti_launch: LtiLaunch) -> tuple[User, Classroom, str, str]:
     """Record a validated launch: (person, class, role, where to land)."""
+    if not (lti_launch.is_resource_launch or lti_launch.is_deep_link_launch):
+        raise LaunchRefused(
+            "Counterpoint opens activities and lets teachers add them; it does not handle "
+            "this kind of launch."
+        )
     role = role_for(lti_launch.roles_claim)
     if role is None:
         raise LaunchRefused(

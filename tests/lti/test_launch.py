@@ -255,3 +255,17 @@ def test_deleting_the_account_deletes_what_the_lms_told_us(platform, client):
 
     assert not LtiUser.objects.filter(sub="learner-7").exists()
     assert not User.objects.filter(email="pupil@school.test").exists()
+
+
+def test_a_kind_of_launch_counterpoint_does_not_handle_is_refused(platform, client, caplog):
+    caplog.set_level(logging.WARNING)
+
+    def privacy(claims):
+        claims[LTI + "message_type"] = "DataPrivacyLaunchRequest"
+        claims[LTI + "for_user"] = {"user_id": "x"}
+        del claims[LTI + "resource_link"], claims[LTI + "context"]
+
+    response = platform.launch(client, edit=privacy)
+
+    assert response.status_code == 403
+    assert SESSION_KEY not in client.session
