@@ -34,6 +34,9 @@ class ActivityLink(models.Model):
         Assignment, on_delete=models.CASCADE, related_name="lti_activities"
     )
     lineitem_url = models.URLField(max_length=500, blank=True)
+    site_url = models.URLField(
+        blank=True, help_text="Counterpoint's own address as the LMS knows it, for links."
+    )
 
     def __str__(self):
         return f"{self.resource_link} → {self.assignment}"

@@ -119,6 +119,8 @@ def activity_for(lti_launch: LtiLaunch, classroom: Classroom) -> ActivityLink | 
     resource_link = lti_launch.resource_link
     activity = ActivityLink.objects.filter(resource_link=resource_link).first()
     lineitem = (lti_launch.ags_claim or {}).get("lineitem", "")
+    target = str(lti_launch.get_claim("https://purl.imsglobal.org/spec/lti/claim/target_link_uri"))
+    site_url = origin(target) if target.startswith(("https://", "http://")) else ""
     if activity is None:
         wanted = str(lti_launch.get_custom_claim(ASSIGNMENT_CLAIM) or "")
         assignment = (
@@ -129,11 +131,15 @@ def activity_for(lti_launch: LtiLaunch, classroom: Classroom) -> ActivityLink | 
         if assignment is None:
             return None
         activity = ActivityLink.objects.create(
-            resource_link=resource_link, assignment=assignment, lineitem_url=lineitem
+            resource_link=resource_link,
+            assignment=assignment,
+            lineitem_url=lineitem,
+            site_url=site_url,
         )
-    elif lineitem and activity.lineitem_url != lineitem:
-        activity.lineitem_url = lineitem
-        activity.save(update_fields=["lineitem_url"])
+    elif (lineitem and activity.lineitem_url != lineitem) or activity.site_url != site_url:
+        activity.lineitem_url = lineitem or activity.lineitem_url
+        activity.site_url = site_url
+        activity.save(update_fields=["lineitem_url", "site_url"])
     return activity
 
 
@@ -259,7 +265,7 @@ def _reason(error) -> str:
     return (str(error) or error.__class__.__name__)[:300]
 
 
-def queue_released_scores(assignment, outlines, *, link_base: str = "") -> list[ScoreSend]:
+def queue_released_scores(assignment, outlines) -> list[ScoreSend]:
     """One send per released outline with a score, per LMS activity that opens the
     assignment, for students known to that LMS. A release already queued is not queued
     again (same outline, same version, same score)."""
@@ -288,7 +294,7 @@ def queue_released_scores(assignment, outlines, *, link_base: str = "") -> list[
             ).first()
             if lti_user is None:
                 continue
-            review_url = link_base + reverse("essays:outline", args=[outline.pk])
+            review_url = activity.site_url + reverse("essays:outline", args=[outline.pk])
             send, created = ScoreSend.objects.get_or_create(
                 outline=outline,
                 activity=activity,

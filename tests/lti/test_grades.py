@@ -85,7 +85,7 @@ def test_a_released_score_reaches_the_line_item_once(
     assert body["userId"] == "learner-7"
     assert body["activityProgress"] == "Completed"
     assert body["gradingProgress"] == "FullyGraded"
-    assert f"/outlines/{scored.pk}/" in body["comment"]
+    assert body["comment"].endswith(f" http://testserver/outlines/{scored.pk}/")
     send = ScoreSend.objects.get()
     assert send.status == "sent" and send.attempts == 1
 
