@@ -178,6 +178,20 @@ def _connector(registration: LtiRegistration) -> ServiceConnector:
     return ServiceConnector(registration.to_registration())
 
 
+ROSTER_ON_LAUNCH_EVERY = timedelta(minutes=10)
+
+
+def roster_due(context: LtiContext) -> bool:
+    """A launch refreshes the roster at most every ten minutes: a class of thirty opening the
+    activity at once asks the LMS once, not thirty times. (The teacher's button always asks.)"""
+    synced = (
+        CourseLink.objects.filter(context=context)
+        .values_list("roster_synced_at", flat=True)
+        .first()
+    )
+    return synced is None or synced < timezone.now() - ROSTER_ON_LAUNCH_EVERY
+
+
 def roster_sync(context: LtiContext, *, keep=()) -> dict:
     """Bring the class's members in line with the platform's membership list: add people
     and roles, remove those the list no longer names (or names as inactive). Anyone who

@@ -85,10 +85,11 @@ def launch(request):
         if role != "teacher":
             return _refuse(request, "Only a teacher can add Counterpoint to a course.", status=403)
         target = reverse("lti:deep_link")
-    try:
-        services.roster_sync(lti_launch.context, keep=[user.pk])
-    except Exception as error:  # the roster can wait; the person should not
-        log.warning("lti roster sync on launch failed: %r", error)
+    if services.roster_due(lti_launch.context):
+        try:
+            services.roster_sync(lti_launch.context, keep=[user.pk])
+        except Exception as error:  # the roster can wait; the person should not
+            log.warning("lti roster sync on launch failed: %r", error)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_FLAG] = True
     request.session["lti_launch_id"] = message_launch.get_launch_id()

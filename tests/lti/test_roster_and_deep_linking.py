@@ -312,3 +312,16 @@ def test_dynamic_registration_needs_a_valid_link_and_a_matching_issuer(
     )
     assert unreachable.status_code == 502
     assert not LtiRegistration.objects.exists()
+
+
+def test_a_burst_of_launches_asks_the_lms_for_the_roster_once(platform):
+    platform.members = [platform.member("teacher-1", ["Instructor"])]
+    platform.launch(Client(), sub="teacher-1", roles=("Instructor",))
+    synced = CourseLink.objects.get().roster_synced_at
+    platform.members = []  # if it asked again, the teacher would be the only one left
+
+    for n in range(3):
+        platform.launch(Client(), sub=f"learner-{n}")
+
+    assert CourseLink.objects.get().roster_synced_at == synced
+    assert _classroom().memberships.count() == 4
