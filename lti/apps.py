@@ -19,3 +19,5 @@ class LtiConfig(AppConfig):
             signals.submission_row_notes.append(receivers.score_notes)
         if receivers.class_card not in extensions.class_page_cards:
             extensions.class_page_cards.append(receivers.class_card)
+        if receivers.personal_data not in extensions.personal_data_sections:
+            extensions.personal_data_sections.append(receivers.personal_data)

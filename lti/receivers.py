@@ -40,3 +40,25 @@ def forget_lms_identity(sender, instance, **kwargs):
     from lti_tool.models import LtiUser
 
     LtiUser.objects.filter(auth_user=instance).delete()
+
+
+def personal_data(user):
+    """For "Download my data": what each LMS told us about the person."""
+    from lti_tool.models import LtiUser
+
+    identities = LtiUser.objects.filter(auth_user=user).select_related("registration")
+    yield (
+        "lms",
+        [
+            {
+                "lms": identity.registration.issuer,
+                "id_in_lms": identity.sub,
+                "name": identity.name,
+                "given_name": identity.given_name,
+                "family_name": identity.family_name,
+                "email": identity.email,
+                "courses": [c.title or c.id_on_platform for c in identity.contexts.all()],
+            }
+            for identity in identities.prefetch_related("contexts")
+        ],
+    )

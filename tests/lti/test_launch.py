@@ -269,3 +269,15 @@ def test_a_kind_of_launch_counterpoint_does_not_handle_is_refused(platform, clie
 
     assert response.status_code == 403
     assert SESSION_KEY not in client.session
+
+
+def test_download_my_data_includes_what_the_lms_told_us(platform, client):
+    platform.launch(client, sub="learner-7", email="pupil@school.test")
+
+    data = client.get("/accounts/export.json").json()
+
+    (identity,) = data["lms"]
+    assert identity["lms"] == platform.issuer
+    assert identity["id_in_lms"] == "learner-7"
+    assert identity["email"] == "pupil@school.test"
+    assert identity["courses"] == ["History 10B"]
