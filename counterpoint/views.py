@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from counterpoint import permissions
+from counterpoint import extensions, permissions
 from counterpoint.forms import (
     AccountDeleteForm,
     ClassroomForm,
@@ -132,6 +132,9 @@ def _classroom_page(request, classroom, *, invite_form=None, status=200):
             "assignments": classroom.assignments.select_related("comparison").order_by("due_at"),
             "leaving_form": LeavingAnnotationsForm(instance=classroom) if is_teacher else None,
             **(_co_teachers(classroom, teachers, invite_form) if is_teacher else {}),
+            "cards": [c for f in extensions.class_page_cards if (c := f(classroom))]
+            if is_teacher
+            else [],
         },
         status=status,
     )
