@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
@@ -54,21 +55,29 @@ def reading_page(request, assignment, *, annotate_form=None, status=200):
     from annotations.views import panel_context
 
     reading = reading_for(assignment.comparison)
-    if request.htmx and request.htmx.target in READING_REGIONS:
+    region = request.htmx and request.htmx.target in READING_REGIONS
+    if region:
         template, text = f"annotations/_panel.html#{request.htmx.target}", None
     else:
         template, text = "comparisons/read.html", _reading_text(reading)
-    return render(
-        request,
-        template,
-        {
-            "comparison": reading.comparison,
-            "reading_text": text,
-            **reading.layout,
-            **panel_context(request, assignment, reading, annotate_form=annotate_form),
-        },
-        status=status,
-    )
+    context = {
+        "comparison": reading.comparison,
+        "reading_text": text,
+        **reading.layout,
+        **panel_context(request, assignment, reading, annotate_form=annotate_form),
+    }
+    response = render(request, template, context, status=status)
+    if region:
+        # The count is spoken through the page's one live region, which stays in place.
+        trigger_client_event(response, "announce", {"message": _results_note(context)})
+    return response
+
+
+def _results_note(context):
+    total = context["total"]
+    if context["filters"]:
+        return f"{len(context['cards'])} shown of {total}."
+    return f"{total} annotation{pluralize(total)}."
 
 
 def _reading_text(reading):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from annotations import w3c
 from annotations.models import Annotation, Flag, Helpful, Link
 from comparisons.models import Comparison
+from counterpoint import extensions
 from essays.feedback import snapshot
 from essays.models import Evidence, FeedbackComment, Outline, OutlineSection
 
@@ -152,4 +153,10 @@ def personal_data(user, request) -> dict:
             }
             for c in comparisons
         ],
+        # What apps above add about the person (e.g. lti: what each LMS told us).
+        **{
+            key: data
+            for section in extensions.personal_data_sections
+            for key, data in section(user)
+        },
     }

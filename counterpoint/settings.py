@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "comparisons",
     "annotations",
     "essays",
+    "lti_tool",
+    "lti",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions: LTI sessions' cookies go out SameSite=None; Secure (lti/middleware.py).
+    "lti.middleware.LtiCookies",
     "counterpoint.lib.dbdown.DatabaseDownMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Below CSP and X-Frame-Options: lets registered LMSs frame LTI sessions' pages.
+    "lti.middleware.LtiFraming",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("", include("essays.urls")),
     path("", include("essays.dashboard_urls")),
+    path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
     path(
         "api/v1/assignments/<int:pk>/annotations.jsonld",

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from counterpoint import permissions
+from counterpoint import extensions, permissions
 from counterpoint.forms import (
     AccountDeleteForm,
     ClassroomForm,
@@ -132,6 +132,9 @@ def _classroom_page(request, classroom, *, invite_form=None, status=200):
             "assignments": classroom.assignments.select_related("comparison").order_by("due_at"),
             "leaving_form": LeavingAnnotationsForm(instance=classroom) if is_teacher else None,
             **(_co_teachers(classroom, teachers, invite_form) if is_teacher else {}),
+            "cards": [c for f in extensions.class_page_cards if (c := f(classroom))]
+            if is_teacher
+            else [],
         },
         status=status,
     )
@@ -149,22 +152,29 @@ def _co_teachers(classroom, teachers, invite_form=None) -> dict:
     }
 
 
+NEW_CODE = "New join code made. The old code no longer works."
+
+
+def _announce(response, message):
+    """Ask the page to speak `message` in its one live region (static/js/announce.js). The
+    region stays put and only its text changes: a replaced live region is often not read."""
+    trigger_client_event(response, "announce", {"message": message})
+    return response
+
+
 @login_required
 @require_POST
 def classroom_rotate_code(request, pk):
     classroom = permissions.get_classroom_for(request.user, pk, action="write")
     classroom.rotate_join_code()
     if request.htmx:
-        return render(
+        response = render(
             request,
             "counterpoint/classroom.html#join-code",
-            {
-                "classroom": classroom,
-                "is_teacher": True,
-                "announce": "New join code made. The old code no longer works.",
-            },
+            {"classroom": classroom, "is_teacher": True},
         )
-    messages.success(request, "New join code made. The old code no longer works.")
+        return _announce(response, NEW_CODE)
+    messages.success(request, NEW_CODE)
     return redirect("classroom", pk=classroom.pk)
 
 
@@ -203,7 +213,7 @@ def membership_remove(request, pk, membership_pk):
     student_leave(classroom=classroom, student=membership.user)
     note = f"{membership.user.display_name} was removed from {classroom.name}."
     if request.htmx:
-        return render(request, "counterpoint/_announce.html", {"announce": note})
+        return _announce(HttpResponse(""), note)
     messages.success(request, note)
     return redirect("classroom", pk=classroom.pk)
 
@@ -269,9 +279,9 @@ def co_teacher_invite(request, pk):
         "classroom": classroom,
         **_co_teachers(classroom, teachers, None if status == 200 else form),
         "invited": INVITED if status == 200 else None,
-        "announce": INVITED if status == 200 else None,
     }
-    return render(request, "counterpoint/classroom.html#co-teachers", context, status=status)
+    response = render(request, "counterpoint/classroom.html#co-teachers", context, status=status)
+    return _announce(response, INVITED) if status == 200 else response
 
 
 @login_required
@@ -281,7 +291,7 @@ def co_teacher_withdraw(request, pk, invitation_pk):
     coteacher_withdraw(invitation=invitation)
     note = f"The invitation to {invitation.email} is withdrawn."
     if request.htmx:
-        return render(request, "counterpoint/_announce.html", {"announce": note})
+        return _announce(HttpResponse(""), note)
     messages.success(request, note)
     return redirect("classroom", pk=pk)
 

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +22,7 @@ from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
-from essays import builder, feedback
+from essays import builder, feedback, signals
 from essays.dashboard import best_work, students_of
 from essays.downloads import download
 from essays.models import (
@@ -690,8 +691,11 @@ def submission_rows(assignment):
                 and due < timezone.now(),
                 "extension": extension,
                 "due": due,
+                "notes": [],
             }
         )
+    for note_rows in signals.submission_row_notes:
+        note_rows(assignment, rows)
     return rows
 
 
@@ -730,6 +734,8 @@ def release_all(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
     assignment.feedback_released = request.POST.get("released") == "1"
     assignment.save(update_fields=["feedback_released"])
+    if assignment.feedback_released:
+        _announce_release(assignment, list(assignment.outlines.all()))
     messages.success(
         request,
         "Feedback released to the whole class."
@@ -737,6 +743,15 @@ def release_all(request, pk):
         else "Feedback is hidden again.",
     )
     return redirect("essays:submissions", pk=pk)
+
+
+def _announce_release(assignment, outlines):
+    """Tell the apps above (e.g. LTI grade passback) once the release is committed."""
+    transaction.on_commit(
+        lambda: signals.feedback_released.send(
+            sender=type(assignment), assignment=assignment, outlines=outlines
+        )
+    )
 
 
 def _review_context(
@@ -906,6 +921,8 @@ def review_overall(request, pk):
     if "release" in request.POST:
         review_row.released_at = timezone.now() if request.POST["release"] == "1" else None
     review_row.save()
+    if review_row.released_at:
+        _announce_release(outline.assignment, [outline])
     return _review_region(request, outline, "Saved.")
 
 

@@ -1,5 +1,6 @@
 """The panel's filters and counts, the live poll, and query counts that do not grow."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -86,6 +87,24 @@ def test_filtering_over_htmx_returns_only_the_results(client, assignment, studen
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="annotation-results">')
     assert "Why the thaw?" in page and "Purges and fear" not in page
+
+
+def test_filtered_results_are_announced_not_swapped_in_as_a_live_region(
+    client, assignment, student, spread
+):
+    client.force_login(student)
+
+    response = client.get(
+        read_url(assignment),
+        {"kind": "question"},
+        headers={**HTMX, "HX-Target": "annotation-results"},
+    )
+
+    # A replaced role=status is often not read: the count goes to the page's one live region.
+    assert 'role="status"' not in response.content.decode()
+    announced = json.loads(response.headers["HX-Trigger"])["announce"]["message"]
+    shown = len(response.context["cards"])
+    assert announced == f"{shown} shown of {response.context['total']}."
 
 
 def test_nonsense_filter_values_are_ignored_not_an_error(client, assignment, student, spread):

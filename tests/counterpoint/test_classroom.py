@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -5,6 +7,11 @@ from django.urls import reverse
 from counterpoint.models import Classroom, Membership
 
 pytestmark = pytest.mark.django_db
+
+
+def announced(response):
+    """The message the response asks the page to announce, from its HX-Trigger header."""
+    return json.loads(response.headers["HX-Trigger"])["announce"]["message"]
 
 
 def test_teacher_creates_a_class_and_sees_its_join_code(client, outsider_teacher):
@@ -71,7 +78,9 @@ def test_rotating_the_code_over_htmx_returns_the_new_code_only(client, classroom
     body = response.content.decode()
     assert classroom.join_code_display in body
     assert "<html" not in body
-    assert "no longer works" in body
+    # Spoken through the page's one live region, which stays in place (announced, not swapped).
+    assert 'id="announcer"' not in body
+    assert "no longer works" in announced(response)
 
 
 def test_rotating_the_code_without_htmx_redirects_back(client, classroom, teacher):
@@ -123,7 +132,8 @@ def test_teacher_removes_a_student_over_htmx(client, classroom, teacher, student
     )
 
     assert response.status_code == 200
-    assert "was removed" in response.content.decode()
+    assert response.content == b""  # the row goes
+    assert "was removed" in announced(response)
     assert not Membership.objects.filter(pk=membership.pk).exists()
     client.force_login(student)
     assert client.get(reverse("classroom", args=[classroom.pk])).status_code == 404

@@ -125,8 +125,9 @@ def test_submissions_page_queries_do_not_grow_with_the_class(
     client.force_login(teacher)
 
     # session, user, assignment, my roles, students, outlines with totals, extensions, the
-    # rubric (found, then loaded with its criteria and levels for the maximum), navigation
-    with django_assert_num_queries(12):
+    # rubric (found, then loaded with its criteria and levels for the maximum), navigation,
+    # the grades sent to an LMS (lti's note on each row, one query)
+    with django_assert_num_queries(13):
         client.get(reverse("essays:submissions", args=[assignment.pk]))
 
 

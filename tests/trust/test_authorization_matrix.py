@@ -421,6 +421,19 @@ ROUTES = {
     "insights:class_dashboard": Route(kwargs=pk("classroom"), get=class_teachers()),
     "insights:gradebook": Route(kwargs=pk("assignment"), get=class_teachers()),
     "insights:annotations": Route(kwargs=pk("assignment"), get=class_teachers()),
+    # --- LTI (lti/): the LMS's endpoints answer anyone, checked by signature, not session -
+    "lti:jwks": Route(get=same(200), post=same(405)),
+    "lti:login": Route(get=same(400), post=same(400)),  # no issuer: refused calmly
+    "lti:launch": Route(get=same(405), post=same(400)),  # no id_token: refused calmly
+    "lti:session_check": Route(get=same(200), post=same(405)),
+    "lti:continue": Route(kwargs=lambda w: {"ticket": "forged"}, get=same(400), post=same(405)),
+    "lti:deep_link": Route(get=signed_in(400), post=signed_in(400)),  # only after a launch
+    "lti:register": Route(kwargs=lambda w: {"token": "forged"}, get=same(400)),
+    "lti:roster_sync": Route(
+        kwargs=lambda w: {"pk": _lti_course(w).classroom_id},
+        get=POST_ONLY,
+        post=class_teachers(302),
+    ),
     # --- API -----------------------------------------------------------------------------
     "api-root": api(get=E(403, 200, 200, 200, 200, 200, 200)),
     # The schema and its docs describe the API, not anyone's data: public.
@@ -588,6 +601,30 @@ def _invitation(w):
     return invitation
 
 
+def _lti_course(w):
+    """The class as an LMS course (its roster URL left empty: nothing to fetch)."""
+    from lti_tool.models import LtiContext, LtiDeployment, LtiRegistration
+
+    from lti.models import CourseLink
+
+    registration, _ = LtiRegistration.objects.get_or_create(
+        issuer="https://lms.example.test",
+        client_id="c",
+        defaults={
+            "name": "LMS",
+            "auth_url": "https://lms.example.test/auth",
+            "token_url": "https://lms.example.test/token",
+            "keyset_url": "https://lms.example.test/jwks",
+        },
+    )
+    deployment, _ = LtiDeployment.objects.get_or_create(
+        registration=registration, deployment_id="d"
+    )
+    context, _ = LtiContext.objects.get_or_create(deployment=deployment, id_on_platform="course")
+    link, _ = CourseLink.objects.get_or_create(context=context, defaults={"classroom": w.classroom})
+    return link
+
+
 def _score(w):
     level = Level.objects.filter(criterion__rubric__assignment=w.assignment).first()
     return {"criterion": level.criterion_id, "level": level.pk}
@@ -703,11 +740,17 @@ def first_allowed(route, method):
     return next((role for role in ROLES if statuses[role] not in REFUSED), None)
 
 
+# Posted cross-site by an LMS, so exempt from CSRF: a signed id_token and a one-time state
+# and nonce are what protect them (lti/tool.py).
+CSRF_EXEMPT = {"lti:login", "lti:launch"}
+
 CSRF_CASES = sorted(
     (name, method)
     for name, route in ROUTES.items()
     for method in UNSAFE
-    if getattr(route, method) is not None and first_allowed(route, method)
+    if getattr(route, method) is not None
+    and first_allowed(route, method)
+    and name not in CSRF_EXEMPT
 )
 
 

@@ -364,8 +364,9 @@ def test_the_class_page_costs_the_same_however_many_invitations_are_open(
     client.get(reverse("classroom", args=[classroom.pk]))  # warm the session
 
     # session, user, the class, my roles, the roster with users, the assignments,
-    # the open invitations with their senders, the navigation's moderation link
-    with django_assert_num_queries(8):
+    # the open invitations with their senders, the navigation's moderation link, whether the
+    # class is an LMS course (lti's card)
+    with django_assert_num_queries(9):
         page = client.get(reverse("classroom", args=[classroom.pk])).content.decode()
 
     assert page.count("/withdraw/") == 12  # action and hx-post for each of the six

@@ -1,0 +1,3 @@
+// Deep Linking: hand the signed choice back to the LMS without a click.
+const form = document.getElementById("lti-deep-link-return");
+if (form) form.submit();
