@@ -1,5 +1,7 @@
 """Annotating on the real reading page: mouse, live updates across students, keyboard only."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -83,6 +85,29 @@ def test_a_validation_error_keeps_what_was_typed(
     page.locator("#annotate-form textarea[name=body]").fill("Why fear?")
     page.get_by_role("button", name="Save annotation").click()
     expect(page.locator(".annotation-card", has_text="Why fear?")).to_be_visible()
+
+
+def test_a_validation_error_is_tied_to_its_field_and_announced_once(
+    live_server, page, log_in, transactional_db, reading, student, console_errors
+):
+    log_in(page, student.email)
+    open_reading_page(page, live_server, reading)
+    drag_select(page, "#p1", "fear", "fear")
+    page.locator(".annotate-button").click()
+    page.get_by_label("Question").check()
+    page.get_by_role("button", name="Save annotation").click()
+
+    body = page.locator("#annotate-form textarea[name=body]")
+    expect(body).to_have_attribute("aria-invalid", "true")
+    expect(body).to_have_accessible_description(
+        re.compile("a question or comment needs some words")
+    )
+    expect(page.locator("#announcer")).to_have_text(
+        "Not saved. Write a note: a question or comment needs some words."
+    )
+    # Said once: through the live region, not also by an alert in the form.
+    expect(page.locator("#annotate-form [role=alert]")).to_have_count(0)
+    console_errors.forgive("status of 422 (Unprocessable Entity)")
 
 
 def test_a_keyboard_user_annotates_without_a_mouse(

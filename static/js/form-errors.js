@@ -1,0 +1,29 @@
+// When an htmx form comes back with something to fix (400, 409, 422, 429 swap in; see the
+// htmx-config in base.html), say so once through the page's live region, naming the first
+// problem. The fields themselves carry aria-invalid and aria-describedby; focus moves to the
+// first invalid field elsewhere (focus.js). Errors inside a role="alert" are spoken by the
+// screen reader already, so they are not repeated here.
+const PROBLEM = /^4(00|09|22|29)$/;
+const ERRORS = ".field-error, .form-errors";
+let before = null;
+
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  before = PROBLEM.test(String(event.detail.xhr?.status)) && event.detail.shouldSwap
+    ? new Set(document.querySelectorAll(ERRORS))
+    : null;
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  if (!before) return;
+  const seen = before;
+  before = null;
+  const fresh = [...document.querySelectorAll(ERRORS)].filter(
+    (el) => !seen.has(el) && el.textContent.trim() && !el.closest("[hidden]"),
+  );
+  if (!fresh.length || fresh.some((el) => el.closest('[role="alert"]'))) return;
+  const first = fresh[0].textContent.trim().replace(/\s+/g, " ");
+  const message = fresh.length === 1
+    ? `Not saved. ${first}`
+    : `Not saved: ${fresh.length} things to fix. The first: ${first}`;
+  document.body.dispatchEvent(new CustomEvent("announce", { detail: { message } }));
+});
