@@ -116,3 +116,17 @@ def test_the_api_docs_work_under_the_content_security_policy(live_server, page, 
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Counterpoint API")
     expect(page.locator(".opblock-tag").first).to_be_visible()
     assert not refused, refused
+
+
+def test_the_api_docs_pass_axe_wide_and_narrow(live_server, page, shot, transactional_db):
+    found = {}
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/api/docs/")
+        expect(page.locator(".opblock-summary-method").first).to_be_visible()
+        if problems := violations(page):
+            found[width] = problems
+        shot(page, f"a11y-api-docs-{width}", full_page=False)
+
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    assert not found, json.dumps(found, indent=1)
