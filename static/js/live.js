@@ -111,6 +111,7 @@ function cardIds() {
 }
 
 let before = null;
+let wholeListWaiting = false; // said once that a whole-list update waits for focus to leave
 
 // A poll answer can be older than what the reader's own request just put on the page (a
 // reply saved while the poll was on its way): then skip it and let the next poll, with the
@@ -141,6 +142,19 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.shouldSwap = false;
     return;
   }
+  // Sometimes the answer is the whole list, which would replace the card being read: wait
+  // (the poll keeps its old ETag, so it comes again) until focus leaves the list.
+  const whole = (event.detail.serverResponse || "").includes('id="annotation-list"');
+  if (whole && list() && holdsFocus(list())) {
+    event.detail.shouldSwap = false;
+    if (!wholeListWaiting) {
+      wholeListWaiting = true;
+      const message = "New annotations are waiting. They show when you leave this note.";
+      document.body.dispatchEvent(new CustomEvent("announce", { detail: { message } }));
+    }
+    return;
+  }
+  wholeListWaiting = false;
   before = cardIds();
 });
 
