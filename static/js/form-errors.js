@@ -1,16 +1,14 @@
-// When an htmx form comes back with something to fix (400, 409, 422, 429 swap in; see the
-// htmx-config in base.html), say so once through the page's live region, naming the first
-// problem. The fields themselves carry aria-invalid and aria-describedby; focus moves to the
-// first invalid field elsewhere (focus.js). Errors inside a role="alert" are spoken by the
+// When an htmx form comes back with something to fix (usually 422, but the comparison
+// editor answers 200 with its form bound), say so once through the page's live region,
+// naming the first problem: whatever error messages the swap added. The fields themselves
+// carry aria-invalid and aria-describedby; focus moves to the first invalid field elsewhere
+// (focus.js). Errors inside a role="alert" are spoken by the
 // screen reader already, so they are not repeated here.
-const PROBLEM = /^4(00|09|22|29)$/;
 const ERRORS = ".field-error, .form-errors";
 let before = null;
 
 document.body.addEventListener("htmx:beforeSwap", (event) => {
-  before = PROBLEM.test(String(event.detail.xhr?.status)) && event.detail.shouldSwap
-    ? new Set(document.querySelectorAll(ERRORS))
-    : null;
+  before = event.detail.shouldSwap ? new Set(document.querySelectorAll(ERRORS)) : null;
 });
 
 document.addEventListener("htmx:afterSettle", () => {
