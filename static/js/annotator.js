@@ -152,6 +152,7 @@ const state = {
   lastPointerDown: -1e9, // when a pointer last went down, to tell pointer focus from Tab
   pending: new Set(),    // passage-texts whose redraw waits for the user's selection to go
   byId: new Map(),       // annotation id -> {start, end} drawn, to pick the innermost on click
+  currentMark: null,     // the highlight ] and [ last moved to (Enter opens its note)
 };
 const originals = new WeakMap(); // passage-text -> its text before we first touched it
 const drawn = new WeakMap();     // passage-text -> {key, firstChild} of our last drawing
@@ -177,7 +178,9 @@ function ensureHint() {
   const hint = document.createElement("p");
   hint.id = HINT_ID;
   hint.className = "visually-hidden";
-  hint.textContent = "To annotate, select text with Shift and the arrow keys, then press Enter.";
+  hint.textContent = "To annotate, select text with Shift and the arrow keys, then press Enter." +
+    " To read the notes on highlighted words, press ] or [ to move between highlights," +
+    " then Enter to open a note.";
   document.body.append(hint);
 }
 
@@ -540,6 +543,7 @@ function drawPassage(el, cards) {
     mark.className = `highlight ${colourClass(colours.get(part.ids[0]))}`;
     if (part.ids.length > 1) mark.classList.add("highlight-overlap");
     mark.dataset.annotations = part.ids.join(" ");
+    describeMark(mark, part.ids);
     mark.textContent = part.text;
     fragment.append(mark);
   }
@@ -552,6 +556,37 @@ function drawPassage(el, cards) {
     const f = pointAt(el, saved[1]);
     sel.setBaseAndExtent(a.node, a.offset, f.node, f.offset);
   }
+}
+
+/** The subject a colour stands for, in words (WCAG 1.4.1: never colour alone). */
+function subjectName(colour) {
+  if (colour === "multi") return "several subjects";
+  if (!SUBJECT_COLOURS.has(colour)) return "";
+  const chip = document.querySelector(`.subject-chip.subject-${colour}`);
+  return chip ? chip.textContent.trim() : "";
+}
+
+/** In words, whose note a highlight belongs to and what about. */
+function noteDescription(card) {
+  if (!card) return "";
+  const author = card.querySelector(".card-author")?.textContent.trim();
+  const subject = subjectName(card.dataset.colour);
+  return ["Note", subject && `on ${subject}`, author && `by ${author}`].filter(Boolean).join(" ");
+}
+
+/**
+ * Tie a highlight to its note (the innermost one's card): aria-details points at the card,
+ * and aria-description and the tooltip say in words which subject it is about (WCAG 1.3.1,
+ * 1.4.1). The text itself is never touched: offsets count it.
+ */
+function describeMark(mark, ids) {
+  const card = cardFor(ids[0]);
+  if (!card) return;
+  mark.setAttribute("aria-details", card.id);
+  let words = noteDescription(card);
+  if (ids.length > 1) words += ` (and ${ids.length - 1} more)`;
+  mark.setAttribute("aria-description", words);
+  mark.title = words;
 }
 
 /** Redraw every passage's highlights from the cards now in the panel. */
@@ -620,6 +655,36 @@ function onHighlightClick(mark, event) {
   }, 250);
 }
 
+function say(message) {
+  document.body.dispatchEvent(new CustomEvent("announce", { detail: { message } }));
+}
+
+/**
+ * Keyboard way from a paragraph to its notes (WCAG 2.1.1): ] and [ move the caret to the
+ * next or previous highlight in the focused paragraph and say what it is; Enter then opens
+ * its note. Shift+arrows and Enter on a selection still annotate.
+ */
+function moveToHighlight(el, step) {
+  const marks = [...el.querySelectorAll("mark.highlight")];
+  if (marks.length === 0) {
+    say("No highlights in this paragraph.");
+    return;
+  }
+  const at = marks.indexOf(state.currentMark);
+  const next = at === -1 ? (step > 0 ? 0 : marks.length - 1) : at + step;
+  if (next < 0 || next >= marks.length) {
+    say(step > 0 ? "That was the last highlight in this paragraph." : "That was the first highlight in this paragraph.");
+    return;
+  }
+  state.currentMark?.classList.remove("is-current");
+  const mark = marks[next];
+  state.currentMark = mark;
+  mark.classList.add("is-current");
+  window.getSelection()?.collapse(mark.firstChild || mark, 0);
+  const about = mark.getAttribute("aria-description") || "Note";
+  say(`Highlight ${next + 1} of ${marks.length}: “${mark.textContent}”. ${about}. Press Enter to open it.`);
+}
+
 function showInText(card) {
   const id = card.dataset.annotation;
   const marks = [
@@ -673,10 +738,20 @@ function onKeyDown(event) {
   const el = target.closest(TEXT);
   if (!el) return;
   delete el.dataset.pointerFocus; // keys in use: show the keyboard focus outline
-  if (event.key === "Enter" && !event.ctrlKey && !event.altKey && !event.metaKey) {
+  const plain = !event.ctrlKey && !event.altKey && !event.metaKey;
+  if ((event.key === "]" || event.key === "[") && plain) {
+    event.preventDefault();
+    moveToHighlight(el, event.key === "]" ? 1 : -1);
+    return;
+  }
+  if (event.key === "Enter" && plain) {
     event.preventDefault(); // never a line break in the passage
     const current = currentSelection();
     if (current && current.el === el) openForm(el, current.selector);
+    else if (state.currentMark && el.contains(state.currentMark)) {
+      const id = innermostOf(state.currentMark);
+      if (id) focusCard(id);
+    }
   } else if (event.key === "Escape" && state.offer) {
     hideButton();
     window.getSelection()?.collapseToEnd();

@@ -12,6 +12,51 @@
 //    changes again once the person is done.
 // 3. Tell screen-reader users what arrived, without moving focus.
 // 4. Never let a poll answer undo the reader's own newer change (see ownSincePoll).
+// 5. Let the reader pause the updates (WCAG 2.2.2), remembered in this browser, and never
+//    replace a card that has focus: its update waits, with a polite notice, until focus
+//    leaves it.
+
+const PAUSED = "counterpoint:live-paused";
+const waiting = new Map(); // card id -> its update (a list item), held while it has focus
+
+function stored() {
+  try {
+    return window.localStorage.getItem(PAUSED) === "yes";
+  } catch {
+    return false; // no storage (some private windows): start live, pause for this page only
+  }
+}
+let isPaused = stored();
+const paused = () => isPaused;
+
+function holdsFocus(element) {
+  const active = document.activeElement;
+  return Boolean(active && active !== document.body && element.contains(active));
+}
+
+function holdUpdate(old, item) {
+  waiting.set(old.id, item);
+  item.remove();
+  if (old.querySelector(".live-waiting")) return;
+  const notice = document.createElement("p");
+  notice.className = "meta live-waiting";
+  notice.setAttribute("role", "status");
+  notice.textContent = "This note has changed. The new version shows when you move away from it.";
+  old.append(notice);
+}
+
+function releaseWaiting() {
+  const target = list();
+  if (!target) return;
+  const ready = document.createElement("ol");
+  for (const [id, item] of waiting) {
+    const card = document.getElementById(id);
+    if (card && holdsFocus(card)) continue;
+    waiting.delete(id);
+    ready.append(item);
+  }
+  if (ready.children.length) mergeUpdates(ready, target);
+}
 
 const list = () => document.getElementById("annotation-list");
 
@@ -32,6 +77,10 @@ export function mergeUpdates(updates, target) {
     const gone = item.dataset.remove;
     const card = item.querySelector(".annotation-card");
     const old = document.getElementById(gone || card?.id || "");
+    if (old && target.contains(old) && holdsFocus(old)) {
+      holdUpdate(old, item);
+      continue;
+    }
     if (old && target.contains(old)) (old.closest("li") || old).remove();
     if (gone || !card) {
       item.remove();
@@ -62,6 +111,7 @@ function cardIds() {
 }
 
 let before = null;
+let wholeListWaiting = false; // said once that a whole-list update waits for focus to leave
 
 // A poll answer can be older than what the reader's own request just put on the page (a
 // reply saved while the poll was on its way): then skip it and let the next poll, with the
@@ -70,6 +120,10 @@ let ownRequests = 0;
 let ownSincePoll = false;
 
 document.body.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.detail.elt.id === "annotation-poll" && paused()) {
+    event.preventDefault(); // no request at all; the next one after resuming brings it all
+    return;
+  }
   if (event.detail.elt.id === "annotation-poll") {
     ownSincePoll = ownRequests > 0;
   } else {
@@ -88,6 +142,19 @@ document.body.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.shouldSwap = false;
     return;
   }
+  // Sometimes the answer is the whole list, which would replace the card being read: wait
+  // (the poll keeps its old ETag, so it comes again) until focus leaves the list.
+  const whole = (event.detail.serverResponse || "").includes('id="annotation-list"');
+  if (whole && list() && holdsFocus(list())) {
+    event.detail.shouldSwap = false;
+    if (!wholeListWaiting) {
+      wholeListWaiting = true;
+      const message = "New annotations are waiting. They show when you leave this note.";
+      document.body.dispatchEvent(new CustomEvent("announce", { detail: { message } }));
+    }
+    return;
+  }
+  wholeListWaiting = false;
   before = cardIds();
 });
 
@@ -113,3 +180,24 @@ document.body.addEventListener("htmx:afterSettle", (event) => {
     document.body.dispatchEvent(new CustomEvent("announce", { detail: { message } }));
   }
 });
+
+// Focus left a card whose update was waiting: show the new version now.
+document.addEventListener("focusout", () => {
+  if (waiting.size) window.setTimeout(releaseWaiting, 0);
+});
+
+const pause = document.getElementById("live-pause");
+if (pause) {
+  pause.checked = paused();
+  pause.closest(".live-control").hidden = false;
+  pause.addEventListener("change", () => {
+    isPaused = pause.checked;
+    try {
+      window.localStorage.setItem(PAUSED, isPaused ? "yes" : "no");
+    } catch {
+      // No storage: the pause still holds until the page is left.
+    }
+    const message = isPaused ? "Live updates paused." : "Live updates resumed.";
+    document.body.dispatchEvent(new CustomEvent("announce", { detail: { message } }));
+  });
+}

@@ -1,5 +1,6 @@
-"""axe-core on every main page, light and dark: no serious or critical violations, and no
-Content-Security-Policy refusals in the console.
+"""axe-core on every main page, light and dark, at 1366 px (and a representative set at 390
+and 320 px): no serious or critical violations, and no Content-Security-Policy refusals in the
+console.
 
 axe-core is injected by Playwright from tests/browser/vendor/axe-core/ (never served to
 users). Each page is checked as the person who uses it, with the shared trust world's data
@@ -68,14 +69,39 @@ def violations(page):
     ]
 
 
-def test_every_main_page_passes_axe_in_light_and_dark(
+# Narrow screens (and 200-400 % zoom) lay pages out differently: a representative set runs
+# there too, so the whole suite stays within a couple of minutes.
+NARROW = {
+    "login",
+    "student-dashboard",
+    "reading-page",
+    "builder",
+    "outline-editor",
+    "draft-editor",
+    "class-teacher",
+    "moderation",
+    "comparison-editor",
+    "review",
+    "submissions",
+}
+RUNS = [
+    (1366, "light", None),
+    (1366, "dark", None),
+    (390, "light", NARROW),
+    (390, "dark", NARROW),
+    (320, "light", NARROW),
+    (320, "dark", NARROW),
+]
+
+
+def test_every_main_page_passes_axe_wide_and_narrow_in_light_and_dark(
     live_server, browser, log_in, shot, transactional_db
 ):
     w = build()
     Outline.objects.filter(pk=w.outline.pk).update(status=Outline.Status.SUBMITTED)
     found, refused = {}, []
-    for scheme in ("light", "dark"):
-        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    for width, scheme, only in RUNS:
+        context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
         page = context.new_page()
         page.on(
             "console",
@@ -85,6 +111,8 @@ def test_every_main_page_passes_axe_in_light_and_dark(
         )
         who_now = "nobody"
         for who, name, url in pages(w):
+            if only is not None and name not in only:
+                continue
             if who != who_now:
                 context.clear_cookies()
                 if who:
@@ -93,9 +121,11 @@ def test_every_main_page_passes_axe_in_light_and_dark(
             page.goto(live_server.url + url)
             expect(page.locator("main")).to_be_visible()
             if problems := violations(page):
-                found[f"{name} ({scheme})"] = problems
-            if scheme == "dark":
+                found[f"{name} ({width} px, {scheme})"] = problems
+            if scheme == "dark" and width == 1366:
                 shot(page, f"a11y-dark-{name}", full_page=False)
+            elif width == 390:
+                shot(page, f"a11y-390-{scheme}-{name}", full_page=False)
         context.close()
 
     assert not found, json.dumps(found, indent=1)
@@ -116,3 +146,17 @@ def test_the_api_docs_work_under_the_content_security_policy(live_server, page, 
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Counterpoint API")
     expect(page.locator(".opblock-tag").first).to_be_visible()
     assert not refused, refused
+
+
+def test_the_api_docs_pass_axe_wide_and_narrow(live_server, page, shot, transactional_db):
+    found = {}
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/api/docs/")
+        expect(page.locator(".opblock-summary-method").first).to_be_visible()
+        if problems := violations(page):
+            found[width] = problems
+        shot(page, f"a11y-api-docs-{width}", full_page=False)
+
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    assert not found, json.dumps(found, indent=1)

@@ -1,9 +1,12 @@
 """Annotating on the real reading page: mouse, live updates across students, keyboard only."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
+from tests.annotations.helpers import annotate
 from tests.browser.test_annotator_js import drag_select
 
 TEXT = (
@@ -85,6 +88,29 @@ def test_a_validation_error_keeps_what_was_typed(
     expect(page.locator(".annotation-card", has_text="Why fear?")).to_be_visible()
 
 
+def test_a_validation_error_is_tied_to_its_field_and_announced_once(
+    live_server, page, log_in, transactional_db, reading, student, console_errors
+):
+    log_in(page, student.email)
+    open_reading_page(page, live_server, reading)
+    drag_select(page, "#p1", "fear", "fear")
+    page.locator(".annotate-button").click()
+    page.get_by_label("Question").check()
+    page.get_by_role("button", name="Save annotation").click()
+
+    body = page.locator("#annotate-form textarea[name=body]")
+    expect(body).to_have_attribute("aria-invalid", "true")
+    expect(body).to_have_accessible_description(
+        re.compile("a question or comment needs some words")
+    )
+    expect(page.locator("#announcer")).to_have_text(
+        "Not saved. Write a note: a question or comment needs some words."
+    )
+    # Said once: through the live region, not also by an alert in the form.
+    expect(page.locator("#annotate-form [role=alert]")).to_have_count(0)
+    console_errors.forgive("status of 422 (Unprocessable Entity)")
+
+
 def test_a_keyboard_user_annotates_without_a_mouse(
     live_server, page, log_in, shot, transactional_db, reading, student
 ):
@@ -111,3 +137,35 @@ def test_a_keyboard_user_annotates_without_a_mouse(
     expect(page.locator(".annotation-card", has_text="How he held power.")).to_be_visible()
     assert Annotation.objects.get().exact == "Stalin ruled"
     shot(page, "annotations-keyboard", full_page=False)
+
+
+def test_a_highlight_names_its_note_and_leads_to_it_by_keyboard(
+    live_server, page, log_in, shot, transactional_db, reading, student, classmate
+):
+    stalin = reading.comparison.subjects.order_by("order")[0]
+    passage = reading.comparison.sections.order_by("order")[0].passages.order_by("order")[0]
+    first = annotate(reading, classmate, passage=passage, quote="fear", subjects=[stalin])
+    second = annotate(reading, classmate, passage=passage, quote="party", body="Second note")
+    log_in(page, student.email)
+    open_reading_page(page, live_server, reading)
+
+    mark = page.locator("#p1 mark.highlight", has_text="fear")
+    expect(mark).to_have_attribute("aria-details", f"annotation-{first.pk}")
+    expect(mark).to_have_attribute("aria-description", "Note on Stalin by Cleo Classmate")
+
+    page.locator("#p1 .passage-text").focus()
+    page.keyboard.press("]")
+    expect(page.locator("#announcer")).to_contain_text("Highlight 1 of 2: “fear”")
+    page.keyboard.press("]")
+    expect(page.locator("#announcer")).to_contain_text("Highlight 2 of 2: “party”")
+    shot(page, "annotations-highlight-keyboard", full_page=False)
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#annotation-{second.pk}")).to_be_focused()
+
+    # Selecting with the keyboard still annotates.
+    page.locator("#p1 .passage-text").focus()
+    page.keyboard.press("Home")
+    for _ in range(len("Stalin")):
+        page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Enter")
+    expect(page.locator("#annotate-quote")).to_contain_text("Stalin")

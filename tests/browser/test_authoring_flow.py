@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from comparisons.models import Passage
 from counterpoint.models import Assignment
 from tests.annotations.helpers import annotate
-from tests.factories import comparison_with_content
+from tests.factories import ComparisonFactory, comparison_with_content
 
 SIZES = {"wide": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -67,3 +67,19 @@ def test_a_copy_is_credited_and_a_removed_paragraph_leaves_its_note_orphaned(
             card.scroll_into_view_if_needed()
             shot(reader, f"authoring-orphan-{size}-{scheme}", full_page=False)
             context.close()
+
+
+def test_an_empty_subject_is_refused_at_its_field_and_said_once(
+    live_server, page, log_in, transactional_db, teacher
+):
+    comparison = ComparisonFactory(author=teacher, is_published=False)
+    log_in(page, teacher.email)
+    page.goto(f"{live_server.url}/comparisons/{comparison.pk}/edit/")
+    page.get_by_role("button", name="Add subject").click()
+
+    name = page.locator("#id_subject-new-name")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#id_subject-new-name_error")
+    expect(error).to_be_visible()
+    expect(name).to_have_accessible_description(error.inner_text())
+    expect(page.locator("#announcer")).to_have_text(f"Not saved. {error.inner_text()}")

@@ -20,7 +20,7 @@ from essays.services import (
 from tests.annotations.helpers import annotate
 from tests.factories import AssignmentFactory, comparison_with_content
 
-WIDTHS = (320, 390, 768, 1280, 1920)
+WIDTHS = (320, 390, 640, 768, 1280, 1920)  # 640: 1280 px at 200 % zoom (WCAG 1.4.10)
 
 # For each element wider than the window: is it inside a box that scrolls sideways on
 # purpose (a wide table), or does it stick out of the page?
