@@ -15,6 +15,7 @@ Everyone else keeps `SameSite=Lax` cookies and `frame-ancestors 'none'`.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError
 from lti_tool.models import LtiRegistration
 
 SESSION_FLAG = "lti"
@@ -24,7 +25,10 @@ def _is_lti(request) -> bool:
     if getattr(request, "lti_frame", False):
         return True
     session = getattr(request, "session", None)
-    return bool(session is not None and session.get(SESSION_FLAG))
+    try:
+        return bool(session is not None and session.get(SESSION_FLAG))
+    except DatabaseError:  # the database is down: the friendly 503 goes out as it is
+        return False
 
 
 def platform_origins() -> list[str]:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from annotations.models import Annotation
 from essays import feedback
 from tests.annotations.helpers import annotate
+from tests.browser.states import check_state
 from tests.essays.helpers import make_outline
 
 
@@ -58,6 +59,7 @@ def test_the_review_page_keeps_focus_on_the_control_used(
     expect(page.locator("#review-panel")).to_be_visible()
     expect(page.locator("#comment-error")).to_be_visible()
     shot(page, "focus-review-empty-comment", full_page=False)
+    check_state(page, "review with a comment error")
 
     box.fill("Say which leader this is about.")
     press(page.get_by_role("button", name="Add comment"))
@@ -73,6 +75,7 @@ def test_the_review_page_keeps_focus_on_the_control_used(
     hide = page.get_by_role("button", name=f"Hide feedback from {student.display_name}")
     expect(hide).to_be_focused()
     focus_is_not_on_body(page)
+    check_state(page, "review after a comment, a level and a release")
     console_errors.forgive("status of 422 (Unprocessable Entity)")  # the empty comment
 
 
@@ -98,6 +101,7 @@ def test_the_outline_keeps_focus_on_moved_removed_and_added_evidence(
     assert page.evaluate(
         f"""document.activeElement.closest('.evidence-card')?.dataset.id === '{moved_id}'"""
     )
+    check_state(page, "outline after moving evidence")
 
     section_pk = section_list.get_attribute("data-section")
     press(moved.get_by_role("button", name="Remove this evidence"))
@@ -111,6 +115,7 @@ def test_the_outline_keeps_focus_on_moved_removed_and_added_evidence(
     page.keyboard.press("Enter")
     added = page.locator(f'#outline .evidence-card[data-key="{key}"]')
     expect(added).to_be_focused()
+    check_state(page, "outline after removing and adding evidence")
 
 
 def test_moderation_keeps_focus_after_pin_and_hide(
@@ -126,6 +131,7 @@ def test_moderation_keeps_focus_after_pin_and_hide(
     press(row.get_by_role("button", name="Pin", exact=True))
     expect(row.get_by_role("button", name="Undo")).to_be_focused()
     assert Annotation.objects.get(pk=note.pk).is_pinned
+    check_state(page, "moderation after a pin")
     press(row.get_by_role("button", name="Undo"))
     expect(row).to_contain_text("Unpinned")
     expect(row.get_by_role("button", name="Undo")).to_be_focused()
@@ -136,6 +142,7 @@ def test_moderation_keeps_focus_after_pin_and_hide(
     press(row.get_by_role("button", name="Hide", exact=True))
     expect(row.get_by_role("button", name="Undo")).to_be_focused()
     expect(page.locator("table.audit caption")).to_have_count(1)
+    check_state(page, "moderation after hiding")
 
 
 def test_the_reading_page_keeps_focus_after_helpful_and_a_reply(
@@ -149,6 +156,7 @@ def test_the_reading_page_keeps_focus_after_helpful_and_a_reply(
 
     press(card.get_by_role("button", name="Helpful"))
     expect(card.get_by_role("button", name="Helpful · 1")).to_be_focused()
+    check_state(page, "reading page after Helpful")
 
     press(card.locator("summary", has_text="Reply"))
     box = card.get_by_label("Reply to")
@@ -157,6 +165,7 @@ def test_the_reading_page_keeps_focus_after_helpful_and_a_reply(
     reply = card.locator(".reply").last
     expect(reply).to_contain_text("The dates matter")
     expect(reply).to_be_focused()
+    check_state(page, "reading page after a reply")
 
     # The paragraph a keyboard user selects in has a name: its number and its section.
     section = assignment.comparison.sections.order_by("order")[0]
@@ -186,6 +195,7 @@ def test_rotating_the_join_code_keeps_focus_and_the_same_live_region(
     expect(announcer).to_have_text(re.compile("New join code made"))
     assert page.evaluate("document.getElementById('announcer') === window.announcerBefore")
     expect(page.locator("[aria-live]#announcer")).to_have_count(1)
+    check_state(page, "class page after a new join code")
 
 
 def test_the_editor_keeps_focus_on_save(
@@ -197,6 +207,7 @@ def test_the_editor_keeps_focus_on_save(
     expect(page.locator("table.matrix-editor caption")).to_have_count(1)
     press(page.get_by_role("button", name="Save details"))
     expect(page.get_by_role("button", name="Save details")).to_be_focused()
+    check_state(page, "comparison editor after a save")
 
 
 def test_an_extension_is_one_tab_stop_until_opened(

@@ -221,7 +221,8 @@ class TestPlatform:
             }
         )
         return (
-            "<!doctype html><title>Test LMS course</title><h1>History 10B</h1>"
+            '<!doctype html><link rel="icon" href="data:,"><title>Test LMS course</title>'
+            "<h1>History 10B</h1>"
             f'<iframe id="tool" title="Counterpoint" width="1200" height="800" '
             f'src="{self.tool_url}/lti/login/?{query}"></iframe>'
         )
@@ -233,7 +234,7 @@ class TestPlatform:
         assert query["client_id"] == [self.client_id]
         token = self.sign(claims)
         return (
-            "<!doctype html><title>Signing in</title>"
+            '<!doctype html><link rel="icon" href="data:,"><title>Signing in</title>'
             f'<form id="f" method="post" action="{query["redirect_uri"][0]}">'
             f'<input type="hidden" name="id_token" value="{token}">'
             f'<input type="hidden" name="state" value="{query["state"][0]}"></form>'
