@@ -2,30 +2,15 @@
 
 from playwright.sync_api import expect
 
-from essays import builder
-from essays.services import builder_material, make_selection, outline_create, selection_record
 from tests.annotations.helpers import annotate
+from tests.essays.helpers import outline_from
 
 
 def make_outline(assignment, student):
     stalin = assignment.comparison.subjects.order_by("order").first()
     dimension = assignment.comparison.dimensions.order_by("order").first()
     note = annotate(assignment, student, subjects=[stalin], dimension=dimension)
-    keys = [f"annotation:{note.pk}"]
-    selection = make_selection(
-        builder_material(assignment, student),
-        dimension_ids=[dimension.pk],
-        cell_ids=[],
-        evidence_keys=keys,
-        structure="point_by_point",
-        stance="differences",
-    )
-    return outline_create(
-        assignment=assignment,
-        author=student,
-        draft=builder.build(selection),
-        selection_data=selection_record(selection, keys),
-    )
+    return outline_from(assignment, student, [f"annotation:{note.pk}"], [dimension.pk])
 
 
 def test_submit_review_return_revise_resubmit_accept(

@@ -7,17 +7,13 @@ from playwright.sync_api import expect
 
 from annotations.models import Flag
 from annotations.services import flag_create
-from essays import builder
 from essays.feedback import outline_transition
 from essays.models import Outline
 from essays.services import (
-    builder_material,
     draft_create,
-    make_selection,
-    outline_create,
-    selection_record,
 )
 from tests.annotations.helpers import annotate
+from tests.essays.helpers import outline_from
 from tests.factories import AssignmentFactory, comparison_with_content
 
 WIDTHS = (320, 390, 640, 768, 1280, 1920)  # 640: 1280 px at 200 % zoom (WCAG 1.4.10)
@@ -73,20 +69,7 @@ def make_work(assignment, author, classmate_notes):
             body="Fear kept the party in line; this is my own reading of the passage.",
         )
         keys.append(f"annotation:{note.pk}")
-    selection = make_selection(
-        builder_material(assignment, author),
-        dimension_ids=[d.pk for d in dimensions],
-        cell_ids=[],
-        evidence_keys=keys,
-        structure="point_by_point",
-        stance="differences",
-    )
-    return outline_create(
-        assignment=assignment,
-        author=author,
-        draft=builder.build(selection),
-        selection_data=selection_record(selection, keys),
-    )
+    return outline_from(assignment, author, keys, [d.pk for d in dimensions])
 
 
 @pytest.fixture

@@ -5,15 +5,11 @@ from essays.services import builder_material, make_selection, outline_create, se
 from tests.annotations.helpers import annotate
 
 
-def make_outline(assignment, student, cast):
-    keys = [
-        f"annotation:{annotate(assignment, student, subjects=[subject], dimension=d).pk}"
-        for d in (cast["leadership"], cast["foreign"])
-        for subject in (cast["stalin"], cast["khrushchev"])
-    ]
+def outline_from(assignment, author, keys, dimension_ids):
+    """An outline as the builder makes it (point by point, differences) from evidence keys."""
     selection = make_selection(
-        builder_material(assignment, student),
-        dimension_ids=[cast["leadership"].pk, cast["foreign"].pk],
+        builder_material(assignment, author),
+        dimension_ids=dimension_ids,
         cell_ids=[],
         evidence_keys=keys,
         structure="point_by_point",
@@ -21,7 +17,16 @@ def make_outline(assignment, student, cast):
     )
     return outline_create(
         assignment=assignment,
-        author=student,
+        author=author,
         draft=builder.build(selection),
         selection_data=selection_record(selection, keys),
     )
+
+
+def make_outline(assignment, student, cast):
+    keys = [
+        f"annotation:{annotate(assignment, student, subjects=[subject], dimension=d).pk}"
+        for d in (cast["leadership"], cast["foreign"])
+        for subject in (cast["stalin"], cast["khrushchev"])
+    ]
+    return outline_from(assignment, student, keys, [cast["leadership"].pk, cast["foreign"].pk])
