@@ -6,16 +6,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from counterpoint.lib import ratelimit
+from counterpoint.lib.errors import NotAllowed, Throttled
 from counterpoint.models import Classroom, CoTeacherInvitation, Membership, User
 from counterpoint.permissions import forget_roles
-
-
-class NotAllowed(Exception):
-    """A rule refuses the action; the message says why, in words for the person."""
-
-
-class Throttled(NotAllowed):
-    """Too many attempts in a short time; the message says to wait."""
 
 
 @transaction.atomic
