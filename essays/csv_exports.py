@@ -17,9 +17,9 @@ from django.utils.text import slugify
 
 from annotations.models import Annotation, visibility_condition
 from comparisons.models import Passage
-from essays.dashboard import best_work, due_dates, lateness, students_of
+from essays.dashboard import best_work, students_of
 from essays.feedback import rubric_for
-from essays.models import Outline, Score
+from essays.models import Outline, Score, due_dates, lateness
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ORPHANED = "orphaned: no longer in the text"  # the Paragraph of a note whose paragraph went

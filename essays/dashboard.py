@@ -22,14 +22,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from annotations.models import Annotation, visibility_condition
 from comparisons.models import Comparison, reading_layout
 from counterpoint.models import Membership, User
-from essays.models import Extension, FeedbackComment, Level, Outline, Revision
+from essays.models import FeedbackComment, Level, Outline, due_dates, lateness
 
 STUCK_NO_OUTLINE_DAYS = 2
 STUCK_OPEN_COMMENT_DAYS = 3
@@ -64,14 +64,13 @@ def students_of(classroom_id) -> list[User]:
 
 def best_work(assignment) -> dict[str, dict[int, Outline]]:
     """{kind: {student id: their most advanced outline of that kind}}, outlines and essay
-    drafts alike, each with `score_total`, `first_submitted`, `last_submitted`, `any_late`,
+    drafts alike, each with `score_total`, `first_submitted`, `last_submitted`,
     `oldest_open` (the oldest open comment) and `released_at` (the per-student release), in
     one query. Every figure is its own subquery, so none multiplies another."""
 
     def first(queryset, column):
         return Subquery(queryset.values(column)[:1])
 
-    revisions = Revision.objects.filter(outline=OuterRef("pk"))
     outlines = (
         Outline.objects.filter(
             assignment=assignment,
@@ -79,10 +78,8 @@ def best_work(assignment) -> dict[str, dict[int, Outline]]:
         )
         .only("pk", "author_id", "status", "kind", "updated_at", "assignment_id")
         .with_score_total()
+        .with_submission_times()
         .annotate(
-            first_submitted=first(revisions.order_by("number"), "submitted_at"),
-            last_submitted=first(revisions.order_by("-number"), "submitted_at"),
-            any_late=Exists(revisions.filter(is_late=True)),
             oldest_open=first(
                 FeedbackComment.objects.filter(
                     outline=OuterRef("pk"), state=FeedbackComment.State.OPEN
@@ -105,20 +102,6 @@ def best_work(assignment) -> dict[str, dict[int, Outline]]:
 def best_outlines(assignment) -> dict[int, Outline]:
     """{student id: their most advanced outline} (drafts left out); see `best_work`."""
     return best_work(assignment)[Outline.Kind.OUTLINE]
-
-
-def due_dates(assignment) -> dict[int, datetime]:
-    """{student id: due date} for students with an extension; others use the assignment's."""
-    return dict(Extension.objects.filter(assignment=assignment).values_list("student_id", "due_at"))
-
-
-def lateness(outline: Outline | None, due_at: datetime, now: datetime) -> str:
-    """ "yes" if first submitted after the student's due date, "no" if on time, "overdue" if
-    not submitted and the due date has passed, "" if not submitted and not yet due."""
-    submitted = outline.first_submitted if outline is not None else None
-    if submitted is not None:
-        return "yes" if submitted > due_at else "no"
-    return "overdue" if now > due_at else ""
 
 
 def counted_annotations(assignment, viewer):

@@ -9,14 +9,13 @@ from django.views.decorators.http import require_POST
 
 from annotations.models import Annotation
 from counterpoint import permissions
+from counterpoint.lib.errors import NotAllowed, VersionConflict
 from counterpoint.lib.ratelimit import RateLimited
-from counterpoint.lib.safejson import parse_number
 from essays import builder, feedback
 from essays.draft_checks import word_count
+from essays.forms import ParagraphSaveForm, first_error
 from essays.models import Outline
-from essays.services import draft_checks, draft_create
-
-PARAGRAPH_LIMIT = 20000
+from essays.services import draft_checks, draft_create, draft_edit
 
 
 @login_required
@@ -84,31 +83,30 @@ def draft_save(request, pk):
     """Autosave of one paragraph, answered in JSON for the page's script: the new version,
     the word counts and the checks; 409 if the draft changed elsewhere."""
     draft = _load(request, pk, action="write")
-    if not draft.is_editable:
-        return JsonResponse({"detail": "This draft is with your teacher."}, status=400)
-    text = request.POST.get("text", "").replace("\x00", "")
-    if len(text) > PARAGRAPH_LIMIT:
-        return JsonResponse(
-            {"detail": f"A paragraph can be at most {PARAGRAPH_LIMIT:,} characters."}, status=400
+    form = ParagraphSaveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise NotAllowed(first_error(form))
+        text = form.cleaned_data["text"]
+        draft_edit(
+            draft=draft,
+            version=form.cleaned_data["version"],
+            paragraphs=[{"id": form.cleaned_data["section"], "text": text}],
         )
-    section = next(
-        (s for s in draft.sections.all() if str(s.pk) == request.POST.get("section")), None
-    )
-    if section is None:
-        return JsonResponse({"detail": "That paragraph is not part of this draft."}, status=400)
-    seen = parse_number(request.POST.get("version", ""))
-    if not (seen is not None and draft.bump(seen)):
-        current = Outline.objects.filter(pk=draft.pk).values_list("version", flat=True).first()
+    except VersionConflict as conflict:
         return JsonResponse(
             {
                 "detail": "This draft was changed in another tab or window, so this paragraph was "
                 "not saved. Your text is still here.",
-                "version": current,
+                "version": conflict.current,
             },
             status=409,
         )
-    section.paragraph = text
-    section.save(update_fields=["paragraph"])
+    except NotAllowed as refusal:
+        message = refusal.message
+        if refusal.field == "paragraphs":
+            message = "That paragraph is not part of this draft."
+        return JsonResponse({"detail": message}, status=400)
     draft = Outline.objects.for_editor().get(pk=draft.pk)
     sections = list(draft.sections.all())
     checks = draft_checks(draft)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from counterpoint.lib.errors import NotAllowed
 from essays.models import (
     BankComment,
     Criterion,
@@ -193,7 +194,28 @@ def score_set(*, outline: Outline, level: Level) -> Score:
     return score
 
 
+def comment_place(outline: Outline, section_key: str, evidence_key: str) -> tuple[str, str]:
+    """Where a comment goes: the whole outline (no keys), a section, or one piece of evidence,
+    which is filed under its section too (an evidence key alone finds its section). Refuses a
+    key the outline does not have. `outline` has its sections and evidence loaded."""
+    sections = {s.key: {e.key for e in s.evidence.all()} for s in outline.sections.all()}
+    if section_key and section_key not in sections:
+        raise NotAllowed("That section is not part of this outline.", field="section_key")
+    if evidence_key:
+        holders = [key for key, items in sections.items() if evidence_key in items]
+        if not holders:
+            raise NotAllowed("That evidence is not part of this outline.", field="evidence_key")
+        if section_key and section_key not in holders:
+            raise NotAllowed("That evidence is in another section.", field="evidence_key")
+        section_key = section_key or holders[0]
+    return section_key, evidence_key
+
+
+@transaction.atomic
 def comment_add(*, outline, author, body, section_key="", evidence_key="", bank_id=None):
+    """A teacher's comment, placed by `comment_place` (NotAllowed for a key the outline does
+    not have), on the latest revision; a comment from the bank counts as one more use."""
+    section_key, evidence_key = comment_place(outline, section_key, evidence_key)
     if bank_id:
         BankComment.objects.filter(pk=bank_id, teacher=author).update(uses=F("uses") + 1)
     latest = outline.revisions.order_by("-number").first()

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, IntegerField, OuterRef, Prefetch, Subquery, Sum
+from django.http import Http404
 
 from annotations.models import Annotation
 from comparisons.models import Contrast, Dimension, Subject
+from counterpoint.lib.errors import NotAllowed, VersionConflict
 from counterpoint.models import Assignment
 
 
@@ -22,6 +24,15 @@ class OutlineQuerySet(models.QuerySet):
                     )
                 ),
             )
+        )
+
+    def with_submission_times(self):
+        """`first_submitted` and `last_submitted`: when its first and latest revisions were
+        handed in (None before the first), each a subquery."""
+        revisions = Revision.objects.filter(outline=OuterRef("pk"))
+        return self.annotate(
+            first_submitted=Subquery(revisions.order_by("number").values("submitted_at")[:1]),
+            last_submitted=Subquery(revisions.order_by("-number").values("submitted_at")[:1]),
         )
 
     def with_score_total(self):
@@ -46,6 +57,8 @@ class OutlineQuerySet(models.QuerySet):
 NOT_EDITABLE = (
     "This outline is with your teacher. You can change it again once it is returned to you."
 )
+DRAFT_NOT_EDITABLE = "This draft is with your teacher."
+NOT_A_DRAFT = "A submitted outline cannot be deleted."
 
 
 class Outline(models.Model):
@@ -127,6 +140,29 @@ class Outline(models.Model):
         if won:
             self.version = seen_version + 1
         return bool(won)
+
+    def claim_version(self, seen_version: int | None) -> None:
+        """Every edit's first step, on the page and in the API: claim the next version, or
+        raise VersionConflict with the current one (404 if the outline was deleted)."""
+        if seen_version is not None and self.bump(seen_version):
+            return
+        current = Outline.objects.filter(pk=self.pk).values_list("version", flat=True).first()
+        if current is None:
+            raise Http404
+        raise VersionConflict(current)
+
+    def ensure_editable(self) -> None:
+        """Refuse an edit while the work is with the teacher."""
+        if not self.is_editable:
+            raise NotAllowed(
+                DRAFT_NOT_EDITABLE if self.kind == Outline.Kind.DRAFT else NOT_EDITABLE
+            )
+
+    def discard(self) -> None:
+        """Delete the outline: only a draft, never one that was handed in."""
+        if self.status != Outline.Status.DRAFT:
+            raise NotAllowed(NOT_A_DRAFT)
+        self.delete()
 
 
 class OutlineSection(models.Model):
@@ -224,7 +260,7 @@ class Evidence(models.Model):
 # --- submission and feedback -----------------------------------------------------------
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(NotAllowed):
     """An outline cannot move to that status from the one it is in; the message says why."""
 
 
@@ -307,6 +343,29 @@ class FeedbackComment(models.Model):
 
     def __str__(self):
         return self.body[:50]
+
+    def answer(self, state: str, reply: str) -> None:
+        """The author's answer: addressed, or won't fix (with why); the teacher confirms it."""
+        if state not in (FeedbackComment.State.ADDRESSED, FeedbackComment.State.WONT_FIX):
+            raise NotAllowed("Choose addressed or won't fix.", field="state")
+        self.state, self.student_reply, self.confirmed = state, reply, False
+        self.save(update_fields=["state", "student_reply", "confirmed"])
+
+    def confirm(self) -> None:
+        """The teacher agrees with the author's answer; there must be one."""
+        if self.state == FeedbackComment.State.OPEN:
+            raise NotAllowed(NOTHING_TO_CONFIRM)
+        self.confirmed = True
+        self.save(update_fields=["confirmed"])
+
+    def reopen(self) -> None:
+        self.state, self.confirmed = FeedbackComment.State.OPEN, False
+        self.save(update_fields=["state", "confirmed"])
+
+
+NOTHING_TO_CONFIRM = (
+    "The student has not answered this comment yet, so there is nothing to confirm."
+)
 
 
 class Rubric(models.Model):
@@ -393,6 +452,26 @@ class Extension(models.Model):
 
     def __str__(self):
         return f"{self.student} until {self.due_at}"
+
+
+def due_dates(assignment) -> dict:
+    """{student id: due date} for students with an extension; others use the assignment's."""
+    return dict(Extension.objects.filter(assignment=assignment).values_list("student_id", "due_at"))
+
+
+def lateness(outline: "Outline | None", due_at, now) -> str:
+    """The one definition of late, for the submissions page, the dashboard and the gradebook:
+    "yes" if first submitted after the student's due date as it stands now (an extension
+    granted afterwards excuses it), "no" if on time, "overdue" if not submitted and the due
+    date has passed, "" if not submitted and not yet due. `outline.first_submitted` comes
+    from `Outline.objects.with_submission_times()`.
+
+    A revision's own `is_late` is different on purpose: the record of that hand-in against
+    the due date of that moment, shown in its history."""
+    submitted = outline.first_submitted if outline is not None else None
+    if submitted is not None:
+        return "yes" if submitted > due_at else "no"
+    return "overdue" if now > due_at else ""
 
 
 class BankComment(models.Model):

@@ -13,6 +13,7 @@ from comparisons.models import Comparison, Contrast
 from comparisons.reading import reading_for
 from counterpoint import permissions
 from counterpoint.lib import ratelimit
+from counterpoint.lib.errors import NotAllowed
 from counterpoint.lib.safejson import parse_id
 from counterpoint.models import Membership
 from essays import builder
@@ -398,23 +399,84 @@ def sections_save(outline: Outline, draft: builder.Outline) -> None:
             annotation_id = _source_id(item.key, "annotation")
             contrast_id = _source_id(item.key, "contrast")
             rows.append(
-                Evidence(
-                    section=section,
-                    order=order,
-                    key=item.key,
+                evidence_snapshot(
+                    section,
+                    order,
+                    item,
                     annotation_id=annotation_id if annotation_id in existing else None,
                     contrast_id=contrast_id if contrast_id in existing_cells else None,
-                    subject_id=item.subject_id,
-                    quote=item.quote,
-                    note=item.note,
-                    citation=item.citation[:60],
-                    relation=item.relation,
-                    form=item.form,
                     commentary=comments.get(item.key, ""),
-                    prompt=item.commentary[:300],
                 )
             )
     Evidence.objects.bulk_create(rows)
+
+
+def evidence_snapshot(
+    section: OutlineSection,
+    order: int,
+    item: builder.EvidenceItem,
+    *,
+    annotation_id: int | None,
+    contrast_id: int | None,
+    commentary: str = "",
+) -> Evidence:
+    """The one way a placed piece of evidence becomes a row: the quote, note and citation
+    copied in (so later edits or deletion of the note never break the outline), and the
+    builder's nudge kept as the placeholder for the student's commentary."""
+    return Evidence(
+        section=section,
+        order=order,
+        key=item.key,
+        annotation_id=annotation_id,
+        contrast_id=contrast_id,
+        subject_id=item.subject_id,
+        quote=item.quote,
+        note=item.note,
+        citation=item.citation[:60],
+        relation=item.relation,
+        form=item.form,
+        commentary=commentary,
+        prompt=item.commentary[:300],
+    )
+
+
+def evidence_add(*, outline: Outline, section: OutlineSection, key: str) -> Evidence:
+    """Add one piece of the author's material to a section, placed as the builder places it
+    (relation, form, subject and nudge from the outline's stance), at the section's end."""
+    material = builder_material(outline.assignment, outline.author)
+    items = material.evidence_for(key)
+    if not items:
+        raise NotAllowed("That evidence is not yours to use here.", field="key")
+    selection = dataclasses.replace(selection_for(outline, material), evidence=(items[0],))
+    placed = next(
+        (
+            item
+            for drafted in builder.build(selection).sections
+            for item in drafted.evidence
+            if item.key == items[0].key
+        ),
+        None,
+    )
+    if placed is None:  # the builder found no place for it: keep the note as it stands
+        evidence = items[0]
+        placed = builder.EvidenceItem(
+            key=evidence.key,
+            subject_id=evidence.subject_ids[0] if evidence.subject_ids else None,
+            quote=evidence.quote,
+            note=evidence.note,
+            citation=evidence.citation,
+            relation="similarity" if evidence.relation == "similarity" else "difference",
+            form="quote" if evidence.quote else "paraphrase",
+        )
+    row = evidence_snapshot(
+        section,
+        section.evidence.count(),
+        placed,
+        annotation_id=_source_id(placed.key, "annotation"),
+        contrast_id=_source_id(placed.key, "contrast"),
+    )
+    row.save()
+    return row
 
 
 def _source_id(key: str, kind: str) -> int | None:
@@ -555,3 +617,74 @@ def open_checks(outline: Outline) -> list[str]:
         material = builder_material(outline.assignment, outline.author)
         checks = builder.check(as_draft(outline), selection_for(outline, material))
     return [c.message for c in checks if not c.ok]
+
+
+# --- edits, the same on the page and in the API ---------------------------------------
+
+
+@transaction.atomic
+def outline_edit(
+    *,
+    outline: Outline,
+    version: int | None,
+    title: str | None = None,
+    thesis: str | None = None,
+    sections: list[dict] = (),
+    evidence: list[dict] = (),
+) -> Outline:
+    """The student's edits, made on the `version` they loaded: refused while the outline is
+    with the teacher (NotAllowed), or if someone saved since (VersionConflict). Sections and
+    evidence rows name their `id` and the fields to change. All or nothing. `outline` comes
+    from `for_editor()`."""
+    outline.ensure_editable()
+    by_id = {s.pk: s for s in outline.sections.all()}
+    items = {e.pk: e for s in by_id.values() for e in s.evidence.all()}
+    for rows, known, what in ((sections, by_id, "Section"), (evidence, items, "Evidence")):
+        for row in rows:
+            if row["id"] not in known:
+                raise NotAllowed(f"{what} {row['id']} is not part of this outline.")
+    outline.claim_version(version)
+    columns = [name for name, value in (("title", title), ("thesis", thesis)) if value is not None]
+    for name in columns:
+        setattr(outline, name, title if name == "title" else thesis)
+    outline.save(update_fields=[*columns, "updated_at"])
+    for model, rows, objects in (
+        (OutlineSection, sections, by_id),
+        (Evidence, evidence, items),
+    ):
+        changed, fields = [], set()
+        for row in rows:
+            obj = objects[row["id"]]
+            for name, value in row.items():
+                if name != "id":
+                    setattr(obj, name, value)
+                    fields.add(name)
+            changed.append(obj)
+        if fields:
+            model.objects.bulk_update(changed, sorted(fields))
+    return outline
+
+
+@transaction.atomic
+def draft_edit(
+    *, draft: Outline, version: int | None, title: str | None = None, paragraphs: list[dict] = ()
+) -> Outline:
+    """A draft's paragraphs (`id`, `text`) and title, made on `version`: refused while it is
+    with the teacher or if someone saved since. All or nothing."""
+    draft.ensure_editable()
+    sections = {s.pk: s for s in draft.sections.all()}
+    for row in paragraphs:
+        if row["id"] not in sections:
+            raise NotAllowed(f"Paragraph {row['id']} is not in this draft.", field="paragraphs")
+    draft.claim_version(version)
+    changed = []
+    for row in paragraphs:
+        section = sections[row["id"]]
+        section.paragraph = row["text"].replace("\x00", "")
+        changed.append(section)
+    if changed:
+        OutlineSection.objects.bulk_update(changed, ["paragraph"])
+    if title is not None:
+        draft.title = title
+        Outline.objects.filter(pk=draft.pk).update(title=title)
+    return draft

@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -18,6 +16,7 @@ from django_htmx.http import (
 )
 
 from counterpoint import permissions
+from counterpoint.lib.errors import NotAllowed, VersionConflict
 from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
@@ -25,8 +24,20 @@ from counterpoint.models import User
 from essays import builder, feedback, signals
 from essays.dashboard import best_work, students_of
 from essays.downloads import download
+from essays.forms import (
+    CommentForm,
+    CommentReplyForm,
+    ConfirmForm,
+    DecideForm,
+    ExtensionForm,
+    FieldSaveForm,
+    OutlineActionForm,
+    OverallForm,
+    ReleaseForm,
+    ScoreForm,
+    first_error,
+)
 from essays.models import (
-    NOT_EDITABLE,
     BankComment,
     Evidence,
     Extension,
@@ -34,16 +45,20 @@ from essays.models import (
     InvalidTransition,
     Level,
     Outline,
+    OutlineSection,
     Review,
     Rubric,
+    lateness,
 )
 from essays.revisions import diff
 from essays.services import (
     as_draft,
     builder_material,
+    evidence_add,
     make_selection,
     open_checks,
     outline_build,
+    outline_edit,
     sections_save,
     selection_for,
 )
@@ -289,11 +304,6 @@ def _current_version(outline):
     return Outline.objects.filter(pk=outline.pk).values_list("version", flat=True).first()
 
 
-def _claim_version(request, outline):
-    seen = parse_number(request.POST.get("version", ""))
-    return seen is not None and outline.bump(seen)
-
-
 def _after_change(request, outline, note, *, region="outline"):
     """Answer an edit: the changed region (or only the checks and version for a field
     save), announced for screen readers."""
@@ -314,39 +324,32 @@ def outline_save(request, pk):
     JSON (like the draft's); htmx and plain form posts get HTML."""
     outline = _load(request, pk, action="write")
     as_json = _wants_json(request)
-    field = request.POST.get("field", "")
-    value = request.POST.get("value", "").replace("\x00", "")
-    target = _field_target(outline, field)
-    problem = None
-    if target is None:
-        problem = "Unknown field."
-    else:
-        obj, name, max_length, choices = target
-        if len(value) > max_length:
-            problem = f"Keep it under {max_length:,} characters."
-        elif choices and value not in choices:
-            problem = "Choose one of the options."
-        elif not outline.is_editable:
-            problem = NOT_EDITABLE
-    if problem:
-        return (
-            JsonResponse({"detail": problem}, status=400)
-            if as_json
-            else HttpResponse(problem, status=400)
-        )
-    if not _claim_version(request, outline):
+    form = FieldSaveForm(request.POST, targets=lambda name: _field_target(outline, name))
+    try:
+        if not form.is_valid():
+            raise NotAllowed(first_error(form))
+        obj, name, _, _ = form.cleaned_data["target"]
+        if obj is outline:
+            edit = {name: form.cleaned_data["value"]}
+        else:
+            row = {"id": obj.pk, name: form.cleaned_data["value"]}
+            edit = {"sections" if isinstance(obj, OutlineSection) else "evidence": [row]}
+        outline_edit(outline=outline, version=form.cleaned_data["version"], **edit)
+    except VersionConflict as conflict:
         if as_json:
             return JsonResponse(
                 {
                     "detail": "This outline was changed in another tab or window, so this box "
                     "was not saved. Your text is still here.",
-                    "version": _current_version(outline),
+                    "version": conflict.current,
                 },
                 status=409,
             )
         return _conflict(request, outline)
-    setattr(obj, name, value)
-    obj.save(update_fields=[name])
+    except NotAllowed as refusal:
+        if as_json:
+            return JsonResponse({"detail": refusal.message}, status=400)
+        return HttpResponse(refusal.message, status=400)
     if as_json:
         outline = Outline.objects.for_editor().get(pk=outline.pk)
         context = _editor_context(request, outline)
@@ -389,15 +392,20 @@ def outline_action(request, pk):
     """Structural edits, each a button: move or remove evidence, move sections, add evidence,
     regenerate a section, switch structure."""
     outline = _load(request, pk, action="write")
-    action = request.POST.get("action", "")
-    handler = ACTIONS.get(action)
-    if handler is None:
-        return HttpResponse("Unknown action.", status=400)
-    if not outline.is_editable:
-        return HttpResponse(NOT_EDITABLE, status=400)
-    if not _claim_version(request, outline):
+    form = OutlineActionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(first_error(form), status=400)
+    data = form.cleaned_data
+    try:
+        # The version claim and the change commit together, as the API's edits do.
+        with transaction.atomic():
+            outline.ensure_editable()
+            outline.claim_version(data["version"])
+            note = ACTIONS[data["action"]](data, outline)
+    except VersionConflict:
         return _conflict(request, outline)
-    note = handler(request, outline)
+    except NotAllowed as refusal:
+        return HttpResponse(refusal.message, status=400)
     return _after_change(request, outline, note)
 
 
@@ -416,70 +424,56 @@ def _section_in(outline, raw_id):
     raise Http404
 
 
-def _move_evidence(request, outline):
-    section, evidence = _evidence_in(outline, request.POST.get("evidence"))
-    target_id = request.POST.get("to_section")
+def _move_evidence(data, outline):
+    section, evidence = _evidence_in(outline, data["evidence"])
+    target_id = data["to_section"]
     if target_id and str(target_id) != str(section.pk):
         target = _section_in(outline, target_id)
         evidence.section = target
         evidence.order = target.evidence.count()
         evidence.save(update_fields=["section", "order"])
         return f"Moved to {target.heading}."
-    delta = -1 if request.POST.get("direction") == "up" else 1
+    delta = -1 if data["direction"] == "up" else 1
     siblings = section.evidence.all()
     save_order(siblings, moved([e.pk for e in siblings], evidence.pk, delta))
     return "Moved."
 
 
-def _remove_evidence(request, outline):
-    _, evidence = _evidence_in(outline, request.POST.get("evidence"))
+def _remove_evidence(data, outline):
+    _, evidence = _evidence_in(outline, data["evidence"])
     evidence.delete()
     return "Evidence removed. You can add it back from the list of unused evidence."
 
 
-def _add_evidence(request, outline):
-    section = _section_in(outline, request.POST.get("section"))
-    material = builder_material(outline.assignment, outline.author)
-    items = material.evidence_for(request.POST.get("key", ""))
-    if not items:
-        raise Http404
-    item = items[0]
-    kind, _, raw = item.key.partition(":")
-    Evidence.objects.create(
-        section=section,
-        order=section.evidence.count(),
-        key=item.key,
-        annotation_id=int(raw) if kind == "annotation" else None,
-        contrast_id=int(raw) if kind == "contrast" else None,
-        subject_id=item.subject_ids[0] if item.subject_ids else None,
-        quote=item.quote,
-        note=item.note,
-        citation=item.citation[:60],
-        relation="similarity" if item.relation == "similarity" else "difference",
-        form="quote" if item.quote else "paraphrase",
-    )
+def _add_evidence(data, outline):
+    section = _section_in(outline, data["section"])
+    try:
+        evidence_add(outline=outline, section=section, key=data["key"])
+    except NotAllowed:
+        raise Http404 from None  # not in the author's material: as if it did not exist
     return f"Evidence added to {section.heading}."
 
 
-def _move_section(request, outline):
-    section = _section_in(outline, request.POST.get("section"))
-    delta = -1 if request.POST.get("direction") == "up" else 1
+def _move_section(data, outline):
+    section = _section_in(outline, data["section"])
+    delta = -1 if data["direction"] == "up" else 1
     sections = outline.sections.all()
     save_order(sections, moved([s.pk for s in sections], section.pk, delta))
     return "Section moved."
 
 
-def _reorder(request, outline):
+def _reorder(data, outline):
     """Drag and drop: the whole order at once, sections and the evidence in each."""
     sections = {str(s.pk): s for s in outline.sections.all()}
-    section_ids = [i for i in request.POST.getlist("section") if i in sections]
+    posted = dict(data["order"])
+    section_ids = [i for i, _ in data["order"] if i in sections]
     if sorted(section_ids) != sorted(sections):
         return "The new order was incomplete, so nothing moved. Reload and try again."
     save_order(outline.sections.all(), [int(i) for i in section_ids])
     evidence = {str(e.pk): e for s in sections.values() for e in s.evidence.all()}
     changed = []
     for section_id in section_ids:
-        for order, evidence_id in enumerate(request.POST.getlist(f"evidence-{section_id}")):
+        for order, evidence_id in enumerate(posted[section_id]):
             item = evidence.get(evidence_id)
             if item and (item.section_id != int(section_id) or item.order != order):
                 item.section_id, item.order = int(section_id), order
@@ -488,8 +482,8 @@ def _reorder(request, outline):
     return "New order saved."
 
 
-def _regenerate(request, outline):
-    section = _section_in(outline, request.POST.get("section"))
+def _regenerate(data, outline):
+    section = _section_in(outline, data["section"])
     material = builder_material(outline.assignment, outline.author)
     selection = selection_for(outline, material)
     draft = builder.regenerate_section(as_draft(outline), selection, section.key)
@@ -497,8 +491,8 @@ def _regenerate(request, outline):
     return f"{section.heading} was made again from your choices."
 
 
-def _restructure(request, outline):
-    structure = request.POST.get("structure")
+def _restructure(data, outline):
+    structure = data["structure"]
     if structure not in builder.STRUCTURES:
         raise Http404
     material = builder_material(outline.assignment, outline.author)
@@ -526,11 +520,12 @@ ACTIONS = {
 @require_POST
 def outline_delete(request, pk):
     outline = _load(request, pk, action="write")
-    if outline.status != Outline.Status.DRAFT:
-        messages.error(request, "A submitted outline cannot be deleted.")
-        return redirect("essays:outline", pk=outline.pk)
     assignment_id = outline.assignment_id
-    outline.delete()
+    try:
+        outline.discard()
+    except NotAllowed as refusal:
+        messages.error(request, refusal.message)
+        return redirect("essays:outline", pk=outline.pk)
     messages.success(request, "Outline deleted.")
     return redirect("essays:builder", pk=assignment_id)
 
@@ -625,23 +620,20 @@ def comment_reply(request, pk, comment_pk):
     """The student answers a comment: addressed, or won't fix, with a reason."""
     outline = _load(request, pk, action="write")
     comment = _released_comment(outline, comment_pk)
-    state = request.POST.get("state")
-    if state not in (FeedbackComment.State.ADDRESSED, FeedbackComment.State.WONT_FIX):
-        return HttpResponse("Choose addressed or won't fix.", status=400)
-    comment.state = state
-    comment.student_reply = request.POST.get("student_reply", "")[:2000]
-    comment.confirmed = False
-    comment.save(update_fields=["state", "student_reply", "confirmed"])
+    form = CommentReplyForm(request.POST)
+    error = "" if form.is_valid() else first_error(form)
+    if not error:
+        try:
+            comment.answer(form.cleaned_data["state"], form.cleaned_data["student_reply"])
+        except NotAllowed as refusal:
+            error = refusal.message
     if request.htmx:
-        return render(
-            request,
-            "essays/_comment.html",
-            {
-                "comment": comment,
-                "outline": outline,
-                "as_student": True,
-            },
-        )
+        context = {"comment": comment, "outline": outline, "as_student": True}
+        if error:  # the answer comes back as typed, with what to fix beside it
+            context.update(reply_error=error, reply_text=form.data.get("student_reply", ""))
+        return render(request, "essays/_comment.html", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
     return redirect("essays:outline", pk=pk)
 
 
@@ -674,21 +666,22 @@ def submission_rows(assignment):
     students = students_of(assignment.classroom_id)
     best = best_work(assignment)
     extensions = {e.student_id: e for e in assignment.extensions.all()}
+    now = timezone.now()
     rows = []
     for student in students:
         outline = best[Outline.Kind.OUTLINE].get(student.pk)
         draft = best[Outline.Kind.DRAFT].get(student.pk)
         extension = extensions.get(student.pk)
         due = extension.due_at if extension else assignment.due_at
+        late = lateness(outline, due, now)  # the dashboard's and the gradebook's rule
         rows.append(
             {
                 "student": student,
                 "outline": outline,
                 "draft": draft,
                 "status": outline.get_status_display() if outline else "Not started",
-                "late": bool(outline and outline.any_late),
-                "overdue": (outline is None or outline.status == Outline.Status.DRAFT)
-                and due < timezone.now(),
+                "late": late == "yes",
+                "overdue": late == "overdue",
                 "extension": extension,
                 "due": due,
                 "notes": [],
@@ -709,15 +702,14 @@ def extension_set(request, pk, student_pk):
         memberships__classroom=assignment.classroom_id,
         memberships__role="student",
     )
-    raw = request.POST.get("due_at", "")
-    try:
-        due = timezone.make_aware(datetime.strptime(raw, "%Y-%m-%dT%H:%M"))
-    except ValueError:
-        if raw == "":
-            Extension.objects.filter(assignment=assignment, student=student).delete()
-            messages.success(request, f"{student.display_name} is back on the class due date.")
-            return redirect("essays:submissions", pk=pk)
-        messages.error(request, "Give the new due date as a date and time.")
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect("essays:submissions", pk=pk)
+    due = form.cleaned_data["due_at"]
+    if due is None:
+        Extension.objects.filter(assignment=assignment, student=student).delete()
+        messages.success(request, f"{student.display_name} is back on the class due date.")
         return redirect("essays:submissions", pk=pk)
     Extension.objects.update_or_create(
         assignment=assignment, student=student, defaults={"due_at": due}
@@ -732,7 +724,8 @@ def extension_set(request, pk, student_pk):
 @require_POST
 def release_all(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
-    assignment.feedback_released = request.POST.get("released") == "1"
+    form = ReleaseForm(request.POST)
+    assignment.feedback_released = form.is_valid() and form.cleaned_data["released"] == "1"
     assignment.save(update_fields=["feedback_released"])
     if assignment.feedback_released:
         _announce_release(assignment, list(assignment.outlines.all()))
@@ -755,7 +748,16 @@ def _announce_release(assignment, outlines):
 
 
 def _review_context(
-    request, outline, *, about="", comment_text="", bank_used=None, comment_error=""
+    request,
+    outline,
+    *,
+    about="",
+    comment_text="",
+    bank_used=None,
+    comment_error="",
+    panel_error="",
+    overall_text=None,
+    overall_error="",
 ):
     """The review page: the outline (or the draft's paragraphs) with each section's comments
     beside it, and the panel: earlier comments still open, the comment form and bank, the
@@ -801,6 +803,9 @@ def _review_context(
         "comment_text": comment_text,
         "bank_used": bank_used,
         "comment_error": comment_error,
+        "panel_error": panel_error,
+        "overall_text": review.overall_comment if overall_text is None else overall_text,
+        "overall_error": overall_error,
     }
 
 
@@ -823,62 +828,62 @@ def review(request, pk):
 @require_POST
 def review_comment(request, pk):
     outline = _load(request, pk, action="moderate")
-    body = request.POST.get("body", "").strip()
-    # "section-key" or "section-key|evidence-key": a comment on one piece of evidence is
-    # filed under its section too, so the student sees it there.
-    section_key, _, evidence_key = request.POST.get("section_key", "").partition("|")
-    sections = {s.key: s for s in outline.sections.all()}
-    if section_key and section_key not in sections:
-        return HttpResponse("That section is not part of this outline.", status=400)
-    if evidence_key and evidence_key not in {e.key for e in sections[section_key].evidence.all()}:
-        return HttpResponse("That evidence is not part of this section.", status=400)
-    if request.POST.get("insert"):
-        return _bank_insert(request, outline, body)
+    form = CommentForm(request.POST)
+    typed = form.data.get("body", "")
+    about = form.data.get("section_key", "")
+    if not form.is_valid():
+        return _comment_refused(request, outline, first_error(form), typed, about)
+    data = form.cleaned_data
+    body = data["body"].strip()
+    if data["insert"] is not None:
+        return _bank_insert(request, outline, body, data["insert"], about)
     if not body:
-        # The form comes back with the message beside the box and the section still chosen.
-        context = _review_context(
-            request,
-            Outline.objects.for_editor().with_score_total().get(pk=outline.pk),
-            about=request.POST.get("section_key", ""),
-            comment_error="Write the comment first.",
+        return _comment_refused(request, outline, "Write the comment first.", typed, about)
+    try:
+        feedback.comment_add(
+            outline=outline,
+            author=request.user,
+            body=body,
+            section_key=data["section"],
+            evidence_key=data["evidence"],
+            bank_id=data["bank"],
         )
-        template = "essays/review.html#review" if request.htmx else "essays/review.html"
-        return render(request, template, context, status=422)
-    bank_id = request.POST.get("bank")
-    feedback.comment_add(
-        outline=outline,
-        author=request.user,
-        body=body[:3000],
-        section_key=section_key,
-        evidence_key=evidence_key,
-        bank_id=parse_id(bank_id),
-    )
-    if request.POST.get("save_to_bank"):
+    except NotAllowed as refusal:
+        return _comment_refused(request, outline, refusal.message, typed, about, status=400)
+    if data["save_to_bank"]:
         BankComment.objects.get_or_create(
-            teacher=request.user,
-            body=body[:3000],
-            defaults={"criterion_name": request.POST.get("criterion_name", "")[:100]},
+            teacher=request.user, body=body, defaults={"criterion_name": data["criterion_name"]}
         )
-    return _review_region(
-        request, outline, "Comment saved.", about=request.POST.get("section_key", "")
+    return _review_region(request, outline, "Comment saved.", about=about)
+
+
+def _comment_refused(request, outline, message, typed, about, *, status=422):
+    """The form comes back with the message beside the box, the words as typed and the
+    section still chosen: 422 for what to fix in the form, 400 when a rule refuses."""
+    context = _review_context(
+        request,
+        Outline.objects.for_editor().with_score_total().get(pk=outline.pk),
+        about=about,
+        comment_text=typed,
+        comment_error=message,
     )
+    template = "essays/review.html#review" if request.htmx else "essays/review.html"
+    return render(request, template, context, status=status)
 
 
-def _bank_insert(request, outline, body):
+def _bank_insert(request, outline, body, bank_id, about):
     """Without JavaScript, "Insert" on a bank comment posts the comment form: the page comes
     back with the bank's words added to what was typed and the same section chosen, to be
     edited and then added. (With JavaScript, comment-bank.js does this in place.)"""
-    raw = request.POST["insert"]
-    entry = get_object_or_404(
-        BankComment, pk=int(raw) if raw.isdigit() else 0, teacher=request.user
-    )
+    entry = get_object_or_404(BankComment, pk=bank_id, teacher=request.user)
     text = f"{body}\n{entry.body}" if body else entry.body
     context = _review_context(
         request,
         Outline.objects.for_editor().with_score_total().get(pk=outline.pk),
-        about=request.POST.get("section_key", ""),
-        comment_text=text[:3000],
+        about=about,
+        comment_text=text,
         bank_used=entry.pk,
+        comment_error="Keep a comment under 3,000 characters." if len(text) > 3000 else "",
     )
     template = "essays/review.html#review" if request.htmx else "essays/review.html"
     return render(request, template, context)
@@ -890,11 +895,14 @@ def review_confirm(request, pk, comment_pk):
     """The teacher confirms a student's answer to a comment, or reopens it."""
     outline = _load(request, pk, action="moderate")
     comment = get_object_or_404(outline.comments, pk=comment_pk)
-    if request.POST.get("reopen"):
-        comment.state, comment.confirmed = FeedbackComment.State.OPEN, False
-    else:
-        comment.confirmed = True
-    comment.save(update_fields=["state", "confirmed"])
+    form = ConfirmForm(request.POST)
+    try:
+        if form.is_valid() and form.cleaned_data["reopen"]:
+            comment.reopen()
+        else:
+            comment.confirm()
+    except NotAllowed as refusal:
+        return _review_region(request, outline, refusal.message, error=refusal.message)
     return _review_region(request, outline, "Comment updated.")
 
 
@@ -902,9 +910,10 @@ def review_confirm(request, pk, comment_pk):
 @require_POST
 def review_score(request, pk):
     outline = _load(request, pk, action="moderate")
+    form = ScoreForm(request.POST)
     level = get_object_or_404(
         Level,
-        pk=request.POST.get("level") if str(request.POST.get("level", "")).isdigit() else 0,
+        pk=form.cleaned_data["level"] if form.is_valid() else 0,
         criterion__rubric__assignment=outline.assignment,
     )
     feedback.score_set(outline=outline, level=level)
@@ -915,11 +924,20 @@ def review_score(request, pk):
 @require_POST
 def review_overall(request, pk):
     outline = _load(request, pk, action="moderate")
+    form = OverallForm(request.POST)
+    if not form.is_valid():
+        return _review_region(
+            request,
+            outline,
+            first_error(form),
+            overall_text=form.data.get("overall_comment", ""),
+            overall_error=first_error(form),
+        )
     review_row, _ = Review.objects.get_or_create(outline=outline)
-    if "overall_comment" in request.POST:
-        review_row.overall_comment = request.POST["overall_comment"][:3000]
-    if "release" in request.POST:
-        review_row.released_at = timezone.now() if request.POST["release"] == "1" else None
+    if "overall_comment" in form.data:
+        review_row.overall_comment = form.cleaned_data["overall_comment"]
+    if form.cleaned_data["release"]:
+        review_row.released_at = timezone.now() if form.cleaned_data["release"] == "1" else None
     review_row.save()
     if review_row.released_at:
         _announce_release(outline.assignment, [outline])
@@ -930,9 +948,10 @@ def review_overall(request, pk):
 @require_POST
 def review_decide(request, pk):
     outline = _load(request, pk, action="moderate")
-    action = request.POST.get("action")
-    if action not in ("return", "accept"):
-        return HttpResponse("Choose return or accept.", status=400)
+    form = DecideForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(first_error(form), status=400)
+    action = form.cleaned_data["action"]
     try:
         feedback.outline_transition(outline=outline, action=action)
     except InvalidTransition as refusal:
@@ -942,13 +961,16 @@ def review_decide(request, pk):
     return redirect("essays:submissions", pk=outline.assignment_id)
 
 
-def _review_region(request, outline, note, *, about=""):
+def _review_region(request, outline, note, *, about="", error="", **typed):
+    """Answer a review action: the review region (htmx) or the page again. A refusal comes
+    back as a 400 with its message in the panel (and what was typed, in `typed`)."""
     outline = Outline.objects.for_editor().with_score_total().get(pk=outline.pk)
-    if not request.htmx:
+    failed = bool(error or typed.get("overall_error"))
+    if not request.htmx and not failed:
         return redirect("essays:review", pk=outline.pk)
-    response = render(
-        request, "essays/review.html#review", _review_context(request, outline, about=about)
-    )
+    context = _review_context(request, outline, about=about, panel_error=error, **typed)
+    template = "essays/review.html#review" if request.htmx else "essays/review.html"
+    response = render(request, template, context, status=400 if failed else 200)
     trigger_client_event(response, "announce", {"message": note})
     return response
 
@@ -989,7 +1011,9 @@ def rubric_save(rubric, data) -> list[str]:
         name = data.get(f"criterion-{criterion.pk}-name", criterion.name).strip()
         if not name:
             errors.append("Every criterion needs a name.")
-        criterion.name = name[:100]
+        elif len(name) > 100:
+            errors.append(f"Keep the criterion name “{name[:40]}…” under 100 characters.")
+        criterion.name = name
         criterion.description = data.get(
             f"criterion-{criterion.pk}-description", criterion.description
         )
@@ -1000,11 +1024,15 @@ def rubric_save(rubric, data) -> list[str]:
                 errors.append(f"Points for {name} – {level.name} must be a whole number 0–100.")
                 continue
             level.points = int(raw)
-            level.name = data.get(f"level-{level.pk}-name", level.name)[:60] or level.name
+            level_name = data.get(f"level-{level.pk}-name", level.name)
+            if len(level_name) > 60:
+                errors.append(f"Keep the level name “{level_name[:40]}…” under 60 characters.")
+            level.name = level_name or level.name
             level.description = data.get(f"level-{level.pk}-description", level.description)
             changed.append(level)
     if errors:
         return errors
-    for row in changed:
-        row.save()
+    with transaction.atomic():  # all of the rubric or none of it
+        for row in changed:
+            row.save()
     return []

@@ -322,34 +322,13 @@ class FeedbackCommentSerializer(serializers.ModelSerializer):
 
 class CommentCreateSerializer(serializers.Serializer):
     """A new comment. Leave both keys blank to comment on the whole outline; an evidence key
-    alone is placed in its section. `bank` is the id of one of my saved comments, counted as
-    used."""
+    alone is placed in its section (`feedback.comment_place`). `bank` is the id of one of my
+    saved comments, counted as used."""
 
     body = serializers.CharField(max_length=3000)
     section_key = serializers.CharField(max_length=60, allow_blank=True, default="")
     evidence_key = serializers.CharField(max_length=40, allow_blank=True, default="")
     bank = IdField(required=False, allow_null=True)
-
-    def validate(self, data):
-        outline = self.context["outline"]
-        sections = {s.key: {e.key for e in s.evidence.all()} for s in outline.sections.all()}
-        section_key, evidence_key = data["section_key"], data["evidence_key"]
-        if section_key and section_key not in sections:
-            raise serializers.ValidationError(
-                {"section_key": ["That section is not part of this outline."]}
-            )
-        if evidence_key:
-            holders = [key for key, items in sections.items() if evidence_key in items]
-            if not holders:
-                raise serializers.ValidationError(
-                    {"evidence_key": ["That evidence is not part of this outline."]}
-                )
-            if section_key and section_key not in holders:
-                raise serializers.ValidationError(
-                    {"evidence_key": ["That evidence is in another section."]}
-                )
-            data["section_key"] = section_key or holders[0]
-        return data
 
 
 class CommentReplySerializer(serializers.Serializer):

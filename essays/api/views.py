@@ -15,7 +15,6 @@ gradebook, the same file as the class dashboard's.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -28,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from counterpoint import permissions
+from counterpoint.lib.errors import NotAllowed, VersionConflict
 from essays import builder, csv_exports, exports, feedback
 from essays.api.serializers import (
     CommentConfirmSerializer,
@@ -48,19 +48,17 @@ from essays.api.serializers import (
 )
 from essays.downloads import download
 from essays.models import (
-    NOT_EDITABLE,
-    Evidence,
     FeedbackComment,
-    InvalidTransition,
     Outline,
-    OutlineSection,
     Score,
 )
 from essays.services import (
     as_draft,
     builder_material,
     draft_create,
+    draft_edit,
     outline_build,
+    outline_edit,
     selection_for,
 )
 
@@ -68,10 +66,23 @@ CONFLICT = (
     "This outline was changed elsewhere. Reload it to get version {version}, "
     "then make your change again."
 )
-NOT_A_DRAFT = "A submitted outline cannot be deleted."
-NOTHING_TO_CONFIRM = (
-    "The student has not answered this comment yet, so there is nothing to confirm."
-)
+
+
+def refusal_response(error: NotAllowed) -> Response:
+    """A rule's refusal in the API's words: 409 with the version to reload, 400 under the
+    field it is about (or `non_field_errors`), or the error's own status with `detail`."""
+    if isinstance(error, VersionConflict):
+        return Response(
+            {"detail": CONFLICT.format(version=error.current), "version": error.current},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if error.status == status.HTTP_400_BAD_REQUEST:
+        return Response(
+            {error.field or "non_field_errors": [error.message]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return Response({"detail": error.message}, status=error.status)
+
 
 # --- who sees what -----------------------------------------------------------------
 
@@ -85,35 +96,6 @@ def readable_outlines(user):
         Q(author=user, assignment__classroom_id__in=list(roles))
         | Q(assignment__classroom_id__in=teaching)
     )
-
-
-@transaction.atomic
-def _edit(outline: Outline, data: dict) -> bool:
-    """Claim the next version, then write the edits; False (and nothing written) if someone
-    saved since `data["version"]`. `outline` comes from `for_editor()`."""
-    if not outline.bump(data["version"]):
-        return False
-    columns = [name for name in ("title", "thesis") if name in data]
-    for name in columns:
-        setattr(outline, name, data[name])
-    outline.save(update_fields=[*columns, "updated_at"])
-    sections = {s.pk: s for s in outline.sections.all()}
-    evidence = {e.pk: e for s in sections.values() for e in s.evidence.all()}
-    for model, rows, objects in (
-        (OutlineSection, data.get("sections", []), sections),
-        (Evidence, data.get("evidence", []), evidence),
-    ):
-        changed, fields = [], set()
-        for row in rows:
-            obj = objects[row["id"]]
-            for name, value in row.items():
-                if name != "id":
-                    setattr(obj, name, value)
-                    fields.add(name)
-            changed.append(obj)
-        if fields:
-            model.objects.bulk_update(changed, sorted(fields))
-    return True
 
 
 # --- the viewset -------------------------------------------------------------------
@@ -151,6 +133,12 @@ class OutlineViewSet(viewsets.GenericViewSet):
     }
 
     kind = Outline.Kind.OUTLINE
+
+    def handle_exception(self, exc):
+        """A rule's refusal from the models or services, translated once for every action."""
+        if isinstance(exc, NotAllowed):
+            return refusal_response(exc)
+        return super().handle_exception(exc)
 
     def get_queryset(self):
         return (
@@ -237,24 +225,20 @@ class OutlineViewSet(viewsets.GenericViewSet):
         outline = self._outline(pk, action="write")
         serializer = self.get_serializer(outline, data=request.data)
         serializer.is_valid(raise_exception=True)
-        if not outline.is_editable:  # as the editor page refuses it
-            raise ValidationError({"non_field_errors": [NOT_EDITABLE]})
-        if not _edit(outline, serializer.validated_data):
-            current = Outline.objects.filter(pk=outline.pk).values_list("version", flat=True)
-            if not current:
-                raise Http404
-            return Response(
-                {"detail": CONFLICT.format(version=current[0]), "version": current[0]},
-                status=status.HTTP_409_CONFLICT,
-            )
+        data = serializer.validated_data
+        outline_edit(
+            outline=outline,
+            version=data["version"],
+            title=data.get("title"),
+            thesis=data.get("thesis"),
+            sections=data.get("sections", []),
+            evidence=data.get("evidence", []),
+        )
         return self._shown(Outline.objects.for_editor().get(pk=outline.pk))
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
-        outline = self._outline(pk, action="write")
-        if outline.status != Outline.Status.DRAFT:
-            raise ValidationError({"non_field_errors": [NOT_A_DRAFT]})
-        outline.delete()
+        self._outline(pk, action="write").discard()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -276,10 +260,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
 
     def _transition(self, pk, move: str, *, access: str):
         outline = self._plain(pk, action=access)
-        try:
-            outline = feedback.outline_transition(outline=outline, action=move)
-        except InvalidTransition as refusal:
-            raise ValidationError({"non_field_errors": [str(refusal)]}) from None
+        outline = feedback.outline_transition(outline=outline, action=move)
         outline = Outline.objects.select_related("author").get(pk=outline.pk)
         return Response(OutlineListSerializer(outline).data)
 
@@ -368,10 +349,9 @@ class OutlineViewSet(viewsets.GenericViewSet):
         comment = self._comment(outline, comment_id)
         serializer = CommentReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment.state = serializer.validated_data["state"]
-        comment.student_reply = serializer.validated_data["student_reply"]
-        comment.confirmed = False
-        comment.save(update_fields=["state", "student_reply", "confirmed"])
+        comment.answer(
+            serializer.validated_data["state"], serializer.validated_data["student_reply"]
+        )
         return Response(FeedbackCommentSerializer(comment).data)
 
     @extend_schema(request=CommentConfirmSerializer, responses=FeedbackCommentSerializer)
@@ -389,12 +369,9 @@ class OutlineViewSet(viewsets.GenericViewSet):
         serializer = CommentConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if serializer.validated_data["reopen"]:
-            comment.state, comment.confirmed = FeedbackComment.State.OPEN, False
-        elif comment.state == FeedbackComment.State.OPEN:
-            raise ValidationError({"non_field_errors": [NOTHING_TO_CONFIRM]})
+            comment.reopen()
         else:
-            comment.confirmed = True
-        comment.save(update_fields=["state", "confirmed"])
+            comment.confirm()
         return Response(FeedbackCommentSerializer(comment).data)
 
     @extend_schema(methods=["GET"], request=None, responses=ScoreSerializer(many=True))
@@ -503,26 +480,12 @@ class DraftViewSet(OutlineViewSet):
         serializer = DraftUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        sections = {s.pk: s for s in draft.sections.all()}
-        rows = data.get("paragraphs", [])
-        unknown = [row["id"] for row in rows if row["id"] not in sections]
-        if unknown:
-            raise ValidationError({"paragraphs": [f"Paragraph {unknown[0]} is not in this draft."]})
-        if not draft.is_editable:
-            raise ValidationError({"non_field_errors": ["This draft is with your teacher."]})
-        with transaction.atomic():
-            if not draft.bump(data["version"]):
-                current = Outline.objects.filter(pk=draft.pk).values_list("version", flat=True)[0]
-                return Response(
-                    {"detail": CONFLICT.format(version=current), "version": current},
-                    status=status.HTTP_409_CONFLICT,
-                )
-            for row in rows:
-                section = sections[row["id"]]
-                section.paragraph = row["text"].replace("\x00", "")
-                section.save(update_fields=["paragraph"])
-            if "title" in data:
-                Outline.objects.filter(pk=draft.pk).update(title=data["title"])
+        draft_edit(
+            draft=draft,
+            version=data["version"],
+            title=data.get("title"),
+            paragraphs=data.get("paragraphs", []),
+        )
         return self._shown(Outline.objects.for_editor().get(pk=draft.pk))
 
 
