@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from annotations.models import Annotation, Helpful, Link, Tag
+from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction, Tag
 
 
 class TagInline(admin.TabularInline):
@@ -50,3 +50,38 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "annotation"]
     search_fields = ["name"]
     raw_id_fields = ["annotation"]
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "reporter", "state", "created_at", "resolved_at"]
+    list_filter = ["state", "reason"]
+    list_select_related = ["reporter"]
+    search_fields = ["details", "reporter__display_name", "reporter__email"]
+    raw_id_fields = ["annotation", "reporter"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """Read only: the audit trail records what was done and is never rewritten."""
+
+    list_display = ["__str__", "classroom", "action", "created_at"]
+    list_filter = ["action"]
+    list_select_related = ["actor", "classroom"]
+    search_fields = ["snapshot", "reason", "actor__display_name"]
+    readonly_fields = [
+        "classroom",
+        "annotation",
+        "annotation_author",
+        "snapshot",
+        "actor",
+        "action",
+        "reason",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

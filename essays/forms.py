@@ -5,6 +5,8 @@ Too long is an error beside the field, never a silent cut."""
 
 from django import forms
 
+from counterpoint.lib.safejson import parse_id
+from essays import builder
 from essays.models import FeedbackComment, Outline
 
 PARAGRAPH_LIMIT = 20000
@@ -208,3 +210,57 @@ class ExtensionForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M"],
         error_messages={"invalid": "Give the new due date as a date and time."},
     )
+
+
+class BuilderForm(forms.Form):
+    """The builder page's choices (from GET while previewing, POST to create) and the tray's
+    filters. Unknown ids and values are dropped here or ignored by `make_selection`, never
+    trusted; with no choices yet, every dimension and no evidence."""
+
+    MAX_CHOICES = 200
+
+    structure = forms.CharField(required=False, max_length=40)
+    stance = forms.CharField(required=False, max_length=40)
+    tray_subject = forms.CharField(required=False, max_length=20)
+    tray_dimension = forms.CharField(required=False, max_length=20)
+    tray_kind = forms.CharField(required=False, max_length=20)
+    tray_all = forms.CharField(required=False, max_length=5)
+    create = forms.CharField(required=False)
+
+    def choices(self, material) -> dict:
+        if "structure" not in self.data:
+            return {
+                "dimension_ids": [d.pk for d in material.dimensions],
+                "cell_ids": [],
+                "evidence_keys": [],
+                "structure": builder.STRUCTURES[0],
+                "stance": builder.STANCES[0],
+            }
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "dimension_ids": _ids(self.data.getlist("dimensions")),
+            "cell_ids": _ids(self.data.getlist("cells")),
+            "evidence_keys": [k for k in self.data.getlist("evidence") if ":" in k][
+                : self.MAX_CHOICES
+            ],
+            "structure": data.get("structure", ""),
+            "stance": data.get("stance", ""),
+        }
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {k: data.get(f"tray_{k}", "") for k in ("subject", "dimension", "kind", "all")}
+
+    @property
+    def creating(self) -> bool:
+        return "create" in self.data
+
+
+def _ids(values) -> list[int]:
+    return [pk for pk in (parse_id(str(v)) for v in values) if pk is not None]
+
+
+class SubmitForm(forms.Form):
+    """`confirm`: submit even though the checks still find something open."""
+
+    confirm = forms.BooleanField(required=False)

@@ -25,6 +25,7 @@ from essays import builder, feedback, signals
 from essays.dashboard import best_work, students_of
 from essays.downloads import download
 from essays.forms import (
+    BuilderForm,
     CommentForm,
     CommentReplyForm,
     ConfirmForm,
@@ -35,6 +36,7 @@ from essays.forms import (
     OverallForm,
     ReleaseForm,
     ScoreForm,
+    SubmitForm,
     first_error,
 )
 from essays.models import (
@@ -64,30 +66,6 @@ from essays.services import (
 )
 
 # --- the builder -------------------------------------------------------------------
-
-
-def _choices(data, material):
-    """The builder form's choices (from GET or POST), falling back to sensible defaults:
-    every dimension, and every piece of evidence the student wrote themselves."""
-    if "structure" not in data:
-        return {
-            "dimension_ids": [d.pk for d in material.dimensions],
-            "cell_ids": [],
-            "evidence_keys": [],
-            "structure": builder.STRUCTURES[0],
-            "stance": builder.STANCES[0],
-        }
-    return {
-        "dimension_ids": _ints(data.getlist("dimensions")),
-        "cell_ids": _ints(data.getlist("cells")),
-        "evidence_keys": [k for k in data.getlist("evidence") if ":" in k][:200],
-        "structure": data.get("structure"),
-        "stance": data.get("stance"),
-    }
-
-
-def _ints(values):
-    return [pk for pk in (parse_id(str(v)) for v in values) if pk is not None]
 
 
 # The tray lists at most this many annotations unless the student asks for all: their own and
@@ -173,10 +151,10 @@ def _builder_context(request, assignment, material, choices, filters):
 def builder_page(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk)
     material = builder_material(assignment, request.user)
-    data = request.POST if request.method == "POST" else request.GET
-    choices = _choices(data, material)
+    form = BuilderForm(request.POST if request.method == "POST" else request.GET)
+    choices = form.choices(material)
     status = 200
-    if request.method == "POST" and "create" in request.POST:
+    if request.method == "POST" and form.creating:
         try:
             outline = outline_build(
                 material=material, assignment=assignment, author=request.user, **choices
@@ -187,8 +165,7 @@ def builder_page(request, pk):
         else:
             messages.success(request, "Your outline is ready to edit.")
             return redirect("essays:outline", pk=outline.pk)
-    filters = {k: data.get(f"tray_{k}", "") for k in ("subject", "dimension", "kind", "all")}
-    context = _builder_context(request, assignment, material, choices, filters)
+    context = _builder_context(request, assignment, material, choices, form.filters())
     template = "essays/builder.html"
     if request.htmx and request.htmx.target in {"builder-preview", "evidence-tray"}:
         template += f"#{request.htmx.target}"
@@ -556,7 +533,9 @@ def outline_submit(request, pk):
     open, the first press shows what is open and asks once; "Submit anyway" posts again with
     `confirm`. Works as a page without JavaScript and in place with htmx."""
     outline = _load(request, pk, action="write")
-    if outline.is_editable and not request.POST.get("confirm"):
+    form = SubmitForm(request.POST)
+    confirmed = form.is_valid() and form.cleaned_data["confirm"]
+    if outline.is_editable and not confirmed:
         still_open = open_checks(outline)
         if still_open:
             context = {
