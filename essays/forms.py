@@ -5,7 +5,7 @@ Too long is an error beside the field, never a silent cut."""
 
 from django import forms
 
-from counterpoint.lib.safejson import parse_id
+from counterpoint.lib.safejson import parse_id, parse_number
 from essays import builder
 from essays.models import FeedbackComment, Outline
 
@@ -19,17 +19,25 @@ def first_error(form: forms.Form) -> str:
     return ""
 
 
-class VersionField(forms.IntegerField):
-    """The version the page was loaded at; a missing or odd one is treated as stale."""
+class VersionField(forms.Field):
+    """The version the page was loaded at; a missing or odd one is None, treated as stale."""
 
     def __init__(self, **kwargs):
-        super().__init__(required=False, min_value=1, **kwargs)
+        super().__init__(required=False, **kwargs)
 
     def clean(self, value):
-        try:
-            return super().clean(value)
-        except forms.ValidationError:
-            return None
+        return parse_number(value if isinstance(value, str) else "")
+
+
+class IdField(forms.Field):
+    """An id some row could have (`safejson.parse_id`), or None: no number past what the
+    database holds reaches a query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        return parse_id(value if isinstance(value, str) else "")
 
 
 class FieldSaveForm(forms.Form):
@@ -66,12 +74,7 @@ class FieldSaveForm(forms.Form):
 class ParagraphSaveForm(forms.Form):
     """The draft page's autosave of one paragraph."""
 
-    section = forms.IntegerField(
-        error_messages={
-            "required": "That paragraph is not part of this draft.",
-            "invalid": "That paragraph is not part of this draft.",
-        }
-    )
+    section = IdField()
     text = forms.CharField(
         required=False,
         strip=False,
@@ -105,9 +108,9 @@ class OutlineActionForm(forms.Form):
         choices=[(a, a) for a in ACTIONS], error_messages={"invalid_choice": "Unknown action."}
     )
     version = VersionField()
-    evidence = forms.IntegerField(required=False)
-    section = forms.IntegerField(required=False)
-    to_section = forms.IntegerField(required=False)
+    evidence = IdField()
+    section = IdField()
+    to_section = IdField()
     direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")], required=False)
     key = forms.CharField(max_length=40, required=False)
     structure = forms.ChoiceField(choices=Outline.Structure.choices, required=False)
@@ -133,14 +136,14 @@ class CommentForm(forms.Form):
         error_messages={"max_length": "Keep a comment under 3,000 characters."},
     )
     section_key = forms.CharField(required=False, max_length=101)
-    bank = forms.IntegerField(required=False)
+    bank = IdField()
     save_to_bank = forms.BooleanField(required=False)
     criterion_name = forms.CharField(
         required=False,
         max_length=100,
         error_messages={"max_length": "Keep the criterion's name under 100 characters."},
     )
-    insert = forms.IntegerField(required=False)
+    insert = IdField()
 
     def clean(self):
         data = super().clean()
@@ -185,7 +188,7 @@ class OverallForm(forms.Form):
 
 
 class ScoreForm(forms.Form):
-    level = forms.IntegerField(min_value=1)
+    level = IdField()
 
 
 class DecideForm(forms.Form):

@@ -814,8 +814,8 @@ def review_comment(request, pk):
         return _comment_refused(request, outline, first_error(form), typed, about)
     data = form.cleaned_data
     body = data["body"].strip()
-    if data["insert"] is not None:
-        return _bank_insert(request, outline, body, data["insert"], about)
+    if form.data.get("insert"):
+        return _bank_insert(request, outline, body, data["insert"] or 0, about)
     if not body:
         return _comment_refused(request, outline, "Write the comment first.", typed, about)
     try:
@@ -892,7 +892,7 @@ def review_score(request, pk):
     form = ScoreForm(request.POST)
     level = get_object_or_404(
         Level,
-        pk=form.cleaned_data["level"] if form.is_valid() else 0,
+        pk=(form.cleaned_data["level"] if form.is_valid() else None) or 0,
         criterion__rubric__assignment=outline.assignment,
     )
     feedback.score_set(outline=outline, level=level)

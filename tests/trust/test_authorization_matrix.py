@@ -367,6 +367,8 @@ ROUTES = {
         kwargs=lambda w: {"pk": w.outline.pk, "comment_pk": w.comment.pk},
         get=POST_ONLY,
         post=outline_teachers(),
+        # Reopening: the world's comment is unanswered, which there is nothing to confirm.
+        data=lambda w: {"reopen": "1"},
     ),
     "essays:review_score": Route(
         kwargs=pk("outline"),
