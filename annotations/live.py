@@ -144,3 +144,18 @@ def order_key(*, is_prompt: bool, is_pinned: bool, number, start, pk: int) -> st
         f"-{(number if number is not None else 99999):05d}"
         f"-{(start if start is not None else 9999999):07d}-{pk:010d}"
     )
+
+
+def parse_order_key(value: str | None) -> tuple[int, int, int, int, int] | None:
+    """The sort keys an order_key was made from (prompt, pinned, paragraph, start, id), or
+    None for anything else: the panel's page cursor, as sent back by the browser."""
+    parts = (value or "").split("-")
+    if len(parts) != 4 or len(parts[0]) != 2 or len(value) > 40:
+        return None
+    try:
+        numbers = [int(parts[0][0]), int(parts[0][1]), *(int(part) for part in parts[1:])]
+    except ValueError:
+        return None
+    if any(number < 0 for number in numbers):
+        return None
+    return tuple(numbers)

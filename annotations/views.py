@@ -1,30 +1,23 @@
-from html import escape
-from types import SimpleNamespace
-from urllib.parse import urlsplit
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseNotModified, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from annotations import anchoring, live
+from annotations import anchoring, live, panel
 from annotations.forms import (
     AnnotationEditForm,
     AnnotationForm,
-    FilterForm,
     FlagForm,
     LinkForm,
     ModerationForm,
     ReplyForm,
 )
-from annotations.models import Annotation, Flag, Link, ModerationAction, visibility_condition
+from annotations.models import Annotation, Flag, ModerationAction, visibility_condition
 from annotations.services import (
     RATE_LIMITED,
     ThreadLocked,
@@ -37,281 +30,83 @@ from annotations.services import (
     reply_create,
     tags_set,
 )
-from comparisons.reading import reading_for
+from comparisons.reading import reading_for, reading_text_html
 from counterpoint import permissions
 from counterpoint.lib.ratelimit import RateLimited
-from counterpoint.models import Classroom, User
+from counterpoint.models import Classroom
 
-# --- shaping the panel -----------------------------------------------------------
+# --- the reading page and its panel ----------------------------------------------
+
+
+@login_required
+def assignment_read(request, pk):
+    """The reading page (its URL is comparisons:read: the text is the comparison's, the page
+    around it is the panel's)."""
+    assignment = permissions.get_assignment_for(request.user, pk)
+    return reading_page(request, assignment)
+
+
+READING_REGIONS = {"annotation-results"}
+
+
+def reading_page(request, assignment, *, annotate_form=None, status=200):
+    """The reading page, or one region of it when htmx asks for it (filters)."""
+    text = reading_for(assignment.comparison)
+    region = request.htmx and request.htmx.target in READING_REGIONS
+    if region:
+        template, reading_text = f"annotations/_panel.html#{request.htmx.target}", None
+    else:
+        template, reading_text = "annotations/read.html", reading_text_html(text)
+    context = {
+        "comparison": text.comparison,
+        "reading_text": reading_text,
+        **text.layout,
+        **panel.panel_context(request, assignment, text, annotate_form=annotate_form),
+    }
+    response = render(request, template, context, status=status)
+    if region:
+        # The count is spoken through the page's one live region, which stays in place.
+        trigger_client_event(response, "announce", {"message": _results_note(context)})
+    return response
+
+
+def _results_note(context):
+    total = context["total"]
+    if context["filters"]:
+        return f"{context['shown_count']} shown of {total}."
+    return f"{total} annotation{pluralize(total)}."
+
+
+@login_required
+@require_GET
+def panel_page(request, pk):
+    """Further cards of the panel as list items: the page after `?after=` (with the panel's
+    filters), or the cards named by `?ids=`. Without htmx, the reading page at that page."""
+    assignment = permissions.get_assignment_for(request.user, pk)
+    if not request.htmx:
+        url = reverse("comparisons:read", args=[pk])
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    text = reading_for(assignment.comparison)
+    context = panel.page_context(request, assignment, text)
+    return render(request, "annotations/_panel.html#annotation-page", context)
+
+
+@login_required
+@require_GET
+def panel_anchors(request, pk):
+    """The highlights of every note the viewer may see (with the panel's filters), as
+    compact JSON for static/js/annotator.js: ids, offsets, colours and authors' names."""
+    assignment = permissions.get_assignment_for(request.user, pk)
+    text = reading_for(assignment.comparison)
+    response = JsonResponse(panel.anchors_for(request, assignment, text))
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _visible(user, assignment):
+    """What the user may see of the assignment's annotations, replies included."""
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
     return Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
-
-
-def _visible_and_cards(user, assignment, *, is_teacher, gated=None):
-    """What the user may see (replies included) and, with the same rule, the top-level
-    annotations alone (a simpler query, for the panel's list and counts): the think-first
-    gate worked out once for both, unless the caller knows it."""
-    if gated is None:
-        gated = not is_teacher and assignment.is_gated_for(user)
-    return tuple(
-        Annotation.objects.visible_to(
-            user, assignment, is_teacher=is_teacher, gated=gated, top_level_only=top_level_only
-        )
-        for top_level_only in (False, True)
-    )
-
-
-def _in_panel_order(entries, numbers):
-    """Sort rows of for_panel_entries into the panel's order (PANEL_ORDER), giving each its
-    `order_key` (annotations.live.order_key), which the browser also uses to place live
-    updates."""
-    for entry in entries:
-        entry["order_key"] = live.order_key(
-            is_prompt=entry["is_prompt"],
-            is_pinned=entry["is_pinned"],
-            number=numbers.get(entry["passage_id"]),
-            start=entry["start"],
-            pk=entry["pk"],
-        )
-    entries.sort(key=lambda entry: entry["order_key"])
-
-
-def _cards(user, annotations, visible):
-    """Top-level `annotations` for the panel, each with the replies and links that are
-    among the `visible` ones."""
-    return annotations.for_panel(user).prefetch_related(
-        Prefetch(
-            "replies",
-            queryset=visible.filter(parent__isnull=False).select_related("author"),
-            to_attr="visible_replies",
-        ),
-        Prefetch(
-            "links_out",
-            queryset=Link.objects.filter(target__in=visible).select_related(
-                "target__author", "dimension"
-            ),
-            to_attr="visible_links_out",
-        ),
-        Prefetch(
-            "links_in",
-            queryset=Link.objects.filter(source__in=visible).select_related(
-                "source__author", "dimension"
-            ),
-            to_attr="visible_links_in",
-        ),
-    )
-
-
-def _panel_query(request):
-    """The panel's filters without the live poll's `open` list: from the query string, or
-    for a form posted with htmx, from the page it was posted from (so the panel that comes
-    back is filtered as the reader had it)."""
-    if request.method == "GET":
-        query = request.GET.copy()
-    elif request.htmx:
-        query = QueryDict(urlsplit(request.htmx.current_url or "").query, mutable=True)
-    else:
-        query = QueryDict(mutable=True)
-    query.pop("open", None)
-    return query
-
-
-def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
-    """Everything the annotation panel shows, in a fixed number of queries, beside `text`
-    (the comparison's kept text, comparisons.reading)."""
-    user = request.user
-    is_teacher = permissions.is_teacher(user, assignment.classroom_id)
-    gated = not is_teacher and assignment.is_gated_for(user)
-    visible, cards_visible = _visible_and_cards(
-        user, assignment, is_teacher=is_teacher, gated=gated
-    )
-    query = _panel_query(request)
-    if query:
-        entries = None
-        authors = (
-            User.objects.filter(annotations__in=cards_visible).distinct().order_by("display_name")
-        )
-    else:  # unfiltered, the entries are every card: their authors need no query of their own
-        entries = list(cards_visible.for_panel_entries())
-        authors = sorted(
-            {
-                e["author_id"]: SimpleNamespace(
-                    pk=e["author_id"], display_name=e["author__display_name"]
-                )
-                for e in entries
-            }.values(),
-            key=lambda author: (author.display_name.casefold(), author.pk),
-        )
-    filter_form = FilterForm(
-        query or None,
-        subjects=text.layout["subjects"],
-        dimensions=text.dimensions,
-        authors=authors,
-        auto_id="filter-%s",  # the annotate form beside it has a dimension field too
-    )
-    filters = filter_form.filters() if query else {}
-    if entries is None:
-        entries = list(cards_visible.filtered(filters, user, visible=visible).for_panel_entries())
-    _in_panel_order(entries, text.numbers)
-    teacher_ids = _teacher_ids(assignment)
-    cards = _panel_cards(
-        user,
-        visible,
-        entries,
-        [e["pk"] for e in entries[:PANEL_FULL_CARDS]],
-        text.numbers,
-        text.colours,
-        teacher_ids,
-    )
-    subjects, dimensions = text.layout["subjects"], text.dimensions
-    counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
-    return {
-        "assignment": assignment,
-        "cards": cards,
-        "cards_in_full": [card for card in cards if not getattr(card, "collapsed", False)],
-        # One string for the collapsed cards (they follow the full ones): a template loop
-        # over hundreds of them cost as much as building them.
-        "collapsed_cards": _joined(card for card in cards if getattr(card, "collapsed", False)),
-        "filters": filters,
-        "filter_form": filter_form,
-        "facets": _facets(counts, subjects, dimensions, filters),
-        "total": sum(counts["kind"].values()),
-        "annotate_form": annotate_form
-        or AnnotationForm(comparison=text.comparison, is_teacher=user.pk in teacher_ids),
-        "etag": etag
-        or Annotation.objects.activity_fingerprint(
-            assignment, user, is_teacher=is_teacher, gated=gated
-        ).etag,
-        "poll_query": query.urlencode(),
-        "is_teacher": user.pk in teacher_ids,
-        "gate_notice": _gate_notice(request, assignment, teacher_ids),
-    }
-
-
-def _panel_cards(user, visible, entries, in_full, numbers, colours, teacher_ids):
-    """The cards for panel `entries` (rows of for_panel_entries, put in panel order by
-    _in_panel_order): those in `in_full` loaded and decorated for the card template, the rest
-    collapsed. Each carries its `order_key`, for the browser to place live updates."""
-    full = {
-        card.pk: card for card in _cards(user, Annotation.objects.filter(pk__in=in_full), visible)
-    }
-    card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
-    cards = []
-    for entry in entries:
-        card = full.get(entry["pk"])
-        if card is None:
-            card = _collapsed(entry, numbers, colours, card_url)
-        else:
-            _decorate(card, numbers, colours, teacher_ids)
-        card.order_key = entry["order_key"]
-        cards.append(card)
-    return cards
-
-
-def _joined(collapsed_cards):
-    return mark_safe(  # noqa: S308 - each card built from escaped values (_collapsed)
-        "".join(f'<li data-order="{card.order_key}">{card.html}</li>' for card in collapsed_cards)
-    )
-
-
-# The panel shows this many cards in full (prompts and pinned first, then in text order); the
-# rest are collapsed to one line that opens on demand. A full card costs about two
-# milliseconds to load and render, so a class with 1,000 annotations would otherwise spend
-# two seconds on every page load, live update and new annotation (docs/decisions.md).
-PANEL_FULL_CARDS = 12
-
-
-def _collapsed(entry, numbers, colours, card_url):
-    """A collapsed card: one line (author, paragraph, quote) with the data its highlight needs
-    (as on a full card, see _card.html), opening in full when focused (a click on its
-    highlight) or clicked. Built here rather than in a template: a class has hundreds of these,
-    and an included template (or even format_html) costs ten to thirty times as much per card.
-    Every value from the database goes through html.escape."""
-    count, first = entry["subject_count"], entry["first_subject"]
-    colour = colours.get(first, "none") if count == 1 else ("multi" if count else "none")
-    pk, url = entry["pk"], card_url.format(entry["pk"])
-    if entry["is_orphaned"] or entry["is_deleted"] or entry["start"] is None:
-        place = 'data-orphaned="true"'
-    else:
-        place = f'data-start="{int(entry["start"])}" data-end="{int(entry["end"])}"'
-    number = numbers.get(entry["passage_id"])
-    exact = entry["exact"]
-    author = "Deleted annotation" if entry["is_deleted"] else entry["author__display_name"]
-    passage_id = entry["passage_id"] or ""  # empty once its paragraph left the text
-    label = (
-        f'<span class="card-author">{escape(author)}</span>'
-        + (f" ¶{number}" if number else "")
-        + (" (orphaned, no longer in the text)" if entry["passage_id"] is None else "")
-        + (f" “{escape(exact if len(exact) <= 80 else exact[:79] + '…')}”" if exact else "")
-    )
-    return SimpleNamespace(
-        collapsed=True,
-        pk=pk,
-        html=mark_safe(  # noqa: S308 - built from escaped values above
-            f'<article class="annotation-card is-collapsed subject-{escape(colour)}"'
-            f' id="annotation-{pk}" data-annotation="{pk}" data-passage="{passage_id}"'
-            f' {place} data-exact="{escape(exact)}" data-colour="{escape(colour)}" tabindex="-1"'
-            f' hx-get="{url}" hx-trigger="focus" hx-target="this" hx-swap="outerHTML">'
-            f'<a class="card-open" href="{url}" hx-get="{url}" hx-target="closest article"'
-            f' hx-swap="outerHTML">{label}</a></article>'
-        ),
-    )
-
-
-def _teacher_ids(assignment) -> set[int]:
-    return set(assignment.classroom.teachers().values_list("pk", flat=True))
-
-
-def _gate_notice(request, assignment, teacher_ids):
-    """For a student still thinking first: what they must do before seeing classmates'."""
-    if request.user.pk in teacher_ids or not assignment.is_gated_for(request.user):
-        return None
-    if assignment.reveal_at and assignment.reveal_at > timezone.now():
-        when = date_format(timezone.localtime(assignment.reveal_at), "j M, H:i")
-        return f"Think first: your classmates' annotations appear on {when}."
-    return (
-        f"Think first: post {assignment.reveal_after_posts} annotations of your own to see "
-        "your classmates'."
-    )
-
-
-def _decorate(card, numbers, colours, teacher_ids):
-    """Attach what the card template shows, computed from prefetched rows."""
-    subjects = list(card.subjects.all())
-    card.subject_list = subjects
-    card.colour = (
-        colours.get(subjects[0].pk, "none")
-        if len(subjects) == 1
-        else ("multi" if subjects else "none")
-    )
-    card.number = numbers.get(card.passage_id)
-    card.by_teacher = card.author_id in teacher_ids
-    for reply in card.visible_replies:
-        reply.by_teacher = reply.author_id in teacher_ids
-    card.link_list = [(link, link.target) for link in card.visible_links_out] + [
-        (link, link.source) for link in card.visible_links_in
-    ]
-
-
-def _facets(counts, subjects, dimensions, current):
-    """Counts per filter value, as (label, query string, count, active) chips; `current`
-    are the filters in use."""
-    groups = [
-        ("Kind", "kind", [(k, label) for k, label in Annotation.Kind.choices]),
-        ("Subject", "subject", [(s.pk, s.name) for s in subjects]),
-        ("Dimension", "dimension", [(d.pk, d.name) for d in dimensions]),
-    ]
-    facets = []
-    for title, field, options in groups:
-        chips = [
-            (label, f"{field}={value}", counts[field].get(value, 0), current.get(field) == value)
-            for value, label in options
-        ]
-        facets.append((title, field, chips))
-    return facets
 
 
 def _render_panel(
@@ -323,7 +118,7 @@ def _render_panel(
         "comparison": text.comparison,
         "live": live,
         **text.layout,
-        **panel_context(request, assignment, text, annotate_form=annotate_form, etag=etag),
+        **panel.panel_context(request, assignment, text, annotate_form=annotate_form, etag=etag),
     }
     template = "annotations/_panel.html" + (f"#{region}" if region else "")
     return render(request, template, context, status=status)
@@ -332,24 +127,22 @@ def _render_panel(
 def _render_card(request, annotation, *, status=200, reply_error=None, reply_text=""):
     assignment = annotation.assignment
     visible = _visible(request.user, assignment)
-    card = _cards(request.user, visible.filter(pk=annotation.pk), visible).first()
+    card = panel.cards_with_threads(request.user, visible.filter(pk=annotation.pk), visible)
+    card = card.first()
     if card is None:  # deleted, or no longer visible: remove it from the page
         return HttpResponse("")
     text = reading_for(assignment.comparison)
-    teacher_ids = _teacher_ids(assignment)
-    _decorate(card, text.numbers, text.colours, teacher_ids)
-    return render(
+    teachers = panel.teacher_ids(assignment)
+    panel.decorate(card, text.numbers, text.colours, teachers)
+    html = panel.card_html(
         request,
-        "annotations/_card.html",
-        {
-            "card": card,
-            "assignment": assignment,
-            "is_teacher": request.user.pk in teacher_ids,
-            "reply_error": reply_error,
-            "reply_text": reply_text,
-        },
-        status=status,
+        card,
+        assignment=assignment,
+        is_teacher=request.user.pk in teachers,
+        reply_error=reply_error,
+        reply_text=reply_text,
     )
+    return HttpResponse(html, status=status)
 
 
 def _back_to(annotation_or_assignment):
@@ -418,7 +211,7 @@ def annotation_new(request, pk):
             form.add_error(None, str(error))
             return _invalid(request, assignment, form, status=400)
         if request.htmx:
-            if _panel_query(request):  # the whole panel, filtered as the reader has it
+            if panel.panel_query(request):  # the whole panel, filtered as the reader has it
                 response = _render_panel(request, assignment)
             else:
                 response = _render_added(request, assignment, annotation)
@@ -433,7 +226,7 @@ def _render_added(request, assignment, annotation):
     full, placed in the list by live.js as a live update is (the panel's filters, if any,
     apply again on the next poll or filter change)."""
     is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
-    context = _updates_context(
+    context = panel.updates_context(
         request, assignment, [annotation.pk], in_full={annotation.pk}, is_teacher=is_teacher
     )
     context["annotate_form"] = AnnotationForm(
@@ -453,8 +246,6 @@ def _invalid(request, assignment, form, *, status):
     """Show the form again with what was typed and what to fix (full page without htmx)."""
     if request.htmx:
         return _render_panel(request, assignment, annotate_form=form, status=status)
-    from comparisons.views import reading_page
-
     return reading_page(request, assignment, annotate_form=form, status=status)
 
 
@@ -819,7 +610,7 @@ def _render_delta(request, assignment, held, now):
     in use, a think-first gate, or a change a delta cannot account for (annotations.live).
     Only rows the viewer may see, or could see until a teacher hid them, take part."""
     since = live.delta_since(held, now)
-    if since is None or _panel_query(request):
+    if since is None or panel.panel_query(request):
         return None
     is_teacher = now.role == permissions.TEACHER
     changed = list(
@@ -835,8 +626,8 @@ def _render_delta(request, assignment, held, now):
         return None
     shown_in_full = live.open_card_ids(request.GET.get("open"))
     # As on a fresh page, a panel shows PANEL_FULL_CARDS cards in full before collapsing.
-    room = max(PANEL_FULL_CARDS - len(shown_in_full), 0)
-    context = _updates_context(
+    room = max(panel.PANEL_FULL_CARDS - len(shown_in_full), 0)
+    context = panel.updates_context(
         request,
         assignment,
         refresh,
@@ -846,41 +637,3 @@ def _render_delta(request, assignment, held, now):
     )
     context["etag"] = now.etag
     return render(request, "annotations/_panel.html#annotation-delta", context)
-
-
-def _updates_context(request, assignment, refresh, *, in_full, is_teacher, gated=None):
-    """The cards `refresh` (top-level ids) for the panel's update list: those still
-    visible as cards (in full when in `in_full`, a prompt or pinned; otherwise collapsed), the
-    others to remove; and the unfiltered counts. `refresh` names only cards the viewer may
-    see or could see before a teacher hid them (see Annotation.objects.changed_since)."""
-    user = request.user
-    visible, cards_visible = _visible_and_cards(
-        user, assignment, is_teacher=is_teacher, gated=gated
-    )
-    entries = list(cards_visible.filter(pk__in=refresh).for_panel_entries())
-    text = reading_for(assignment.comparison)
-    _in_panel_order(entries, text.numbers)
-    cards = _panel_cards(
-        user,
-        visible,
-        entries,
-        [e["pk"] for e in entries if e["pk"] in in_full or e["is_prompt"] or e["is_pinned"]],
-        text.numbers,
-        text.colours,
-        _teacher_ids(assignment),
-    )
-    shown = {card.pk for card in cards}
-    subjects, dimensions = text.layout["subjects"], text.dimensions
-    counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
-    return {
-        "assignment": assignment,
-        "live": True,
-        "filters": {},
-        "facets": _facets(counts, subjects, dimensions, {}),
-        "total": sum(counts["kind"].values()),
-        "updated_in_full": [card for card in cards if not getattr(card, "collapsed", False)],
-        "updated_collapsed": _joined(c for c in cards if getattr(c, "collapsed", False)),
-        "removed": [pk for pk in refresh if pk not in shown],
-        "poll_query": "",
-        "is_teacher": is_teacher,
-    }

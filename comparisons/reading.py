@@ -11,6 +11,7 @@ What comes back is shared by every request the process serves: read it, never ch
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -28,7 +29,7 @@ class Reading:
     comparison: Comparison  # with its subjects, dimensions, contrasts, sections and passages
     layout: dict  # reading_layout(comparison)
     # Rendered fragments of the page, by name, filled in by the views that render them
-    # (comparisons.views.reading_page): the same for every reader of this version.
+    # (reading_text_html): the same for every reader of this version.
     fragments: dict[str, str] = field(default_factory=dict)
 
     @cached_property
@@ -81,3 +82,31 @@ def forget_all() -> None:
     """Drop every kept text (tests start each with none)."""
     with _lock:
         _kept.clear()
+
+
+def reading_text_html(reading: Reading) -> str:
+    """The matrix and the text of a comparison, rendered once per version: the same for every
+    reader of the reading page and the preview."""
+    from django.template.loader import render_to_string
+
+    return reading.fragment(
+        "text", lambda: render_to_string("comparisons/read.html#reading-text", reading.layout)
+    )
+
+
+# An assignment's reading page shows the text with the class's notes, so it belongs to the
+# app above this one (annotations registers it in its AppConfig.ready()); its URL stays
+# comparisons:read, where every link to it already points.
+_assignment_page: Callable | None = None
+
+
+def register_assignment_page(view: Callable) -> None:
+    global _assignment_page
+    _assignment_page = view
+
+
+def assignment_page(request, pk):
+    """The view at comparisons:read: the one the app above registered."""
+    if _assignment_page is None:
+        raise RuntimeError("No reading page is registered (is annotations installed?).")
+    return _assignment_page(request, pk)

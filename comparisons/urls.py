@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comparisons import views
+from comparisons import reading, views
 from counterpoint.lib.ratelimit import limit_posts
 
 app_name = "comparisons"
@@ -31,6 +31,6 @@ urlpatterns = [
         name="cell_save",
     ),
     path("classes/<int:classroom_pk>/assign/", views.assignment_new, name="assign"),
-    path("assignments/<int:pk>/", views.assignment_read, name="read"),
+    path("assignments/<int:pk>/", reading.assignment_page, name="read"),
     path("assignments/<int:pk>/settings/", views.assignment_settings, name="assignment_settings"),
 ]

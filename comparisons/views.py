@@ -3,8 +3,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
@@ -31,60 +29,14 @@ from comparisons.models import (
     SubjectColour,
     reading_layout,
 )
-from comparisons.reading import reading_for
+from comparisons.reading import reading_for, reading_text_html
 from comparisons.services import assignment_create, comparison_import
 from comparisons.signals import text_changed
 from counterpoint import permissions
 from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.sentences import sentences
 
-# --- reading -------------------------------------------------------------------
-
-
-@login_required
-def assignment_read(request, pk):
-    assignment = permissions.get_assignment_for(request.user, pk)
-    return reading_page(request, assignment)
-
-
-READING_REGIONS = {"annotation-results"}
-
-
-def reading_page(request, assignment, *, annotate_form=None, status=200):
-    """The reading page, or one region of it when htmx asks for it (filters)."""
-    from annotations.views import panel_context
-
-    reading = reading_for(assignment.comparison)
-    region = request.htmx and request.htmx.target in READING_REGIONS
-    if region:
-        template, text = f"annotations/_panel.html#{request.htmx.target}", None
-    else:
-        template, text = "comparisons/read.html", _reading_text(reading)
-    context = {
-        "comparison": reading.comparison,
-        "reading_text": text,
-        **reading.layout,
-        **panel_context(request, assignment, reading, annotate_form=annotate_form),
-    }
-    response = render(request, template, context, status=status)
-    if region:
-        # The count is spoken through the page's one live region, which stays in place.
-        trigger_client_event(response, "announce", {"message": _results_note(context)})
-    return response
-
-
-def _results_note(context):
-    total = context["total"]
-    if context["filters"]:
-        return f"{len(context['cards'])} shown of {total}."
-    return f"{total} annotation{pluralize(total)}."
-
-
-def _reading_text(reading):
-    """The matrix and the text of the reading page, rendered once per version."""
-    return reading.fragment(
-        "text", lambda: render_to_string("comparisons/read.html#reading-text", reading.layout)
-    )
+# --- the preview ----------------------------------------------------------------
 
 
 @login_required
@@ -97,7 +49,7 @@ def comparison_preview(request, pk):
             "comparison": reading.comparison,
             "preview": True,
             "can_edit": permissions.can_write(request.user, reading.comparison),
-            "reading_text": _reading_text(reading),
+            "reading_text": reading_text_html(reading),
             **reading.layout,
         },
     )

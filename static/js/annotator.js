@@ -1,5 +1,6 @@
 // Annotator: turns a text selection in a passage into the annotate form's selectors, draws
-// highlights from the annotation cards in the panel, and links highlights and cards both ways.
+// highlights from the panel's anchor list (every note the reader may see) and from the cards
+// on the page (newer than the list), and links highlights and cards both ways.
 //
 // Progressive enhancement: the server renders the passages, the cards and a hidden form; the
 // page is readable without this module. Everything is bound by delegation on `document`, so
@@ -464,16 +465,47 @@ function locate(text, card) {
   return { start: cpStart, end: cpStart + Array.from(exact).length };
 }
 
-/** The highlightable cards in the panel, grouped by passage id. */
-function cardsByPassage() {
-  const groups = new Map();
+// The anchor list (annotations.views.panel_anchors): id -> {passage, start, end, colour,
+// author} for every note, fetched again when the panel's marker names a new version (a
+// filter, a whole-list update).
+const anchors = new Map();
+let anchorsFrom = "";
+
+async function loadAnchors() {
+  const marker = document.getElementById("annotation-anchors");
+  const source = marker ? `${marker.dataset.url} ${marker.dataset.version}` : "";
+  if (!marker || source === anchorsFrom) return;
+  anchorsFrom = source;
+  let data;
+  try {
+    const response = await fetch(marker.dataset.url, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    data = await response.json();
+  } catch {
+    return; // the cards on the page are still drawn
+  }
+  if (anchorsFrom !== source) return; // a newer list is on its way
+  anchors.clear();
+  for (const [id, passage, start, end, colour, author] of data.anchors) {
+    anchors.set(String(id), { passage: String(passage), start, end, colour, author: data.authors[author] || "" });
+  }
+  scheduleRedraw();
+}
+
+/** What to highlight, by passage id: the anchors, each replaced by its card when on the page. */
+function notesByPassage() {
+  const notes = new Map(anchors);
   const list = document.getElementById(LIST_ID);
-  if (!list) return groups;
-  for (const card of list.querySelectorAll(".annotation-card[data-start]")) {
-    if (card.dataset.orphaned === "true" || card.parentElement?.closest(".replies")) continue;
-    const key = card.dataset.passage;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(card);
+  for (const card of list ? list.querySelectorAll(".annotation-card[data-annotation]") : []) {
+    if (card.parentElement?.closest(".replies")) continue;
+    const id = card.dataset.annotation;
+    if (card.dataset.orphaned === "true" || card.dataset.start === undefined) notes.delete(id);
+    else notes.set(id, { passage: card.dataset.passage, colour: card.dataset.colour, card });
+  }
+  const groups = new Map();
+  for (const [id, note] of notes) {
+    if (!groups.has(note.passage)) groups.set(note.passage, []);
+    groups.get(note.passage).push({ id, ...note });
   }
   return groups;
 }
@@ -496,16 +528,17 @@ function selectionBlocks(el) {
   return !(el.contains(sel.anchorNode) && el.contains(sel.focusNode));
 }
 
-function drawPassage(el, cards) {
+function drawPassage(el, notes) {
   const text = originalTextOf(el);
   const colours = new Map();
   const intervals = [];
-  for (const card of cards) {
-    const where = locate(text, card);
+  for (const note of notes) {
+    // An anchor's offsets come from the server for this very text.
+    const where = note.card ? locate(text, note.card) : { start: note.start, end: note.end };
     if (!where) continue;
-    const id = card.dataset.annotation;
+    const { id } = note;
     intervals.push({ id, ...where });
-    colours.set(id, card.dataset.colour || "none");
+    colours.set(id, note.colour || "none");
     state.byId.set(id, where);
   }
   const parts = segments(text, intervals);
@@ -567,10 +600,10 @@ function subjectName(colour) {
 }
 
 /** In words, whose note a highlight belongs to and what about. */
-function noteDescription(card) {
-  if (!card) return "";
-  const author = card.querySelector(".card-author")?.textContent.trim();
-  const subject = subjectName(card.dataset.colour);
+function noteDescription(id, card) {
+  const anchor = anchors.get(id);
+  const author = card ? card.querySelector(".card-author")?.textContent.trim() : anchor?.author;
+  const subject = subjectName(card ? card.dataset.colour : anchor?.colour);
   return ["Note", subject && `on ${subject}`, author && `by ${author}`].filter(Boolean).join(" ");
 }
 
@@ -581,9 +614,8 @@ function noteDescription(card) {
  */
 function describeMark(mark, ids) {
   const card = cardFor(ids[0]);
-  if (!card) return;
-  mark.setAttribute("aria-details", card.id);
-  let words = noteDescription(card);
+  if (card) mark.setAttribute("aria-details", card.id);
+  let words = noteDescription(ids[0], card);
   if (ids.length > 1) words += ` (and ${ids.length - 1} more)`;
   mark.setAttribute("aria-description", words);
   mark.title = words;
@@ -591,7 +623,7 @@ function describeMark(mark, ids) {
 
 /** Redraw every passage's highlights from the cards now in the panel. */
 function redraw() {
-  const groups = cardsByPassage();
+  const groups = notesByPassage();
   state.byId.clear();
   for (const passage of document.querySelectorAll(".passage[data-passage]")) {
     const el = passage.querySelector(TEXT);
@@ -616,6 +648,7 @@ function scheduleRedraw() {
     enhancePassages();
     redraw();
     afterFormSwap();
+    loadAnchors();
   });
 }
 
@@ -627,8 +660,9 @@ function cardFor(id) {
   return list?.querySelector(`.annotation-card[data-annotation="${CSS.escape(id)}"]`) || null;
 }
 
-function focusCard(id) {
-  const card = cardFor(id);
+async function focusCard(id) {
+  // A note further down the panel than the pages loaded so far comes on its own (panel.js).
+  const card = cardFor(id) || await window.counterpoint?.panel?.reveal(id);
   if (!card) return;
   card.focus({ preventScroll: true });
   card.scrollIntoView({ block: "nearest", behavior: scrollBehavior() });
@@ -769,6 +803,8 @@ function onChange(event) {
 function init() {
   enhancePassages();
   redraw();
+  loadAnchors();
+  document.addEventListener("panel:merged", scheduleRedraw);
   document.addEventListener("focusin", onFocusIn);
   document.addEventListener("focusout", onFocusOut);
   document.addEventListener("beforeinput", refuseEdit);
@@ -815,6 +851,11 @@ window.counterpoint = window.counterpoint || {};
 window.counterpoint.annotator = {
   selectorFor,
   redraw,
+  // A note taken away by a live update (live.js): no highlight until the list says again.
+  forget(id) {
+    anchors.delete(String(id));
+    scheduleRedraw();
+  },
 };
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -82,6 +82,7 @@ export function mergeUpdates(updates, target) {
       continue;
     }
     if (old && target.contains(old)) (old.closest("li") || old).remove();
+    if (gone) window.counterpoint?.annotator?.forget(gone.replace("annotation-", ""));
     if (gone || !card) {
       item.remove();
       continue;

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from annotations import views
+from annotations import panel
 from tests.annotations.helpers import annotate
 from tests.browser.test_annotating_flow import TEXT, open_reading_page
 
@@ -22,7 +22,7 @@ def reading(assignment):
 def test_clicking_a_collapsed_cards_highlight_opens_it(
     live_server, page, log_in, shot, transactional_db, reading, student, classmate, monkeypatch
 ):
-    monkeypatch.setattr(views, "PANEL_FULL_CARDS", 1)
+    monkeypatch.setattr(panel, "PANEL_FULL_CARDS", 1)
     assignment, passage = reading
     annotate(assignment, classmate, passage=passage, quote="Stalin ruled", body="Opening words")
     late = annotate(

@@ -194,10 +194,11 @@ def test_reading_page_takes_a_fixed_number_of_queries(
 
     # session, user, assignment with class and comparison, my roles, comparison with author,
     # subjects, dimensions, their contrasts, sections, their passages, the passages' dimensions;
-    # then the (empty) annotation panel: annotations (with their authors), the class's
-    # teachers, the facet counts (one query), the live poll's fingerprint
+    # then the (empty) annotation panel: the authors for its filter, the first page's ids
+    # (none, so no rows to load), the class's teachers, the facet counts (one query), the
+    # live poll's fingerprint
     # + the navigation's moderation link (one query)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(read_url(assignment))
 
     assert response.content.decode().count('class="passage"') == sections * passages

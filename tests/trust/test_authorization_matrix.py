@@ -297,6 +297,16 @@ ROUTES = {
     "annotations:helpful": Route(
         kwargs=pk("annotation"), get=POST_ONLY, post=E(LOGIN, 400, 302, 404, 302, 404, 404)
     ),
+    # The panel's further pages and its anchor list: read by every member, written by none.
+    "annotations:page": Route(
+        kwargs=pk("assignment"),
+        get=members(),
+        post=E(LOGIN, 405, 405, 405, 405, 405, 405),
+        headers={"HX-Request": "true"},
+    ),
+    "annotations:anchors": Route(
+        kwargs=pk("assignment"), get=members(), post=E(LOGIN, 405, 405, 405, 405, 405, 405)
+    ),
     # Without htmx, the card's URL sends the reader back to the note on the reading page.
     "annotations:card": Route(
         kwargs=pk("annotation"), get=members(), headers={"HX-Request": "true"}
