@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -28,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import anchoring, w3c
+from annotations.access import get_annotation_for
 from annotations.forms import TagsField
 from annotations.models import (
     BODY_MAX_LENGTH,
@@ -235,9 +235,9 @@ class AnnotationCreateSerializer(serializers.Serializer):
             return None
         user = self.context["request"].user
         try:
-            parent = permissions.get_annotation_for(user, pk)
+            parent = get_annotation_for(user, pk)
             if parent.parent_id:
-                parent = permissions.get_annotation_for(user, parent.parent_id)
+                parent = get_annotation_for(user, parent.parent_id)
         except Http404:
             raise serializers.ValidationError("No such annotation.") from None
         if parent.is_locked:
@@ -581,7 +581,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
             .prefetch_related("subjects", "tags")
             .get(pk=annotation.pk)
         )
-        item = w3c.annotation_item(annotation, _iris(request, annotation.assignment))
+        item = w3c.annotation_item(annotation, w3c.iris_for(request, annotation.assignment))
         return Response({"@context": w3c.CONTEXT, **item})
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -664,7 +664,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def _moderatable(self, pk, *, top_level_only=False) -> Annotation:
         """The annotation, if this user teaches its class. Checked before the body is
         validated, so a student learns nothing from a 400."""
-        annotation = permissions.get_annotation_for(self.request.user, pk, action="moderate")
+        annotation = get_annotation_for(self.request.user, pk, action="moderate")
         if top_level_only and annotation.is_reply:
             raise ValidationError(
                 {"non_field_errors": ["Only an annotation can be pinned or locked, not a reply."]}
@@ -685,7 +685,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def flag(self, request, pk=None):
         """Ask a teacher to look at an annotation I can see (not my own). Flagging again
         changes nothing and returns the first flag (200 instead of 201)."""
-        annotation = permissions.get_annotation_for(request.user, pk)
+        annotation = get_annotation_for(request.user, pk)
         data = self._valid_body(annotation=annotation)
         existing = annotation.flags.filter(reporter=request.user).first()
         if existing is not None:
@@ -824,22 +824,6 @@ class JSONLDRenderer(JSONRenderer):
 W3C_RENDERERS = (AnnotationProfileRenderer, JSONLDRenderer)
 
 
-def _iris(request, assignment) -> w3c.Iris:
-    """Absolute IRIs for an export. Annotations are their API detail URLs; passages are the
-    reading page with `#passage-<id>`; links live in the collection as `#link-<id>`; people
-    get a `tag:` IRI (RFC 4151), a stable name that leads to no page about them."""
-    annotations = request.build_absolute_uri(reverse("annotation-list"))
-    reading = request.build_absolute_uri(reverse("comparisons:read", args=[assignment.pk]))
-    collection = request.build_absolute_uri(reverse("annotation-collection", args=[assignment.pk]))
-    host = request.get_host().rsplit(":", 1)[0]
-    return w3c.Iris(
-        annotation=lambda pk: f"{annotations}{pk}/",
-        passage=lambda pk: f"{reading}#passage-{pk}",
-        person=lambda pk: f"tag:{host},2025:person/{pk}",
-        link=lambda pk: f"{collection}#link-{pk}",
-    )
-
-
 class AnnotationCollectionView(APIView):
     """An assignment's annotations as a W3C AnnotationCollection (GET), and import (POST).
 
@@ -888,7 +872,7 @@ class AnnotationCollectionView(APIView):
             .select_related("author", "dimension")
             .order_by("created_at", "pk")
         )
-        iris = _iris(request, assignment)
+        iris = w3c.iris_for(request, assignment)
         items = [w3c.annotation_item(a, iris) for a in annotations]
         items += [w3c.link_item(link, iris) for link in links]
         label = f"{assignment.comparison.title} ({assignment.classroom.name})"

@@ -4,11 +4,13 @@ its audit trail."""
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from annotations import anchoring
 from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction, Tag
 from counterpoint.lib import ratelimit
+from counterpoint.models import Classroom, User
 
 
 @transaction.atomic
@@ -247,3 +249,54 @@ def annotation_moderate(*, annotation: Annotation, actor, action: str, reason: s
     else:
         raise ValueError(f"Unknown moderation action {action!r}")
     return record
+
+
+# --- leaving: a student removed from a class, or deleting their account --------------------
+
+
+def annotations_leave(*, classroom: Classroom, author: User) -> None:
+    """Apply the class's choice to what `author` wrote there. Private notes always go; their
+    replies always go; a note that classmates replied to stays as an empty "deleted" stub, so
+    the replies keep their thread. With "anonymise", the rest stays, credited to the
+    "Former student" account. Helpful marks go; flags they raised stay (the moderation queue
+    needs them), reported by "Former student"; the audit trail keeps its snapshot of the
+    words but no longer names them."""
+    written = Annotation.objects.filter(assignment__classroom=classroom, author=author)
+    former = User.objects.former_student()
+    removing = classroom.leaving_annotations == Classroom.LeavingAnnotations.REMOVE
+    going = written if removing else written.filter(visibility=Annotation.Visibility.PRIVATE)
+    going.filter(parent__isnull=False).delete()
+    notes = going.filter(parent__isnull=True)
+    replied_to = list(notes.filter(replies__isnull=False).values_list("pk", flat=True).distinct())
+    Tag.objects.filter(annotation_id__in=replied_to).delete()
+    Annotation.objects.filter(pk__in=replied_to).update(
+        is_deleted=True, body="", author=former, updated_at=timezone.now()
+    )
+    notes.exclude(pk__in=replied_to).delete()
+    links = Link.objects.filter(assignment__classroom=classroom, author=author)
+    marks = Helpful.objects.filter(annotation__assignment__classroom=classroom, user=author)
+    # Cards that change show it on classmates' live panels (annotations.live).
+    now = timezone.now()
+    linked = links.values_list("source_id", "target_id")
+    Annotation.objects.filter(
+        Q(pk__in=marks.values("annotation_id"))
+        | Q(pk__in=[pk for pair in linked for pk in pair] if removing else [])
+    ).update(updated_at=now)
+    if removing:
+        links.delete()
+    else:
+        written.update(author=former, updated_at=now)
+        links.update(author=former)
+    marks.delete()
+    flags = Flag.objects.filter(annotation__assignment__classroom=classroom, reporter=author)
+    flags.filter(annotation__flags__reporter=former).delete()  # one flag each per note
+    flags.update(reporter=former)
+    ModerationAction.objects.filter(classroom=classroom, annotation_author=author).update(
+        annotation_author=None
+    )
+
+
+def account_annotations_leave(*, user: User) -> None:
+    """An account is being deleted: what it wrote in each class goes as that class is set."""
+    for classroom in Classroom.objects.filter(assignments__annotations__author=user).distinct():
+        annotations_leave(classroom=classroom, author=user)

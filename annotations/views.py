@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from annotations import anchoring, live
+from annotations.access import get_annotation_for
 from annotations.forms import (
     AnnotationEditForm,
     AnnotationForm,
@@ -368,7 +369,7 @@ def _announce(response, message):
 @require_GET
 def card(request, pk):
     """One annotation's card in full: a collapsed card in the panel opens with this."""
-    annotation = permissions.get_annotation_for(request.user, pk)
+    annotation = get_annotation_for(request.user, pk)
     if not request.htmx:
         return _back_to(annotation)
     return _render_card(request, annotation)
@@ -461,9 +462,9 @@ def _invalid(request, assignment, form, *, status):
 @login_required
 @require_POST
 def reply_new(request, pk):
-    parent = permissions.get_annotation_for(request.user, pk)
+    parent = get_annotation_for(request.user, pk)
     if parent.parent_id:
-        parent = permissions.get_annotation_for(request.user, parent.parent_id)
+        parent = get_annotation_for(request.user, parent.parent_id)
     form = ReplyForm(request.POST)
     problem = None
     if not form.is_valid():
@@ -496,7 +497,7 @@ def reply_new(request, pk):
 
 @login_required
 def annotation_edit(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk, action="write")
+    annotation = get_annotation_for(request.user, pk, action="write")
     comparison = annotation.assignment.comparison
     previous_visibility = annotation.visibility
     if annotation.parent_id:
@@ -542,7 +543,7 @@ def annotation_edit(request, pk):
 @login_required
 @require_POST
 def annotation_delete(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk, action="write")
+    annotation = get_annotation_for(request.user, pk, action="write")
     thread = annotation.parent
     annotation.soft_delete()
     if request.htmx:
@@ -556,7 +557,7 @@ def annotation_delete(request, pk):
 @login_required
 @require_POST
 def helpful(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk)
+    annotation = get_annotation_for(request.user, pk)
     if annotation.author_id == request.user.pk:
         return HttpResponse("You cannot mark your own annotation as helpful.", status=400)
     try:
@@ -576,7 +577,7 @@ def helpful(request, pk):
 
 @login_required
 def link_new(request, pk):
-    source = permissions.get_annotation_for(request.user, pk)
+    source = get_annotation_for(request.user, pk)
     assignment = source.assignment
     candidates = (
         _visible(request.user, assignment)
@@ -625,7 +626,7 @@ def link_new(request, pk):
 
 @login_required
 def flag(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk)
+    annotation = get_annotation_for(request.user, pk)
     thread = annotation.parent or annotation
     if annotation.author_id == request.user.pk:
         return HttpResponse("You cannot flag your own annotation.", status=400)
@@ -696,7 +697,7 @@ def moderation(request, pk):
 @login_required
 @require_POST
 def moderate(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk, action="moderate")
+    annotation = get_annotation_for(request.user, pk, action="moderate")
     form = ModerationForm(request.POST)
     if not form.is_valid():
         error = next(iter(form.errors.values()))[0]

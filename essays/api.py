@@ -38,6 +38,7 @@ from annotations.api import AuthorSerializer
 from counterpoint import permissions
 from counterpoint.lib.safejson import IdField, NumberField
 from essays import builder, csv_exports, exports, feedback
+from essays.access import get_outline_for
 from essays.downloads import download
 from essays.draft_checks import word_count
 from essays.models import (
@@ -551,7 +552,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         return super().perform_content_negotiation(request, force=force or self.action == "export")
 
     def _outline(self, pk, *, action="read") -> Outline:
-        return permissions.get_outline_for(
+        return get_outline_for(
             self.request.user,
             pk,
             action=action,
@@ -560,7 +561,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
 
     def _plain(self, pk, *, action="read") -> Outline:
         """The outline without its sections: for status changes and feedback."""
-        return permissions.get_outline_for(
+        return get_outline_for(
             self.request.user, pk, action=action, queryset=Outline.objects.filter(kind=self.kind)
         )
 
@@ -940,7 +941,7 @@ class DraftViewSet(OutlineViewSet):
         serializer = DraftCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            outline = permissions.get_outline_for(
+            outline = get_outline_for(
                 request.user,
                 serializer.validated_data["outline"],
                 action="write",
