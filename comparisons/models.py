@@ -177,6 +177,10 @@ class Passage(models.Model):
         passage._stored_text = passage.__dict__.get("text")
         return passage
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored_text = self.__dict__.get("text")
+
 
 class MatrixRow:
     """One dimension of the matrix, with a cell per subject in subject order."""
