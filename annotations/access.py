@@ -35,3 +35,12 @@ def get_annotation_for(user, pk: int, *, action: str = "read") -> Annotation:
         Annotation.objects.select_related("assignment__classroom", "assignment__comparison"), pk
     )
     return permissions.check(user, annotation, action=action)
+
+
+def get_thread_for(user, pk: int) -> Annotation:
+    """The annotation a reply goes under: a reply to a reply joins the thread of its
+    top-level annotation."""
+    annotation = get_annotation_for(user, pk)
+    if annotation.parent_id:
+        annotation = get_annotation_for(user, annotation.parent_id)
+    return annotation

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import anchoring, w3c
-from annotations.access import get_annotation_for
+from annotations.access import get_annotation_for, get_thread_for
 from annotations.forms import TagsField
 from annotations.models import (
     BODY_MAX_LENGTH,
@@ -241,9 +241,7 @@ class AnnotationCreateSerializer(serializers.Serializer):
             return None
         user = self.context["request"].user
         try:
-            parent = get_annotation_for(user, pk)
-            if parent.parent_id:
-                parent = get_annotation_for(user, parent.parent_id)
+            parent = get_thread_for(user, pk)
         except Http404:
             raise serializers.ValidationError("No such annotation.") from None
         return parent
@@ -262,8 +260,6 @@ class AnnotationCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"assignment": ["The annotation you reply to belongs to another assignment."]}
             )
-        if not data["body"].strip():
-            raise serializers.ValidationError({"body": ["Write a reply."]})
         return data
 
     def _validate_annotation(self, data):

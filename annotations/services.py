@@ -28,6 +28,7 @@ OWN_HELPFUL = "You cannot mark your own annotation as helpful."
 HIDE_NEEDS_REASON = "Give a reason: the author sees it, so they know what to change."
 REPLY_NOT_PINNED = "Only an annotation can be pinned or locked, not a reply."
 NOT_IN_TEXT = "That paragraph is not part of this text."
+REPLY_NEEDS_WORDS = "Write something before sending a reply."
 
 
 def _require_words(kind: str, body: str) -> None:
@@ -100,6 +101,8 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
     visibility becomes."""
     if parent.is_locked:
         raise ThreadLocked(ThreadLocked.MESSAGE, field="parent")
+    if not body.strip():
+        raise NotAllowed(REPLY_NEEDS_WORDS, field="body")
     return Annotation.objects.create(
         assignment_id=parent.assignment_id,
         passage_id=parent.passage_id,

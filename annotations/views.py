@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from annotations import anchoring, live
-from annotations.access import get_annotation_for
+from annotations.access import get_annotation_for, get_thread_for
 from annotations.forms import (
     AnnotationEditForm,
     AnnotationForm,
@@ -28,6 +28,7 @@ from annotations.forms import (
 from annotations.models import Annotation, Flag, Link, ModerationAction, visibility_condition
 from annotations.services import (
     RATE_LIMITED,
+    REPLY_NEEDS_WORDS,
     annotation_create,
     annotation_moderate,
     annotation_update,
@@ -369,11 +370,15 @@ def _announce(response, message):
 
 
 def _refused(form, error: NotAllowed) -> int:
-    """A rule's refusal shown on the form, beside its field when it names one (what was
-    typed stays); the status to answer with: 422 like any form error, or the error's own
-    when it is about the whole action."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-    return 422 if error.field in form.fields else error.status
+    """A rule's refusal shown on the form, beside its field when it names one the person
+    sees (what was typed stays); the status to answer with: 422 like any form error, or the
+    error's own when it is about the whole action (or a hidden field, such as the passage)."""
+    field = form.fields.get(error.field) if error.field else None
+    if field is None or field.widget.is_hidden:
+        form.add_error(None, error.message)
+        return error.status
+    form.add_error(error.field, error.message)
+    return 422
 
 
 @login_required
@@ -465,13 +470,11 @@ def _invalid(request, assignment, form, *, status):
 @login_required
 @require_POST
 def reply_new(request, pk):
-    parent = get_annotation_for(request.user, pk)
-    if parent.parent_id:
-        parent = get_annotation_for(request.user, parent.parent_id)
+    parent = get_thread_for(request.user, pk)
     form = ReplyForm(request.POST)
     problem = None
     if not form.is_valid():
-        problem, status = "Write something before sending a reply.", 422
+        problem, status = REPLY_NEEDS_WORDS, 422
     elif not may_post(request.user):
         problem, status = RATE_LIMITED, 429
     else:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from annotations import services
+from annotations.access import get_thread_for
 from annotations.models import Annotation, Flag, ModerationAction
 from comparisons.models import Passage
 from counterpoint.lib.errors import NotAllowed
@@ -138,6 +139,17 @@ def test_a_locked_thread_takes_no_replies(note, classmate):
 
     assert refused.value.message == services.ThreadLocked.MESSAGE
     assert not note.replies.exists()
+
+
+def test_a_reply_needs_words(note, classmate):
+    with pytest.raises(NotAllowed) as refused:
+        services.reply_create(parent=note, author=classmate, body="  ")
+
+    assert (refused.value.field, refused.value.message) == ("body", services.REPLY_NEEDS_WORDS)
+
+
+def test_a_reply_to_a_reply_joins_the_top_level_thread(reply, note, student):
+    assert get_thread_for(student, reply.pk) == note
 
 
 def test_only_a_teacher_replies_privately(note, teacher, classmate):
