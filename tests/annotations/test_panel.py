@@ -241,9 +241,7 @@ def test_a_card_hidden_by_the_teacher_is_taken_away(
     assert "Why the thaw?" not in page
 
 
-def test_a_helpful_mark_refreshes_the_card(
-    client, assignment, student, classmate, teacher, spread
-):
+def test_a_helpful_mark_refreshes_the_card(client, assignment, student, classmate, teacher, spread):
     settle(assignment)
     client.force_login(student)
     etag = client.get(poll_url(assignment))["ETag"]
