@@ -11,11 +11,9 @@ each action leaves a `ModerationAction` row. `/api/v1/classes/<id>/flags/` is th
 """
 
 from django import forms
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -28,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from annotations import anchoring, w3c
+from annotations.access import get_annotation_for, get_thread_for
 from annotations.forms import TagsField
 from annotations.models import (
     BODY_MAX_LENGTH,
@@ -41,20 +40,27 @@ from annotations.models import (
 )
 from annotations.services import (
     RATE_LIMITED,
-    ThreadLocked,
     annotation_create,
     annotation_moderate,
+    annotation_update,
     flag_create,
     import_allow,
     may_post,
+    passage_of,
     reply_create,
-    tags_set,
+    reply_update,
 )
 from comparisons.models import Dimension, Passage, Subject
 from counterpoint import permissions
+from counterpoint.lib.errors import NotAllowed
 from counterpoint.lib.safejson import MAX_ID, IdField, JSONLDParser, JSONParser
 
-NEEDS_WORDS = "Write a note: a question or comment needs some words."
+
+def refusal(error: NotAllowed) -> ValidationError:
+    """A rule's refusal (annotations.services) as a 400, under the field it names."""
+    return ValidationError({error.field or "non_field_errors": [error.message]})
+
+
 REASON_MAX_LENGTH = Annotation._meta.get_field("hidden_reason").max_length
 
 # --- who sees what -----------------------------------------------------------------
@@ -235,13 +241,9 @@ class AnnotationCreateSerializer(serializers.Serializer):
             return None
         user = self.context["request"].user
         try:
-            parent = permissions.get_annotation_for(user, pk)
-            if parent.parent_id:
-                parent = permissions.get_annotation_for(user, parent.parent_id)
+            parent = get_thread_for(user, pk)
         except Http404:
             raise serializers.ValidationError("No such annotation.") from None
-        if parent.is_locked:
-            raise serializers.ValidationError(ThreadLocked.message)
         return parent
 
     def validate_tags(self, names):
@@ -258,8 +260,6 @@ class AnnotationCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 {"assignment": ["The annotation you reply to belongs to another assignment."]}
             )
-        if not data["body"].strip():
-            raise serializers.ValidationError({"body": ["Write a reply."]})
         return data
 
     def _validate_annotation(self, data):
@@ -272,33 +272,29 @@ class AnnotationCreateSerializer(serializers.Serializer):
         if assignment is not None:
             comparison_id = assignment.comparison_id
             if "passage" in data:
-                data["passage"] = Passage.objects.filter(
-                    pk=data["passage"], section__comparison_id=comparison_id
-                ).first()
-                if data["passage"] is None:
-                    errors["passage"] = ["That paragraph is not part of this text."]
+                try:
+                    data["passage"] = passage_of(assignment, data["passage"])
+                except NotAllowed as error:
+                    errors[error.field] = [error.message]
             for name, lookup in (("subjects", _subjects_of), ("dimension", _dimension_of)):
                 try:
                     data[name] = lookup(comparison_id, data[name])
                 except serializers.ValidationError as error:
                     errors[name] = error.detail
-        if data["kind"] != Annotation.Kind.EVIDENCE and not data["body"].strip():
-            errors["body"] = [NEEDS_WORDS]
         if errors:
             raise serializers.ValidationError(errors)
         return data
 
     def create(self, validated_data):
         fields = {name: value for name, value in validated_data.items() if name != "parent"}
-        if validated_data.get("parent") is not None:
-            try:
+        try:
+            if validated_data.get("parent") is not None:
                 return reply_create(
                     parent=validated_data["parent"], author=fields["author"], body=fields["body"]
                 )
-            except ThreadLocked as error:  # locked since validate_parent looked
-                raise serializers.ValidationError({"parent": [error.message]}) from None
-        try:
             return annotation_create(**fields)
+        except NotAllowed as error:  # a locked thread, a note without words
+            raise refusal(error) from None
         except anchoring.SelectorError as error:
             raise serializers.ValidationError({"exact": [error.message]}) from None
 
@@ -325,15 +321,6 @@ class AnnotationUpdateSerializer(serializers.Serializer):
     def validate_tags(self, names):
         return clean_tags(names)
 
-    def validate(self, data):
-        if self.instance.is_deleted:
-            raise serializers.ValidationError("This annotation was deleted; it cannot be edited.")
-        kind = data.get("kind", self.instance.kind)
-        body = data.get("body", self.instance.body)
-        if kind != Annotation.Kind.EVIDENCE and not body.strip():
-            raise serializers.ValidationError({"body": [NEEDS_WORDS]})
-        return data
-
     def to_representation(self, annotation):
         """The editable fields in the shape they are sent (the browsable API's form)."""
         return {
@@ -345,20 +332,12 @@ class AnnotationUpdateSerializer(serializers.Serializer):
             "visibility": annotation.visibility,
         }
 
-    @transaction.atomic
     def update(self, annotation, validated_data):
-        """Only the columns sent are written, so a re-anchor saved meanwhile is kept."""
-        if "visibility" in validated_data:
-            annotation.change_visibility(validated_data.pop("visibility"))
-        columns = [name for name in ("body", "kind", "dimension") if name in validated_data]
-        for name in columns:
-            setattr(annotation, name, validated_data[name])
-        annotation.save(update_fields=[*columns, "updated_at"])
-        if "subjects" in validated_data:
-            annotation.subjects.set(validated_data["subjects"])
-        if "tags" in validated_data:
-            tags_set(annotation, validated_data["tags"])
-        return annotation
+        """Only the fields sent are written (annotations.services.annotation_update)."""
+        try:
+            return annotation_update(annotation, **validated_data)
+        except NotAllowed as error:  # a deleted stub, a note without words
+            raise refusal(error) from None
 
 
 class ReplyUpdateSerializer(serializers.Serializer):
@@ -376,9 +355,10 @@ class ReplyUpdateSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def update(self, reply, validated_data):
-        reply.body = validated_data["body"]
-        reply.save(update_fields=["body", "updated_at"])
-        return reply
+        try:
+            return reply_update(reply, body=validated_data["body"])
+        except NotAllowed as error:
+            raise refusal(error) from None
 
 
 class AnnotationFilters(serializers.Serializer):
@@ -425,20 +405,13 @@ class FlagSerializer(serializers.ModelSerializer):
         fields = ["id", "reason", "details", "state", "created"]
         read_only_fields = ["id", "state", "created"]
 
-    def validate(self, data):
-        if self.context["annotation"].author_id == self.context["request"].user.pk:
-            raise serializers.ValidationError("You cannot flag your own annotation.")
-        if data["reason"] == Flag.Reason.OTHER and not data.get("details", "").strip():
-            raise serializers.ValidationError(
-                {"details": ["Say what is wrong: “Something else” needs a few words."]}
-            )
-        return data
-
 
 class HideSerializer(serializers.Serializer):
-    """The reason is shown to the author, so it is required."""
+    """The reason is shown to the author, so it is required (annotation_moderate says so)."""
 
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    reason = serializers.CharField(
+        max_length=REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class PinSerializer(serializers.Serializer):
@@ -581,7 +554,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
             .prefetch_related("subjects", "tags")
             .get(pk=annotation.pk)
         )
-        item = w3c.annotation_item(annotation, _iris(request, annotation.assignment))
+        item = w3c.annotation_item(annotation, w3c.iris_for(request, annotation.assignment))
         return Response({"@context": w3c.CONTEXT, **item})
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -661,20 +634,18 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def _moderatable(self, pk, *, top_level_only=False) -> Annotation:
+    def _moderatable(self, pk) -> Annotation:
         """The annotation, if this user teaches its class. Checked before the body is
         validated, so a student learns nothing from a 400."""
-        annotation = permissions.get_annotation_for(self.request.user, pk, action="moderate")
-        if top_level_only and annotation.is_reply:
-            raise ValidationError(
-                {"non_field_errors": ["Only an annotation can be pinned or locked, not a reply."]}
-            )
-        return annotation
+        return get_annotation_for(self.request.user, pk, action="moderate")
 
     def _moderate(self, annotation, action_name, *, reason=""):
-        annotation_moderate(
-            annotation=annotation, actor=self.request.user, action=action_name, reason=reason
-        )
+        try:
+            annotation_moderate(
+                annotation=annotation, actor=self.request.user, action=action_name, reason=reason
+            )
+        except NotAllowed as error:  # a hide without a reason, a reply pinned or locked
+            raise refusal(error) from None
         return self._shown(annotation)
 
     @extend_schema(
@@ -685,18 +656,21 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def flag(self, request, pk=None):
         """Ask a teacher to look at an annotation I can see (not my own). Flagging again
         changes nothing and returns the first flag (200 instead of 201)."""
-        annotation = permissions.get_annotation_for(request.user, pk)
-        data = self._valid_body(annotation=annotation)
-        existing = annotation.flags.filter(reporter=request.user).first()
-        if existing is not None:
-            return Response(FlagSerializer(existing).data)
-        flag = flag_create(
-            annotation=annotation,
-            reporter=request.user,
-            reason=data["reason"],
-            details=data.get("details", ""),
+        annotation = get_annotation_for(request.user, pk)
+        data = self._valid_body()
+        try:
+            flag, created = flag_create(
+                annotation=annotation,
+                reporter=request.user,
+                reason=data["reason"],
+                details=data.get("details", ""),
+            )
+        except NotAllowed as error:  # one's own annotation, "Something else" unexplained
+            raise refusal(error) from None
+        return Response(
+            FlagSerializer(flag).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
-        return Response(FlagSerializer(flag).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=HideSerializer, responses=AnnotationSerializer)
     @action(detail=True, methods=["post"])
@@ -715,7 +689,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def pin(self, request, pk=None):
         """Pin to the top of the panel; `{"pinned": false}` unpins."""
-        annotation = self._moderatable(pk, top_level_only=True)
+        annotation = self._moderatable(pk)
         pinned = self._valid_body()["pinned"]
         Action = ModerationAction.Action
         return self._moderate(annotation, Action.PIN if pinned else Action.UNPIN)
@@ -724,7 +698,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def lock(self, request, pk=None):
         """No new replies; `{"locked": false}` unlocks."""
-        annotation = self._moderatable(pk, top_level_only=True)
+        annotation = self._moderatable(pk)
         locked = self._valid_body()["locked"]
         Action = ModerationAction.Action
         return self._moderate(annotation, Action.LOCK if locked else Action.UNLOCK)
@@ -824,22 +798,6 @@ class JSONLDRenderer(JSONRenderer):
 W3C_RENDERERS = (AnnotationProfileRenderer, JSONLDRenderer)
 
 
-def _iris(request, assignment) -> w3c.Iris:
-    """Absolute IRIs for an export. Annotations are their API detail URLs; passages are the
-    reading page with `#passage-<id>`; links live in the collection as `#link-<id>`; people
-    get a `tag:` IRI (RFC 4151), a stable name that leads to no page about them."""
-    annotations = request.build_absolute_uri(reverse("annotation-list"))
-    reading = request.build_absolute_uri(reverse("comparisons:read", args=[assignment.pk]))
-    collection = request.build_absolute_uri(reverse("annotation-collection", args=[assignment.pk]))
-    host = request.get_host().rsplit(":", 1)[0]
-    return w3c.Iris(
-        annotation=lambda pk: f"{annotations}{pk}/",
-        passage=lambda pk: f"{reading}#passage-{pk}",
-        person=lambda pk: f"tag:{host},2025:person/{pk}",
-        link=lambda pk: f"{collection}#link-{pk}",
-    )
-
-
 class AnnotationCollectionView(APIView):
     """An assignment's annotations as a W3C AnnotationCollection (GET), and import (POST).
 
@@ -888,7 +846,7 @@ class AnnotationCollectionView(APIView):
             .select_related("author", "dimension")
             .order_by("created_at", "pk")
         )
-        iris = _iris(request, assignment)
+        iris = w3c.iris_for(request, assignment)
         items = [w3c.annotation_item(a, iris) for a in annotations]
         items += [w3c.link_item(link, iris) for link in links]
         label = f"{assignment.comparison.title} ({assignment.classroom.name})"
@@ -962,7 +920,7 @@ def _import(items: list, *, assignment, author, visibility: str) -> dict:
                 tags=tags,
                 visibility=visibility,
             )
-        except (w3c.ItemSkipped, anchoring.SelectorError) as error:
+        except (w3c.ItemSkipped, anchoring.SelectorError, NotAllowed) as error:
             report.append({"index": index, "status": "skipped", "reason": str(error)})
             continue
         entry = {"index": index, "status": "created", "id": annotation.pk}

@@ -100,12 +100,6 @@ class AnnotationForm(forms.Form):
             (d.pk, d.name) for d in dimensions
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") != Annotation.Kind.EVIDENCE and not cleaned.get("body", "").strip():
-            self.add_error("body", "Write a note: a question or comment needs some words.")
-        return cleaned
-
 
 class AnnotationEditForm(forms.ModelForm):
     tags = TagsField(label="Tags", required=False)
@@ -233,24 +227,7 @@ class FlagForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "Optional, unless you chose something else"}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("reason") == Flag.Reason.OTHER and not cleaned.get("details", "").strip():
-            self.add_error("details", "Say in a few words what the problem is.")
-        return cleaned
-
 
 class ModerationForm(forms.Form):
     action = forms.ChoiceField(choices=ModerationAction.Action.choices)
     reason = forms.CharField(required=False, max_length=300)
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("action") == ModerationAction.Action.HIDE
-            and not cleaned.get("reason", "").strip()
-        ):
-            self.add_error(
-                "reason", "Give a reason: the author sees it, so they know what to change."
-            )
-        return cleaned

@@ -2,7 +2,17 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -115,6 +125,12 @@ PANEL_ORDER = (
 
 
 class AnnotationQuerySet(models.QuerySet):
+    def written_by_in(self, assignment, user):
+        """Whether `user` has written anything in an assignment, as an expression
+        (`assignment` an OuterRef): the student's dashboard adds it to each assignment
+        (extensions.assignment_progress)."""
+        return Exists(self.filter(assignment=assignment, author=user))
+
     def visible_to(
         self, user, assignment, *, is_teacher: bool, top_level_only: bool = False, gated=None
     ):
@@ -519,6 +535,23 @@ class Link(models.Model):
         return f"{self.get_relation_display()}: {self.source_id} / {self.target_id}"
 
 
+class FlagQuerySet(models.QuerySet):
+    def open_count_in(self, classroom):
+        """How many open flags a class has, as a subquery (`classroom` an OuterRef): the
+        teacher's dashboard adds it to each class (extensions.class_counts)."""
+        return Coalesce(
+            Subquery(
+                self.filter(state=Flag.State.OPEN, annotation__assignment__classroom=classroom)
+                .order_by()
+                .values("annotation__assignment__classroom")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=models.IntegerField(),
+            ),
+            0,
+        )
+
+
 class Flag(models.Model):
     """A student's report that an annotation or reply needs a teacher's look."""
 
@@ -542,6 +575,8 @@ class Flag(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,14 +1,50 @@
-"""Writes that touch several rows: creating annotations with their subjects and tags,
-replies, helpful marks, re-anchoring after a passage is edited, flags, and moderation with
-its audit trail."""
+"""The annotations' rules and the writes that touch several rows: creating and editing
+annotations with their subjects and tags, replies, helpful marks, re-anchoring after a
+passage is edited, flags, and moderation with its audit trail.
+
+The HTML views (annotations.views) and the API (annotations.api) both call these; a refusal
+is a domain error (counterpoint.lib.errors) that each channel only translates: a form error
+or a 400 naming the field when the error names one.
+"""
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from annotations import anchoring
 from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction, Tag
+from comparisons.models import Passage
 from counterpoint.lib import ratelimit
+from counterpoint.lib.errors import NotAllowed
+from counterpoint.models import Classroom, User
+from counterpoint.roles import is_teacher
+
+NEEDS_WORDS = "Write a note: a question or comment needs some words."
+DELETED = "This annotation was deleted; it cannot be edited."
+OWN_FLAG = "You cannot flag your own annotation."
+FLAG_NEEDS_DETAILS = "Say in a few words what is wrong: “Something else” needs them."
+OWN_HELPFUL = "You cannot mark your own annotation as helpful."
+HIDE_NEEDS_REASON = "Give a reason: the author sees it, so they know what to change."
+REPLY_NOT_PINNED = "Only an annotation can be pinned or locked, not a reply."
+NOT_IN_TEXT = "That paragraph is not part of this text."
+REPLY_NEEDS_WORDS = "Write something before sending a reply."
+
+
+def _require_words(kind: str, body: str) -> None:
+    """Evidence may be a bare highlight; a question or comment says something."""
+    if kind != Annotation.Kind.EVIDENCE and not body.strip():
+        raise NotAllowed(NEEDS_WORDS, field="body")
+
+
+def passage_of(assignment, passage_id):
+    """The passage of the assignment's text with this id; NotAllowed for any other id."""
+    passage = Passage.objects.filter(
+        pk=passage_id, section__comparison_id=assignment.comparison_id
+    ).first()
+    if passage is None:
+        raise NotAllowed(NOT_IN_TEXT, field="passage")
+    return passage
 
 
 @transaction.atomic
@@ -30,7 +66,9 @@ def annotation_create(
     visibility: str,
     is_prompt: bool = False,
 ) -> Annotation:
-    """Raises anchoring.SelectorError when the selection does not match the passage."""
+    """Raises NotAllowed when a question or comment has no words, anchoring.SelectorError
+    when the selection does not match the passage."""
+    _require_words(kind, body)
     selector = anchoring.validate(
         passage.text, exact=exact, prefix=prefix, suffix=suffix, start=start, end=end
     )
@@ -62,7 +100,9 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
     annotation's author and the class's teachers (is_private_reply), whatever the thread's
     visibility becomes."""
     if parent.is_locked:
-        raise ThreadLocked
+        raise ThreadLocked(ThreadLocked.MESSAGE, field="parent")
+    if not body.strip():
+        raise NotAllowed(REPLY_NEEDS_WORDS, field="body")
     return Annotation.objects.create(
         assignment_id=parent.assignment_id,
         passage_id=parent.passage_id,
@@ -71,14 +111,45 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
         body=body,
         kind=Annotation.Kind.COMMENT,
         visibility=parent.visibility,
-        is_private_reply=private,
+        # Only a teacher of the class replies privately.
+        is_private_reply=private and is_teacher(author, parent.assignment.classroom_id),
     )
 
 
-class ThreadLocked(Exception):
+class ThreadLocked(NotAllowed):
     """A teacher locked this thread: no new replies."""
 
-    message = "This thread is locked: no new replies."
+    MESSAGE = "This thread is locked: no new replies."
+
+
+@transaction.atomic
+def annotation_update(annotation: Annotation, **changes) -> Annotation:
+    """An author's edit of an annotation: any of body, kind, subjects, dimension, tags and
+    visibility (its replies follow a visibility change). Only the columns given are written,
+    so a re-anchor saved meanwhile is kept; the selectors are never the author's to change.
+    A deleted stub cannot be edited."""
+    if annotation.is_deleted:
+        raise NotAllowed(DELETED)
+    _require_words(changes.get("kind", annotation.kind), changes.get("body", annotation.body))
+    if "visibility" in changes:
+        annotation.change_visibility(changes["visibility"])
+    columns = [name for name in ("body", "kind", "dimension") if name in changes]
+    for name in columns:
+        setattr(annotation, name, changes[name])
+    annotation.save(update_fields=[*columns, "updated_at"])
+    if "subjects" in changes:
+        annotation.subjects.set(changes["subjects"])
+    if "tags" in changes:
+        tags_set(annotation, changes["tags"])
+    return annotation
+
+
+def reply_update(reply: Annotation, *, body: str) -> Annotation:
+    if reply.is_deleted:
+        raise NotAllowed(DELETED)
+    reply.body = body
+    reply.save(update_fields=["body", "updated_at"])
+    return reply
 
 
 def tags_set(annotation: Annotation, names: list[str]) -> None:
@@ -97,8 +168,11 @@ def touch(*annotation_ids: int) -> None:
 
 @transaction.atomic
 def helpful_toggle(*, annotation: Annotation, user) -> bool:
-    """Mark or unmark as helpful; returns whether it is now marked. Raises
-    ratelimit.RateLimited past the limit (each mark and unmark counts)."""
+    """Mark or unmark as helpful; returns whether it is now marked. Raises NotAllowed for
+    one's own annotation, ratelimit.RateLimited past the limit (each mark and unmark
+    counts)."""
+    if annotation.author_id == user.pk:
+        raise NotAllowed(OWN_HELPFUL)
     ratelimit.check(user, "helpful")
     touch(annotation.pk)
     deleted, _ = Helpful.objects.filter(annotation=annotation, user=user).delete()
@@ -205,21 +279,40 @@ def import_allow(user, count: int) -> None:
     ratelimit.check(user, "imported_annotations", cost=count)
 
 
-def flag_create(*, annotation: Annotation, reporter, reason: str, details: str = "") -> Flag:
-    """Flag once: flagging the same annotation again changes nothing. Raises
-    ratelimit.RateLimited past the flag limit."""
+def flag_check(annotation: Annotation, reporter) -> None:
+    """Anyone who sees an annotation may flag it, except its author."""
+    if annotation.author_id == reporter.pk:
+        raise NotAllowed(OWN_FLAG)
+
+
+def flag_create(
+    *, annotation: Annotation, reporter, reason: str, details: str = ""
+) -> tuple[Flag, bool]:
+    """Flag once: flagging the same annotation again changes nothing and returns the first
+    flag (and False). Raises NotAllowed for one's own annotation and for "Something else"
+    without details, ratelimit.RateLimited past the flag limit."""
+    flag_check(annotation, reporter)
+    if reason == Flag.Reason.OTHER and not details.strip():
+        raise NotAllowed(FLAG_NEEDS_DETAILS, field="details")
+    existing = annotation.flags.filter(reporter=reporter).first()
+    if existing is not None:
+        return existing, False
     ratelimit.check(reporter, "flag")
-    flag, _ = Flag.objects.get_or_create(
+    return Flag.objects.get_or_create(
         annotation=annotation, reporter=reporter, defaults={"reason": reason, "details": details}
     )
-    return flag
 
 
 @transaction.atomic
 def annotation_moderate(*, annotation: Annotation, actor, action: str, reason: str = ""):
     """Apply one moderation action and record it. Nothing is destroyed by hiding; a delete
-    keeps the audit row, with a snapshot of the words."""
+    keeps the audit row, with a snapshot of the words. Raises NotAllowed for a hide without
+    a reason (its author sees it) and for pinning or locking a reply."""
     Action = ModerationAction.Action
+    if action == Action.HIDE and not reason.strip():
+        raise NotAllowed(HIDE_NEEDS_REASON, field="reason")
+    if annotation.is_reply and action in (Action.PIN, Action.UNPIN, Action.LOCK, Action.UNLOCK):
+        raise NotAllowed(REPLY_NOT_PINNED)
     record = ModerationAction.objects.create(
         classroom_id=annotation.assignment.classroom_id,
         annotation=annotation,
@@ -247,3 +340,54 @@ def annotation_moderate(*, annotation: Annotation, actor, action: str, reason: s
     else:
         raise ValueError(f"Unknown moderation action {action!r}")
     return record
+
+
+# --- leaving: a student removed from a class, or deleting their account --------------------
+
+
+def annotations_leave(*, classroom: Classroom, author: User) -> None:
+    """Apply the class's choice to what `author` wrote there. Private notes always go; their
+    replies always go; a note that classmates replied to stays as an empty "deleted" stub, so
+    the replies keep their thread. With "anonymise", the rest stays, credited to the
+    "Former student" account. Helpful marks go; flags they raised stay (the moderation queue
+    needs them), reported by "Former student"; the audit trail keeps its snapshot of the
+    words but no longer names them."""
+    written = Annotation.objects.filter(assignment__classroom=classroom, author=author)
+    former = User.objects.former_student()
+    removing = classroom.leaving_annotations == Classroom.LeavingAnnotations.REMOVE
+    going = written if removing else written.filter(visibility=Annotation.Visibility.PRIVATE)
+    going.filter(parent__isnull=False).delete()
+    notes = going.filter(parent__isnull=True)
+    replied_to = list(notes.filter(replies__isnull=False).values_list("pk", flat=True).distinct())
+    Tag.objects.filter(annotation_id__in=replied_to).delete()
+    Annotation.objects.filter(pk__in=replied_to).update(
+        is_deleted=True, body="", author=former, updated_at=timezone.now()
+    )
+    notes.exclude(pk__in=replied_to).delete()
+    links = Link.objects.filter(assignment__classroom=classroom, author=author)
+    marks = Helpful.objects.filter(annotation__assignment__classroom=classroom, user=author)
+    # Cards that change show it on classmates' live panels (annotations.live).
+    now = timezone.now()
+    linked = links.values_list("source_id", "target_id")
+    Annotation.objects.filter(
+        Q(pk__in=marks.values("annotation_id"))
+        | Q(pk__in=[pk for pair in linked for pk in pair] if removing else [])
+    ).update(updated_at=now)
+    if removing:
+        links.delete()
+    else:
+        written.update(author=former, updated_at=now)
+        links.update(author=former)
+    marks.delete()
+    flags = Flag.objects.filter(annotation__assignment__classroom=classroom, reporter=author)
+    flags.filter(annotation__flags__reporter=former).delete()  # one flag each per note
+    flags.update(reporter=former)
+    ModerationAction.objects.filter(classroom=classroom, annotation_author=author).update(
+        annotation_author=None
+    )
+
+
+def account_annotations_leave(*, user: User) -> None:
+    """An account is being deleted: what it wrote in each class goes as that class is set."""
+    for classroom in Classroom.objects.filter(assignments__annotations__author=user).distinct():
+        annotations_leave(classroom=classroom, author=user)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from annotations import anchoring, live, panel
+from annotations.access import get_annotation_for, get_thread_for
 from annotations.forms import (
     AnnotationEditForm,
     AnnotationForm,
@@ -20,18 +21,22 @@ from annotations.forms import (
 from annotations.models import Annotation, Flag, ModerationAction, visibility_condition
 from annotations.services import (
     RATE_LIMITED,
-    ThreadLocked,
+    REPLY_NEEDS_WORDS,
     annotation_create,
     annotation_moderate,
+    annotation_update,
+    flag_check,
     flag_create,
     helpful_toggle,
     link_create,
     may_post,
+    passage_of,
     reply_create,
-    tags_set,
+    reply_update,
 )
 from comparisons.reading import reading_for, reading_text_html
 from counterpoint import permissions
+from counterpoint.lib.errors import NotAllowed
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.models import Classroom
 
@@ -157,11 +162,23 @@ def _announce(response, message):
     return response
 
 
+def _refused(form, error: NotAllowed) -> int:
+    """A rule's refusal shown on the form, beside its field when it names one the person
+    sees (what was typed stays); the status to answer with: 422 like any form error, or the
+    error's own when it is about the whole action (or a hidden field, such as the passage)."""
+    field = form.fields.get(error.field) if error.field else None
+    if field is None or field.widget.is_hidden:
+        form.add_error(None, error.message)
+        return error.status
+    form.add_error(error.field, error.message)
+    return 422
+
+
 @login_required
 @require_GET
 def card(request, pk):
     """One annotation's card in full: a collapsed card in the panel opens with this."""
-    annotation = permissions.get_annotation_for(request.user, pk)
+    annotation = get_annotation_for(request.user, pk)
     if not request.htmx:
         return _back_to(annotation)
     return _render_card(request, annotation)
@@ -184,12 +201,8 @@ def annotation_new(request, pk):
         return _invalid(request, assignment, form, status=429)
     if form.is_valid():
         data = form.cleaned_data
-        passage = comparison_passage(comparison, data["passage"])
         try:
-            if passage is None:
-                raise anchoring.SelectorError(
-                    "That paragraph is not part of this text.", code="passage"
-                )
+            passage = passage_of(assignment, data["passage"])
             annotation = annotation_create(
                 assignment=assignment,
                 author=request.user,
@@ -210,6 +223,8 @@ def annotation_new(request, pk):
         except anchoring.SelectorError as error:
             form.add_error(None, str(error))
             return _invalid(request, assignment, form, status=400)
+        except NotAllowed as error:
+            return _invalid(request, assignment, form, status=_refused(form, error))
         if request.htmx:
             if panel.panel_query(request):  # the whole panel, filtered as the reader has it
                 response = _render_panel(request, assignment)
@@ -236,12 +251,6 @@ def _render_added(request, assignment, annotation):
     return reswap(retarget(response, "#annotate-form"), "outerHTML")
 
 
-def comparison_passage(comparison, passage_id):
-    from comparisons.models import Passage
-
-    return Passage.objects.filter(pk=passage_id, section__comparison=comparison).first()
-
-
 def _invalid(request, assignment, form, *, status):
     """Show the form again with what was typed and what to fix (full page without htmx)."""
     if request.htmx:
@@ -252,17 +261,23 @@ def _invalid(request, assignment, form, *, status):
 @login_required
 @require_POST
 def reply_new(request, pk):
-    parent = permissions.get_annotation_for(request.user, pk)
-    if parent.parent_id:
-        parent = permissions.get_annotation_for(request.user, parent.parent_id)
+    parent = get_thread_for(request.user, pk)
     form = ReplyForm(request.POST)
     problem = None
     if not form.is_valid():
-        problem, status = "Write something before sending a reply.", 422
-    elif parent.is_locked:
-        problem, status = ThreadLocked.message, 400
+        problem, status = REPLY_NEEDS_WORDS, 422
     elif not may_post(request.user):
         problem, status = RATE_LIMITED, 429
+    else:
+        try:
+            reply_create(
+                parent=parent,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                private=form.cleaned_data["private"],
+            )
+        except NotAllowed as error:  # a locked thread
+            problem, status = error.message, error.status
     if problem:
         if request.htmx:
             return _render_card(
@@ -274,12 +289,6 @@ def reply_new(request, pk):
             )
         messages.error(request, problem)
         return _back_to(parent)
-    private = form.cleaned_data["private"] and permissions.is_teacher(
-        request.user, parent.assignment.classroom_id
-    )
-    reply_create(
-        parent=parent, author=request.user, body=form.cleaned_data["body"], private=private
-    )
     if request.htmx:
         return _announce(_render_card(request, parent), "Reply added.")
     return _back_to(parent)
@@ -287,7 +296,7 @@ def reply_new(request, pk):
 
 @login_required
 def annotation_edit(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk, action="write")
+    annotation = get_annotation_for(request.user, pk, action="write")
     comparison = annotation.assignment.comparison
     previous_visibility = annotation.visibility
     if annotation.parent_id:
@@ -301,29 +310,26 @@ def annotation_edit(request, pk):
             comparison=comparison,
             auto_id=f"edit-{pk}-%s",  # its ids stay unique beside the panel's forms
         )
+    status = 422 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
-        if annotation.parent_id:
-            annotation.body = form.cleaned_data["body"]
-            annotation.save(update_fields=["body", "updated_at"])
+        try:
+            if annotation.parent_id:
+                reply_update(annotation, body=form.cleaned_data["body"])
+            else:
+                # The form set it on the instance; the service changes it with its replies.
+                annotation.visibility = previous_visibility
+                annotation_update(annotation, **form.cleaned_data)
+        except NotAllowed as error:
+            status = _refused(form, error)
         else:
-            visibility = form.cleaned_data["visibility"]
-            annotation.visibility = previous_visibility  # changed below, with its replies
-            form.save()
-            annotation.change_visibility(visibility)
-            tags_set(annotation, form.cleaned_data["tags"])
-        thread = annotation.parent or annotation
-        if request.htmx:
-            return _announce(_render_card(request, thread), "Saved.")
-        return _back_to(thread)
+            thread = annotation.parent or annotation
+            if request.htmx:
+                return _announce(_render_card(request, thread), "Saved.")
+            return _back_to(thread)
     template = "annotations/edit.html"
     if request.htmx:
         template += "#edit-form"
-    response = render(
-        request,
-        template,
-        {"annotation": annotation, "form": form},
-        status=422 if form.is_bound else 200,
-    )
+    response = render(request, template, {"annotation": annotation, "form": form}, status=status)
     if request.htmx and form.is_bound:
         # Errors go back into the card's edit area, not over the card.
         response = reswap(retarget(response, f"#annotation-{annotation.pk}-extra"), "innerHTML")
@@ -333,7 +339,7 @@ def annotation_edit(request, pk):
 @login_required
 @require_POST
 def annotation_delete(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk, action="write")
+    annotation = get_annotation_for(request.user, pk, action="write")
     thread = annotation.parent
     annotation.soft_delete()
     if request.htmx:
@@ -347,11 +353,11 @@ def annotation_delete(request, pk):
 @login_required
 @require_POST
 def helpful(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk)
-    if annotation.author_id == request.user.pk:
-        return HttpResponse("You cannot mark your own annotation as helpful.", status=400)
+    annotation = get_annotation_for(request.user, pk)
     try:
         marked = helpful_toggle(annotation=annotation, user=request.user)
+    except NotAllowed as error:  # one's own annotation
+        return HttpResponse(error.message, status=error.status)
     except RateLimited as error:
         if request.htmx:
             return _announce(_render_card(request, annotation, status=429), error.message)
@@ -367,7 +373,7 @@ def helpful(request, pk):
 
 @login_required
 def link_new(request, pk):
-    source = permissions.get_annotation_for(request.user, pk)
+    source = get_annotation_for(request.user, pk)
     assignment = source.assignment
     candidates = (
         _visible(request.user, assignment)
@@ -416,19 +422,23 @@ def link_new(request, pk):
 
 @login_required
 def flag(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk)
+    annotation = get_annotation_for(request.user, pk)
     thread = annotation.parent or annotation
-    if annotation.author_id == request.user.pk:
-        return HttpResponse("You cannot flag your own annotation.", status=400)
+    try:
+        flag_check(annotation, request.user)  # before the form is even shown
+    except NotAllowed as error:
+        return HttpResponse(error.message, status=error.status)
     form = FlagForm(request.POST or None, auto_id=f"flag-{pk}-%s")
-    limited = False
+    status = 422 if form.is_bound else 200
     if request.method == "POST" and form.is_valid():
         try:
             flag_create(annotation=annotation, reporter=request.user, **form.cleaned_data)
+        except NotAllowed as error:
+            status = _refused(form, error)
         except RateLimited as error:
             form.add_error(None, error.message)
-            limited = True
-    if request.method == "POST" and form.is_valid() and not limited:
+            status = 429
+    if request.method == "POST" and form.is_valid():
         if request.htmx:
             return _announce(_render_card(request, thread), "Flagged for your teacher. Thank you.")
         messages.success(request, "Flagged for your teacher. Thank you.")
@@ -437,7 +447,7 @@ def flag(request, pk):
         request,
         "annotations/flag.html" + ("#flag-form" if request.htmx else ""),
         {"annotation": annotation, "thread": thread, "form": form},
-        status=429 if limited else 422 if form.is_bound else 200,
+        status=status,
     )
     if request.htmx and form.is_bound:
         response = reswap(retarget(response, f"#annotation-{thread.pk}-extra"), "innerHTML")
@@ -487,7 +497,7 @@ def moderation(request, pk):
 @login_required
 @require_POST
 def moderate(request, pk):
-    annotation = permissions.get_annotation_for(request.user, pk, action="moderate")
+    annotation = get_annotation_for(request.user, pk, action="moderate")
     form = ModerationForm(request.POST)
     if not form.is_valid():
         error = next(iter(form.errors.values()))[0]
@@ -501,12 +511,25 @@ def moderate(request, pk):
             )
         messages.error(request, error)
         return redirect("annotations:moderation", pk=annotation.assignment.classroom_id)
-    record = annotation_moderate(
-        annotation=annotation,
-        actor=request.user,
-        action=form.cleaned_data["action"],
-        reason=form.cleaned_data["reason"],
-    )
+    try:
+        record = annotation_moderate(
+            annotation=annotation,
+            actor=request.user,
+            action=form.cleaned_data["action"],
+            reason=form.cleaned_data["reason"],
+        )
+    except NotAllowed as error:
+        status = 422 if error.field else error.status
+        if request.htmx:
+            return _render_row(
+                request,
+                annotation,
+                error=error.message,
+                reason=request.POST.get("reason", ""),
+                status=status,
+            )
+        messages.error(request, error.message)
+        return redirect("annotations:moderation", pk=annotation.assignment.classroom_id)
     note = f"{record.get_action_display()}."
     if request.htmx:
         fresh = Annotation.objects.filter(pk=pk).select_related(*ROW_RELATED).first()

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from html.parser import HTMLParser
 
+from django.urls import reverse
+
 from annotations import anchoring
 from annotations.forms import parse_tags
 from annotations.models import BODY_MAX_LENGTH, Annotation
@@ -87,6 +89,22 @@ class Iris:
     passage: Callable[[int], str]
     person: Callable[[int], str]
     link: Callable[[int], str]
+
+
+def iris_for(request, assignment) -> Iris:
+    """Absolute IRIs for an export. Annotations are their API detail URLs; passages are the
+    reading page with `#passage-<id>`; links live in the collection as `#link-<id>`; people
+    get a `tag:` IRI (RFC 4151), a stable name that leads to no page about them."""
+    annotations = request.build_absolute_uri(reverse("annotation-list"))
+    reading = request.build_absolute_uri(reverse("comparisons:read", args=[assignment.pk]))
+    collection = request.build_absolute_uri(reverse("annotation-collection", args=[assignment.pk]))
+    host = request.get_host().rsplit(":", 1)[0]
+    return Iris(
+        annotation=lambda pk: f"{annotations}{pk}/",
+        passage=lambda pk: f"{reading}#passage-{pk}",
+        person=lambda pk: f"tag:{host},2025:person/{pk}",
+        link=lambda pk: f"{collection}#link-{pk}",
+    )
 
 
 # --- export --------------------------------------------------------------------

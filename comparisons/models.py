@@ -11,7 +11,7 @@ class ComparisonQuerySet(models.QuerySet):
 
         Teachers also see every published comparison, so they can assign one.
         """
-        from counterpoint.permissions import roles_by_classroom, teaches_any_class
+        from counterpoint.roles import roles_by_classroom, teaches_any_class
 
         if not user.is_authenticated:
             return self.none()
@@ -161,6 +161,25 @@ class Passage(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        stored = getattr(self, "_stored_text", None)
+        # Read by post_save receivers (annotations re-anchors its notes when it is True).
+        # Unknown (never loaded, or loaded without its text) counts as changed.
+        self.text_changed = not self._state.adding and (stored is None or stored != self.text)
+        super().save(*args, **kwargs)
+        self._stored_text = self.text
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        passage = super().from_db(db, field_names, values)
+        # The text as stored, so a save can tell whether it changed (text_changed).
+        passage._stored_text = passage.__dict__.get("text")
+        return passage
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._stored_text = self.__dict__.get("text")
 
 
 class MatrixRow:

@@ -14,7 +14,7 @@ from comparisons.models import (
     SubjectColour,
 )
 from counterpoint.lib import ratelimit
-from counterpoint.models import Assignment
+from counterpoint.models import Assignment, User
 
 RATE_LIMITED = (
     "You are creating comparisons very quickly. Wait a minute, then try again: "
@@ -153,3 +153,12 @@ def assignment_create(*, assignment: Assignment, teacher) -> Assignment:
         assignment.comparison = comparison_copy(comparison=assignment.comparison, author=teacher)
     assignment.save()
     return assignment
+
+
+def comparisons_leave(*, author) -> None:
+    """An account is being deleted: a comparison a class reads stays for that class,
+    credited to "Former student"; the author's other drafts go."""
+    former = User.objects.former_student()
+    mine = Comparison.objects.filter(author=author)
+    mine.filter(assignments__isnull=False).update(author=former)
+    mine.delete()

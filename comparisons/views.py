@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from annotations.services import passage_reanchor
 from comparisons import converters, services
+from comparisons.access import get_comparison_for
 from comparisons.forms import (
     AssignmentForm,
     AssignmentSettingsForm,
@@ -41,7 +41,7 @@ from counterpoint.lib.sentences import sentences
 
 @login_required
 def comparison_preview(request, pk):
-    reading = reading_for(permissions.get_comparison_for(request.user, pk))
+    reading = reading_for(get_comparison_for(request.user, pk))
     return render(
         request,
         "comparisons/read.html",
@@ -142,7 +142,7 @@ def _read_import(data: dict):
 @login_required
 @require_POST
 def comparison_publish(request, pk):
-    comparison = permissions.get_comparison_for(request.user, pk, action="write")
+    comparison = get_comparison_for(request.user, pk, action="write")
     if request.POST.get("publish") == "0":
         comparison.unpublish()
         messages.success(request, "Unpublished. Classes it is already assigned to keep it.")
@@ -263,7 +263,7 @@ def _finish(request, comparison, region, note, bound=None):
 
 @login_required
 def comparison_edit(request, pk):
-    comparison = permissions.get_comparison_for(request.user, pk, action="write")
+    comparison = get_comparison_for(request.user, pk, action="write")
     if request.method == "POST":
         form = ComparisonForm(request.POST, instance=comparison)
         if form.is_valid():
@@ -276,7 +276,7 @@ def comparison_edit(request, pk):
 @login_required
 @require_POST
 def item_add(request, pk, kind):
-    comparison = permissions.get_comparison_for(request.user, pk, action="write")
+    comparison = get_comparison_for(request.user, pk, action="write")
     model, form_class, region, _ = _editable(kind)
     section = None
     prefix = f"{kind}-new"
@@ -305,7 +305,7 @@ def item_add(request, pk, kind):
 @login_required
 @require_POST
 def item_update(request, pk, kind, item_pk):
-    comparison = permissions.get_comparison_for(request.user, pk, action="write")
+    comparison = get_comparison_for(request.user, pk, action="write")
     model, form_class, region, _ = _editable(kind)
     item = get_object_or_404(_items_of(comparison, model), pk=item_pk)
     form = form_class(
@@ -313,17 +313,15 @@ def item_update(request, pk, kind, item_pk):
     )
     if not form.is_valid():
         return _finish(request, comparison, region, None, bound={(kind, item.pk, None): form})
+    # A passage's annotations follow its new text on save (annotations.receivers).
     form.save()
-    if model is Passage and "text" in form.changed_data:
-        # Annotations follow their quote to its new place, or are marked orphaned.
-        passage_reanchor(item)
     return _finish(request, comparison, region, f"{model._meta.verbose_name.capitalize()} saved.")
 
 
 @login_required
 @require_POST
 def item_delete(request, pk, kind, item_pk):
-    comparison = permissions.get_comparison_for(request.user, pk, action="write")
+    comparison = get_comparison_for(request.user, pk, action="write")
     model, _, region, _ = _editable(kind)
     item = get_object_or_404(_items_of(comparison, model), pk=item_pk)
     item.delete()
@@ -333,7 +331,7 @@ def item_delete(request, pk, kind, item_pk):
 @login_required
 @require_POST
 def item_move(request, pk, kind, item_pk):
-    comparison = permissions.get_comparison_for(request.user, pk, action="write")
+    comparison = get_comparison_for(request.user, pk, action="write")
     model, _, region, siblings_of = _editable(kind)
     item = get_object_or_404(_items_of(comparison, model), pk=item_pk)
     direction = request.POST.get("direction")
@@ -349,7 +347,7 @@ def item_move(request, pk, kind, item_pk):
 @login_required
 @require_POST
 def cell_save(request, pk, dimension_pk, subject_pk):
-    comparison = permissions.get_comparison_for(request.user, pk, action="write")
+    comparison = get_comparison_for(request.user, pk, action="write")
     dimension = get_object_or_404(comparison.dimensions, pk=dimension_pk)
     subject = get_object_or_404(comparison.subjects, pk=subject_pk)
     form = ContrastForm(request.POST, prefix=f"cell-{dimension.pk}-{subject.pk}")

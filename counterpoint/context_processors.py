@@ -1,36 +1,11 @@
-from django.db.models import Count, Q
-
-from annotations.models import Flag
 from counterpoint import permissions
-from counterpoint.models import Membership
 
 
 def navigation(request):
-    """Whether to show a teacher's "Moderation" link, and its open-flag count; whether to
-    show the "Comparisons" link.
-
-    It is a callable, so the template runs its one query only where the navigation is drawn
-    (never for htmx fragments) and only for signed-in users.
-    """
-
-    def moderation():
-        user = request.user
-        if not user.is_authenticated:
-            return {"teaching": False, "flags": 0}
-        counts = Membership.objects.filter(
-            user=user, role=Membership.Role.TEACHER, classroom__is_archived=False
-        ).aggregate(
-            teaching=Count("pk", distinct=True),
-            flags=Count(
-                "classroom__assignments__annotations__flags",
-                filter=Q(classroom__assignments__annotations__flags__state=Flag.State.OPEN),
-                distinct=True,
-            ),
-        )
-        return {"teaching": counts["teaching"] > 0, "flags": counts["flags"]}
-
+    """Whether to show the "Comparisons" link (a callable, so it costs nothing where the
+    navigation is not drawn). The "Moderation" link is annotations' own
+    (annotations.context_processors)."""
     return {
-        "moderation_nav": moderation,
-        # The "Comparisons" link: shown to those who may author (counterpoint.permissions).
+        # Shown to those who may author (counterpoint.roles.may_author).
         "may_author": lambda: permissions.may_author(request.user),
     }

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -149,17 +149,10 @@ class Classroom(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def for_dashboard(self, user):
         """My memberships with their classes, each class's student count, and for a teacher
-        what waits for them: open flags and outlines or drafts submitted for review."""
-        from annotations.models import Flag
-        from essays.models import Outline
+        what waits for them: the counts the apps above register (extensions.class_counts),
+        e.g. open flags and submissions waiting for review."""
+        from counterpoint import extensions
 
-        open_flags = Flag.objects.filter(
-            state=Flag.State.OPEN, annotation__assignment__classroom=OuterRef("classroom")
-        ).values("annotation__assignment__classroom")
-        waiting = Outline.objects.filter(
-            assignment__classroom=OuterRef("classroom"),
-            status__in=[Outline.Status.SUBMITTED, Outline.Status.RESUBMITTED],
-        ).values("assignment__classroom")
         return (
             self.filter(user=user)
             .select_related("classroom")
@@ -168,14 +161,10 @@ class MembershipQuerySet(models.QuerySet):
                     "classroom__memberships",
                     filter=Q(classroom__memberships__role="student"),
                 ),
-                open_flags=Subquery(
-                    open_flags.annotate(n=Count("pk")).values("n")[:1],
-                    output_field=models.IntegerField(),
-                ),
-                waiting=Subquery(
-                    waiting.annotate(n=Count("pk")).values("n")[:1],
-                    output_field=models.IntegerField(),
-                ),
+                **{
+                    name: count(OuterRef("classroom"))
+                    for name, count in extensions.class_counts.items()
+                },
             )
             .order_by("classroom__is_archived", "classroom__name")
         )
@@ -207,21 +196,21 @@ class Membership(models.Model):
 
 class AssignmentQuerySet(models.QuerySet):
     def for_student_dashboard(self, user):
-        from counterpoint.permissions import roles_by_classroom
+        """The assignments of the classes I am a student in, with how far I am in each: what
+        the apps above register (extensions.assignment_progress)."""
+        from counterpoint import extensions
 
-        student_classes = [
-            pk for pk, role in roles_by_classroom(user).items() if role == Membership.Role.STUDENT
-        ]
-        from annotations.models import Annotation
-        from essays.models import Outline
-
-        mine = Outline.objects.filter(assignment=OuterRef("pk"), author=user)
+        student_classes = Membership.objects.filter(user=user, role=Membership.Role.STUDENT).values(
+            "classroom_id"
+        )
         return (
             self.filter(classroom_id__in=student_classes, classroom__is_archived=False)
             .select_related("classroom", "comparison")
             .annotate(
-                annotated=Exists(Annotation.objects.filter(assignment=OuterRef("pk"), author=user)),
-                outline_status=Subquery(mine.order_by("-updated_at").values("status")[:1]),
+                **{
+                    name: progress(OuterRef("pk"), user)
+                    for name, progress in extensions.assignment_progress.items()
+                }
             )
             .order_by("due_at", "pk")
         )
@@ -289,7 +278,8 @@ class Assignment(models.Model):
 
     @property
     def student_status(self):
-        """For the student dashboard (needs for_student_dashboard's annotations)."""
+        """For the student dashboard: from what annotations and essays register there
+        (`annotated`, `outline_status`; see for_student_dashboard)."""
         status = getattr(self, "outline_status", None)
         if status in ("submitted", "resubmitted"):
             return "Submitted"

@@ -1,70 +1,54 @@
-"""Who may read, write or moderate what: the one place these rules live.
+"""Who may read, write or moderate what, answered from the user's memberships.
 
-Every rule is answered from the user's memberships. Views and the API ask through
-`can_read`, `can_write` and `can_moderate`, or fetch objects through the `get_*_for`
-helpers, which raise 404 for people outside the class (so outsiders cannot even learn
-that an object exists) and 403 for members whose role does not allow the action.
+Views and the API ask through `can_read`, `can_write` and `can_moderate`, or fetch objects
+through `get_*_for` helpers, which raise 404 for people outside the class (so outsiders
+cannot even learn that an object exists) and 403 for members whose role does not allow the
+action. The platform holds the rules for its own models (classes, assignments); each app
+above registers the rules for its models from its `AppConfig.ready()` with `register`, and
+keeps its own `get_<thing>_for` helper (`comparisons.access`, `annotations.access`,
+`essays.access`) built on `fetch` and `check`.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from annotations.models import Annotation
-from comparisons.models import Comparison
-from counterpoint.models import Assignment, Classroom, CoTeacherInvitation, Membership
-from essays.models import Outline
+from counterpoint.models import Assignment, Classroom, CoTeacherInvitation
+from counterpoint.roles import (  # noqa: F401  (the names views and the API ask through here)
+    STUDENT,
+    TEACHER,
+    forget_roles,
+    is_member,
+    is_teacher,
+    may_author,
+    require_author,
+    role_in,
+    roles_by_classroom,
+    teaches_any_class,
+    teaching,
+)
 
-TEACHER = Membership.Role.TEACHER
-STUDENT = Membership.Role.STUDENT
-
-
-def roles_by_classroom(user) -> dict[int, str]:
-    """{classroom id: role} for this user, loaded once per user object (one query)."""
-    if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_counterpoint_roles", None)
-    if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("classroom_id", "role"))
-        user._counterpoint_roles = cached
-    return cached
+Rule = Callable[[object, object], bool]
 
 
-def forget_roles(user) -> None:
-    """Call after changing this user's memberships within the same request."""
-    user.__dict__.pop("_counterpoint_roles", None)
+@dataclass(frozen=True)
+class Rules:
+    """Each rule takes (user, obj) and returns a bool."""
+
+    read: Rule
+    write: Rule
+    moderate: Rule
 
 
-def role_in(user, classroom_id: int) -> str | None:
-    return roles_by_classroom(user).get(classroom_id)
+# model class -> Rules; the platform's own here, the apps' added by `register`.
+_rules: dict[type, Rules] = {}
 
 
-def is_member(user, classroom_id: int) -> bool:
-    return role_in(user, classroom_id) is not None
-
-
-def is_teacher(user, classroom_id: int) -> bool:
-    return role_in(user, classroom_id) == TEACHER
-
-
-def teaches_any_class(user) -> bool:
-    return TEACHER in roles_by_classroom(user).values()
-
-
-def may_author(user) -> bool:
-    """Who may write, import and publish comparisons: people who teach a class, and staff.
-    Students read what their teachers assign; they never author the text a class reads."""
-    return user.is_authenticated and (user.is_staff or teaches_any_class(user))
-
-
-def require_author(user) -> None:
-    """For the authoring pages that are not about one comparison (the list, new, import)."""
-    if not may_author(user):
-        raise PermissionDenied("Only teachers write and import comparisons.")
-
-
-# --- rules per kind of object -------------------------------------------------
-# Each rule takes (user, obj) and returns a bool. Objects that belong to a class
-# name it through `classroom_id`; other kinds register their own rules below.
+def register(model: type, *, read: Rule, write: Rule, moderate: Rule) -> None:
+    """An app's access rules for one of its models (call from AppConfig.ready())."""
+    _rules[model] = Rules(read=read, write=write, moderate=moderate)
 
 
 def _classroom_id(obj) -> int:
@@ -81,100 +65,27 @@ def _teacher_only(user, obj) -> bool:
     return is_teacher(user, _classroom_id(obj))
 
 
-def _comparison_reads(user, comparison) -> bool:
-    """Its author; members of a class it is assigned to (even if it was unpublished
-    since, so a class never loses its reading); any teacher once it is published."""
-    if comparison.author_id == user.pk:
-        return True
-    if comparison.is_published and teaches_any_class(user):
-        return True
-    classes = roles_by_classroom(user)
-    return comparison.assignments.filter(classroom_id__in=list(classes)).exists()
+register(Classroom, read=_member_reads, write=_teacher_only, moderate=_teacher_only)
+register(Assignment, read=_member_reads, write=_teacher_only, moderate=_teacher_only)
 
 
-def _comparison_author(user, comparison) -> bool:
-    """Its author, while they may author, and only if every class that reads it is one they
-    teach: assigning someone else's comparison assigns a copy (comparisons.services), so this
-    holds from then on; it also shuts out an author who has left a class that reads their
-    text, and any assignment made before copies existed."""
-    if comparison.author_id != user.pk or not may_author(user):
-        return False
-    teaching = [pk for pk, role in roles_by_classroom(user).items() if role == TEACHER]
-    return not comparison.assignments.exclude(classroom_id__in=teaching).exists()
-
-
-def _annotation_reads(user, annotation) -> bool:
-    """Membership of the class, then the annotation's visibility (see visible_to)."""
-    role = role_in(user, annotation.assignment.classroom_id)
-    if role is None:
-        return False
-    return (
-        Annotation.objects.visible_to(user, annotation.assignment, is_teacher=role == TEACHER)
-        .filter(pk=annotation.pk)
-        .exists()
-    )
-
-
-def _annotation_author(user, annotation) -> bool:
-    return annotation.author_id == user.pk and is_member(user, annotation.assignment.classroom_id)
-
-
-def _annotation_teacher(user, annotation) -> bool:
-    return is_teacher(user, annotation.assignment.classroom_id)
-
-
-def _outline_reads(user, outline) -> bool:
-    """Its author (while still in the class) and the class's teachers."""
-    classroom_id = outline.assignment.classroom_id
-    if outline.author_id == user.pk:
-        return is_member(user, classroom_id)
-    return is_teacher(user, classroom_id)
-
-
-def _outline_author(user, outline) -> bool:
-    return outline.author_id == user.pk and is_member(user, outline.assignment.classroom_id)
-
-
-READ_RULES = {
-    Classroom: _member_reads,
-    Assignment: _member_reads,
-    Comparison: _comparison_reads,
-    Annotation: _annotation_reads,
-    Outline: _outline_reads,
-}
-WRITE_RULES = {
-    Classroom: _teacher_only,
-    Assignment: _teacher_only,
-    Comparison: _comparison_author,
-    Annotation: _annotation_author,
-    Outline: _outline_author,
-}
-MODERATE_RULES = {
-    Classroom: _teacher_only,
-    Assignment: _teacher_only,
-    Comparison: _comparison_author,
-    Annotation: _annotation_teacher,
-    Outline: lambda user, outline: is_teacher(user, outline.assignment.classroom_id),
-}
-
-
-def _rule(table, obj):
+def _rules_for(obj) -> Rules:
     for cls in type(obj).__mro__:
-        if cls in table:
-            return table[cls]
+        if cls in _rules:
+            return _rules[cls]
     raise LookupError(f"No permission rule for {type(obj).__name__}")
 
 
 def can_read(user, obj) -> bool:
-    return user.is_authenticated and _rule(READ_RULES, obj)(user, obj)
+    return user.is_authenticated and _rules_for(obj).read(user, obj)
 
 
 def can_write(user, obj) -> bool:
-    return user.is_authenticated and _rule(WRITE_RULES, obj)(user, obj)
+    return user.is_authenticated and _rules_for(obj).write(user, obj)
 
 
 def can_moderate(user, obj) -> bool:
-    return user.is_authenticated and _rule(MODERATE_RULES, obj)(user, obj)
+    return user.is_authenticated and _rules_for(obj).moderate(user, obj)
 
 
 # --- lookup helpers for views and the API --------------------------------------
@@ -190,7 +101,8 @@ def check(user, obj, *, action: str = "read"):
     return obj
 
 
-def _get(queryset, pk):
+def fetch(queryset, pk):
+    """One row by primary key, or 404 (never DoesNotExist and a 500)."""
     try:
         return queryset.get(pk=pk)
     except queryset.model.DoesNotExist:
@@ -198,41 +110,23 @@ def _get(queryset, pk):
 
 
 def get_classroom_for(user, pk: int, *, action: str = "read") -> Classroom:
-    return check(user, _get(Classroom.objects.all(), pk), action=action)
+    return check(user, fetch(Classroom.objects.all(), pk), action=action)
 
 
 def get_assignment_for(user, pk: int, *, action: str = "read") -> Assignment:
-    assignment = _get(Assignment.objects.select_related("classroom", "comparison"), pk)
+    assignment = fetch(Assignment.objects.select_related("classroom", "comparison"), pk)
     return check(user, assignment, action=action)
-
-
-def get_comparison_for(user, pk: int, *, action: str = "read", queryset=None) -> Comparison:
-    comparison = _get(queryset if queryset is not None else Comparison.objects.all(), pk)
-    return check(user, comparison, action=action)
-
-
-def get_annotation_for(user, pk: int, *, action: str = "read") -> Annotation:
-    annotation = _get(
-        Annotation.objects.select_related("assignment__classroom", "assignment__comparison"), pk
-    )
-    return check(user, annotation, action=action)
-
-
-def get_outline_for(user, pk: int, *, action: str = "read", queryset=None) -> Outline:
-    base = queryset if queryset is not None else Outline.objects.all()
-    outline = _get(base.select_related("assignment__classroom", "assignment__comparison"), pk)
-    return check(user, outline, action=action)
 
 
 def get_invitation_for(user, pk: int) -> CoTeacherInvitation:
     """An open co-teacher invitation addressed to this user; 404 for anyone else, so nobody
     learns which invitations exist."""
-    return _get(CoTeacherInvitation.objects.for_invitee(user), pk)
+    return fetch(CoTeacherInvitation.objects.for_invitee(user), pk)
 
 
 def get_sent_invitation_for(user, classroom_pk: int, pk: int) -> CoTeacherInvitation:
     """An open invitation to a class this user teaches (to withdraw it)."""
     classroom = get_classroom_for(user, classroom_pk, action="write")
-    invitation = _get(classroom.coteacher_invitations.open(), pk)
+    invitation = fetch(classroom.coteacher_invitations.open(), pk)
     invitation.classroom = classroom
     return invitation

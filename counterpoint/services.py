@@ -5,10 +5,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from counterpoint import extensions
 from counterpoint.lib import ratelimit
 from counterpoint.lib.errors import NotAllowed, Throttled
 from counterpoint.models import Classroom, CoTeacherInvitation, Membership, User
-from counterpoint.permissions import forget_roles
+from counterpoint.roles import forget_roles
 
 
 @transaction.atomic
@@ -158,55 +159,12 @@ class AccountInUse(Exception):
     """The account cannot be deleted yet; the message says what to do first."""
 
 
-def _annotations_leave(*, classroom: Classroom, author: User) -> None:
-    """Apply the class's choice to what `author` wrote there. Private notes always go; their
-    replies always go; a note that classmates replied to stays as an empty "deleted" stub, so
-    the replies keep their thread. With "anonymise", the rest stays, credited to the
-    "Former student" account. Helpful marks go; flags they raised stay (the moderation queue
-    needs them), reported by "Former student"; the audit trail keeps its snapshot of the
-    words but no longer names them."""
-    from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction, Tag
-
-    written = Annotation.objects.filter(assignment__classroom=classroom, author=author)
-    former = User.objects.former_student()
-    removing = classroom.leaving_annotations == Classroom.LeavingAnnotations.REMOVE
-    going = written if removing else written.filter(visibility=Annotation.Visibility.PRIVATE)
-    going.filter(parent__isnull=False).delete()
-    notes = going.filter(parent__isnull=True)
-    replied_to = list(notes.filter(replies__isnull=False).values_list("pk", flat=True).distinct())
-    Tag.objects.filter(annotation_id__in=replied_to).delete()
-    Annotation.objects.filter(pk__in=replied_to).update(
-        is_deleted=True, body="", author=former, updated_at=timezone.now()
-    )
-    notes.exclude(pk__in=replied_to).delete()
-    links = Link.objects.filter(assignment__classroom=classroom, author=author)
-    marks = Helpful.objects.filter(annotation__assignment__classroom=classroom, user=author)
-    # Cards that change show it on classmates' live panels (annotations.live).
-    now = timezone.now()
-    linked = links.values_list("source_id", "target_id")
-    Annotation.objects.filter(
-        Q(pk__in=marks.values("annotation_id"))
-        | Q(pk__in=[pk for pair in linked for pk in pair] if removing else [])
-    ).update(updated_at=now)
-    if removing:
-        links.delete()
-    else:
-        written.update(author=former, updated_at=now)
-        links.update(author=former)
-    marks.delete()
-    flags = Flag.objects.filter(annotation__assignment__classroom=classroom, reporter=author)
-    flags.filter(annotation__flags__reporter=former).delete()  # one flag each per note
-    flags.update(reporter=former)
-    ModerationAction.objects.filter(classroom=classroom, annotation_author=author).update(
-        annotation_author=None
-    )
-
-
 @transaction.atomic
 def student_leave(*, classroom: Classroom, student: User) -> None:
     """A teacher removes a student from the class: the membership goes, and what they wrote
     is kept anonymised or removed, as the class is set. Their outlines stay with them."""
-    _annotations_leave(classroom=classroom, author=student)
+    # Each app handles what the student wrote there (annotations: kept anonymised or removed).
+    extensions.member_leaving.send(Classroom, classroom=classroom, user=student)
     Membership.objects.filter(classroom=classroom, user=student).delete()
     forget_roles(student)
 
@@ -217,8 +175,6 @@ def account_delete(*, user: User) -> None:
     flags, links and marks, login records. A teacher may go whenever each class they teach
     keeps another teacher; a class they teach alone must be handed over first."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    from comparisons.models import Comparison
 
     # Lock the teacher rows of the classes they teach: two co-teachers deleting their accounts
     # at once must not leave a class with no teacher.
@@ -235,13 +191,9 @@ def account_delete(*, user: User) -> None:
             f"You are the only teacher of {names}. Invite a co-teacher from the class page; "
             "once they accept, you can delete your account."
         )
-    for classroom in Classroom.objects.filter(assignments__annotations__author=user).distinct():
-        _annotations_leave(classroom=classroom, author=user)
-    former = User.objects.former_student()
-    # A comparison a class reads stays for that class; the author's other drafts go.
-    mine = Comparison.objects.filter(author=user)
-    mine.filter(assignments__isnull=False).update(author=former)
-    mine.delete()
+    # Each app handles the rows a cascade would not (annotations kept as each class is set,
+    # comparisons a class reads); the rest goes with the account below.
+    extensions.account_deleting.send(User, user=user)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__iexact=user.email).delete()
     # Invitations addressed to them name their address: they go too.

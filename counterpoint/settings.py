@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "counterpoint.context_processors.navigation",
+                "annotations.context_processors.moderation",
             ],
         },
     },

@@ -12,6 +12,7 @@ from counterpoint import permissions
 from counterpoint.lib.errors import NotAllowed, VersionConflict
 from counterpoint.lib.ratelimit import RateLimited
 from essays import builder, feedback
+from essays.access import get_outline_for
 from essays.draft_checks import word_count
 from essays.forms import ParagraphSaveForm, first_error
 from essays.models import Outline
@@ -21,7 +22,7 @@ from essays.services import draft_checks, draft_create, draft_edit
 @login_required
 @require_POST
 def draft_start(request, pk):
-    outline = permissions.get_outline_for(
+    outline = get_outline_for(
         request.user, pk, action="write", queryset=Outline.objects.for_editor()
     )
     if outline.kind != Outline.Kind.OUTLINE:
@@ -36,9 +37,7 @@ def draft_start(request, pk):
 
 
 def _load(request, pk, action="read"):
-    draft = permissions.get_outline_for(
-        request.user, pk, action=action, queryset=Outline.objects.for_editor()
-    )
+    draft = get_outline_for(request.user, pk, action=action, queryset=Outline.objects.for_editor())
     if draft.kind != Outline.Kind.DRAFT:
         raise Http404
     return draft
@@ -124,7 +123,7 @@ def draft_save(request, pk):
 def process(request, pk):
     """The path from highlights to outline to draft, as a plain timeline: evidence of the
     student's own work. The author and the class's teachers may see it."""
-    work = permissions.get_outline_for(request.user, pk)
+    work = get_outline_for(request.user, pk)
     student, assignment = work.author, work.assignment
     # What the viewer may see of the student's notes, by the one visibility rule: a teacher
     # never learns of a private note here either (not even that one was made).

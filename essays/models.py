@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F, IntegerField, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.http import Http404
 
 from annotations.models import Annotation
@@ -10,6 +10,31 @@ from counterpoint.models import Assignment
 
 
 class OutlineQuerySet(models.QuerySet):
+    def waiting_count_in(self, classroom):
+        """How many outlines or drafts wait for review in a class, as a subquery (`classroom`
+        an OuterRef): the teacher's dashboard adds it to each class (extensions.class_counts)."""
+        return Subquery(
+            self.filter(
+                assignment__classroom=classroom,
+                status__in=[Outline.Status.SUBMITTED, Outline.Status.RESUBMITTED],
+            )
+            .order_by()
+            .values("assignment__classroom")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    def latest_status_of(self, assignment, user):
+        """The status of `user`'s latest outline or draft in an assignment, as a subquery
+        (`assignment` an OuterRef), for the student's dashboard
+        (extensions.assignment_progress)."""
+        return Subquery(
+            self.filter(assignment=assignment, author=user)
+            .order_by("-updated_at")
+            .values("status")[:1]
+        )
+
     def for_editor(self):
         """The outline with its sections and their evidence, in three queries."""
         return self.select_related(

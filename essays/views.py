@@ -22,6 +22,7 @@ from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
 from essays import builder, feedback, signals
+from essays.access import get_outline_for
 from essays.dashboard import best_work, students_of
 from essays.downloads import download
 from essays.forms import (
@@ -251,9 +252,7 @@ def _student_scores(outline):
 
 
 def _load(request, pk, action="read"):
-    return permissions.get_outline_for(
-        request.user, pk, action=action, queryset=Outline.objects.for_editor()
-    )
+    return get_outline_for(request.user, pk, action=action, queryset=Outline.objects.for_editor())
 
 
 @login_required
@@ -789,7 +788,7 @@ def _review_context(
 
 
 def _load_for_review(request, pk):
-    return permissions.get_outline_for(
+    return get_outline_for(
         request.user,
         pk,
         action="moderate",

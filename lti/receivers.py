@@ -42,7 +42,7 @@ def forget_lms_identity(sender, instance, **kwargs):
     LtiUser.objects.filter(auth_user=instance).delete()
 
 
-def personal_data(user):
+def personal_data(user, request):
     """For "Download my data": what each LMS told us about the person."""
     from lti_tool.models import LtiUser
 

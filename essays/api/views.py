@@ -46,6 +46,7 @@ from essays.api.serializers import (
     ScoreSerializer,
     ScoreSetSerializer,
 )
+from essays.access import get_outline_for
 from essays.downloads import download
 from essays.models import (
     FeedbackComment,
@@ -157,7 +158,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         return super().perform_content_negotiation(request, force=force or self.action == "export")
 
     def _outline(self, pk, *, action="read") -> Outline:
-        return permissions.get_outline_for(
+        return get_outline_for(
             self.request.user,
             pk,
             action=action,
@@ -166,7 +167,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
 
     def _plain(self, pk, *, action="read") -> Outline:
         """The outline without its sections: for status changes and feedback."""
-        return permissions.get_outline_for(
+        return get_outline_for(
             self.request.user, pk, action=action, queryset=Outline.objects.filter(kind=self.kind)
         )
 
@@ -458,7 +459,7 @@ class DraftViewSet(OutlineViewSet):
         serializer = DraftCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            outline = permissions.get_outline_for(
+            outline = get_outline_for(
                 request.user,
                 serializer.validated_data["outline"],
                 action="write",

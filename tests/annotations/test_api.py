@@ -391,7 +391,8 @@ def test_an_empty_reply_is_refused(assignment, student):
 
     response = api_client(student).post(LIST_URL, {"parent": thread.pk, "body": " "}, format="json")
 
-    assert response.json() == {"body": ["Write a reply."]}
+    assert response.status_code == 400
+    assert response.json() == {"body": ["Write something before sending a reply."]}
 
 
 # --- changing and deleting ------------------------------------------------------------

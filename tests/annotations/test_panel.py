@@ -241,12 +241,12 @@ def test_a_card_hidden_by_the_teacher_is_taken_away(
     assert "Why the thaw?" not in page
 
 
-def test_a_helpful_mark_refreshes_the_card(client, assignment, student, classmate, spread):
+def test_a_helpful_mark_refreshes_the_card(client, assignment, student, classmate, teacher, spread):
     settle(assignment)
     client.force_login(student)
     etag = client.get(poll_url(assignment))["ETag"]
-    thaw = Annotation.objects.get(body="Why the thaw?")
-    helpful_toggle(annotation=thaw, user=classmate)
+    thaw = Annotation.objects.get(body="Why the thaw?")  # the classmate's
+    helpful_toggle(annotation=thaw, user=teacher)
 
     response = client.get(poll_url(assignment), headers={**HTMX, "If-None-Match": etag})
 

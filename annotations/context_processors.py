@@ -1,0 +1,30 @@
+from django.db.models import Count, Q
+
+from annotations.models import Flag
+from counterpoint.models import Membership
+
+
+def moderation(request):
+    """Whether to show a teacher's "Moderation" link, and its open-flag count.
+
+    It is a callable, so the template runs its one query only where the navigation is drawn
+    (never for htmx fragments) and only for signed-in users.
+    """
+
+    def counts():
+        user = request.user
+        if not user.is_authenticated:
+            return {"teaching": False, "flags": 0}
+        counts = Membership.objects.filter(
+            user=user, role=Membership.Role.TEACHER, classroom__is_archived=False
+        ).aggregate(
+            teaching=Count("pk", distinct=True),
+            flags=Count(
+                "classroom__assignments__annotations__flags",
+                filter=Q(classroom__assignments__annotations__flags__state=Flag.State.OPEN),
+                distinct=True,
+            ),
+        )
+        return {"teaching": counts["teaching"] > 0, "flags": counts["flags"]}
+
+    return {"moderation_nav": counts}
