@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from counterpoint import permissions
 from counterpoint.lib.errors import NotAllowed, VersionConflict
 from essays import builder, csv_exports, exports, feedback
+from essays.access import get_outline_for
 from essays.api.serializers import (
     CommentConfirmSerializer,
     CommentCreateSerializer,
@@ -46,7 +47,6 @@ from essays.api.serializers import (
     ScoreSerializer,
     ScoreSetSerializer,
 )
-from essays.access import get_outline_for
 from essays.downloads import download
 from essays.models import (
     FeedbackComment,
