@@ -36,7 +36,6 @@ from annotations.models import (
     Helpful,
     Link,
     ModerationAction,
-    visibility_condition,
 )
 from annotations.services import (
     RATE_LIMITED,
@@ -717,10 +716,7 @@ def flags_for_review(classroom, user, *, state: str):
     """A class's flags, newest first, with what the review list shows (the annotation and
     its author, the reporter) joined in one query. Only flags on annotations the teacher can
     see: one later made private by its author drops out, as it would from the panel."""
-    seen = Annotation.objects.filter(assignment__classroom=classroom).filter(
-        visibility_condition(user, is_teacher=True)
-    )
-    flags = Flag.objects.filter(annotation__in=seen)
+    flags = Flag.objects.filter(annotation__in=Annotation.objects.for_moderation(classroom, user))
     if state != "all":
         flags = flags.filter(state=state)
     return flags.select_related("annotation__author", "reporter").order_by("-created_at", "-pk")

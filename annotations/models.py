@@ -125,6 +125,13 @@ PANEL_ORDER = (
 
 
 class AnnotationQuerySet(models.QuerySet):
+    def for_moderation(self, classroom, user):
+        """A class's annotations and replies as its teachers' moderation sees them (the page
+        and the API's flag list): private notes stay private, even from teachers."""
+        return self.filter(assignment__classroom=classroom).filter(
+            visibility_condition(user, is_teacher=True)
+        )
+
     def written_by_in(self, assignment, user):
         """Whether `user` has written anything in an assignment, as an expression
         (`assignment` an OuterRef): the student's dashboard adds it to each assignment

@@ -18,7 +18,7 @@ from annotations.forms import (
     ModerationForm,
     ReplyForm,
 )
-from annotations.models import Annotation, Flag, ModerationAction, visibility_condition
+from annotations.models import Annotation, Flag, ModerationAction
 from annotations.services import (
     RATE_LIMITED,
     REPLY_NEEDS_WORDS,
@@ -466,11 +466,7 @@ def moderation(request, pk):
     """One class's moderation page: open flags, the latest activity, and the audit trail."""
     classroom = permissions.get_classroom_for(request.user, pk, action="moderate")
     # Private notes stay private, even from teachers: the queue shows what teachers may see.
-    rows = (
-        Annotation.objects.filter(assignment__classroom=classroom)
-        .filter(visibility_condition(request.user, is_teacher=True))
-        .select_related(*ROW_RELATED)
-    )
+    rows = Annotation.objects.for_moderation(classroom, request.user).select_related(*ROW_RELATED)
     open_flags = Flag.objects.filter(state=Flag.State.OPEN).select_related("reporter")
     flagged = (
         rows.filter(flags__state=Flag.State.OPEN)
