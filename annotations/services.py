@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from annotations import anchoring
+from annotations import anchoring, signals
 from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction, Tag
 from counterpoint.lib import ratelimit
 
@@ -52,6 +52,7 @@ def annotation_create(
     )
     annotation.subjects.set(subjects)
     tags_set(annotation, tags)
+    signals.annotation_posted.send(sender=Annotation, annotation=annotation)
     return annotation
 
 
@@ -63,7 +64,7 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
     visibility becomes."""
     if parent.is_locked:
         raise ThreadLocked
-    return Annotation.objects.create(
+    reply = Annotation.objects.create(
         assignment_id=parent.assignment_id,
         passage_id=parent.passage_id,
         author=author,
@@ -73,6 +74,8 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
         visibility=parent.visibility,
         is_private_reply=private,
     )
+    signals.annotation_posted.send(sender=Annotation, annotation=reply)
+    return reply
 
 
 class ThreadLocked(Exception):
@@ -205,13 +208,16 @@ def import_allow(user, count: int) -> None:
     ratelimit.check(user, "imported_annotations", cost=count)
 
 
+@transaction.atomic
 def flag_create(*, annotation: Annotation, reporter, reason: str, details: str = "") -> Flag:
     """Flag once: flagging the same annotation again changes nothing. Raises
     ratelimit.RateLimited past the flag limit."""
     ratelimit.check(reporter, "flag")
-    flag, _ = Flag.objects.get_or_create(
+    flag, created = Flag.objects.get_or_create(
         annotation=annotation, reporter=reporter, defaults={"reason": reason, "details": details}
     )
+    if created:
+        signals.flag_raised.send(sender=Flag, flag=flag)
     return flag
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "comparisons",
     "annotations",
     "essays",
+    "notifications",
     "lti_tool",
     "lti",
     "django.contrib.admin",
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "counterpoint.context_processors.navigation",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -187,6 +189,8 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Links in e-mail (the daily digest) start with this; a deployment sets its own address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Counterpoint <noreply@counterpoint.invalid>")
 
 # A join code stays valid this long after it was made; rotating makes a fresh one.

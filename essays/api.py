@@ -750,10 +750,11 @@ class OutlineViewSet(viewsets.GenericViewSet):
         comment = self._comment(outline, comment_id)
         serializer = CommentReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment.state = serializer.validated_data["state"]
-        comment.student_reply = serializer.validated_data["student_reply"]
-        comment.confirmed = False
-        comment.save(update_fields=["state", "student_reply", "confirmed"])
+        comment = feedback.comment_answer(
+            comment=comment,
+            state=serializer.validated_data["state"],
+            reply=serializer.validated_data["student_reply"],
+        )
         return Response(FeedbackCommentSerializer(comment).data)
 
     @extend_schema(request=CommentConfirmSerializer, responses=FeedbackCommentSerializer)

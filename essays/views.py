@@ -628,10 +628,9 @@ def comment_reply(request, pk, comment_pk):
     state = request.POST.get("state")
     if state not in (FeedbackComment.State.ADDRESSED, FeedbackComment.State.WONT_FIX):
         return HttpResponse("Choose addressed or won't fix.", status=400)
-    comment.state = state
-    comment.student_reply = request.POST.get("student_reply", "")[:2000]
-    comment.confirmed = False
-    comment.save(update_fields=["state", "student_reply", "confirmed"])
+    comment = feedback.comment_answer(
+        comment=comment, state=state, reply=request.POST.get("student_reply", "")[:2000]
+    )
     if request.htmx:
         return render(
             request,
