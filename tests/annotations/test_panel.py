@@ -338,13 +338,15 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
     # subjects, tags, replies, links out, links in, the class's teachers, the facet counts
     # (one query), the poll fingerprint
     # + the navigation's moderation link (one query)
-    with django_assert_num_queries(22):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(23):
         response = client.get(read_url(assignment))
 
     assert len(response.context["cards"]) == count
 
     # the next reader: as above, less the text's 7
-    with django_assert_num_queries(15):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(16):
         client.get(read_url(assignment))
 
 
