@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from notifications.forms import DigestForm
@@ -20,12 +20,14 @@ def _inbox_context(request):
 
 
 @login_required
+@require_safe
 def inbox(request):
     """What happened that concerns me, newest first, each linking to its place."""
     return render(request, "notifications/inbox.html", _inbox_context(request))
 
 
 @login_required
+@require_safe
 def notification_open(request, pk):
     """Follow a notification: it counts as read, and the browser goes to its place. A link
     (not a form) so that it opens in a new tab and reads as a link; marking one's own
