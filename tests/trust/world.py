@@ -15,7 +15,6 @@ from comparisons.models import Contrast
 from counterpoint.models import Membership
 from essays import builder, feedback
 from essays.models import FeedbackComment, Review
-from notifications.models import Notification
 from essays.services import (
     builder_material,
     draft_create,
@@ -23,6 +22,7 @@ from essays.services import (
     outline_create,
     selection_record,
 )
+from notifications.models import Notification
 from tests.annotations.helpers import annotate
 from tests.factories import (
     AssignmentFactory,
