@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from annotations import anchoring
+from annotations import anchoring, signals
 from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction, Tag
 from comparisons.models import Passage
 from counterpoint.lib import ratelimit
@@ -90,6 +90,7 @@ def annotation_create(
     )
     annotation.subjects.set(subjects)
     tags_set(annotation, tags)
+    signals.annotation_posted.send(sender=Annotation, annotation=annotation)
     return annotation
 
 
@@ -103,7 +104,7 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
         raise ThreadLocked(ThreadLocked.MESSAGE, field="parent")
     if not body.strip():
         raise NotAllowed(REPLY_NEEDS_WORDS, field="body")
-    return Annotation.objects.create(
+    reply = Annotation.objects.create(
         assignment_id=parent.assignment_id,
         passage_id=parent.passage_id,
         author=author,
@@ -114,6 +115,8 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
         # Only a teacher of the class replies privately.
         is_private_reply=private and is_teacher(author, parent.assignment.classroom_id),
     )
+    signals.annotation_posted.send(sender=Annotation, annotation=reply)
+    return reply
 
 
 class ThreadLocked(NotAllowed):
@@ -285,6 +288,7 @@ def flag_check(annotation: Annotation, reporter) -> None:
         raise NotAllowed(OWN_FLAG)
 
 
+@transaction.atomic
 def flag_create(
     *, annotation: Annotation, reporter, reason: str, details: str = ""
 ) -> tuple[Flag, bool]:
@@ -298,9 +302,12 @@ def flag_create(
     if existing is not None:
         return existing, False
     ratelimit.check(reporter, "flag")
-    return Flag.objects.get_or_create(
+    flag, created = Flag.objects.get_or_create(
         annotation=annotation, reporter=reporter, defaults={"reason": reason, "details": details}
     )
+    if created:
+        signals.flag_raised.send(sender=Flag, flag=flag)
+    return flag, created
 
 
 @transaction.atomic

@@ -21,11 +21,17 @@ dashboard annotates each assignment with them (`assignment` is an OuterRef), as
 class (removed, or deleting their account); each app handles its own rows in the same
 transaction. `account_deleting` (signal, sender User, `user`): an account is about to be
 deleted; each app handles the rows a cascade would not.
+
+`profile_page_cards`: callables `(user) -> dict | None`, asked when a person opens their
+account page. A dict names a `template` (rendered under the account form with the dict as
+`card`); None shows nothing.
 """
 
 from django.dispatch import Signal
 
 class_page_cards = []
+
+profile_page_cards = []
 
 personal_data_sections = []
 

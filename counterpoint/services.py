@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from counterpoint import extensions
+from counterpoint import extensions, signals
 from counterpoint.lib import ratelimit
 from counterpoint.lib.errors import NotAllowed, Throttled
 from counterpoint.models import Classroom, CoTeacherInvitation, Membership, User
@@ -80,9 +80,10 @@ def coteacher_invite(*, classroom: Classroom, email: str, invited_by: User) -> N
     ).update(state=CoTeacherInvitation.State.WITHDRAWN, answered_at=timezone.now())
     try:
         with transaction.atomic():
-            CoTeacherInvitation.objects.create(
+            invitation = CoTeacherInvitation.objects.create(
                 classroom=classroom, email=email, invited_by=invited_by
             )
+            signals.coteacher_invited.send(sender=CoTeacherInvitation, invitation=invitation)
     except IntegrityError:  # the same invitation, sent twice at once
         pass
 

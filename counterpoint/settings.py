@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "comparisons",
     "annotations",
     "essays",
+    "notifications",
     "lti_tool",
     "lti",
     "django.contrib.admin",
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "counterpoint.context_processors.navigation",
                 "annotations.context_processors.moderation",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -188,6 +190,8 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Links in e-mail (the daily digest) start with this; a deployment sets its own address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Counterpoint <noreply@counterpoint.invalid>")
 
 # A join code stays valid this long after it was made; rotating makes a fresh one.
@@ -228,6 +232,11 @@ SPECTACULAR_SETTINGS = {
     # Deep links put a link inside each operation's toggle button (nested controls: a
     # keyboard and screen reader trap, WCAG 4.1.2); the docs read fine without them.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # Two models' fields are called "kind": each keeps a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "annotations.models.Annotation.Kind",
+        "NotificationKindEnum": "notifications.models.Notification.Kind",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

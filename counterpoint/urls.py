@@ -9,10 +9,15 @@ from comparisons import api as comparisons_api
 from counterpoint import api as counterpoint_api
 from counterpoint import views
 from essays import api as essays_api
+from notifications import api as notifications_api
 
 router = DefaultRouter()
 for prefix, viewset, basename in (
-    counterpoint_api.routes + comparisons_api.routes + annotations_api.routes + essays_api.routes
+    counterpoint_api.routes
+    + comparisons_api.routes
+    + annotations_api.routes
+    + essays_api.routes
+    + notifications_api.routes
 ):
     router.register(prefix, viewset, basename=basename)
 
@@ -58,6 +63,7 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("", include("essays.urls")),
     path("", include("essays.dashboard_urls")),
+    path("inbox/", include("notifications.urls")),
     path("lti/", include("lti.urls")),
     path("admin/", admin.site.urls),
     path(

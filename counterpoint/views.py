@@ -79,7 +79,8 @@ def profile(request):
         form.save()
         messages.success(request, "Your name is saved.")
         return redirect("profile")
-    return render(request, "registration/profile.html", {"form": form})
+    cards = [c for f in extensions.profile_page_cards if (c := f(request.user))]
+    return render(request, "registration/profile.html", {"form": form, "cards": cards})
 
 
 @login_required

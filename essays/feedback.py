@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from counterpoint.lib.errors import NotAllowed
+from essays import signals
 from essays.models import (
     BankComment,
     Criterion,
@@ -175,6 +176,7 @@ def outline_transition(*, outline: Outline, action: str) -> Outline:
         )
     outline.version += 1
     outline.save(update_fields=["status", "version", "updated_at"])
+    signals.work_moved.send(sender=Outline, outline=outline, action=action)
     return outline
 
 
@@ -227,6 +229,15 @@ def comment_add(*, outline, author, body, section_key="", evidence_key="", bank_
         section_key=section_key,
         evidence_key=evidence_key,
     )
+
+
+@transaction.atomic
+def comment_answer(*, comment: FeedbackComment, state: str, reply: str) -> FeedbackComment:
+    """The student answers a released comment (addressed or won't fix, with a reason); the
+    teacher confirms it again afterwards. Raises NotAllowed for any other state."""
+    comment.answer(state, reply)
+    signals.comment_answered.send(sender=FeedbackComment, comment=comment)
+    return comment
 
 
 def from_earlier_reviews(comments, latest_revision_id) -> list[FeedbackComment]:

@@ -602,7 +602,11 @@ def comment_reply(request, pk, comment_pk):
     error = "" if form.is_valid() else first_error(form)
     if not error:
         try:
-            comment.answer(form.cleaned_data["state"], form.cleaned_data["student_reply"])
+            feedback.comment_answer(
+                comment=comment,
+                state=form.cleaned_data["state"],
+                reply=form.cleaned_data["student_reply"],
+            )
         except NotAllowed as refusal:
             error = refusal.message
     if request.htmx:

@@ -350,8 +350,10 @@ class OutlineViewSet(viewsets.GenericViewSet):
         comment = self._comment(outline, comment_id)
         serializer = CommentReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        comment.answer(
-            serializer.validated_data["state"], serializer.validated_data["student_reply"]
+        feedback.comment_answer(
+            comment=comment,
+            state=serializer.validated_data["state"],
+            reply=serializer.validated_data["student_reply"],
         )
         return Response(FeedbackCommentSerializer(comment).data)
 

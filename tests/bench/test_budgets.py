@@ -20,7 +20,8 @@ def test_builder_page_query_count_does_not_grow_with_annotations(
     # session, user, assignment, my roles; the builder material: the comparison and its six
     # prefetches, the visible annotations, their subjects, the links between them; the
     # navigation's moderation link; my outlines for this assignment
-    with django_assert_num_queries(16):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(17):
         response = client.get(reverse("essays:builder", args=[assignment.pk]))
 
     assert response.status_code == 200
@@ -43,3 +44,34 @@ def test_builder_preview_query_count_does_not_grow_with_annotations(
             {"structure": "point_by_point", "stance": "differences", "dimensions": dimensions},
             headers={"HX-Request": "true", "HX-Target": "builder-preview"},
         )
+
+
+@pytest.mark.parametrize("unread", [0, 1, 200])
+def test_the_navigations_unread_count_is_one_query_however_many_are_unread(
+    client, classroom, student, teacher, django_assert_num_queries, unread
+):
+    from notifications.models import Notification
+
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=student,
+                actor=teacher,
+                classroom=classroom,
+                kind=Notification.Kind.PROMPT,
+                place="¶1 in A text",
+                url="/",
+            )
+            for _ in range(unread)
+        ]
+    )
+    client.force_login(student)
+
+    # session, user; the dashboard: memberships with counts, my roles, assignments due,
+    # invitations to teach; the navigation: its moderation link and the unread count
+    with django_assert_num_queries(8):
+        response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 200
+    if unread:
+        assert f"({unread} unread)" in response.content.decode()

@@ -36,6 +36,7 @@ def pages(w):
         ("student", "draft-editor", reverse("essays:draft", args=[w.draft.pk])),
         ("student", "join", reverse("join")),
         ("student", "profile", reverse("profile")),
+        ("student", "inbox", reverse("notifications:inbox")),
         ("student", "account-delete", reverse("account_delete")),
         ("teacher", "teacher-dashboard", reverse("dashboard")),
         ("teacher", "class-teacher", reverse("classroom", args=[w.classroom.pk])),

@@ -121,6 +121,7 @@ def student_pages(work):
         "process": f"/work/{work['draft'].pk}/process/",
         "join": "/classes/join/",
         "profile": "/accounts/profile/",
+        "inbox": "/inbox/",
         "password": "/accounts/password_change/",
         "delete-account": "/accounts/delete/",
     }

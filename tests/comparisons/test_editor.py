@@ -122,7 +122,8 @@ def test_editor_page_takes_a_fixed_number_of_queries(
     # kept for the navigation), whether a class they do not teach reads it, comparison with
     # author again for the page, subjects, dimensions, their contrasts, sections, their
     # passages, the passages' dimensions + the navigation's moderation link (one query)
-    with django_assert_num_queries(13):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(14):
         response = client.get(reverse("comparisons:edit", args=[comparison.pk]))
 
     assert response.content.decode().count("Save paragraph") == sections * passages

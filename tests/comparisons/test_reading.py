@@ -198,7 +198,8 @@ def test_reading_page_takes_a_fixed_number_of_queries(
     # (none, so no rows to load), the class's teachers, the facet counts (one query), the
     # live poll's fingerprint
     # + the navigation's moderation link (one query)
-    with django_assert_num_queries(17):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(18):
         response = client.get(read_url(assignment))
 
     assert response.content.decode().count('class="passage"') == sections * passages
@@ -272,9 +273,11 @@ def test_preview_takes_a_fixed_number_of_queries(
     # comparison with author, subjects, dimensions, their contrasts, sections, their passages,
     # the passages' dimensions; may they edit it (the user's memberships, kept for the
     # navigation; whether a class they do not teach reads it); the navigation's moderation link
-    with django_assert_num_queries(13):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(14):
         client.get(preview_url(comparison))
 
     # the text kept: session, user, the comparison, may they edit it (two), the moderation link
-    with django_assert_num_queries(6):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(7):
         client.get(preview_url(comparison))

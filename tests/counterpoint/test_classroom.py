@@ -199,7 +199,8 @@ def test_dashboard_lists_classes_by_role_in_a_fixed_number_of_queries(
     # session, user, memberships with student counts, my roles (for assignments),
     # assignments due, invitations to teach (with their class and sender)
     # + the navigation's moderation link (one query)
-    with django_assert_num_queries(7):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(8):
         response = client.get(reverse("dashboard"))
 
     page = response.content.decode()

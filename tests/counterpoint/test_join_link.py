@@ -102,7 +102,8 @@ def test_projector_view_shows_the_code_link_and_qr_code_in_a_fixed_number_of_que
 
     # Session, user, the classroom, the user's roles (one membership query for both checks),
     # and the navigation's moderation counts from the context processor.
-    with django_assert_num_queries(5):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(6):
         response = projector(client, classroom)
 
     page = response.content.decode()

@@ -127,7 +127,8 @@ def test_submissions_page_queries_do_not_grow_with_the_class(
     # session, user, assignment, my roles, students, outlines with totals, extensions, the
     # rubric (found, then loaded with its criteria and levels for the maximum), navigation,
     # the grades sent to an LMS (lti's note on each row, one query)
-    with django_assert_num_queries(13):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(14):
         client.get(reverse("essays:submissions", args=[assignment.pk]))
 
 

@@ -285,7 +285,8 @@ def test_editor_query_count_does_not_grow_with_evidence(
     # builder material: comparison and its six prefetches, visible annotations, their
     # subjects, links; feedback: release (review), comments, scores, the review again,
     # whether it has revisions, its draft; the navigation's moderation link
-    with django_assert_num_queries(24):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(25):
         client.get(reverse("essays:outline", args=[big.pk]))
 
 

@@ -109,7 +109,8 @@ def test_the_draft_review_query_count_does_not_grow_with_comments(
     # score total), its sections, their evidence, my roles; the rubric, its criteria, their
     # levels, the scores, the comments (authors joined), the review, the revisions; the
     # navigation's open-flag count; the bank
-    with django_assert_num_queries(15):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(16):
         response = client.get(review_url(draft))
 
     assert response.content.decode().count('class="feedback-comment') == comments

@@ -132,6 +132,18 @@ ROUTES = {
         post=E(LOGIN, 422, 422, 422, 422, 422, 422),
         data=lambda w: {"email": "wrong@example.test"},
     ),
+    # --- the inbox: each person's own; another's notification is a 404 ------------------
+    "notifications:inbox": Route(get=signed_in(), post=signed_in(405)),
+    "notifications:open": Route(
+        kwargs=pk("notification"), get=E(LOGIN, 302, 404, 404, 404, 404, 404)
+    ),
+    "notifications:read": Route(
+        kwargs=pk("notification"), get=POST_ONLY, post=E(LOGIN, 302, 404, 404, 404, 404, 404)
+    ),
+    "notifications:all_read": Route(get=POST_ONLY, post=signed_in(302)),
+    "notifications:digest": Route(
+        get=POST_ONLY, post=signed_in(302), data=lambda w: {"daily_digest": "on"}
+    ),
     "login": Route(get=E(200, *[302] * 6), post=E(200, *[302] * 6)),
     "logout": Route(
         get=E(405, 405, 405, 405, 405, 405, 405),
@@ -458,6 +470,17 @@ ROUTES = {
         patch=API_POST_ONLY,
         delete=API_POST_ONLY,
     ),
+    "notification-list": api(get=E(403, 200, 200, 200, 200, 200, 200), post=API_POST_ONLY),
+    "notification-detail": api(
+        kwargs=pk("notification"),
+        get=E(403, 200, 404, 404, 404, 404, 404),
+        delete=E(403, 405, 405, 405, 405, 405, 405),
+    ),
+    "notification-read": api(
+        kwargs=pk("notification"), get=API_POST_ONLY, post=E(403, 200, 404, 404, 404, 404, 404)
+    ),
+    "notification-read-all": api(get=API_POST_ONLY, post=E(403, 200, 200, 200, 200, 200, 200)),
+    "notification-unread-count": api(get=E(403, 200, 200, 200, 200, 200, 200), post=API_POST_ONLY),
     "classroom-flags": api(kwargs=pk("classroom"), get=E(403, 403, 403, 404, 200, 404, 404)),
     "comparison-list": api(get=E(403, 200, 200, 200, 200, 200, 200), post=API_POST_ONLY),
     "comparison-detail": api(

@@ -366,7 +366,8 @@ def test_the_class_page_costs_the_same_however_many_invitations_are_open(
     # session, user, the class, my roles, the roster with users, the assignments,
     # the open invitations with their senders, the navigation's moderation link, whether the
     # class is an LMS course (lti's card)
-    with django_assert_num_queries(9):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(10):
         page = client.get(reverse("classroom", args=[classroom.pk])).content.decode()
 
     assert page.count("/withdraw/") == 12  # action and hx-post for each of the six

@@ -22,6 +22,7 @@ from essays.services import (
     outline_create,
     selection_record,
 )
+from notifications.models import Notification
 from tests.annotations.helpers import annotate
 from tests.factories import (
     AssignmentFactory,
@@ -64,6 +65,7 @@ class World:
     comment: object
     draft: object
     draft_comment: object
+    notification: object
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -156,6 +158,16 @@ def build() -> World:
     )
     Review.objects.create(outline=draft, released_at=timezone.now())
     assert Contrast.objects.filter(dimension=dimension, subject=subject).exists()
+    # What the student was told of the classmate's reply (made directly above, so by hand).
+    notification = Notification.objects.create(
+        recipient=users["student"],
+        actor=users["classmate"],
+        kind=Notification.Kind.REPLY,
+        classroom=classroom,
+        annotation=reply,
+        place="¶1",
+        url=f"/assignments/{assignment.pk}/#annotation-{annotation.pk}",
+    )
     return World(
         users=users,
         classroom=classroom,
@@ -177,4 +189,5 @@ def build() -> World:
         comment=comment,
         draft=draft,
         draft_comment=draft_comment,
+        notification=notification,
     )
