@@ -37,7 +37,7 @@ from rest_framework.views import APIView
 from annotations.api import AuthorSerializer
 from counterpoint import permissions
 from counterpoint.lib.safejson import IdField, NumberField
-from essays import builder, csv_exports, exports, feedback
+from essays import anchored, builder, csv_exports, exports, feedback
 from essays.downloads import download
 from essays.draft_checks import word_count
 from essays.models import (
@@ -362,6 +362,17 @@ class FeedbackCommentSerializer(serializers.ModelSerializer):
     revision = serializers.IntegerField(source="revision.number", allow_null=True, read_only=True)
     state = CommentStateField(FeedbackComment.State.choices, read_only=True)
     created = serializers.DateTimeField(source="created_at", read_only=True)
+    target = serializers.SerializerMethodField()
+    orphaned = serializers.SerializerMethodField()
+
+    @extend_schema_field(anchored.TARGET_SCHEMA)
+    def get_target(self, comment) -> dict | None:
+        """The words the comment is about, where they are now (null: a section comment)."""
+        return anchored.as_w3c(comment)
+
+    def get_orphaned(self, comment) -> bool:
+        """True when the words it was about were changed and it no longer has a place."""
+        return anchored.is_orphaned(comment)
 
     class Meta:
         model = FeedbackComment
@@ -376,6 +387,8 @@ class FeedbackCommentSerializer(serializers.ModelSerializer):
             "student_reply",
             "confirmed",
             "created",
+            "target",
+            "orphaned",
         ]
         read_only_fields = fields
 
@@ -389,9 +402,20 @@ class CommentCreateSerializer(serializers.Serializer):
     section_key = serializers.CharField(max_length=60, allow_blank=True, default="")
     evidence_key = serializers.CharField(max_length=40, allow_blank=True, default="")
     bank = IdField(required=False, allow_null=True)
+    target = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="Exactly which words: {field, section_key, selector}; see the schema.",
+    )
 
     def validate(self, data):
         outline = self.context["outline"]
+        if data.get("target") is not None:
+            try:
+                data["target"] = anchored.parse_target(outline, data["target"])
+            except anchored.TargetError as error:
+                raise serializers.ValidationError({"target": [error.message]}) from None
+            return data
         sections = {s.key: {e.key for e in s.evidence.all()} for s in outline.sections.all()}
         section_key, evidence_key = data["section_key"], data["evidence_key"]
         if section_key and section_key not in sections:
@@ -706,7 +730,11 @@ class OutlineViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         """GET: the teacher's comments (for the author: none until feedback is released).
-        POST (teachers of the class): `body`, optional `section_key` or `evidence_key`."""
+        POST (teachers of the class): `body`, optional `section_key` or `evidence_key`, or
+        `target`: {"field": "paragraph" (drafts), "thesis", "claim" or "reasoning" (outlines),
+        "section_key": …, "selector": [TextQuoteSelector, TextPositionSelector]} to comment on
+        exactly those words. Reads give each comment's `target` where its words are now, and
+        `orphaned` once a revision removed them."""
         if request.method == "POST":
             outline = self._outline(pk, action="moderate")
             serializer = CommentCreateSerializer(
@@ -721,12 +749,16 @@ class OutlineViewSet(viewsets.GenericViewSet):
                 section_key=data["section_key"],
                 evidence_key=data["evidence_key"],
                 bank_id=data.get("bank"),
+                target=data.get("target"),
             )
+            anchored.place(outline, [comment])
             return Response(FeedbackCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         outline = self._plain(pk)
         comments = outline.comments.select_related("author", "revision")
         if not self._released_to(outline):
             comments = comments.none()
+        comments = list(comments)
+        anchored.place(outline, comments)
         return Response(FeedbackCommentSerializer(comments, many=True).data)
 
     def _comment(self, outline, comment_id) -> FeedbackComment:
@@ -754,6 +786,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         comment.student_reply = serializer.validated_data["student_reply"]
         comment.confirmed = False
         comment.save(update_fields=["state", "student_reply", "confirmed"])
+        anchored.place(outline, [comment])
         return Response(FeedbackCommentSerializer(comment).data)
 
     @extend_schema(request=CommentConfirmSerializer, responses=FeedbackCommentSerializer)
@@ -777,6 +810,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         else:
             comment.confirmed = True
         comment.save(update_fields=["state", "confirmed"])
+        anchored.place(outline, [comment])
         return Response(FeedbackCommentSerializer(comment).data)
 
     @extend_schema(methods=["GET"], request=None, responses=ScoreSerializer(many=True))

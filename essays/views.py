@@ -22,7 +22,7 @@ from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
-from essays import builder, feedback, signals
+from essays import anchored, builder, feedback, signals
 from essays.dashboard import best_work, students_of
 from essays.downloads import download
 from essays.models import (
@@ -195,9 +195,16 @@ def _editor_context(request, outline):
     can_edit = outline.is_editable and permissions.can_write(request.user, outline)
     unused = _unused_evidence(outline, material) if can_edit else []
     sections = list(outline.sections.all())
-    comments = _student_comments(outline)
+    released = feedback.feedback_released(outline)
+    comment_rows = list(outline.comments.all())
+    comments = _student_comments(comment_rows)
+    reading_url = reverse("comparisons:read", args=[outline.assignment_id])
+    # The author sees where the teacher's comments sit in their words once feedback is out.
+    shown = comment_rows if released and outline.author_id == request.user.pk else []
+    anchored.mark_up(outline, sections, shown, reading_url=reading_url, only_marked=True)
     for section in sections:
         section.comment_list = comments.get(section.key, [])
+        section.cited = anchored.citations(section.paragraph)
     for section in sections:  # the autosave field names the template posts back
         section.f_claim = f"section-{section.pk}-claim"
         section.f_reasoning = f"section-{section.pk}-reasoning"
@@ -214,7 +221,8 @@ def _editor_context(request, outline):
         "unused": unused,
         "can_edit": can_edit,
         "is_author": outline.author_id == request.user.pk,
-        "released": feedback.feedback_released(outline),
+        "released": released,
+        "reading_url": reading_url,
         "general_comments": comments.get("", []),
         "scores": _student_scores(outline),
         "review": Review.objects.filter(outline=outline).first(),
@@ -246,10 +254,10 @@ def _unused_evidence(outline, material):
     return unused
 
 
-def _student_comments(outline):
+def _student_comments(comments):
     """Comments by section key, for the author once feedback is released."""
     grouped = {}
-    for comment in outline.comments.all():
+    for comment in comments:
         grouped.setdefault(comment.section_key, []).append(comment)
     return grouped
 
@@ -601,6 +609,15 @@ def revisions(request, pk):
     changes = None
     if a and b:
         changes = diff(by_number[a].snapshot, by_number[b].snapshot)
+    # Comments whose words a revision removed, beside the change to their text; the author
+    # sees them only once feedback is released, as everywhere else.
+    orphaned = []
+    if permissions.can_moderate(request.user, outline) or feedback.feedback_released(outline):
+        orphaned = list(outline.comments.filter(orphaned=True))
+    placed = set()
+    for change in changes or []:
+        change.orphaned = [c for c in orphaned if anchored.where(c) == change.where]
+        placed.update(c.pk for c in change.orphaned)
     return render(
         request,
         "essays/revisions.html",
@@ -610,6 +627,7 @@ def revisions(request, pk):
             "a": a,
             "b": b,
             "changes": changes,
+            "other_orphaned": [c for c in orphaned if c.pk not in placed],
         },
     )
 
@@ -632,6 +650,7 @@ def comment_reply(request, pk, comment_pk):
     comment.student_reply = request.POST.get("student_reply", "")[:2000]
     comment.confirmed = False
     comment.save(update_fields=["state", "student_reply", "confirmed"])
+    anchored.place(outline, [comment])
     if request.htmx:
         return render(
             request,
@@ -755,7 +774,7 @@ def _announce_release(assignment, outlines):
 
 
 def _review_context(
-    request, outline, *, about="", comment_text="", bank_used=None, comment_error=""
+    request, outline, *, about="", comment_text="", bank_used=None, comment_error="", target=None
 ):
     """The review page: the outline (or the draft's paragraphs) with each section's comments
     beside it, and the panel: earlier comments still open, the comment form and bank, the
@@ -772,10 +791,10 @@ def _review_context(
     is_draft = outline.kind == Outline.Kind.DRAFT
     reading_url = reverse("comparisons:read", args=[outline.assignment_id])
     sections = list(outline.sections.all())
+    # The student's words with each anchored comment's words marked, citations linked.
+    anchored.mark_up(outline, sections, comments, reading_url=reading_url)
     for section in sections:
         section.comment_list = by_section.get(section.key, [])
-        if is_draft:
-            section.paragraph_html = feedback.cited_html(section.paragraph, reading_url)
     review, _ = Review.objects.get_or_create(outline=outline)
     bank = BankComment.objects.filter(teacher=request.user)
     revisions = list(outline.revisions.only("pk", "outline_id", "number"))
@@ -801,6 +820,7 @@ def _review_context(
         "comment_text": comment_text,
         "bank_used": bank_used,
         "comment_error": comment_error,
+        "target": target or {},
     }
 
 
@@ -834,13 +854,24 @@ def review_comment(request, pk):
         return HttpResponse("That evidence is not part of this section.", status=400)
     if request.POST.get("insert"):
         return _bank_insert(request, outline, body)
-    if not body:
-        # The form comes back with the message beside the box and the section still chosen.
+    raw_target = anchored.target_from_form(request.POST)
+    target, error = None, "" if body else "Write the comment first."
+    if raw_target and not error:
+        try:
+            target = anchored.parse_target(outline, raw_target)
+        except anchored.TargetError as refusal:
+            error = refusal.message
+    if error:
+        # The form comes back with the message beside the box, the words or section still
+        # chosen, and what was typed kept.
         context = _review_context(
             request,
             Outline.objects.for_editor().with_score_total().get(pk=outline.pk),
             about=request.POST.get("section_key", ""),
-            comment_error="Write the comment first.",
+            comment_text=body[:3000],
+            comment_error=error,
+            # A refused selection is dropped, to be made again; a missing body keeps it.
+            target=None if body else anchored.form_values(request.POST),
         )
         template = "essays/review.html#review" if request.htmx else "essays/review.html"
         return render(request, template, context, status=422)
@@ -852,6 +883,7 @@ def review_comment(request, pk):
         section_key=section_key,
         evidence_key=evidence_key,
         bank_id=parse_id(bank_id),
+        target=target,
     )
     if request.POST.get("save_to_bank"):
         BankComment.objects.get_or_create(
