@@ -160,7 +160,7 @@ def test_teacher_comments_on_three_phrases_and_they_follow_the_student_s_revisio
         assert (
             other.evaluate("document.documentElement.scrollWidth") <= options["viewport"]["width"]
         )
-        shot(other, name)
+        shot(other, name, full_page=False)  # the commented paragraph, at the top
         other.context.close()
 
     page.get_by_role("button", name=f"Release feedback to {student.display_name}").click()
