@@ -185,6 +185,15 @@ def test_teacher_comments_on_three_phrases_and_they_follow_the_student_s_revisio
         "reply: “The 1949 birthday celebrations.”"
     )
     shot(mine, "draft-anchored-student-1366", full_page=False)
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme="dark"
+    ).new_page()
+    log_in(phone, student.email)
+    phone.goto(f"{live_server.url}/drafts/{draft.pk}/#para-{slug(body.key)}")
+    expect(phone.locator(".marked-words .comment-mark")).to_have_count(3)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "draft-anchored-student-390-dark", full_page=False)
+    phone.context.close()
 
     mine.locator(f"#paragraph-{body.pk}").fill(REVISED)
     expect(mine.locator("#draft-status")).to_have_text("All changes saved.")
