@@ -187,3 +187,19 @@ def test_the_review_marks_cost_no_extra_queries(client, draft, teacher, django_a
 
     assert response.content.decode().count('class="comment-mark') == 3
     assert Outline.objects.get(pk=draft.pk).comments.filter(orphaned=False).count() == 3
+
+
+def test_after_a_resubmission_open_comments_lead_to_their_words_or_say_they_changed(
+    client, draft, teacher
+):
+    kept = comment_on(draft, teacher, "ruled by fear")
+    comment_on(draft, teacher, "relaxed the terror")
+    revise(draft, "Stalin ruled by fear (§1 ¶2). Khrushchev was different.")
+    client.force_login(teacher)
+
+    page = client.get(reverse("essays:review", args=[draft.pk])).content.decode()
+
+    still_open = page.split('id="open-heading"', 1)[1].split("</section>", 1)[0]
+    assert f'href="#mark-{kept.pk}">on the words “ruled by fear”</a>' in still_open
+    assert "the words it was about were changed" in still_open
+    assert page.count('class="comment-mark') == 1
