@@ -176,11 +176,7 @@ function hideButton() {
   if (button) button.hidden = true;
 }
 
-/**
- * Place the button where it hides nothing selected and nothing that follows: above the
- * selection's first line (over text already read), at its start. Only when that would leave
- * the viewport does it go below the last line instead.
- */
+/** Offer the Annotate button beside the selection (placed by text-selection.js). */
 function showButton(el, range, selector) {
   const form = document.getElementById(FORM_ID);
   if (!form) return; // reading only: nowhere to annotate

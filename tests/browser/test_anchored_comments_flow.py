@@ -185,6 +185,7 @@ def test_teacher_comments_on_three_phrases_and_they_follow_the_student_s_revisio
         "reply: “The 1949 birthday celebrations.”"
     )
     shot(mine, "draft-anchored-student-1366", full_page=False)
+    check_state(mine, "the student's draft with comments on words")
     phone = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme="dark"
     ).new_page()
@@ -220,3 +221,35 @@ def test_teacher_comments_on_three_phrases_and_they_follow_the_student_s_revisio
     page.goto(f"{live_server.url}/outlines/{draft.pk}/revisions/")
     expect(page.locator(".changes")).to_contain_text("Which year, and to whom?")
     shot(page, "revisions-orphaned-comment-1366", full_page=False)
+
+
+def test_teacher_comments_on_words_of_an_outline_s_claim(
+    live_server, browser, log_in, transactional_db, assignment, cast, student, teacher
+):
+    outline = make_outline(assignment, student, cast)
+    section = next(s for s in outline.sections.all() if s.role == "body")
+    section.claim = "Khrushchev trusted people more than Stalin ever did."
+    section.save()
+    outline = feedback.outline_transition(outline=outline, action="submit")
+    page = browser.new_context(
+        viewport={"width": 1366, "height": 1000}, reduced_motion="reduce"
+    ).new_page()
+    log_in(page, teacher.email)
+    page.goto(f"{live_server.url}/outlines/{outline.pk}/review/")
+
+    comment_with_mouse(
+        page,
+        f"#review-{slug(section.key)} .anchor-text[data-field=claim]",
+        "trusted people",
+        "Which people, and how do you know?",
+    )
+
+    comment = FeedbackComment.objects.get()
+    assert (comment.anchor_field, comment.section_key, comment.exact) == (
+        "claim",
+        section.key,
+        "trusted people",
+    )
+    row = page.locator(f"#review-{slug(section.key)}")
+    expect(row.locator(".comment-mark")).to_have_text("trusted people")
+    expect(row.locator(".feedback-comment")).to_contain_text("Which people, and how do you know?")
