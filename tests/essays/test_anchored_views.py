@@ -133,10 +133,7 @@ def test_the_student_s_citations_link_to_the_paragraphs_of_the_text(
     page = client.get(reverse("essays:draft", args=[draft.pk])).content.decode()
 
     reading = reverse("comparisons:read", args=[assignment.pk])
-    assert (
-        f'<a class="cited" href="{reading}#p2" title="Paragraph 2 of the text">§1 ¶2</a>'
-        in page
-    )
+    assert f'<a class="cited" href="{reading}#p2" title="Paragraph 2 of the text">§1 ¶2</a>' in page
     assert f'href="{reading}#p3"' in page
 
 
