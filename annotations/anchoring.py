@@ -16,8 +16,10 @@ teacher adds a word earlier in the passage; the quote survives that. So when a p
    student's comment to words they never chose.
 
 `validate` is the server's check of a selector made in the browser, with messages a student can
-act on; `selector_for` builds a selector from offsets (after a re-anchor, in tests, in seeds).
-Nothing here touches the database, so the API, the passage editor and the tests share it.
+act on; `selector_for` builds a selector from offsets (after a re-anchor, in tests, in seeds);
+`from_w3c` and `to_w3c` read and write a selector as a W3C selector list. Nothing here touches
+the database or knows what the text is, so the reading page's passages, a teacher's comments on
+a student's draft (essays/anchored.py), the API and the tests share it.
 
 Offsets are Unicode code points
 -------------------------------
@@ -222,6 +224,67 @@ def validate(text: str, *, exact: str, prefix: str, suffix: str, start: int, end
     if suffix and text[end : end + len(suffix)] != suffix:
         raise SelectorError(SUFFIX_MISMATCH, code="suffix_mismatch")
     return selector_for(text, start, end)
+
+
+# A W3C selector list from a client: a TextQuoteSelector and a TextPositionSelector, in either
+# order. Anything more is refused rather than read, so a hostile list costs nothing.
+MAX_SELECTORS = 4
+NOT_A_LIST = (
+    "The selector must be a list of a TextQuoteSelector and a TextPositionSelector, "
+    "as in the W3C Web Annotation model."
+)
+NO_QUOTE = "The selector list needs a TextQuoteSelector with the selected words as `exact`."
+NO_POSITION = (
+    "The selector list needs a TextPositionSelector with the selection's `start` and `end`."
+)
+TWICE = "The selector list names the {kind} twice; send one of each."
+
+
+def from_w3c(selectors: object) -> dict:
+    """The keyword arguments of `validate` from a W3C selector list sent by a client.
+
+    Shape only (is it a short list of one quote and one position selector, are the parts
+    there); `validate` then checks them against the text. Raises SelectorError.
+    """
+    if not isinstance(selectors, list) or not 1 <= len(selectors) <= MAX_SELECTORS:
+        raise SelectorError(NOT_A_LIST, code="not_a_list")
+    quote = position = None
+    for item in selectors:
+        kind = item.get("type") if isinstance(item, dict) else None
+        if kind == "TextQuoteSelector":
+            if quote is not None:
+                raise SelectorError(TWICE.format(kind=kind), code="duplicate")
+            quote = item
+        elif kind == "TextPositionSelector":
+            if position is not None:
+                raise SelectorError(TWICE.format(kind=kind), code="duplicate")
+            position = item
+        else:
+            raise SelectorError(NOT_A_LIST, code="not_a_list")
+    if quote is None or "exact" not in quote:
+        raise SelectorError(NO_QUOTE, code="no_quote")
+    if position is None or "start" not in position or "end" not in position:
+        raise SelectorError(NO_POSITION, code="no_position")
+    return {
+        "exact": quote["exact"],
+        "prefix": quote.get("prefix", ""),
+        "suffix": quote.get("suffix", ""),
+        "start": position["start"],
+        "end": position["end"],
+    }
+
+
+def to_w3c(selector: Selector) -> list[dict]:
+    """`selector` as the W3C list `from_w3c` reads: TextQuoteSelector, TextPositionSelector."""
+    return [
+        {
+            "type": "TextQuoteSelector",
+            "exact": selector.exact,
+            "prefix": selector.prefix,
+            "suffix": selector.suffix,
+        },
+        {"type": "TextPositionSelector", "start": selector.start, "end": selector.end},
+    ]
 
 
 def reanchor(text: str, selector: Selector, *, budget: Budget | None = None) -> Anchor:

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annotations.models import Annotation
 from counterpoint import permissions
 from counterpoint.lib.errors import NotAllowed, VersionConflict
 from counterpoint.lib.ratelimit import RateLimited
-from essays import builder, feedback
+from essays import anchored, builder, feedback
 from essays.access import get_outline_for
 from essays.draft_checks import word_count
 from essays.forms import ParagraphSaveForm, first_error
@@ -46,14 +47,25 @@ def _load(request, pk, action="read"):
 def _context(request, draft):
     sections = list(draft.sections.all())
     released = feedback.feedback_released(draft)
+    rows = list(draft.comments.all())
     comments = {}
-    for comment in draft.comments.all():
+    for comment in rows:
         comments.setdefault(comment.section_key, []).append(comment)
+    assignment = draft.assignment
+    is_author = draft.author_id == request.user.pk
+    reading_url = reverse("comparisons:read", args=[assignment.pk])
+    # Once feedback is out, the author sees which of their words each comment is about.
+    anchored.mark_up(
+        draft,
+        sections,
+        rows if is_author and released else [],
+        only_marked=True,
+        reading_url=reading_url,
+    )
     for section in sections:
         section.words = word_count(section.paragraph)
         section.comment_list = comments.get(section.key, [])
-    assignment = draft.assignment
-    is_author = draft.author_id == request.user.pk
+        section.cited = anchored.citations(section.paragraph)
     return {
         "draft": draft,
         "outline": draft,
@@ -65,6 +77,7 @@ def _context(request, draft):
         "is_author": is_author,
         "can_edit": is_author and draft.is_editable,
         "released": released,
+        "reading_url": reading_url,
         "general_comments": comments.get("", []),
         "scores": list(draft.scores.select_related("criterion", "level")),
     }

@@ -1,16 +1,12 @@
 """Submitting, reviewing and grading outlines: the writes that span several rows, and the
 rules for who sees feedback when. Views and the API both call these."""
 
-import re
-
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from counterpoint.lib.errors import NotAllowed
-from essays import signals
+from essays import anchored, signals
 from essays.models import (
     BankComment,
     Criterion,
@@ -168,6 +164,8 @@ def outline_transition(*, outline: Outline, action: str) -> Outline:
     outline.status = next_status(outline.status, action)
     if action in ("submit", "resubmit"):
         full = Outline.objects.for_editor().get(pk=outline.pk)
+        # Each comment on exact words follows them into this revision (or is orphaned).
+        anchored.follow(full)
         Revision.objects.create(
             outline=outline,
             number=outline.revisions.count() + 1,
@@ -214,14 +212,19 @@ def comment_place(outline: Outline, section_key: str, evidence_key: str) -> tupl
 
 
 @transaction.atomic
-def comment_add(*, outline, author, body, section_key="", evidence_key="", bank_id=None):
-    """A teacher's comment, placed by `comment_place` (NotAllowed for a key the outline does
-    not have), on the latest revision; a comment from the bank counts as one more use."""
-    section_key, evidence_key = comment_place(outline, section_key, evidence_key)
+def comment_add(
+    *, outline, author, body, section_key="", evidence_key="", bank_id=None, target=None
+):
+    """A teacher's comment on the outline, a section or a piece of evidence, placed by
+    `comment_place` (NotAllowed for a key the outline does not have), or on exactly some words
+    (`target`, an `anchored.Target` from `anchored.parse_target`), on the latest revision; a
+    comment from the bank counts as one more use."""
+    if target is None:
+        section_key, evidence_key = comment_place(outline, section_key, evidence_key)
     if bank_id:
         BankComment.objects.filter(pk=bank_id, teacher=author).update(uses=F("uses") + 1)
     latest = outline.revisions.order_by("-number").first()
-    return FeedbackComment.objects.create(
+    comment = FeedbackComment(
         outline=outline,
         revision=latest,
         author=author,
@@ -229,6 +232,11 @@ def comment_add(*, outline, author, body, section_key="", evidence_key="", bank_
         section_key=section_key,
         evidence_key=evidence_key,
     )
+    if target is not None:
+        anchored.apply(comment, target)
+        comment.evidence_key = ""
+    comment.save()
+    return comment
 
 
 @transaction.atomic
@@ -247,18 +255,3 @@ def from_earlier_reviews(comments, latest_revision_id) -> list[FeedbackComment]:
     return [
         c for c in comments if c.revision_id is not None and c.revision_id != latest_revision_id
     ]
-
-
-# A draft's citation, "§2 ¶5" or "¶5"; the paragraph number runs through the whole text.
-CITED_PARAGRAPH = re.compile(r"(?:§\s*\d+\s*)?¶\s*(\d+)")
-
-
-def cited_html(text: str, reading_url: str) -> SafeString:
-    """A draft's paragraph as HTML: escaped, line breaks kept, and each citation a link to
-    its paragraph on the reading page (`#p<number>`, the reading page's anchors)."""
-
-    def link(match):
-        return f'<a class="cited" href="{reading_url}#p{match.group(1)}">{match.group(0)}</a>'
-
-    escaped = str(escape(text))
-    return mark_safe(CITED_PARAGRAPH.sub(link, escaped).replace("\n", "<br>"))  # noqa: S308

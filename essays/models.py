@@ -363,6 +363,25 @@ class FeedbackComment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # A comment on exactly some words (essays/anchored.py): which text they are in (the
+    # outline's thesis, or `section_key`'s claim, reasoning or paragraph) and where, as the
+    # W3C selectors reading annotations store. Blank `anchor_field`: a section comment.
+    class AnchorField(models.TextChoices):
+        THESIS = "thesis", "Thesis"
+        CLAIM = "claim", "Claim"
+        REASONING = "reasoning", "Reasoning"
+        PARAGRAPH = "paragraph", "Paragraph"
+
+    anchor_field = models.CharField(max_length=10, choices=AnchorField.choices, blank=True)
+    exact = models.TextField(blank=True)
+    prefix = models.CharField(max_length=100, blank=True)
+    suffix = models.CharField(max_length=100, blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    orphaned = models.BooleanField(
+        default=False, help_text="The words it was about were changed in a later revision."
+    )
+
     class Meta:
         ordering = ["created_at", "pk"]
 

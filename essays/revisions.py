@@ -10,6 +10,9 @@ class Change:
     label: str  # "Thesis", "Leadership style: claim", "Leadership style: evidence"
     kind: str  # "changed" | "added" | "removed"
     words: list[tuple[str, str]] = field(default_factory=list)  # (equal|delete|insert, text)
+    # Which text changed, as a comment on exact words names it: ("thesis", ""), ("claim",
+    # section key), ...; ("", "") for a title, a whole section or evidence.
+    where: tuple[str, str] = ("", "")
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
@@ -26,11 +29,11 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _text_change(label, old, new):
+def _text_change(label, old, new, where=("", "")):
     if (old or "").strip() == (new or "").strip():
         return None
     kind = "added" if not old else "removed" if not new else "changed"
-    return Change(label, kind, word_diff(old or "", new or ""))
+    return Change(label, kind, word_diff(old or "", new or ""), where)
 
 
 def _evidence_text(item):
@@ -41,7 +44,8 @@ def _evidence_text(item):
 def diff(old: dict, new: dict) -> list[Change]:
     changes = []
     for label, name in (("Title", "title"), ("Thesis", "thesis")):
-        change = _text_change(label, old.get(name, ""), new.get(name, ""))
+        where = (name, "") if name == "thesis" else ("", "")
+        change = _text_change(label, old.get(name, ""), new.get(name, ""), where)
         if change:
             changes.append(change)
     old_sections = {s["key"]: s for s in old.get("sections", [])}
@@ -56,7 +60,9 @@ def diff(old: dict, new: dict) -> list[Change]:
             changes.append(Change(f"{heading}", "removed", [("delete", before.get("claim", ""))]))
             continue
         for part in ("claim", "reasoning", "paragraph"):
-            change = _text_change(f"{heading}: {part}", before.get(part), after.get(part))
+            change = _text_change(
+                f"{heading}: {part}", before.get(part), after.get(part), (part, key)
+            )
             if change:
                 changes.append(change)
         old_items = {e["key"]: e for e in before.get("evidence", [])}

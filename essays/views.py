@@ -21,7 +21,7 @@ from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
-from essays import builder, feedback, signals
+from essays import anchored, builder, feedback, signals
 from essays.access import get_outline_for
 from essays.dashboard import best_work, students_of
 from essays.downloads import download
@@ -188,9 +188,16 @@ def _editor_context(request, outline):
     can_edit = outline.is_editable and permissions.can_write(request.user, outline)
     unused = _unused_evidence(outline, material) if can_edit else []
     sections = list(outline.sections.all())
-    comments = _student_comments(outline)
+    released = feedback.feedback_released(outline)
+    comment_rows = list(outline.comments.all())
+    comments = _student_comments(comment_rows)
+    reading_url = reverse("comparisons:read", args=[outline.assignment_id])
+    # The author sees where the teacher's comments sit in their words once feedback is out.
+    shown = comment_rows if released and outline.author_id == request.user.pk else []
+    anchored.mark_up(outline, sections, shown, reading_url=reading_url, only_marked=True)
     for section in sections:
         section.comment_list = comments.get(section.key, [])
+        section.cited = anchored.citations(section.paragraph)
     for section in sections:  # the autosave field names the template posts back
         section.f_claim = f"section-{section.pk}-claim"
         section.f_reasoning = f"section-{section.pk}-reasoning"
@@ -207,7 +214,8 @@ def _editor_context(request, outline):
         "unused": unused,
         "can_edit": can_edit,
         "is_author": outline.author_id == request.user.pk,
-        "released": feedback.feedback_released(outline),
+        "released": released,
+        "reading_url": reading_url,
         "general_comments": comments.get("", []),
         "scores": _student_scores(outline),
         "review": Review.objects.filter(outline=outline).first(),
@@ -239,10 +247,10 @@ def _unused_evidence(outline, material):
     return unused
 
 
-def _student_comments(outline):
+def _student_comments(comments):
     """Comments by section key, for the author once feedback is released."""
     grouped = {}
-    for comment in outline.comments.all():
+    for comment in comments:
         grouped.setdefault(comment.section_key, []).append(comment)
     return grouped
 
@@ -574,6 +582,15 @@ def revisions(request, pk):
     changes = None
     if a and b:
         changes = diff(by_number[a].snapshot, by_number[b].snapshot)
+    # Comments whose words a revision removed, beside the change to their text; the author
+    # sees them only once feedback is released, as everywhere else.
+    orphaned = []
+    if permissions.can_moderate(request.user, outline) or feedback.feedback_released(outline):
+        orphaned = list(outline.comments.filter(orphaned=True))
+    placed = set()
+    for change in changes or []:
+        change.orphaned = [c for c in orphaned if anchored.where(c) == change.where]
+        placed.update(c.pk for c in change.orphaned)
     return render(
         request,
         "essays/revisions.html",
@@ -583,6 +600,7 @@ def revisions(request, pk):
             "a": a,
             "b": b,
             "changes": changes,
+            "other_orphaned": [c for c in orphaned if c.pk not in placed],
         },
     )
 
@@ -609,6 +627,7 @@ def comment_reply(request, pk, comment_pk):
             )
         except NotAllowed as refusal:
             error = refusal.message
+    anchored.place(outline, [comment])
     if request.htmx:
         context = {"comment": comment, "outline": outline, "as_student": True}
         if error:  # the answer comes back as typed, with what to fix beside it
@@ -740,6 +759,7 @@ def _review_context(
     panel_error="",
     overall_text=None,
     overall_error="",
+    target=None,
 ):
     """The review page: the outline (or the draft's paragraphs) with each section's comments
     beside it, and the panel: earlier comments still open, the comment form and bank, the
@@ -756,10 +776,10 @@ def _review_context(
     is_draft = outline.kind == Outline.Kind.DRAFT
     reading_url = reverse("comparisons:read", args=[outline.assignment_id])
     sections = list(outline.sections.all())
+    # The student's words with each anchored comment's words marked, citations linked.
+    anchored.mark_up(outline, sections, comments, reading_url=reading_url)
     for section in sections:
         section.comment_list = by_section.get(section.key, [])
-        if is_draft:
-            section.paragraph_html = feedback.cited_html(section.paragraph, reading_url)
     review, _ = Review.objects.get_or_create(outline=outline)
     bank = BankComment.objects.filter(teacher=request.user)
     revisions = list(outline.revisions.only("pk", "outline_id", "number"))
@@ -788,6 +808,7 @@ def _review_context(
         "panel_error": panel_error,
         "overall_text": review.overall_comment if overall_text is None else overall_text,
         "overall_error": overall_error,
+        "target": target or {},
     }
 
 
@@ -820,7 +841,23 @@ def review_comment(request, pk):
     if form.data.get("insert"):
         return _bank_insert(request, outline, body, data["insert"] or 0, about)
     if not body:
-        return _comment_refused(request, outline, "Write the comment first.", typed, about)
+        # A missing body keeps the chosen words; a refused selection is dropped, to be made
+        # again.
+        return _comment_refused(
+            request,
+            outline,
+            "Write the comment first.",
+            typed,
+            about,
+            target=anchored.form_values(request.POST),
+        )
+    target = None
+    raw_target = anchored.target_from_form(request.POST)
+    if raw_target:
+        try:
+            target = anchored.parse_target(outline, raw_target)
+        except anchored.TargetError as refusal:
+            return _comment_refused(request, outline, refusal.message, typed, about)
     try:
         feedback.comment_add(
             outline=outline,
@@ -829,6 +866,7 @@ def review_comment(request, pk):
             section_key=data["section"],
             evidence_key=data["evidence"],
             bank_id=data["bank"],
+            target=target,
         )
     except NotAllowed as refusal:
         return _comment_refused(request, outline, refusal.message, typed, about, status=400)
@@ -839,15 +877,17 @@ def review_comment(request, pk):
     return _review_region(request, outline, "Comment saved.", about=about)
 
 
-def _comment_refused(request, outline, message, typed, about, *, status=422):
+def _comment_refused(request, outline, message, typed, about, *, status=422, target=None):
     """The form comes back with the message beside the box, the words as typed and the
-    section still chosen: 422 for what to fix in the form, 400 when a rule refuses."""
+    section (or the chosen words, `target`) still chosen: 422 for what to fix in the form, 400
+    when a rule refuses."""
     context = _review_context(
         request,
         Outline.objects.for_editor().with_score_total().get(pk=outline.pk),
         about=about,
         comment_text=typed,
         comment_error=message,
+        target=target,
     )
     template = "essays/review.html#review" if request.htmx else "essays/review.html"
     return render(request, template, context, status=status)

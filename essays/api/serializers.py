@@ -11,7 +11,7 @@ from rest_framework import serializers
 from annotations.api import AuthorSerializer
 from counterpoint import permissions
 from counterpoint.lib.safejson import IdField, NumberField
-from essays import builder
+from essays import anchored, builder
 from essays.draft_checks import word_count
 from essays.models import (
     Evidence,
@@ -302,6 +302,17 @@ class FeedbackCommentSerializer(serializers.ModelSerializer):
     revision = serializers.IntegerField(source="revision.number", allow_null=True, read_only=True)
     state = CommentStateField(FeedbackComment.State.choices, read_only=True)
     created = serializers.DateTimeField(source="created_at", read_only=True)
+    target = serializers.SerializerMethodField()
+    orphaned = serializers.SerializerMethodField()
+
+    @extend_schema_field(anchored.TARGET_SCHEMA)
+    def get_target(self, comment) -> dict | None:
+        """The words the comment is about, where they are now (null: a section comment)."""
+        return anchored.as_w3c(comment)
+
+    def get_orphaned(self, comment) -> bool:
+        """True when the words it was about were changed and it no longer has a place."""
+        return anchored.is_orphaned(comment)
 
     class Meta:
         model = FeedbackComment
@@ -316,6 +327,8 @@ class FeedbackCommentSerializer(serializers.ModelSerializer):
             "student_reply",
             "confirmed",
             "created",
+            "target",
+            "orphaned",
         ]
         read_only_fields = fields
 
@@ -329,6 +342,21 @@ class CommentCreateSerializer(serializers.Serializer):
     section_key = serializers.CharField(max_length=60, allow_blank=True, default="")
     evidence_key = serializers.CharField(max_length=40, allow_blank=True, default="")
     bank = IdField(required=False, allow_null=True)
+    target = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="Exactly which words: {field, section_key, selector}; see the schema.",
+    )
+
+    def validate(self, data):
+        # Which words: checked against the outline's text by the one rule (anchored); where
+        # a keyed comment goes is feedback.comment_place's, called by comment_add.
+        if data.get("target") is not None:
+            try:
+                data["target"] = anchored.parse_target(self.context["outline"], data["target"])
+            except anchored.TargetError as error:
+                raise serializers.ValidationError({"target": [error.message]}) from None
+        return data
 
 
 class CommentReplySerializer(serializers.Serializer):

@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 
 from counterpoint import permissions
 from counterpoint.lib.errors import NotAllowed, VersionConflict
-from essays import builder, csv_exports, exports, feedback
+from essays import anchored, builder, csv_exports, exports, feedback
 from essays.access import get_outline_for
 from essays.api.serializers import (
     CommentConfirmSerializer,
@@ -306,7 +306,11 @@ class OutlineViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         """GET: the teacher's comments (for the author: none until feedback is released).
-        POST (teachers of the class): `body`, optional `section_key` or `evidence_key`."""
+        POST (teachers of the class): `body`, optional `section_key` or `evidence_key`, or
+        `target`: {"field": "paragraph" (drafts), "thesis", "claim" or "reasoning" (outlines),
+        "section_key": …, "selector": [TextQuoteSelector, TextPositionSelector]} to comment on
+        exactly those words. Reads give each comment's `target` where its words are now, and
+        `orphaned` once a revision removed them."""
         if request.method == "POST":
             outline = self._outline(pk, action="moderate")
             serializer = CommentCreateSerializer(
@@ -321,12 +325,16 @@ class OutlineViewSet(viewsets.GenericViewSet):
                 section_key=data["section_key"],
                 evidence_key=data["evidence_key"],
                 bank_id=data.get("bank"),
+                target=data.get("target"),
             )
+            anchored.place(outline, [comment])
             return Response(FeedbackCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         outline = self._plain(pk)
         comments = outline.comments.select_related("author", "revision")
         if not self._released_to(outline):
             comments = comments.none()
+        comments = list(comments)
+        anchored.place(outline, comments)
         return Response(FeedbackCommentSerializer(comments, many=True).data)
 
     def _comment(self, outline, comment_id) -> FeedbackComment:
@@ -355,6 +363,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
             state=serializer.validated_data["state"],
             reply=serializer.validated_data["student_reply"],
         )
+        anchored.place(outline, [comment])
         return Response(FeedbackCommentSerializer(comment).data)
 
     @extend_schema(request=CommentConfirmSerializer, responses=FeedbackCommentSerializer)
@@ -375,6 +384,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
             comment.reopen()
         else:
             comment.confirm()
+        anchored.place(outline, [comment])
         return Response(FeedbackCommentSerializer(comment).data)
 
     @extend_schema(methods=["GET"], request=None, responses=ScoreSerializer(many=True))

@@ -8,30 +8,32 @@
 //
 // Offsets: the server (Python) counts in Unicode code points; JS strings count UTF-16 units.
 // Inside this module, DOM work happens in UTF-16 units and every value that reaches the server
-// (or comes from it) is in code points. The two helpers below are the only bridge.
+// (or comes from it) is in code points; text-selection.js holds the bridge and the selection
+// code the review page's comments on a student's words share.
+
+import {
+  codePointOffset,
+  keyboardSelectable,
+  placeButton,
+  pointAt,
+  quoteSelector,
+  textOffsetOf,
+  utf16Offset,
+} from "./text-selection.js";
+
+export { codePointOffset, utf16Offset };
 
 const TEXT = ".passage-text";
 const FORM_ID = "annotate-form";
 const SELECTOR_FIELDS = ["passage", "exact", "prefix", "suffix", "start", "end"];
 const LIST_ID = "annotation-list";
 const HINT_ID = "annotator-hint";
-const CONTEXT = 32; // code points of prefix/suffix, as in the W3C TextQuoteSelector
 const SUBJECT_COLOURS = new Set(["red", "blue", "green", "purple", "teal", "brown"]);
 const FOCUSED_MS = 2000;
 const FLASH_MS = 1500;
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers (exported for tests and other modules)
-
-/** Number of code points in text before the UTF-16 index `utf16Index`. */
-export function codePointOffset(text, utf16Index) {
-  return Array.from(text.slice(0, utf16Index)).length;
-}
-
-/** UTF-16 index of the code point offset `cpIndex` in text (the inverse of codePointOffset). */
-export function utf16Offset(text, cpIndex) {
-  return Array.from(text).slice(0, cpIndex).join("").length;
-}
 
 /**
  * Split text into consecutive segments at every interval boundary.
@@ -61,45 +63,6 @@ export function segments(text, intervals) {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// DOM text positions (UTF-16 units within a passage-text's textContent)
-
-/** Offset of the DOM point (node, offset) in root's text; points outside clamp to 0 / length. */
-function textOffsetOf(root, node, offset) {
-  const point = document.createRange();
-  point.setStart(node, offset);
-  let total = 0;
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-    if (t === node) return total + offset;
-    // comparePoint <= 0: the end of this text node is at or before the point, so it all counts.
-    if (point.comparePoint(t, t.length) > 0) break;
-    total += t.length;
-  }
-  return total;
-}
-
-/** The DOM point (text node, offset) at text offset `target` in root, for restoring selections. */
-function pointAt(root, target) {
-  let total = 0;
-  let last = null;
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-    if (total + t.length >= target) return { node: t, offset: target - total };
-    total += t.length;
-    last = t;
-  }
-  return last ? { node: last, offset: last.length } : { node: root, offset: 0 };
-}
-
-/** Never cut a surrogate pair in half: widen [start, end) to whole code points. */
-function snapToCodePoints(text, start, end) {
-  const isLow = (i) => /[\uDC00-\uDFFF]/.test(text[i] || "");
-  if (start > 0 && isLow(start)) start -= 1;
-  if (end < text.length && isLow(end)) end += 1;
-  return [start, end];
-}
-
 function passageTextFor(node) {
   const el = node && (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement);
   if (!el) return null;
@@ -111,24 +74,9 @@ function passageTextFor(node) {
  * whitespace is selected there: {passage, exact, prefix, suffix, start, end} (code points).
  */
 function selectorFor(el, range) {
-  const text = el.textContent;
-  let start = textOffsetOf(el, range.startContainer, range.startOffset);
-  let end = textOffsetOf(el, range.endContainer, range.endOffset);
-  while (start < end && /\s/.test(text[start])) start += 1;
-  while (end > start && /\s/.test(text[end - 1])) end -= 1;
-  if (start >= end) return null;
-  [start, end] = snapToCodePoints(text, start, end);
-  const exact = text.slice(start, end);
-  const before = Array.from(text.slice(0, start));
-  const cpStart = before.length;
-  return {
-    passage: el.closest(".passage")?.dataset.passage || "",
-    exact,
-    prefix: before.slice(-CONTEXT).join(""),
-    suffix: Array.from(text.slice(end)).slice(0, CONTEXT).join(""),
-    start: cpStart,
-    end: cpStart + Array.from(exact).length,
-  };
+  const quote = quoteSelector(el, range);
+  if (!quote) return null;
+  return { passage: el.closest(".passage")?.dataset.passage || "", ...quote };
 }
 
 /** The current selection as {el, range, selector}, or null if it is not a usable one. */
@@ -150,7 +98,6 @@ const state = {
   returnTo: null,        // passage-text to focus again when the form closes
   returnCaret: null,     // UTF-16 offset to put the caret at in it
   pointerDown: false,    // a mouse drag is in progress: don't show the button mid-drag
-  lastPointerDown: -1e9, // when a pointer last went down, to tell pointer focus from Tab
   pending: new Set(),    // passage-texts whose redraw waits for the user's selection to go
   byId: new Map(),       // annotation id -> {start, end} drawn, to pick the innermost on click
   currentMark: null,     // the highlight ] and [ last moved to (Enter opens its note)
@@ -185,50 +132,13 @@ function ensureHint() {
   document.body.append(hint);
 }
 
+let enhanceTexts = () => {};
+
 /** Make every passage text focusable (idempotent; run again after swaps bring new ones). */
 function enhancePassages() {
-  const texts = document.querySelectorAll(TEXT);
-  if (texts.length === 0) return;
+  if (document.querySelectorAll(TEXT).length === 0) return;
   ensureHint();
-  for (const el of texts) {
-    if (!el.hasAttribute("tabindex")) el.tabIndex = 0;
-    const described = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
-    if (!described.includes(HINT_ID)) {
-      el.setAttribute("aria-describedby", [...described, HINT_ID].join(" "));
-    }
-  }
-}
-
-// While focused, the passage is contenteditable only so that the caret and Shift+Arrow
-// selection work; every edit is refused below.
-function onFocusIn(event) {
-  const el = event.target.closest?.(TEXT);
-  if (!el || event.target !== el) return;
-  el.contentEditable = "true";
-  el.setAttribute("inputmode", "none");
-  el.spellcheck = false;
-  const byPointer = performance.now() - state.lastPointerDown < 500;
-  // The dashed focus outline is for keyboard users; a click shows it only once keys are used
-  // (an editable element always matches :focus-visible, so CSS alone cannot tell).
-  if (byPointer) el.dataset.pointerFocus = "";
-  // Arriving by keyboard, there is no caret yet: put it at the start so arrows work at once.
-  const sel = window.getSelection();
-  if (!byPointer && sel && !(sel.anchorNode && el.contains(sel.anchorNode))) {
-    sel.collapse(el, 0);
-  }
-}
-
-function onFocusOut(event) {
-  const el = event.target.closest?.(TEXT);
-  if (!el || event.target !== el) return;
-  el.removeAttribute("contenteditable");
-  el.removeAttribute("inputmode");
-  delete el.dataset.pointerFocus;
-  flushPending();
-}
-
-function refuseEdit(event) {
-  if (event.target.closest?.(TEXT)) event.preventDefault();
+  enhanceTexts();
 }
 
 // Some input (IME composition) cannot be cancelled; put the text back if it changed anyway.
@@ -267,34 +177,14 @@ function hideButton() {
   if (button) button.hidden = true;
 }
 
-/**
- * Place the button where it hides nothing selected and nothing that follows: above the
- * selection's first line (over text already read), at its start. Only when that would leave
- * the viewport does it go below the last line instead.
- */
+/** Offer the Annotate button beside the selection (placed by text-selection.js). */
 function showButton(el, range, selector) {
   const form = document.getElementById(FORM_ID);
   if (!form) return; // reading only: nowhere to annotate
   state.offer = { el, selector };
   const btn = annotateButton();
   btn.hidden = false;
-  const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
-  const first = rects[0] || range.getBoundingClientRect();
-  const last = rects.at(-1) || first;
-  const { offsetWidth: w, offsetHeight: h } = btn;
-  const viewW = document.documentElement.clientWidth;
-  const viewH = document.documentElement.clientHeight;
-  const gap = 4;
-  const selectionTop = Math.min(...rects.map((r) => r.top), first.top);
-  let top = selectionTop - h - gap;
-  let left = first.left;
-  if (top < 8) {
-    top = Math.min(last.bottom + gap, viewH - h - 8);
-    left = last.left;
-  }
-  left = Math.max(8, Math.min(left, viewW - w - 8));
-  btn.style.left = `${left + window.scrollX}px`;
-  btn.style.top = `${top + window.scrollY}px`;
+  placeButton(btn, range);
 }
 
 function updateFromSelection() {
@@ -801,21 +691,19 @@ function onChange(event) {
 }
 
 function init() {
+  // Focusable passages, caret and Shift+Arrow selection in them, every edit refused; a
+  // redraw that waited for the selection may run once the passage loses focus.
+  enhanceTexts = keyboardSelectable(TEXT, { onBlur: flushPending, describedBy: HINT_ID });
   enhancePassages();
   redraw();
   loadAnchors();
   document.addEventListener("panel:merged", scheduleRedraw);
-  document.addEventListener("focusin", onFocusIn);
-  document.addEventListener("focusout", onFocusOut);
-  document.addEventListener("beforeinput", refuseEdit);
-  for (const type of ["paste", "drop", "cut"]) document.addEventListener(type, refuseEdit);
   document.addEventListener("input", undoSlippedEdit);
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKeyDown);
   document.addEventListener("change", onChange);
   document.addEventListener("selectionchange", onSelectionChange);
   document.addEventListener("pointerdown", (event) => {
-    state.lastPointerDown = performance.now();
     const onButton = event.target.closest?.(".annotate-button");
     if (event.pointerType === "mouse" && event.button === 0 && !onButton) state.pointerDown = true;
   }, true);
