@@ -80,7 +80,7 @@ def gradebook_rows(assignment, *, now=None) -> list[list]:
         ]
     rows = [header]
     for student in students:
-        due_at = extended.get(student.pk, assignment.due_at)
+        due_at = extended.of(student.pk)
         row = [student.display_name]
         for kind, label in kinds:
             item = work[kind].get(student.pk)

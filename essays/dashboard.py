@@ -299,7 +299,7 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
     rows = []
     for student in students:
         counts = by_author.get(student.pk, {})
-        due_at = extended.get(student.pk, assignment.due_at)
+        due_at = extended.of(student.pk)
         outline = outlines.get(student.pk)
         row = StudentFigures(
             student=student,

@@ -376,9 +376,12 @@ class Rubric(models.Model):
 
     @property
     def max_points(self):
-        return sum(
-            max((lv.points for lv in c.levels.all()), default=0) for c in self.criteria.all()
-        )
+        return max_points(self.criteria.all())
+
+
+def max_points(criteria) -> int:
+    """The highest total a rubric allows: each criterion's best level, added up."""
+    return sum(max((lv.points for lv in c.levels.all()), default=0) for c in criteria)
 
 
 class Criterion(models.Model):
@@ -454,9 +457,24 @@ class Extension(models.Model):
         return f"{self.student} until {self.due_at}"
 
 
-def due_dates(assignment) -> dict:
-    """{student id: due date} for students with an extension; others use the assignment's."""
-    return dict(Extension.objects.filter(assignment=assignment).values_list("student_id", "due_at"))
+class DueDates:
+    """Each student's due date for one assignment: their extension's, else the class's. The
+    one place that rule is written; one query for the whole class (or one student)."""
+
+    def __init__(self, assignment, *, student=None, extensions=None):
+        if extensions is None:  # else the caller's, already loaded
+            extensions = Extension.objects.filter(assignment=assignment)
+            if student is not None:
+                extensions = extensions.filter(student=student)
+        self.default = assignment.due_at
+        self.extended = {e.student_id: e.due_at for e in extensions}
+
+    def of(self, student_id):
+        return self.extended.get(student_id, self.default)
+
+
+def due_dates(assignment) -> DueDates:
+    return DueDates(assignment)
 
 
 def lateness(outline: "Outline | None", due_at, now) -> str:

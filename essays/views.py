@@ -41,16 +41,17 @@ from essays.forms import (
 )
 from essays.models import (
     BankComment,
+    DueDates,
     Evidence,
     Extension,
     FeedbackComment,
     InvalidTransition,
-    Level,
     Outline,
     OutlineSection,
     Review,
     Rubric,
     lateness,
+    max_points,
 )
 from essays.revisions import diff
 from essays.services import (
@@ -645,13 +646,14 @@ def submission_rows(assignment):
     students = students_of(assignment.classroom_id)
     best = best_work(assignment)
     extensions = {e.student_id: e for e in assignment.extensions.all()}
+    due_dates = DueDates(assignment, extensions=extensions.values())
     now = timezone.now()
     rows = []
     for student in students:
         outline = best[Outline.Kind.OUTLINE].get(student.pk)
         draft = best[Outline.Kind.DRAFT].get(student.pk)
         extension = extensions.get(student.pk)
-        due = extension.due_at if extension else assignment.due_at
+        due = due_dates.of(student.pk)
         late = lateness(outline, due, now)  # the dashboard's and the gradebook's rule
         rows.append(
             {
@@ -774,7 +776,7 @@ def _review_context(
         ],
         "criteria": criteria,
         "total": outline.score_total or 0,
-        "max_total": sum(max((lv.points for lv in c.levels.all()), default=0) for c in criteria),
+        "max_total": max_points(criteria),
         "review": review,
         "bank": bank,
         "revision_count": len(revisions),
@@ -890,11 +892,10 @@ def review_confirm(request, pk, comment_pk):
 def review_score(request, pk):
     outline = _load(request, pk, action="moderate")
     form = ScoreForm(request.POST)
-    level = get_object_or_404(
-        Level,
-        pk=(form.cleaned_data["level"] if form.is_valid() else None) or 0,
-        criterion__rubric__assignment=outline.assignment,
-    )
+    try:
+        level = feedback.level_for(outline, form.cleaned_data["level"] if form.is_valid() else None)
+    except NotAllowed:
+        raise Http404 from None  # as for any id the page does not know
     feedback.score_set(outline=outline, level=level)
     return _review_region(request, outline, f"{level.criterion.name}: {level.name}.")
 

@@ -387,7 +387,12 @@ class OutlineViewSet(viewsets.GenericViewSet):
                 data=request.data, context={**self.get_serializer_context(), "outline": outline}
             )
             serializer.is_valid(raise_exception=True)
-            score = feedback.score_set(outline=outline, level=serializer.validated_data["level"])
+            level = feedback.level_for(
+                outline,
+                serializer.validated_data["level"],
+                criterion_id=serializer.validated_data["criterion"],
+            )
+            score = feedback.score_set(outline=outline, level=level)
             score = Score.objects.select_related("criterion", "level").get(pk=score.pk)
             return Response(ScoreSerializer(score).data)
         outline = self._plain(pk)
