@@ -99,8 +99,9 @@ class Material:
 @dataclass(eq=False)
 class Source:
     """An annotation as the builder offers it: what the tray, the evidence menus and the
-    evidence snapshots read, without a model instance (a class has a thousand annotations, and
-    building three model instances per row cost more than the query)."""
+    evidence snapshots read, without a model instance, because a class's worth of model
+    instances costs more than the query (measured in docs/decisions.md, "Measurements behind
+    the essays code")."""
 
     pk: int
     author_id: int
@@ -192,9 +193,8 @@ def builder_material(assignment, user) -> Material:
     ]
     _attach_subjects(annotations, assignment, layout["subjects"])
     by_pk = {a.pk: a for a in annotations}
-    # The class's links, kept when both ends are visible here. Filtering in SQL with
-    # `source__in=ids, target__in=ids` sent two lists of a thousand ids, and parsing that
-    # query cost more than running it.
+    # The class's links, kept when both ends are visible here: filtered in Python, because two
+    # `__in` lists of every visible id make a query that costs more to parse than to run.
     links = [
         Pair(
             pk=link.pk,
@@ -231,8 +231,8 @@ def builder_material(assignment, user) -> Material:
 
 def _attach_subjects(annotations, assignment, subjects) -> None:
     """Set each annotation's `subject_list` (the comparison's Subject rows, in their order)
-    from one query. The builder reads them for every annotation, and a thousand
-    `prefetch_related("subjects")` managers cost more than the rest of the material together."""
+    from one query. The builder reads them for every annotation; a `prefetch_related` manager
+    per annotation costs more than the rest of the material together."""
     by_pk = {a.pk: a for a in annotations}
     by_subject = {s.pk: s for s in subjects}
     for annotation in annotations:

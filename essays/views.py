@@ -70,8 +70,9 @@ from essays.services import (
 
 
 # The tray lists at most this many annotations unless the student asks for all: their own and
-# those already chosen, then classmates' in text order. A class can have a thousand notes, and
-# rendering them all took half a second per builder page; the filters narrow the rest.
+# those already chosen, then classmates' in text order. Rendering a whole class's notes makes
+# the page slow (docs/decisions.md, "Measurements behind the essays code"); the filters
+# narrow the rest.
 TRAY_LIMIT = 60
 
 
@@ -217,8 +218,8 @@ def _editor_context(request, outline):
 
 
 # The "Add evidence" menus list at most this many: what the student chose in the builder,
-# then their own notes, then classmates'. A class can have a thousand notes; a menu of them
-# all is unusable and cost half a second per page (the builder's tray offers every one).
+# then their own notes, then classmates'. A menu of a whole class's notes is unusable and
+# slow (the builder's tray offers every one).
 UNUSED_LIMIT = 50
 
 
@@ -641,8 +642,8 @@ def submissions(request, pk):
 
 
 def submission_rows(assignment):
-    """One row per student: their most advanced outline and draft, lateness, score totals
-    (4 queries)."""
+    """One row per student: their most advanced outline and draft, lateness, score totals,
+    in a fixed number of queries (pinned in tests/essays/test_feedback_views.py)."""
     students = students_of(assignment.classroom_id)
     best = best_work(assignment)
     extensions = {e.student_id: e for e in assignment.extensions.all()}
