@@ -5,6 +5,8 @@ import re
 
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -199,6 +201,14 @@ def level_for(outline: Outline, level_id: int | None, criterion_id: int | None =
             "Choose one of this criterion's levels in this assignment's rubric.", field="level"
         )
     return level
+
+
+def released_comment(outline: Outline, comment_id) -> FeedbackComment:
+    """A comment the author may answer: one of this outline's, once its feedback is released
+    to them (404 before, as if there were none)."""
+    if not feedback_released(outline):
+        raise Http404
+    return get_object_or_404(outline.comments.select_related("author", "revision"), pk=comment_id)
 
 
 def score_set(*, outline: Outline, level: Level) -> Score:

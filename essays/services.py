@@ -565,6 +565,8 @@ def draft_create(*, outline: Outline, author) -> Outline:
     paragraph box to write in. The draft is an Outline row of kind "draft", so it is
     submitted, reviewed and graded like an outline. Counts against the outline limit
     (ratelimit.RateLimited past it)."""
+    if outline.kind != Outline.Kind.OUTLINE:
+        raise NotAllowed("A draft is written from an outline.", field="outline")
     ratelimit.check(author, "outline")
     draft = Outline.objects.create(
         assignment=outline.assignment,

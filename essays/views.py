@@ -600,7 +600,7 @@ def _pick(raw, numbers, *, default):
 def comment_reply(request, pk, comment_pk):
     """The student answers a comment: addressed, or won't fix, with a reason."""
     outline = _load(request, pk, action="write")
-    comment = _released_comment(outline, comment_pk)
+    comment = feedback.released_comment(outline, comment_pk)
     form = CommentReplyForm(request.POST)
     error = "" if form.is_valid() else first_error(form)
     if not error:
@@ -616,12 +616,6 @@ def comment_reply(request, pk, comment_pk):
     if error:
         messages.error(request, error)
     return redirect("essays:outline", pk=pk)
-
-
-def _released_comment(outline, comment_pk):
-    if not feedback.feedback_released(outline):
-        raise Http404
-    return get_object_or_404(outline.comments, pk=comment_pk)
 
 
 # --- submissions and review (teachers) ------------------------------------------------
