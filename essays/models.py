@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from annotations.models import Annotation
 from comparisons.models import Contrast, Dimension, Subject
@@ -134,11 +135,12 @@ class Outline(models.Model):
     def bump(self, seen_version: int) -> bool:
         """Claim the next version if nobody saved since `seen_version`; one UPDATE, so two
         simultaneous saves cannot both win."""
+        now = timezone.now()  # every edit is a save, whatever else it writes
         won = Outline.objects.filter(pk=self.pk, version=seen_version).update(
-            version=F("version") + 1
+            version=F("version") + 1, updated_at=now
         )
         if won:
-            self.version = seen_version + 1
+            self.version, self.updated_at = seen_version + 1, now
         return bool(won)
 
     def claim_version(self, seen_version: int | None) -> None:

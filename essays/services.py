@@ -649,7 +649,8 @@ def outline_edit(
     columns = [name for name, value in (("title", title), ("thesis", thesis)) if value is not None]
     for name in columns:
         setattr(outline, name, title if name == "title" else thesis)
-    outline.save(update_fields=[*columns, "updated_at"])
+    if columns:  # the claim above already stamped `updated_at`
+        outline.save(update_fields=columns)
     for model, rows, objects in (
         (OutlineSection, sections, by_id),
         (Evidence, evidence, items),
@@ -688,5 +689,5 @@ def draft_edit(
         OutlineSection.objects.bulk_update(changed, ["paragraph"])
     if title is not None:
         draft.title = title
-        Outline.objects.filter(pk=draft.pk).update(title=title)
+        draft.save(update_fields=["title"])
     return draft
