@@ -1,11 +1,11 @@
 """The class dashboard's figures for one assignment: per student, per paragraph and per matrix
 cell, plus the two lists a teacher asks for first (who has not started, who is stuck).
 
-Everything is computed from a fixed number of queries (`figures` makes 14, whatever the size of
-the class), counted the way the teacher sees the class: top-level annotations and replies by
-the class's current students that the one visibility rule lets a teacher see, never private
-ones and never deleted stubs. Hidden annotations count (the student did the work; the
-moderation page says why it is hidden).
+Everything is computed from a fixed number of queries, whatever the size of the class (pinned
+in tests/essays/test_dashboard.py), counted the way the teacher sees the class: top-level
+annotations and replies by the class's current students that the one visibility rule lets a
+teacher see, never private ones and never deleted stubs. Hidden annotations count (the student
+did the work; the moderation page says why it is hidden).
 
 "Not started": no annotation, no reply and no outline.
 
@@ -267,9 +267,9 @@ def _bars(kinds, widest: int) -> list[Bar]:
 
 
 def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
-    """Everything the class dashboard shows for one assignment, in 14 queries:
+    """Everything the class dashboard shows for one assignment, in a fixed number of queries:
     students, annotations per student, outlines, extensions, rubric points, annotations per
-    paragraph, annotations per matrix cell, and the text's layout (7, `for_reading`)."""
+    paragraph, annotations per matrix cell, and the text's layout (`for_reading`)."""
     now = now or timezone.now()
     students = students_of(assignment.classroom_id)  # 1
     counted = counted_annotations(assignment, viewer)
@@ -299,7 +299,7 @@ def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
     rows = []
     for student in students:
         counts = by_author.get(student.pk, {})
-        due_at = extended.get(student.pk, assignment.due_at)
+        due_at = extended.of(student.pk)
         outline = outlines.get(student.pk)
         row = StudentFigures(
             student=student,

@@ -26,10 +26,10 @@ def draft_start(request, pk):
     outline = get_outline_for(
         request.user, pk, action="write", queryset=Outline.objects.for_editor()
     )
-    if outline.kind != Outline.Kind.OUTLINE:
-        raise Http404
     try:
         draft = draft_create(outline=outline, author=request.user)
+    except NotAllowed:
+        raise Http404 from None  # a draft's own page has no "start a draft"
     except RateLimited as error:
         messages.error(request, error.message)
         return redirect("essays:outline", pk=outline.pk)

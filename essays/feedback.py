@@ -3,6 +3,8 @@ rules for who sees feedback when. Views and the API both call these."""
 
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from counterpoint.lib.errors import NotAllowed
@@ -10,6 +12,7 @@ from essays import anchored, signals
 from essays.models import (
     BankComment,
     Criterion,
+    DueDates,
     FeedbackComment,
     Level,
     Outline,
@@ -117,8 +120,7 @@ def grading_started(assignment) -> bool:
 
 
 def due_for(assignment, student):
-    extension = assignment.extensions.filter(student=student).first()
-    return extension.due_at if extension else assignment.due_at
+    return DueDates(assignment, student=student).of(student.pk)
 
 
 def snapshot(outline: Outline) -> dict:
@@ -183,6 +185,30 @@ def feedback_released(outline: Outline) -> bool:
         return True
     review = Review.objects.filter(outline=outline).first()
     return bool(review and review.released_at)
+
+
+def level_for(outline: Outline, level_id: int | None, criterion_id: int | None = None) -> Level:
+    """A level of this assignment's rubric (of `criterion_id`, when named) to score with;
+    NotAllowed for any other."""
+    levels = Level.objects.select_related("criterion").filter(
+        criterion__rubric__assignment_id=outline.assignment_id
+    )
+    if criterion_id is not None:
+        levels = levels.filter(criterion_id=criterion_id)
+    level = levels.filter(pk=level_id).first() if level_id else None
+    if level is None:
+        raise NotAllowed(
+            "Choose one of this criterion's levels in this assignment's rubric.", field="level"
+        )
+    return level
+
+
+def released_comment(outline: Outline, comment_id) -> FeedbackComment:
+    """A comment the author may answer: one of this outline's, once its feedback is released
+    to them (404 before, as if there were none)."""
+    if not feedback_released(outline):
+        raise Http404
+    return get_object_or_404(outline.comments.select_related("author", "revision"), pk=comment_id)
 
 
 def score_set(*, outline: Outline, level: Level) -> Score:

@@ -45,7 +45,7 @@ class FieldSaveForm(forms.Form):
     "section-<id>-claim", "evidence-<id>-commentary", ...); `targets` maps each name the
     outline has to (object, attribute, max length, choices)."""
 
-    field = forms.CharField(max_length=80)
+    field = forms.CharField(required=False)
     value = forms.CharField(required=False, strip=False)
     version = VersionField()
 

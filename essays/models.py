@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from annotations.models import Annotation
 from comparisons.models import Contrast, Dimension, Subject
@@ -159,11 +160,12 @@ class Outline(models.Model):
     def bump(self, seen_version: int) -> bool:
         """Claim the next version if nobody saved since `seen_version`; one UPDATE, so two
         simultaneous saves cannot both win."""
+        now = timezone.now()  # every edit is a save, whatever else it writes
         won = Outline.objects.filter(pk=self.pk, version=seen_version).update(
-            version=F("version") + 1
+            version=F("version") + 1, updated_at=now
         )
         if won:
-            self.version = seen_version + 1
+            self.version, self.updated_at = seen_version + 1, now
         return bool(won)
 
     def claim_version(self, seen_version: int | None) -> None:
@@ -420,9 +422,12 @@ class Rubric(models.Model):
 
     @property
     def max_points(self):
-        return sum(
-            max((lv.points for lv in c.levels.all()), default=0) for c in self.criteria.all()
-        )
+        return max_points(self.criteria.all())
+
+
+def max_points(criteria) -> int:
+    """The highest total a rubric allows: each criterion's best level, added up."""
+    return sum(max((lv.points for lv in c.levels.all()), default=0) for c in criteria)
 
 
 class Criterion(models.Model):
@@ -498,9 +503,24 @@ class Extension(models.Model):
         return f"{self.student} until {self.due_at}"
 
 
-def due_dates(assignment) -> dict:
-    """{student id: due date} for students with an extension; others use the assignment's."""
-    return dict(Extension.objects.filter(assignment=assignment).values_list("student_id", "due_at"))
+class DueDates:
+    """Each student's due date for one assignment: their extension's, else the class's. The
+    one place that rule is written; one query for the whole class (or one student)."""
+
+    def __init__(self, assignment, *, student=None, extensions=None):
+        if extensions is None:  # else the caller's, already loaded
+            extensions = Extension.objects.filter(assignment=assignment)
+            if student is not None:
+                extensions = extensions.filter(student=student)
+        self.default = assignment.due_at
+        self.extended = {e.student_id: e.due_at for e in extensions}
+
+    def of(self, student_id):
+        return self.extended.get(student_id, self.default)
+
+
+def due_dates(assignment) -> DueDates:
+    return DueDates(assignment)
 
 
 def lateness(outline: "Outline | None", due_at, now) -> str:

@@ -99,8 +99,9 @@ class Material:
 @dataclass(eq=False)
 class Source:
     """An annotation as the builder offers it: what the tray, the evidence menus and the
-    evidence snapshots read, without a model instance (a class has a thousand annotations, and
-    building three model instances per row cost more than the query)."""
+    evidence snapshots read, without a model instance, because a class's worth of model
+    instances costs more than the query (measured in docs/decisions.md, "Measurements behind
+    the essays code")."""
 
     pk: int
     author_id: int
@@ -192,9 +193,8 @@ def builder_material(assignment, user) -> Material:
     ]
     _attach_subjects(annotations, assignment, layout["subjects"])
     by_pk = {a.pk: a for a in annotations}
-    # The class's links, kept when both ends are visible here. Filtering in SQL with
-    # `source__in=ids, target__in=ids` sent two lists of a thousand ids, and parsing that
-    # query cost more than running it.
+    # The class's links, kept when both ends are visible here: filtered in Python, because two
+    # `__in` lists of every visible id make a query that costs more to parse than to run.
     links = [
         Pair(
             pk=link.pk,
@@ -231,8 +231,8 @@ def builder_material(assignment, user) -> Material:
 
 def _attach_subjects(annotations, assignment, subjects) -> None:
     """Set each annotation's `subject_list` (the comparison's Subject rows, in their order)
-    from one query. The builder reads them for every annotation, and a thousand
-    `prefetch_related("subjects")` managers cost more than the rest of the material together."""
+    from one query. The builder reads them for every annotation; a `prefetch_related` manager
+    per annotation costs more than the rest of the material together."""
     by_pk = {a.pk: a for a in annotations}
     by_subject = {s.pk: s for s in subjects}
     for annotation in annotations:
@@ -565,6 +565,8 @@ def draft_create(*, outline: Outline, author) -> Outline:
     paragraph box to write in. The draft is an Outline row of kind "draft", so it is
     submitted, reviewed and graded like an outline. Counts against the outline limit
     (ratelimit.RateLimited past it)."""
+    if outline.kind != Outline.Kind.OUTLINE:
+        raise NotAllowed("A draft is written from an outline.", field="outline")
     ratelimit.check(author, "outline")
     draft = Outline.objects.create(
         assignment=outline.assignment,
@@ -647,7 +649,8 @@ def outline_edit(
     columns = [name for name, value in (("title", title), ("thesis", thesis)) if value is not None]
     for name in columns:
         setattr(outline, name, title if name == "title" else thesis)
-    outline.save(update_fields=[*columns, "updated_at"])
+    if columns:  # the claim above already stamped `updated_at`
+        outline.save(update_fields=columns)
     for model, rows, objects in (
         (OutlineSection, sections, by_id),
         (Evidence, evidence, items),
@@ -686,5 +689,5 @@ def draft_edit(
         OutlineSection.objects.bulk_update(changed, ["paragraph"])
     if title is not None:
         draft.title = title
-        Outline.objects.filter(pk=draft.pk).update(title=title)
+        draft.save(update_fields=["title"])
     return draft

@@ -42,16 +42,17 @@ from essays.forms import (
 )
 from essays.models import (
     BankComment,
+    DueDates,
     Evidence,
     Extension,
     FeedbackComment,
     InvalidTransition,
-    Level,
     Outline,
     OutlineSection,
     Review,
     Rubric,
     lateness,
+    max_points,
 )
 from essays.revisions import diff
 from essays.services import (
@@ -70,8 +71,9 @@ from essays.services import (
 
 
 # The tray lists at most this many annotations unless the student asks for all: their own and
-# those already chosen, then classmates' in text order. A class can have a thousand notes, and
-# rendering them all took half a second per builder page; the filters narrow the rest.
+# those already chosen, then classmates' in text order. Rendering a whole class's notes makes
+# the page slow (docs/decisions.md, "Measurements behind the essays code"); the filters
+# narrow the rest.
 TRAY_LIMIT = 60
 
 
@@ -225,8 +227,8 @@ def _editor_context(request, outline):
 
 
 # The "Add evidence" menus list at most this many: what the student chose in the builder,
-# then their own notes, then classmates'. A class can have a thousand notes; a menu of them
-# all is unusable and cost half a second per page (the builder's tray offers every one).
+# then their own notes, then classmates'. A menu of a whole class's notes is unusable and
+# slow (the builder's tray offers every one).
 UNUSED_LIMIT = 50
 
 
@@ -615,7 +617,7 @@ def _pick(raw, numbers, *, default):
 def comment_reply(request, pk, comment_pk):
     """The student answers a comment: addressed, or won't fix, with a reason."""
     outline = _load(request, pk, action="write")
-    comment = _released_comment(outline, comment_pk)
+    comment = feedback.released_comment(outline, comment_pk)
     form = CommentReplyForm(request.POST)
     error = "" if form.is_valid() else first_error(form)
     if not error:
@@ -638,12 +640,6 @@ def comment_reply(request, pk, comment_pk):
     return redirect("essays:outline", pk=pk)
 
 
-def _released_comment(outline, comment_pk):
-    if not feedback.feedback_released(outline):
-        raise Http404
-    return get_object_or_404(outline.comments, pk=comment_pk)
-
-
 # --- submissions and review (teachers) ------------------------------------------------
 
 
@@ -662,18 +658,19 @@ def submissions(request, pk):
 
 
 def submission_rows(assignment):
-    """One row per student: their most advanced outline and draft, lateness, score totals
-    (4 queries)."""
+    """One row per student: their most advanced outline and draft, lateness, score totals,
+    in a fixed number of queries (pinned in tests/essays/test_feedback_views.py)."""
     students = students_of(assignment.classroom_id)
     best = best_work(assignment)
     extensions = {e.student_id: e for e in assignment.extensions.all()}
+    due_dates = DueDates(assignment, extensions=extensions.values())
     now = timezone.now()
     rows = []
     for student in students:
         outline = best[Outline.Kind.OUTLINE].get(student.pk)
         draft = best[Outline.Kind.DRAFT].get(student.pk)
         extension = extensions.get(student.pk)
-        due = extension.due_at if extension else assignment.due_at
+        due = due_dates.of(student.pk)
         late = lateness(outline, due, now)  # the dashboard's and the gradebook's rule
         rows.append(
             {
@@ -797,7 +794,7 @@ def _review_context(
         ],
         "criteria": criteria,
         "total": outline.score_total or 0,
-        "max_total": sum(max((lv.points for lv in c.levels.all()), default=0) for c in criteria),
+        "max_total": max_points(criteria),
         "review": review,
         "bank": bank,
         "revision_count": len(revisions),
@@ -933,11 +930,10 @@ def review_confirm(request, pk, comment_pk):
 def review_score(request, pk):
     outline = _load(request, pk, action="moderate")
     form = ScoreForm(request.POST)
-    level = get_object_or_404(
-        Level,
-        pk=(form.cleaned_data["level"] if form.is_valid() else None) or 0,
-        criterion__rubric__assignment=outline.assignment,
-    )
+    try:
+        level = feedback.level_for(outline, form.cleaned_data["level"] if form.is_valid() else None)
+    except NotAllowed:
+        raise Http404 from None  # as for any id the page does not know
     feedback.score_set(outline=outline, level=level)
     return _review_region(request, outline, f"{level.criterion.name}: {level.name}.")
 

@@ -16,7 +16,6 @@ from essays.draft_checks import word_count
 from essays.models import (
     Evidence,
     FeedbackComment,
-    Level,
     Outline,
     OutlineSection,
     Revision,
@@ -388,28 +387,10 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 
 class ScoreSetSerializer(serializers.Serializer):
-    """Score one rubric criterion by choosing one of its levels."""
+    """Score one rubric criterion by choosing one of its levels (`feedback.level_for`)."""
 
     criterion = IdField()
     level = IdField()
-
-    def validate(self, data):
-        outline = self.context["outline"]
-        level = (
-            Level.objects.select_related("criterion")
-            .filter(
-                pk=data["level"],
-                criterion_id=data["criterion"],
-                criterion__rubric__assignment_id=outline.assignment_id,
-            )
-            .first()
-        )
-        if level is None:
-            raise serializers.ValidationError(
-                {"level": ["Choose one of this criterion's levels in this assignment's rubric."]}
-            )
-        data["level"] = level
-        return data
 
 
 class OutlineFilters(serializers.Serializer):

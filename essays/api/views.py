@@ -353,9 +353,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         """The author answers a released comment: `state` addressed or wont_fix, and a
         `student_reply`. The teacher then confirms it."""
         outline = self._plain(pk, action="write")
-        if not feedback.feedback_released(outline):
-            raise Http404
-        comment = self._comment(outline, comment_id)
+        comment = feedback.released_comment(outline, comment_id)
         serializer = CommentReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         feedback.comment_answer(
@@ -400,7 +398,12 @@ class OutlineViewSet(viewsets.GenericViewSet):
                 data=request.data, context={**self.get_serializer_context(), "outline": outline}
             )
             serializer.is_valid(raise_exception=True)
-            score = feedback.score_set(outline=outline, level=serializer.validated_data["level"])
+            level = feedback.level_for(
+                outline,
+                serializer.validated_data["level"],
+                criterion_id=serializer.validated_data["criterion"],
+            )
+            score = feedback.score_set(outline=outline, level=level)
             score = Score.objects.select_related("criterion", "level").get(pk=score.pk)
             return Response(ScoreSerializer(score).data)
         outline = self._plain(pk)
@@ -475,11 +478,12 @@ class DraftViewSet(OutlineViewSet):
                 request.user,
                 serializer.validated_data["outline"],
                 action="write",
-                queryset=Outline.objects.for_editor().filter(kind=Outline.Kind.OUTLINE),
+                queryset=Outline.objects.for_editor(),
             )
-        except (Http404, PermissionDenied):
+            draft = draft_create(outline=outline, author=request.user)
+        except (Http404, PermissionDenied, NotAllowed):
+            # A draft's id is answered as any id that is not one of my outlines.
             raise ValidationError({"outline": ["No such outline of yours."]}) from None
-        draft = draft_create(outline=outline, author=request.user)
         return self._shown(
             Outline.objects.for_editor().get(pk=draft.pk), status_code=status.HTTP_201_CREATED
         )

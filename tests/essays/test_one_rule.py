@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from essays import csv_exports, dashboard, feedback
-from essays.models import NOTHING_TO_CONFIRM, Extension, FeedbackComment, Outline
+from essays.models import NOTHING_TO_CONFIRM, Evidence, Extension, FeedbackComment, Outline
 from essays.views import submission_rows
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,32 @@ def test_a_comment_the_student_answered_is_confirmed_on_both_channels(
     assert response.status_code == 302
     unanswered.refresh_from_db()
     assert unanswered.confirmed is True
+
+
+def test_evidence_added_back_on_the_page_is_the_snapshot_the_builder_made(
+    client, assignment, student
+):
+    """The editor's "Add evidence" used to build its row by hand: no nudge for the student's
+    commentary, and a relation that ignored the outline's stance."""
+    from tests.annotations.helpers import annotate
+    from tests.essays.helpers import outline_from
+
+    stalin = assignment.comparison.subjects.order_by("order").first()
+    dimension = assignment.comparison.dimensions.order_by("order").first()
+    note = annotate(assignment, student, subjects=[stalin], dimension=dimension)
+    outline = outline_from(assignment, student, [f"annotation:{note.pk}"], [dimension.pk])
+    placed = Evidence.objects.get(section__outline=outline)
+    fields = ["key", "quote", "note", "citation", "relation", "form", "subject_id", "prompt"]
+    made = {name: getattr(placed, name) for name in fields}
+    client.force_login(student)
+    url = reverse("essays:action", args=[outline.pk])
+
+    client.post(url, {"action": "remove-evidence", "evidence": placed.pk, "version": 1})
+    response = client.post(
+        url,
+        {"action": "add-evidence", "section": placed.section_id, "key": made["key"], "version": 2},
+    )
+
+    assert response.status_code == 302
+    again = Evidence.objects.get(section__outline=outline)
+    assert {name: getattr(again, name) for name in fields} == made

@@ -265,3 +265,42 @@ def test_a_student_with_no_work_is_overdue_only_after_the_due_date():
 
     assert lateness(None, now - timedelta(minutes=1), now) == "overdue"
     assert lateness(None, now + timedelta(minutes=1), now) == ""
+
+
+def test_a_score_uses_a_level_of_this_assignments_rubric(outline, assignment, classroom):
+    from tests.factories import AssignmentFactory
+
+    criterion = feedback.rubric_for(assignment).criteria.first()
+    level = criterion.levels.first()
+    other = feedback.rubric_for(AssignmentFactory(classroom=classroom)).criteria.first()
+    second = feedback.rubric_for(assignment).criteria.exclude(pk=criterion.pk).first()
+
+    assert feedback.level_for(outline, level.pk) == level
+    assert feedback.level_for(outline, level.pk, criterion_id=criterion.pk) == level
+    for level_id, criterion_id in (
+        (other.levels.first().pk, None),  # another assignment's rubric
+        (level.pk, second.pk),  # another criterion's level
+        (None, None),
+    ):
+        with pytest.raises(NotAllowed) as refusal:
+            feedback.level_for(outline, level_id, criterion_id=criterion_id)
+        assert refusal.value.field == "level"
+
+
+def test_a_draft_is_written_from_an_outline_not_from_a_draft(outline, student):
+    draft = draft_create(outline=outline, author=student)
+
+    with pytest.raises(NotAllowed, match="A draft is written from an outline."):
+        draft_create(outline=draft, author=student)
+
+
+def test_the_author_answers_only_released_feedback(comment, assignment):
+    outline = comment.outline
+
+    with pytest.raises(Http404):
+        feedback.released_comment(outline, comment.pk)
+
+    assignment.feedback_released = True
+    assignment.save(update_fields=["feedback_released"])
+    outline.assignment.refresh_from_db()
+    assert feedback.released_comment(outline, comment.pk) == comment
