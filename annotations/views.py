@@ -145,11 +145,14 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
             }.values(),
             key=lambda author: (author.display_name.casefold(), author.pk),
         )
+    grouped = permissions.has_groups(user, assignment.classroom_id)
     filter_form = FilterForm(
         query or None,
         subjects=text.layout["subjects"],
         dimensions=text.dimensions,
         authors=authors,
+        # Teachers filter by group; a class without groups costs no query for it.
+        groups=list(assignment.classroom.groups.order_by("pk")) if grouped and is_teacher else (),
         auto_id="filter-%s",  # the annotate form beside it has a dimension field too
     )
     filters = filter_form.filters() if query else {}
@@ -188,6 +191,18 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "poll_query": query.urlencode(),
         "is_teacher": user.pk in teacher_ids,
         "gate_notice": _gate_notice(request, assignment, teacher_ids),
+        "group_view": None if is_teacher or not grouped else _group_view(user, assignment),
+    }
+
+
+def _group_view(user, assignment):
+    """For a student of a class with groups: whose notes they see, and whether they may
+    switch (counterpoint.group_views.whole_class_choice)."""
+    scope = permissions.reading_scope(user, assignment.classroom_id)
+    return {
+        "whole_class": scope is None,
+        "no_group": scope == 0,
+        "may_switch": assignment.classroom.students_may_see_whole_class,
     }
 
 
@@ -670,6 +685,11 @@ def moderation(request, pk):
         .filter(visibility_condition(request.user, is_teacher=True))
         .select_related(*ROW_RELATED)
     )
+    # A class with groups: the teacher may look at one group's notes (and flags) at a time.
+    groups = list(classroom.groups.order_by("pk"))
+    group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+    if group is not None:
+        rows = rows.filtered({"group": group.pk}, request.user)
     open_flags = Flag.objects.filter(state=Flag.State.OPEN).select_related("reporter")
     flagged = (
         rows.filter(flags__state=Flag.State.OPEN)
@@ -689,6 +709,8 @@ def moderation(request, pk):
             "flagged": flagged,
             "latest": latest,
             "audit": audit,
+            "groups": groups,
+            "group": group,
         },
     )
 
@@ -792,9 +814,9 @@ def poll(request, pk):
     access = Annotation.objects.viewer_access(pk, request.user)
     if access is None:
         raise Http404
-    assignment, is_teacher, gated = access
+    assignment, is_teacher, gated, scope = access
     now = Annotation.objects.activity_fingerprint(
-        assignment, request.user, is_teacher=is_teacher, gated=gated
+        assignment, request.user, is_teacher=is_teacher, gated=gated, scope=scope
     )
     etag = now.etag
     if request.headers.get("If-None-Match") == etag:
@@ -802,7 +824,7 @@ def poll(request, pk):
         response["ETag"] = etag
         return response
     held = live.Fingerprint.parse(request.headers.get("If-None-Match"))
-    response = _render_delta(request, assignment, held, now)
+    response = _render_delta(request, assignment, held, now, scope)
     if response is None:
         # The fingerprint just computed is the one the page gets: no second query.
         response = _render_panel(
@@ -813,7 +835,7 @@ def poll(request, pk):
     return response
 
 
-def _render_delta(request, assignment, held, now):
+def _render_delta(request, assignment, held, now, scope):
     """The cards changed since `held` as an update list for live.js to merge, with fresh
     counts and the new fingerprint; None when the whole list must be sent instead: filters
     in use, a think-first gate, or a change a delta cannot account for (annotations.live).
@@ -824,7 +846,12 @@ def _render_delta(request, assignment, held, now):
     is_teacher = now.role == permissions.TEACHER
     changed = list(
         Annotation.objects.changed_since(
-            assignment, request.user, is_teacher=is_teacher, since=since, above_pk=held.max_pk
+            assignment,
+            request.user,
+            is_teacher=is_teacher,
+            since=since,
+            above_pk=held.max_pk,
+            scope=scope,
         )
     )
     inserted = [row_pk for row_pk, _, visible in changed if visible and row_pk > held.max_pk]
