@@ -129,7 +129,9 @@ def _by_teacher(author_field: str):
     )
 
 
-_UNKNOWN = object()
+# "Work out the viewer's reading scope here": WHOLE_CLASS is None, so not knowing it
+# needs a value of its own.
+UNKNOWN_SCOPE = object()
 
 
 def _scope_of(user, classroom_id, is_teacher):
@@ -160,7 +162,7 @@ class AnnotationQuerySet(models.QuerySet):
         is_teacher: bool,
         top_level_only: bool = False,
         gated=None,
-        scope=_UNKNOWN,
+        scope=UNKNOWN_SCOPE,
     ):
         """What this user may see of one assignment's annotations (visibility_condition).
         `gated` (think first) and `scope` (small groups) are worked out here unless the
@@ -168,7 +170,7 @@ class AnnotationQuerySet(models.QuerySet):
         own once those are loaded)."""
         if gated is None:
             gated = not is_teacher and assignment.is_gated_for(user)
-        if scope is _UNKNOWN:
+        if scope is UNKNOWN_SCOPE:
             scope = _scope_of(user, assignment.classroom_id, is_teacher)
         return self.filter(assignment=assignment).filter(
             visibility_condition(
@@ -318,14 +320,14 @@ class AnnotationQuerySet(models.QuerySet):
         return assignment, is_teacher, gated, scope
 
     def activity_fingerprint(
-        self, assignment, user, *, is_teacher: bool, gated: bool, scope=_UNKNOWN
+        self, assignment, user, *, is_teacher: bool, gated: bool, scope=UNKNOWN_SCOPE
     ):
         """A fingerprint of what this user may see of the assignment's annotations, by the
         one visibility rule (annotations.live.Fingerprint), in one query: a single scan
         that counts and sums the ids of the visible rows and finds the highest id and the
         newest change. Its `etag` is the live poll's ETag. The reading scope (small groups)
         is part of it, so moving a student to another group changes it."""
-        if scope is _UNKNOWN:
+        if scope is UNKNOWN_SCOPE:
             scope = _scope_of(user, assignment.classroom_id, is_teacher)
         row = Annotation.objects.visible_to(
             user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
@@ -339,7 +341,7 @@ class AnnotationQuerySet(models.QuerySet):
         )
 
     def changed_since(
-        self, assignment, user, *, is_teacher: bool, since: float, above_pk: int, scope=_UNKNOWN
+        self, assignment, user, *, is_teacher: bool, since: float, above_pk: int, scope=UNKNOWN_SCOPE
     ):
         """What a live delta sends, for a viewer not held back by think-first: (pk,
         parent_id, visible) of the rows they may see that changed at or after the POSIX
@@ -347,7 +349,7 @@ class AnnotationQuerySet(models.QuerySet):
         they could see up to `above_pk` that a teacher hid since. Nothing else: a delta never
         names a row the viewer could not have seen. (A change of reading scope never comes
         here: its fingerprint differs, and the whole list is sent.)"""
-        if scope is _UNKNOWN:
+        if scope is UNKNOWN_SCOPE:
             scope = _scope_of(user, assignment.classroom_id, is_teacher)
         moment = datetime.fromtimestamp(max(since, 0), tz=UTC)
         visible = visibility_condition(user, is_teacher=is_teacher, scope=scope)

@@ -24,7 +24,14 @@ from annotations.forms import (
     ModerationForm,
     ReplyForm,
 )
-from annotations.models import Annotation, Flag, Link, ModerationAction, visibility_condition
+from annotations.models import (
+    UNKNOWN_SCOPE,
+    Annotation,
+    Flag,
+    Link,
+    ModerationAction,
+    visibility_condition,
+)
 from annotations.services import (
     RATE_LIMITED,
     ThreadLocked,
@@ -50,15 +57,21 @@ def _visible(user, assignment):
     return Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
 
 
-def _visible_and_cards(user, assignment, *, is_teacher, gated=None):
+def _visible_and_cards(user, assignment, *, is_teacher, gated=None, scope=UNKNOWN_SCOPE):
     """What the user may see (replies included) and, with the same rule, the top-level
     annotations alone (a simpler query, for the panel's list and counts): the think-first
-    gate worked out once for both, unless the caller knows it."""
+    gate worked out once for both, unless the caller knows it; the reading scope (small
+    groups) too, when the caller has it (the live poll does: viewer_access)."""
     if gated is None:
         gated = not is_teacher and assignment.is_gated_for(user)
     return tuple(
         Annotation.objects.visible_to(
-            user, assignment, is_teacher=is_teacher, gated=gated, top_level_only=top_level_only
+            user,
+            assignment,
+            is_teacher=is_teacher,
+            gated=gated,
+            top_level_only=top_level_only,
+            scope=scope,
         )
         for top_level_only in (False, True)
     )
@@ -686,7 +699,8 @@ def moderation(request, pk):
         .select_related(*ROW_RELATED)
     )
     # A class with groups: the teacher may look at one group's notes (and flags) at a time.
-    groups = list(classroom.groups.order_by("pk"))
+    grouped = permissions.has_groups(request.user, classroom.pk)
+    groups = list(classroom.groups.order_by("pk")) if grouped else []
     group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
     if group is not None:
         rows = rows.filtered({"group": group.pk}, request.user)
@@ -870,19 +884,22 @@ def _render_delta(request, assignment, held, now, scope):
         in_full=shown_in_full | set(refresh[:room]),
         is_teacher=is_teacher,
         gated=False,
+        scope=scope,
     )
     context["etag"] = now.etag
     return render(request, "annotations/_panel.html#annotation-delta", context)
 
 
-def _updates_context(request, assignment, refresh, *, in_full, is_teacher, gated=None):
+def _updates_context(
+    request, assignment, refresh, *, in_full, is_teacher, gated=None, scope=UNKNOWN_SCOPE
+):
     """The cards `refresh` (top-level ids) for the panel's update list: those still
     visible as cards (in full when in `in_full`, a prompt or pinned; otherwise collapsed), the
     others to remove; and the unfiltered counts. `refresh` names only cards the viewer may
     see or could see before a teacher hid them (see Annotation.objects.changed_since)."""
     user = request.user
     visible, cards_visible = _visible_and_cards(
-        user, assignment, is_teacher=is_teacher, gated=gated
+        user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
     )
     entries = list(cards_visible.filter(pk__in=refresh).for_panel_entries())
     text = reading_for(assignment.comparison)
