@@ -56,9 +56,7 @@ class Fingerprint:
     scope: str = "w"
 
     @classmethod
-    def of(
-        cls, *, user_id, role, gated, count, latest: datetime | None, max_pk, total, scope=None
-    ):
+    def of(cls, *, user_id, role, gated, count, latest: datetime | None, max_pk, total, scope=None):
         return cls(
             user_id=int(user_id),
             role=role,

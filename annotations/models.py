@@ -341,7 +341,14 @@ class AnnotationQuerySet(models.QuerySet):
         )
 
     def changed_since(
-        self, assignment, user, *, is_teacher: bool, since: float, above_pk: int, scope=UNKNOWN_SCOPE
+        self,
+        assignment,
+        user,
+        *,
+        is_teacher: bool,
+        since: float,
+        above_pk: int,
+        scope=UNKNOWN_SCOPE,
     ):
         """What a live delta sends, for a viewer not held back by think-first: (pk,
         parent_id, visible) of the rows they may see that changed at or after the POSIX

@@ -144,9 +144,7 @@ class GroupSplitForm(forms.Form):
         initial="shuffle",
         widget=forms.RadioSelect,
     )
-    replace = forms.BooleanField(
-        label="Replace the current groups", required=False, initial=False
-    )
+    replace = forms.BooleanField(label="Replace the current groups", required=False, initial=False)
 
     def __init__(self, *args, has_groups: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -113,9 +113,7 @@ def group_add(request, pk):
     form = GroupNameForm(request.POST or {"name": ""}, auto_id="group-add-%s")
     form.is_valid()  # an empty name is fine here: the group gets the next number
     try:
-        group = group_rules.group_add(
-            classroom=classroom, name=form.cleaned_data.get("name") or ""
-        )
+        group = group_rules.group_add(classroom=classroom, name=form.cleaned_data.get("name") or "")
     except NotAllowed as refusal:
         form.add_error("name", refusal.message)
         return _answer(request, classroom, refusal.message, status=422, add_form=form)
@@ -165,9 +163,7 @@ def group_remove(request, pk, group_pk):
 def students_move(request, pk):
     classroom = _taught(request, pk)
     context = groups_context(classroom)
-    form = GroupMoveForm(
-        request.POST, students=context["group_students"], groups=context["groups"]
-    )
+    form = GroupMoveForm(request.POST, students=context["group_students"], groups=context["groups"])
     if form.is_valid():
         to = form.cleaned_data["to"]
         group = None if to == "none" else _group(classroom, int(to))
@@ -236,9 +232,9 @@ def whole_class_choice(request, pk):
         permissions.forget_roles(request.user)
         messages.success(
             request,
-            "Showing the whole class's annotations."
+            "Switched to the whole class; it stays so on your next visit."
             if form.cleaned_data["whole_class"]
-            else "Showing your group's annotations.",
+            else "Switched to your group; it stays so on your next visit.",
         )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

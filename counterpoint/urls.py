@@ -52,12 +52,8 @@ class_patterns = [
         name="whole_class_setting",
     ),
     path("<int:pk>/groups/view/", group_views.whole_class_choice, name="whole_class_choice"),
-    path(
-        "<int:pk>/groups/<int:group_pk>/rename/", group_views.group_rename, name="group_rename"
-    ),
-    path(
-        "<int:pk>/groups/<int:group_pk>/remove/", group_views.group_remove, name="group_remove"
-    ),
+    path("<int:pk>/groups/<int:group_pk>/rename/", group_views.group_rename, name="group_rename"),
+    path("<int:pk>/groups/<int:group_pk>/remove/", group_views.group_remove, name="group_remove"),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",
         views.membership_remove,

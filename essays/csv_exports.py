@@ -17,8 +17,8 @@ from django.utils.text import slugify
 
 from annotations.models import Annotation, visibility_condition
 from comparisons.models import Passage
-from essays.dashboard import best_work, due_dates, lateness, students_of
 from counterpoint.models import Membership
+from essays.dashboard import best_work, due_dates, lateness, students_of
 from essays.feedback import rubric_for
 from essays.models import Outline, Score
 

@@ -265,9 +265,7 @@ def test_the_live_poll_follows_a_classmate_moved_into_my_group(
     assert "Olga in another group" in response.content.decode()
 
 
-def test_the_api_lists_my_group_only_and_another_groups_note_is_a_404(
-    assignment, student, grouped
-):
+def test_the_api_lists_my_group_only_and_another_groups_note_is_a_404(assignment, student, grouped):
     client = logged_in(student)
 
     listed = client.get("/api/v1/annotations/", {"assignment": assignment.pk})
@@ -327,9 +325,7 @@ def test_the_csv_exports_name_each_students_group(assignment, teacher, grouped):
 def test_the_csv_exports_have_no_group_column_in_a_class_without_groups(
     assignment, teacher, student
 ):
-    notes = rows_of(
-        logged_in(teacher).get(reverse("insights:annotations", args=[assignment.pk]))
-    )
+    notes = rows_of(logged_in(teacher).get(reverse("insights:annotations", args=[assignment.pk])))
 
     assert "Group" not in notes[0]
 

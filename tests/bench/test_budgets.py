@@ -1,5 +1,7 @@
 """Query budgets the other test files do not pin yet: the essay builder page, which lists
-every annotation the student may build from, with 10 and with 1,000 of them."""
+every annotation the student may build from, with 10 and with 1,000 of them; and the pages
+and endpoints that read notes, with small groups on (the same counts as without, or one more
+for the list of groups a teacher filters by)."""
 
 import pytest
 from django.urls import reverse

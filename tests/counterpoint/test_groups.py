@@ -262,9 +262,7 @@ def test_students_cannot_change_groups_and_outsiders_get_404(
 def test_another_classes_group_is_a_404(classroom, other_classroom, teacher):
     theirs = StudyGroup.objects.create(classroom=other_classroom, name="Theirs")
 
-    response = logged_in(teacher).post(
-        reverse("group_remove", args=[classroom.pk, theirs.pk])
-    )
+    response = logged_in(teacher).post(reverse("group_remove", args=[classroom.pk, theirs.pk]))
 
     assert response.status_code == 404
     assert StudyGroup.objects.filter(pk=theirs.pk).exists()
