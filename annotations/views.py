@@ -297,12 +297,15 @@ def _gate_notice(request, assignment, teacher_ids):
     """For a student still thinking first: what they must do before seeing classmates'."""
     if request.user.pk in teacher_ids or not assignment.is_gated_for(request.user):
         return None
+    # In a class with groups, what opens is the group's notes (visibility_condition).
+    scope = permissions.reading_scope(request.user, assignment.classroom_id)
+    whose = "your classmates'" if scope is None else "your group's"
     if assignment.reveal_at and assignment.reveal_at > timezone.now():
         when = date_format(timezone.localtime(assignment.reveal_at), "j M, H:i")
-        return f"Think first: your classmates' annotations appear on {when}."
+        return f"Think first: {whose} annotations appear on {when}."
     return (
         f"Think first: post {assignment.reveal_after_posts} annotations of your own to see "
-        "your classmates'."
+        f"{whose}."
     )
 
 

@@ -157,6 +157,15 @@ def test_think_first_reveals_only_the_group(assignment, student, grouped):
     }
 
 
+def test_the_think_first_notice_speaks_of_the_group(assignment, student, grouped):
+    assignment.reveal_after_posts = 2
+    assignment.save()
+
+    page = logged_in(student).get(reverse("comparisons:read", args=[assignment.pk]))
+
+    assert "post 2 annotations of your own to see your group&#x27;s." in page.content.decode()
+
+
 # --- every channel -----------------------------------------------------------------------
 
 
