@@ -304,8 +304,7 @@ def _gate_notice(request, assignment, teacher_ids):
         when = date_format(timezone.localtime(assignment.reveal_at), "j M, H:i")
         return f"Think first: {whose} annotations appear on {when}."
     return (
-        f"Think first: post {assignment.reveal_after_posts} annotations of your own to see "
-        f"{whose}."
+        f"Think first: post {assignment.reveal_after_posts} annotations of your own to see {whose}."
     )
 
 
