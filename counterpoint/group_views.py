@@ -28,15 +28,26 @@ from counterpoint.lib.errors import NotAllowed
 from counterpoint.models import Membership
 
 
-def groups_context(classroom, *, split_form=None, move_form=None, add_form=None, errors=None):
+def groups_context(
+    classroom,
+    *,
+    students=None,
+    has_groups=True,
+    split_form=None,
+    move_form=None,
+    add_form=None,
+    errors=None,
+):
     """The Groups card: each group with its students, the students with no group, and the
-    forms (two queries: the groups, the students)."""
-    groups = list(classroom.groups.order_by("pk"))
-    students = list(
-        classroom.memberships.filter(role=Membership.Role.STUDENT)
-        .select_related("user")
-        .order_by("user__display_name", "pk")
-    )
+    forms. Two queries (the groups, the students), fewer when the caller has the students
+    (the class page's roster) or knows the class has no groups."""
+    groups = list(classroom.groups.order_by("pk")) if has_groups else []
+    if students is None:
+        students = list(
+            classroom.memberships.filter(role=Membership.Role.STUDENT)
+            .select_related("user")
+            .order_by("user__display_name", "pk")
+        )
     members = {group.pk: [] for group in groups}
     ungrouped = []
     for membership in students:

@@ -132,7 +132,15 @@ def _classroom_page(request, classroom, *, invite_form=None, status=200):
             "students": [m for m in roster if m.role == Membership.Role.STUDENT],
             "assignments": classroom.assignments.select_related("comparison").order_by("due_at"),
             "leaving_form": LeavingAnnotationsForm(instance=classroom) if is_teacher else None,
-            **(groups_context(classroom) if is_teacher else {}),
+            **(
+                groups_context(
+                    classroom,
+                    students=[m for m in roster if m.role == Membership.Role.STUDENT],
+                    has_groups=permissions.has_groups(request.user, classroom.pk),
+                )
+                if is_teacher
+                else {}
+            ),
             **(_co_teachers(classroom, teachers, invite_form) if is_teacher else {}),
             "cards": [c for f in extensions.class_page_cards if (c := f(classroom))]
             if is_teacher
