@@ -276,3 +276,34 @@ def test_group_actions_are_csrf_protected(classroom, teacher):
 
     assert response.status_code == 403
     assert not classroom.groups.exists()
+
+
+def test_removing_a_group_from_the_class_page_says_where_its_students_went(classroom, teacher):
+    add_students(classroom, 4)
+    first, _ = group_rules.groups_split(classroom=classroom, size=2, shuffle=False)
+
+    response = logged_in(teacher).post(
+        reverse("group_remove", args=[classroom.pk, first.pk]), headers=HTMX
+    )
+
+    assert response.status_code == 200
+    assert "Group 1 removed. Its 2 students have no group now." in response["HX-Trigger"]
+    assert 'No group <span class="meta">(2)</span>' in response.content.decode()
+
+
+def test_adding_a_group_without_a_name_numbers_it(classroom, teacher):
+    group_rules.group_add(classroom=classroom)
+
+    response = logged_in(teacher).post(reverse("group_add", args=[classroom.pk]), {"name": ""})
+
+    assert response.status_code == 302
+    assert list(classroom.groups.values_list("name", flat=True)) == ["Group 1", "Group 2"]
+
+
+def test_placing_with_no_groups_says_to_make_some_first(classroom, teacher):
+    add_students(classroom, 2)
+
+    response = logged_in(teacher).post(reverse("students_place", args=[classroom.pk]), headers=HTMX)
+
+    assert response.status_code == 422
+    assert "Make groups first" in response["HX-Trigger"]
