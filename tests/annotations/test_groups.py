@@ -291,6 +291,15 @@ def test_the_api_lists_my_group_only_and_another_groups_note_is_a_404(assignment
     assert mate.status_code == 200
 
 
+def test_the_teacher_filters_the_api_list_by_group(assignment, teacher, grouped):
+    response = logged_in(teacher).get(
+        "/api/v1/annotations/", {"assignment": assignment.pk, "group": grouped["b"].pk}
+    )
+
+    assert response.status_code == 200
+    assert [row["body"] for row in response.json()["results"]] == ["Olga in another group"]
+
+
 def test_the_html_card_of_another_groups_note_is_a_404(assignment, student, grouped):
     response = logged_in(student).get(
         reverse("annotations:card", args=[grouped["notes"]["other"].pk]), headers=HTMX
