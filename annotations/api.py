@@ -367,6 +367,7 @@ class AnnotationFilters(serializers.Serializer):
     assignment = IdField(required=False, allow_null=True)
     passage = IdField(required=False, allow_null=True)
     author = IdField(required=False, allow_null=True)
+    group = IdField(required=False, allow_null=True)
     subject = IdField(required=False, allow_null=True)
     dimension = IdField(required=False, allow_null=True)
     parent = IdField(required=False, allow_null=True)
@@ -376,11 +377,14 @@ class AnnotationFilters(serializers.Serializer):
     top_level = serializers.BooleanField(required=False, default=False)
 
 
-PANEL_FILTERS = ("kind", "subject", "dimension", "author", "tag", "q")
+PANEL_FILTERS = ("kind", "subject", "dimension", "author", "group", "tag", "q")
 FILTER_PARAMETERS = [
     OpenApiParameter("assignment", int),
     OpenApiParameter("passage", int),
     OpenApiParameter("author", int),
+    OpenApiParameter(
+        "group", int, description="By members of this small group (within what you may see)."
+    ),
     OpenApiParameter("kind", str, enum=Annotation.Kind.values),
     OpenApiParameter("subject", int),
     OpenApiParameter("dimension", int),

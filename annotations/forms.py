@@ -183,6 +183,8 @@ class FilterForm(forms.Form):
     subject = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     dimension = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     author = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    # Teachers of a class with groups: one group's notes (the field is removed otherwise).
+    group = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     tag = forms.CharField(
         required=False,
         max_length=TAG_MAX_LENGTH,
@@ -196,8 +198,12 @@ class FilterForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "Search notes and quotes", "type": "search"}),
     )
 
-    def __init__(self, *args, subjects, dimensions, authors, **kwargs):
+    def __init__(self, *args, subjects, dimensions, authors, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if groups:
+            self.fields["group"].choices = [("", "Every group")] + [(g.pk, g.name) for g in groups]
+        else:
+            del self.fields["group"]
         self.fields["subject"].choices = [("", "All subjects")] + [(s.pk, s.name) for s in subjects]
         self.fields["dimension"].choices = [("", "All dimensions")] + [
             (d.pk, d.name) for d in dimensions

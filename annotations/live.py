@@ -23,7 +23,7 @@ from datetime import datetime
 
 from counterpoint.lib.safejson import parse_number
 
-ETAG_FORMAT = "v3"
+ETAG_FORMAT = "v4"
 
 # A delta re-sends the cards changed this long before the newest change the client saw: a
 # write stamped before that change may commit after the client's poll read it (transactions
@@ -51,9 +51,12 @@ class Fingerprint:
     latest: float  # their newest updated_at, as a POSIX timestamp (0 when there is none)
     max_pk: int  # their highest id
     total: int  # the sum of their ids: moves when one row leaves as another arrives
+    # A student's reading scope (small groups): "w" the whole class, "n" no group, or the
+    # group's id. Moving a student to another group changes it, and the whole list is sent.
+    scope: str = "w"
 
     @classmethod
-    def of(cls, *, user_id, role, gated, count, latest: datetime | None, max_pk, total):
+    def of(cls, *, user_id, role, gated, count, latest: datetime | None, max_pk, total, scope=None):
         return cls(
             user_id=int(user_id),
             role=role,
@@ -62,12 +65,13 @@ class Fingerprint:
             latest=round(latest.timestamp(), 6) if latest else 0.0,
             max_pk=max_pk or 0,
             total=total or 0,
+            scope="w" if scope is None else str(scope or "n"),
         )
 
     @property
     def etag(self) -> str:
         return (
-            f'"{ETAG_FORMAT}-{self.user_id}-{ROLES[self.role]}-{int(self.gated)}'
+            f'"{ETAG_FORMAT}-{self.user_id}-{ROLES[self.role]}-{int(self.gated)}-{self.scope}'
             f'-{self.count}-{self.latest:.6f}-{self.max_pk}-{self.total}"'
         )
 
@@ -77,17 +81,21 @@ class Fingerprint:
         format, a weak or garbled value)."""
         parts = (etag or "").strip().strip('"').split("-")
         roles = {letter: role for role, letter in ROLES.items()}
-        if len(parts) != 8 or parts[0] != ETAG_FORMAT or parts[2] not in roles:
+        if len(parts) != 9 or parts[0] != ETAG_FORMAT or parts[2] not in roles:
+            return None
+        scope = parts[4]
+        if scope not in ("w", "n") and not scope.isdigit():
             return None
         try:
             return cls(
                 user_id=int(parts[1]),
                 role=roles[parts[2]],
                 gated=parts[3] == "1",
-                count=int(parts[4]),
-                latest=float(parts[5]),
-                max_pk=int(parts[6]),
-                total=int(parts[7]),
+                scope=scope,
+                count=int(parts[5]),
+                latest=float(parts[6]),
+                max_pk=int(parts[7]),
+                total=int(parts[8]),
             )
         except ValueError:
             return None
@@ -96,11 +104,13 @@ class Fingerprint:
 def delta_since(held: Fingerprint | None, now: Fingerprint) -> float | None:
     """The timestamp a delta starts from, or None when the whole list must be sent: the
     client holds no fingerprint we made, it was made for someone else, what decides the
-    viewer's access changed in between (their role, the think-first gate), or the viewer
-    is a student still thinking first (their panel is small)."""
+    viewer's access changed in between (their role, the think-first gate, their group or
+    their choice of the whole class: notes they could not see before arrive with old ids
+    and old times, and a delta would miss them), or the viewer is a student still thinking
+    first (their panel is small)."""
     if held is None or held.user_id != now.user_id:
         return None
-    if held.role != now.role or held.gated or now.gated:
+    if held.role != now.role or held.scope != now.scope or held.gated or now.gated:
         return None
     return held.latest - OVERLAP_SECONDS
 

@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from annotations.live import Fingerprint
 from comparisons.models import Dimension, Passage, Subject
-from counterpoint.models import Assignment, Membership
+from counterpoint.models import (
+    NO_GROUP,
+    WHOLE_CLASS,
+    Assignment,
+    Membership,
+    StudyGroup,
+    reading_scope,
+)
 
 BODY_MAX_LENGTH = 5000
 TAG_MAX_LENGTH = 40
@@ -39,6 +46,7 @@ def visibility_condition(
     gated: bool = False,
     top_level_only: bool = False,
     ignoring_hidden: bool = False,
+    scope=WHOLE_CLASS,
 ) -> Q:
     """The one visibility rule, for a member of the class (teacher or student).
 
@@ -51,6 +59,12 @@ def visibility_condition(
     Teachers see hidden annotations (marked). For students, a hidden annotation is seen only
     by its author, and its replies by nobody; while `gated` (think first), a student sees
     only their own and the teachers' annotations.
+
+    Small groups: `scope` is the student's reading scope in the class
+    (counterpoint.models.reading_scope). Narrower than the whole class, a student sees only
+    the notes (and replies) of their group's members, their own and the teachers'; with
+    NO_GROUP, only their own and the teachers'. The gate narrows within that scope, so
+    think-first reveals only the group. Teachers see every group.
 
     `top_level_only` gives the same rule for annotations alone (no replies): a simpler query
     (no join to the parent) for the panel's list and counts. `ignoring_hidden` gives the rule
@@ -72,6 +86,9 @@ def visibility_condition(
         & (Q(is_private_reply=False) | Q(parent__author=user) | Q(author=user))
         & shown
     )
+    if scope is not WHOLE_CLASS:
+        top_level &= _in_scope(user, scope, "author")
+        reply &= _in_scope(user, scope, "author") & _in_scope(user, scope, "parent__author")
     if gated:
         top_level &= Q(author=user) | _by_teacher("author")
     if top_level_only:
@@ -81,6 +98,18 @@ def visibility_condition(
             Q(parent__author=user) | _by_teacher("parent__author")
         )
     return top_level | reply
+
+
+def _in_scope(user, scope, author_field: str) -> Q:
+    """Written by the viewer, a teacher of the class, or a member of the viewer's group."""
+    if scope == NO_GROUP:
+        return Q(**{author_field: user}) | _by_teacher(author_field)
+    # The group's members and its class's teachers in one uncorrelated subquery, which the
+    # database works out once per query rather than once per note (as _by_teacher is).
+    peers = Membership.objects.filter(
+        Q(group_id=scope) | Q(role=Membership.Role.TEACHER, classroom__groups=scope)
+    ).values("user_id")
+    return Q(**{author_field: user}) | Q(**{f"{author_field}_id__in": peers})
 
 
 def gated_assignment_ids(user, classroom_ids) -> list[int]:
@@ -113,6 +142,19 @@ def _by_teacher(author_field: str):
     )
 
 
+# "Work out the viewer's reading scope here": WHOLE_CLASS is None, so not knowing it
+# needs a value of its own.
+UNKNOWN_SCOPE = object()
+
+
+def _scope_of(user, classroom_id, is_teacher):
+    if is_teacher:
+        return WHOLE_CLASS
+    from counterpoint.permissions import reading_scope
+
+    return reading_scope(user, classroom_id)
+
+
 # Prompts and pinned notes first, then in the order of the text.
 PANEL_ORDER = (
     "-is_prompt",
@@ -139,15 +181,30 @@ class AnnotationQuerySet(models.QuerySet):
         return Exists(self.filter(assignment=assignment, author=user))
 
     def visible_to(
-        self, user, assignment, *, is_teacher: bool, top_level_only: bool = False, gated=None
+        self,
+        user,
+        assignment,
+        *,
+        is_teacher: bool,
+        top_level_only: bool = False,
+        gated=None,
+        scope=UNKNOWN_SCOPE,
     ):
         """What this user may see of one assignment's annotations (visibility_condition).
-        `gated` (think first) is worked out here unless the caller already knows it."""
+        `gated` (think first) and `scope` (small groups) are worked out here unless the
+        caller already knows them; the scope comes with the user's roles (no query of its
+        own once those are loaded)."""
         if gated is None:
             gated = not is_teacher and assignment.is_gated_for(user)
+        if scope is UNKNOWN_SCOPE:
+            scope = _scope_of(user, assignment.classroom_id, is_teacher)
         return self.filter(assignment=assignment).filter(
             visibility_condition(
-                user, is_teacher=is_teacher, gated=gated, top_level_only=top_level_only
+                user,
+                is_teacher=is_teacher,
+                gated=gated,
+                top_level_only=top_level_only,
+                scope=scope,
             )
         )
 
@@ -168,18 +225,23 @@ class AnnotationQuerySet(models.QuerySet):
             )
         if studying:
             gated = gated_assignment_ids(user, studying)
-            in_class = Q(assignment__classroom_id__in=studying)
-            rules.append(
-                in_class
-                & ~Q(assignment_id__in=gated)
-                & visibility_condition(user, is_teacher=False)
-            )
-            if gated:
+            # One rule per reading scope (small groups): most students have one or two.
+            by_scope = {}
+            for pk in studying:
+                by_scope.setdefault(_scope_of(user, pk, False), []).append(pk)
+            for scope, classroom_ids in by_scope.items():
+                in_class = Q(assignment__classroom_id__in=classroom_ids)
                 rules.append(
                     in_class
-                    & Q(assignment_id__in=gated)
-                    & visibility_condition(user, is_teacher=False, gated=True)
+                    & ~Q(assignment_id__in=gated)
+                    & visibility_condition(user, is_teacher=False, scope=scope)
                 )
+                if gated:
+                    rules.append(
+                        in_class
+                        & Q(assignment_id__in=gated)
+                        & visibility_condition(user, is_teacher=False, gated=True, scope=scope)
+                    )
         if not rules:
             return self.none()
         condition = rules[0]
@@ -201,6 +263,9 @@ class AnnotationQuerySet(models.QuerySet):
             qs = qs.filter(dimension=filters["dimension"])
         if "author" in filters:
             qs = qs.filter(author=filters["author"])
+        if "group" in filters:  # a teacher's filter: notes by the group's members
+            members = Membership.objects.filter(group_id=filters["group"]).values("user_id")
+            qs = qs.filter(author_id__in=members)
         if "tag" in filters:
             qs = qs.filter(tags__name=filters["tag"].lower())
         if filters.get("mine"):
@@ -239,11 +304,12 @@ class AnnotationQuerySet(models.QuerySet):
         return facets
 
     def viewer_access(self, assignment_id: int, user):
-        """(assignment, is_teacher, gated) for a member of the assignment's class, in one
-        query (their role and, for think-first, how many notes of their own they posted);
-        None for anyone else, and the same None when there is no such assignment. The live
-        poll's permission check (counterpoint.permissions' rule for reading an assignment:
-        membership of its class), made before it compares any ETag."""
+        """(assignment, is_teacher, gated, scope) for a member of the assignment's class, in
+        one query (their role, their group and whether they chose the whole class, and for
+        think-first how many notes of their own they posted); None for anyone else, and the
+        same None when there is no such assignment. The live poll's permission check
+        (counterpoint.permissions' rule for reading an assignment: membership of its class),
+        made before it compares any ETag."""
         own = (
             Annotation.objects.filter(
                 assignment_id=OuterRef("pk"), author=user, parent__isnull=True, is_deleted=False
@@ -253,15 +319,15 @@ class AnnotationQuerySet(models.QuerySet):
             .annotate(n=Count("pk"))
             .values("n")
         )
+        membership = Membership.objects.filter(classroom_id=OuterRef("classroom_id"), user=user)
         assignment = (
             Assignment.objects.filter(pk=assignment_id)
             .select_related("classroom", "comparison")  # as permissions.get_assignment_for
             .annotate(
-                viewer_role=models.Subquery(
-                    Membership.objects.filter(
-                        classroom_id=OuterRef("classroom_id"), user=user
-                    ).values("role")[:1]
-                ),
+                viewer_role=models.Subquery(membership.values("role")[:1]),
+                viewer_group=models.Subquery(membership.values("group_id")[:1]),
+                viewer_sees_whole_class=models.Subquery(membership.values("sees_whole_class")[:1]),
+                has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
                 viewer_notes=Coalesce(models.Subquery(own), 0),
             )
             .first()
@@ -270,35 +336,60 @@ class AnnotationQuerySet(models.QuerySet):
             return None
         is_teacher = assignment.viewer_role == Membership.Role.TEACHER
         gated = not is_teacher and assignment.is_gated_for(user, own_count=assignment.viewer_notes)
-        return assignment, is_teacher, gated
+        scope = reading_scope(
+            role=assignment.viewer_role,
+            group_id=assignment.viewer_group,
+            sees_whole_class=bool(assignment.viewer_sees_whole_class),
+            whole_class_allowed=assignment.classroom.students_may_see_whole_class,
+            has_groups=assignment.has_groups,
+        )
+        return assignment, is_teacher, gated, scope
 
-    def activity_fingerprint(self, assignment, user, *, is_teacher: bool, gated: bool):
+    def activity_fingerprint(
+        self, assignment, user, *, is_teacher: bool, gated: bool, scope=UNKNOWN_SCOPE
+    ):
         """A fingerprint of what this user may see of the assignment's annotations, by the
         one visibility rule (annotations.live.Fingerprint), in one query: a single scan
         that counts and sums the ids of the visible rows and finds the highest id and the
-        newest change. Its `etag` is the live poll's ETag."""
+        newest change. Its `etag` is the live poll's ETag. The reading scope (small groups)
+        is part of it, so moving a student to another group changes it."""
+        if scope is UNKNOWN_SCOPE:
+            scope = _scope_of(user, assignment.classroom_id, is_teacher)
         row = Annotation.objects.visible_to(
-            user, assignment, is_teacher=is_teacher, gated=gated
+            user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
         ).aggregate(count=Count("pk"), total=Sum("pk"), max_pk=Max("pk"), latest=Max("updated_at"))
         return Fingerprint.of(
             user_id=user.pk,
             role=Membership.Role.TEACHER if is_teacher else Membership.Role.STUDENT,
             gated=gated,
+            scope=scope,
             **row,
         )
 
-    def changed_since(self, assignment, user, *, is_teacher: bool, since: float, above_pk: int):
+    def changed_since(
+        self,
+        assignment,
+        user,
+        *,
+        is_teacher: bool,
+        since: float,
+        above_pk: int,
+        scope=UNKNOWN_SCOPE,
+    ):
         """What a live delta sends, for a viewer not held back by think-first: (pk,
         parent_id, visible) of the rows they may see that changed at or after the POSIX
         timestamp `since` or have an id above `above_pk`, and (visible False) of the rows
         they could see up to `above_pk` that a teacher hid since. Nothing else: a delta never
-        names a row the viewer could not have seen."""
+        names a row the viewer could not have seen. (A change of reading scope never comes
+        here: its fingerprint differs, and the whole list is sent.)"""
+        if scope is UNKNOWN_SCOPE:
+            scope = _scope_of(user, assignment.classroom_id, is_teacher)
         moment = datetime.fromtimestamp(max(since, 0), tz=UTC)
-        visible = visibility_condition(user, is_teacher=is_teacher)
+        visible = visibility_condition(user, is_teacher=is_teacher, scope=scope)
         hidden_since = (
             Q(updated_at__gte=moment, pk__lte=above_pk)
             & (Q(is_hidden=True) | Q(parent__is_hidden=True))
-            & visibility_condition(user, is_teacher=is_teacher, ignoring_hidden=True)
+            & visibility_condition(user, is_teacher=is_teacher, ignoring_hidden=True, scope=scope)
         )
         return (
             self.filter(assignment=assignment)

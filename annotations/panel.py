@@ -28,7 +28,7 @@ from django.utils.safestring import mark_safe
 
 from annotations import live
 from annotations.forms import AnnotationForm, FilterForm
-from annotations.models import Annotation, Link
+from annotations.models import UNKNOWN_SCOPE, Annotation, Link
 from comparisons.reading import reading_for
 from counterpoint import permissions
 from counterpoint.models import User
@@ -49,18 +49,44 @@ SORT_KEYS = ("k_prompt", "k_pinned", "k_number", "k_start", "pk")
 NO_NUMBER, NO_START = 99999, 9999999
 
 
-def visible_sets(user, assignment, *, is_teacher, gated=None):
+def visible_sets(user, assignment, *, is_teacher, gated=None, scope=UNKNOWN_SCOPE):
     """What the user may see (replies included) and, with the same rule, the top-level
     annotations alone (a simpler query, for the panel's list and counts): the think-first
-    gate worked out once for both, unless the caller knows it."""
+    gate worked out once for both, unless the caller knows it; the reading scope (small
+    groups) too, when the caller has it (the live poll does: viewer_access)."""
     if gated is None:
         gated = not is_teacher and assignment.is_gated_for(user)
     return tuple(
         Annotation.objects.visible_to(
-            user, assignment, is_teacher=is_teacher, gated=gated, top_level_only=top_level_only
+            user,
+            assignment,
+            is_teacher=is_teacher,
+            gated=gated,
+            top_level_only=top_level_only,
+            scope=scope,
         )
         for top_level_only in (False, True)
     )
+
+
+def group_choices(user, assignment, is_teacher) -> list:
+    """The groups a teacher may filter by; a class without groups costs no query for it."""
+    if is_teacher and permissions.has_groups(user, assignment.classroom_id):
+        return list(assignment.classroom.groups.order_by("pk"))
+    return []
+
+
+def group_view(user, assignment, is_teacher):
+    """For a student of a class with groups: whose notes they see, and whether they may
+    switch (counterpoint.group_views.whole_class_choice)."""
+    if is_teacher or not permissions.has_groups(user, assignment.classroom_id):
+        return None
+    scope = permissions.reading_scope(user, assignment.classroom_id)
+    return {
+        "whole_class": scope is None,
+        "no_group": scope == 0,
+        "may_switch": assignment.classroom.students_may_see_whole_class,
+    }
 
 
 def panel_query(request) -> QueryDict:
@@ -286,12 +312,14 @@ def gate_notice(request, assignment, teachers):
     """For a student still thinking first: what they must do before seeing classmates'."""
     if request.user.pk in teachers or not assignment.is_gated_for(request.user):
         return None
+    # In a class with groups, what opens is the group's notes (visibility_condition).
+    scope = permissions.reading_scope(request.user, assignment.classroom_id)
+    whose = "your classmates'" if scope is None else "your group's"
     if assignment.reveal_at and assignment.reveal_at > timezone.now():
         when = date_format(timezone.localtime(assignment.reveal_at), "j M, H:i")
-        return f"Think first: your classmates' annotations appear on {when}."
+        return f"Think first: {whose} annotations appear on {when}."
     return (
-        f"Think first: post {assignment.reveal_after_posts} annotations of your own to see "
-        "your classmates'."
+        f"Think first: post {assignment.reveal_after_posts} annotations of your own to see {whose}."
     )
 
 
@@ -331,9 +359,9 @@ def facets(counts, subjects, dimensions, current):
     return chips_by_group
 
 
-def _filters(request, text, cards_visible):
-    """The filter form (its author choices: everyone with a card the viewer may see) and the
-    valid filters in use."""
+def _filters(request, text, cards_visible, groups=()):
+    """The filter form (its author choices: everyone with a card the viewer may see; a
+    teacher's group choices) and the valid filters in use."""
     query = panel_query(request)
     authors = (
         User.objects.filter(annotations__in=cards_visible)
@@ -346,6 +374,7 @@ def _filters(request, text, cards_visible):
         subjects=text.layout["subjects"],
         dimensions=text.dimensions,
         authors=authors,
+        groups=groups,
         auto_id="filter-%s",  # the annotate form beside it has a dimension field too
     )
     return query, form, (form.filters() if query else {})
@@ -370,7 +399,9 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
     gated = not is_teacher and assignment.is_gated_for(user)
     visible, cards_visible = visible_sets(user, assignment, is_teacher=is_teacher, gated=gated)
-    query, filter_form, filters = _filters(request, text, cards_visible)
+    query, filter_form, filters = _filters(
+        request, text, cards_visible, group_choices(user, assignment, is_teacher)
+    )
     shown = cards_visible.filtered(filters, user, visible=visible) if filters else cards_visible
     after = live.parse_order_key(request.GET.get("after")) if request.method == "GET" else None
     entries, more = page_entries(shown, text.numbers, after=after)
@@ -403,6 +434,7 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "poll_query": query.urlencode(),
         "is_teacher": user.pk in teachers,
         "gate_notice": gate_notice(request, assignment, teachers),
+        "group_view": group_view(user, assignment, is_teacher),
     }
 
 
@@ -421,7 +453,9 @@ def page_context(request, assignment, text):
         in_full = [e["pk"] for e in entries]
     else:
         query = panel_query(request)
-        shown = _asked(request, query, text, cards_visible, visible)
+        shown = _asked(
+            request, query, text, cards_visible, visible, _asked_groups(request, assignment, query)
+        )
         after = live.parse_order_key(request.GET.get("after"))
         entries, more = page_entries(shown, text.numbers, after=after)
         more_url, more_fields = _page_links(assignment, query, entries, more)
@@ -436,7 +470,15 @@ def page_context(request, assignment, text):
     }
 
 
-def _asked(request, query, text, cards_visible, visible):
+def _asked_groups(request, assignment, query) -> list:
+    """The group choices, looked up only when a group is asked for."""
+    if "group" not in query:
+        return []
+    is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
+    return group_choices(request.user, assignment, is_teacher)
+
+
+def _asked(request, query, text, cards_visible, visible, groups=()):
     """The cards of `cards_visible` that the filters in `query` ask for. The author choices
     are only the ids asked for: filtering a visible set by author shows nothing the viewer
     may not see, and spares a query for everyone's names."""
@@ -444,7 +486,11 @@ def _asked(request, query, text, cards_visible, visible):
         return cards_visible
     asked = [SimpleNamespace(pk=value, display_name="") for value in query.getlist("author")]
     filters = FilterForm(
-        query, subjects=text.layout["subjects"], dimensions=text.dimensions, authors=asked
+        query,
+        subjects=text.layout["subjects"],
+        dimensions=text.dimensions,
+        authors=asked,
+        groups=groups,
     ).filters()
     if not filters:
         return cards_visible
@@ -455,17 +501,24 @@ def anchors_for(request, assignment, text) -> dict:
     """The anchor list (`anchors`) of what the viewer may see, with the panel's filters."""
     is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
     visible, cards_visible = visible_sets(request.user, assignment, is_teacher=is_teacher)
-    shown = _asked(request, panel_query(request), text, cards_visible, visible)
+    query = panel_query(request)
+    shown = _asked(
+        request, query, text, cards_visible, visible, _asked_groups(request, assignment, query)
+    )
     return anchors(shown, text.colours)
 
 
-def updates_context(request, assignment, refresh, *, in_full, is_teacher, gated=None):
+def updates_context(
+    request, assignment, refresh, *, in_full, is_teacher, gated=None, scope=UNKNOWN_SCOPE
+):
     """The cards `refresh` (top-level ids) for the panel's update list: those still
     visible as cards (in full when in `in_full`, a prompt or pinned; otherwise collapsed), the
     others to remove; and the unfiltered counts. `refresh` names only cards the viewer may
     see or could see before a teacher hid them (see Annotation.objects.changed_since)."""
     user = request.user
-    visible, cards_visible = visible_sets(user, assignment, is_teacher=is_teacher, gated=gated)
+    visible, cards_visible = visible_sets(
+        user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
+    )
     entries = list(cards_visible.filter(pk__in=refresh).for_panel_entries())
     text = reading_for(assignment.comparison)
     in_panel_order(entries, text.numbers)

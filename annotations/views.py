@@ -467,6 +467,12 @@ def moderation(request, pk):
     classroom = permissions.get_classroom_for(request.user, pk, action="moderate")
     # Private notes stay private, even from teachers: the queue shows what teachers may see.
     rows = Annotation.objects.for_moderation(classroom, request.user).select_related(*ROW_RELATED)
+    # A class with groups: the teacher may look at one group's notes (and flags) at a time.
+    grouped = permissions.has_groups(request.user, classroom.pk)
+    groups = list(classroom.groups.order_by("pk")) if grouped else []
+    group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+    if group is not None:
+        rows = rows.filtered({"group": group.pk}, request.user)
     open_flags = Flag.objects.filter(state=Flag.State.OPEN).select_related("reporter")
     flagged = (
         rows.filter(flags__state=Flag.State.OPEN)
@@ -486,6 +492,8 @@ def moderation(request, pk):
             "flagged": flagged,
             "latest": latest,
             "audit": audit,
+            "groups": groups,
+            "group": group,
         },
     )
 
@@ -602,9 +610,9 @@ def poll(request, pk):
     access = Annotation.objects.viewer_access(pk, request.user)
     if access is None:
         raise Http404
-    assignment, is_teacher, gated = access
+    assignment, is_teacher, gated, scope = access
     now = Annotation.objects.activity_fingerprint(
-        assignment, request.user, is_teacher=is_teacher, gated=gated
+        assignment, request.user, is_teacher=is_teacher, gated=gated, scope=scope
     )
     etag = now.etag
     if request.headers.get("If-None-Match") == etag:
@@ -612,7 +620,7 @@ def poll(request, pk):
         response["ETag"] = etag
         return response
     held = live.Fingerprint.parse(request.headers.get("If-None-Match"))
-    response = _render_delta(request, assignment, held, now)
+    response = _render_delta(request, assignment, held, now, scope)
     if response is None:
         # The fingerprint just computed is the one the page gets: no second query.
         response = _render_panel(
@@ -623,7 +631,7 @@ def poll(request, pk):
     return response
 
 
-def _render_delta(request, assignment, held, now):
+def _render_delta(request, assignment, held, now, scope):
     """The cards changed since `held` as an update list for live.js to merge, with fresh
     counts and the new fingerprint; None when the whole list must be sent instead: filters
     in use, a think-first gate, or a change a delta cannot account for (annotations.live).
@@ -634,7 +642,12 @@ def _render_delta(request, assignment, held, now):
     is_teacher = now.role == permissions.TEACHER
     changed = list(
         Annotation.objects.changed_since(
-            assignment, request.user, is_teacher=is_teacher, since=since, above_pk=held.max_pk
+            assignment,
+            request.user,
+            is_teacher=is_teacher,
+            since=since,
+            above_pk=held.max_pk,
+            scope=scope,
         )
     )
     inserted = [row_pk for row_pk, _, visible in changed if visible and row_pk > held.max_pk]
@@ -653,6 +666,7 @@ def _render_delta(request, assignment, held, now):
         in_full=shown_in_full | set(refresh[:room]),
         is_teacher=is_teacher,
         gated=False,
+        scope=scope,
     )
     context["etag"] = now.etag
     return render(request, "annotations/_panel.html#annotation-delta", context)

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from counterpoint.models import Assignment, Classroom, CoTeacherInvitation, Membership, User
+from counterpoint.models import (
+    Assignment,
+    Classroom,
+    CoTeacherInvitation,
+    Membership,
+    StudyGroup,
+    User,
+)
 
 
 @admin.register(User)
@@ -26,7 +33,7 @@ class UserAdmin(BaseUserAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "group"]
 
 
 @admin.register(Classroom)
@@ -39,10 +46,22 @@ class ClassroomAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "classroom", "role", "joined_at"]
+    list_display = ["user", "classroom", "role", "group", "joined_at"]
     list_filter = ["role"]
+    list_select_related = ["user", "classroom", "group"]
     search_fields = ["user__email", "user__display_name", "classroom__name"]
-    autocomplete_fields = ["user", "classroom"]
+    autocomplete_fields = ["user", "classroom", "group"]
+
+
+@admin.register(StudyGroup)
+class StudyGroupAdmin(admin.ModelAdmin):
+    """Teachers make groups on the class page (counterpoint.groups keeps members within the
+    class); here for looking up and fixing."""
+
+    list_display = ["name", "classroom", "created_at"]
+    list_select_related = ["classroom"]
+    search_fields = ["name", "classroom__name"]
+    autocomplete_fields = ["classroom"]
 
 
 @admin.register(Assignment)

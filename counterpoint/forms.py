@@ -125,3 +125,69 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password. Nothing was deleted.")
         return password
+
+
+class GroupSplitForm(forms.Form):
+    size = forms.IntegerField(
+        label="Students per group",
+        min_value=2,
+        max_value=50,
+        initial=15,
+        help_text="Groups are balanced: their sizes differ by at most one student.",
+    )
+    order = forms.ChoiceField(
+        label="Who goes together",
+        choices=[
+            ("shuffle", "Mix students at random"),
+            ("name", "In name order (the same split every time)"),
+        ],
+        initial="shuffle",
+        widget=forms.RadioSelect,
+    )
+    replace = forms.BooleanField(label="Replace the current groups", required=False, initial=False)
+
+    def __init__(self, *args, has_groups: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_groups = has_groups
+        if not has_groups:
+            del self.fields["replace"]
+
+    def clean_replace(self):
+        replace = self.cleaned_data["replace"]
+        if self.has_groups and not replace:
+            raise forms.ValidationError(
+                "Splitting again replaces the groups you have. Tick the box to go ahead."
+            )
+        return replace
+
+
+class GroupNameForm(forms.Form):
+    name = forms.CharField(label="Group name", max_length=60)
+
+
+class GroupMoveForm(forms.Form):
+    """Move the ticked students (memberships of the class) into a group, or out of groups."""
+
+    students = forms.TypedMultipleChoiceField(
+        coerce=int, error_messages={"required": "Tick the students to move first."}
+    )
+    to = forms.ChoiceField(label="Move the ticked students to")
+
+    def __init__(self, *args, students=(), groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["students"].choices = [(m.pk, m.user.display_name) for m in students]
+        self.fields["to"].choices = [(str(g.pk), g.name) for g in groups] + [("none", "No group")]
+
+
+class WholeClassSettingForm(forms.Form):
+    allowed = forms.BooleanField(
+        label="Students may switch to the whole class",
+        required=False,
+        help_text="Each student chooses for themselves; they start in their group.",
+    )
+
+
+class WholeClassChoiceForm(forms.Form):
+    whole_class = forms.TypedChoiceField(
+        choices=[("0", "My group"), ("1", "The whole class")], coerce=lambda v: v == "1"
+    )

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -103,6 +103,12 @@ class Classroom(models.Model):
         choices=LeavingAnnotations.choices,
         default=LeavingAnnotations.ANONYMISE,
     )
+    students_may_see_whole_class = models.BooleanField(
+        "students may switch to the whole class",
+        default=False,
+        help_text="In a class split into groups, students see their group's annotations and "
+        "yours; with this on, each student may choose to see the whole class's instead.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ClassroomQuerySet.as_manager()
@@ -147,6 +153,38 @@ class Classroom(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    def access_of(self, user) -> dict[int, tuple[str, int | None, bool]]:
+        """{classroom id: (role, reading scope, whether the class has groups)} for this
+        user, in one query."""
+        rows = (
+            self.filter(user=user)
+            .annotate(
+                has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id")))
+            )
+            .values_list(
+                "classroom_id",
+                "role",
+                "group_id",
+                "sees_whole_class",
+                "classroom__students_may_see_whole_class",
+                "has_groups",
+            )
+        )
+        return {
+            classroom_id: (
+                role,
+                reading_scope(
+                    role=role,
+                    group_id=group_id,
+                    sees_whole_class=sees,
+                    whole_class_allowed=allowed,
+                    has_groups=has_groups,
+                ),
+                has_groups,
+            )
+            for classroom_id, role, group_id, sees, allowed, has_groups in rows
+        }
+
     def for_dashboard(self, user):
         """My memberships with their classes, each class's student count, and for a teacher
         what waits for them: the counts the apps above register (extensions.class_counts),
@@ -180,6 +218,13 @@ class Membership(models.Model):
     )
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices)
+    # A student's small group in this class: at most one, because a person has one
+    # membership per class. Always a group of the same class (counterpoint.groups).
+    group = models.ForeignKey(
+        "StudyGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
+    )
+    # The student's own choice, kept between visits; it counts only while the class allows it.
+    sees_whole_class = models.BooleanField(default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -192,6 +237,44 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}) in {self.classroom}"
+
+
+# A student's reading scope in a class (see reading_scope): the whole class, or only
+# their group's notes (a group's id), or, with no group in a class that has groups, no
+# classmates' at all. Their own and their teachers' notes are in every scope.
+WHOLE_CLASS = None
+NO_GROUP = 0
+
+
+def reading_scope(*, role, group_id, sees_whole_class, whole_class_allowed, has_groups):
+    """Whose notes a member reads in a class, from their membership and the class's groups:
+    WHOLE_CLASS, a group's id, or NO_GROUP. The one place this is decided; the annotations'
+    visibility rule takes its answer."""
+    if role != Membership.Role.STUDENT or not has_groups:
+        return WHOLE_CLASS
+    if whole_class_allowed and sees_whole_class:
+        return WHOLE_CLASS
+    return group_id or NO_GROUP
+
+
+class StudyGroup(models.Model):
+    """A small group of students within a class. In a class with groups, a student reads
+    their group's annotations and their teachers' (and the whole class's if the teacher
+    lets them choose that). Members are the class's memberships that point here."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "group"
+        ordering = ["classroom", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "name"], name="one_group_name_per_class")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.classroom})"
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -29,8 +29,14 @@ def personal_data(user, request) -> dict:
             "last_login": when(user.last_login),
         },
         "memberships": [
-            {"class": m.classroom.name, "role": m.role, "joined": when(m.joined_at)}
-            for m in user.memberships.select_related("classroom").order_by("joined_at")
+            {
+                "class": m.classroom.name,
+                "role": m.role,
+                "joined": when(m.joined_at),
+                "group": m.group.name if m.group else None,
+                "sees_whole_class": m.sees_whole_class,
+            }
+            for m in user.memberships.select_related("classroom", "group").order_by("joined_at")
         ],
         **{
             key: data

@@ -9,20 +9,43 @@ TEACHER = Membership.Role.TEACHER
 STUDENT = Membership.Role.STUDENT
 
 
+def _access(user) -> dict[int, tuple[str, int | None, bool]]:
+    """{classroom id: (role, reading scope, has groups)}, loaded once per user object (one
+    query)."""
+    cached = getattr(user, "_counterpoint_access", None)
+    if cached is None:
+        cached = Membership.objects.access_of(user)
+        user._counterpoint_access = cached
+    return cached
+
+
 def roles_by_classroom(user) -> dict[int, str]:
     """{classroom id: role} for this user, loaded once per user object (one query)."""
     if not user.is_authenticated:
         return {}
-    cached = getattr(user, "_counterpoint_roles", None)
-    if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("classroom_id", "role"))
-        user._counterpoint_roles = cached
-    return cached
+    return {pk: entry[0] for pk, entry in _access(user).items()}
+
+
+def reading_scope(user, classroom_id: int):
+    """Whose notes this member reads in the class (counterpoint.models.reading_scope):
+    WHOLE_CLASS (None), their group's id, or NO_GROUP; from the same query as their roles."""
+    if not user.is_authenticated:
+        return None
+    entry = _access(user).get(classroom_id)
+    return entry[1] if entry else None
+
+
+def has_groups(user, classroom_id: int) -> bool:
+    """Whether the class is split into groups, for one of its members (no query of its own)."""
+    if not user.is_authenticated:
+        return False
+    entry = _access(user).get(classroom_id)
+    return bool(entry and entry[2])
 
 
 def forget_roles(user) -> None:
-    """Call after changing this user's memberships within the same request."""
-    user.__dict__.pop("_counterpoint_roles", None)
+    """Call after changing this user's memberships (or their group) within the same request."""
+    user.__dict__.pop("_counterpoint_access", None)
 
 
 def role_in(user, classroom_id: int) -> str | None:

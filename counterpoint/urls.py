@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from annotations import api as annotations_api
 from comparisons import api as comparisons_api
 from counterpoint import api as counterpoint_api
-from counterpoint import views
+from counterpoint import group_views, views
 from essays import api as essays_api
 from notifications import api as notifications_api
 
@@ -47,6 +47,18 @@ class_patterns = [
     path("invitations/<int:pk>/accept/", views.invitation_accept, name="invitation_accept"),
     path("invitations/<int:pk>/decline/", views.invitation_decline, name="invitation_decline"),
     path("<int:pk>/leaving/", views.classroom_leaving, name="classroom_leaving"),
+    path("<int:pk>/groups/split/", group_views.groups_split, name="groups_split"),
+    path("<int:pk>/groups/add/", group_views.group_add, name="group_add"),
+    path("<int:pk>/groups/move/", group_views.students_move, name="students_move"),
+    path("<int:pk>/groups/place/", group_views.students_place, name="students_place"),
+    path(
+        "<int:pk>/groups/whole-class/",
+        group_views.whole_class_setting,
+        name="whole_class_setting",
+    ),
+    path("<int:pk>/groups/view/", group_views.whole_class_choice, name="whole_class_choice"),
+    path("<int:pk>/groups/<int:group_pk>/rename/", group_views.group_rename, name="group_rename"),
+    path("<int:pk>/groups/<int:group_pk>/remove/", group_views.group_remove, name="group_remove"),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",
         views.membership_remove,

@@ -20,6 +20,7 @@ from counterpoint.forms import (
     ProfileForm,
     SignupForm,
 )
+from counterpoint.group_views import groups_context
 from counterpoint.lib import ratelimit
 from counterpoint.lib.sentences import sentences
 from counterpoint.models import Assignment, Classroom, CoTeacherInvitation, Membership
@@ -132,6 +133,15 @@ def _classroom_page(request, classroom, *, invite_form=None, status=200):
             "students": [m for m in roster if m.role == Membership.Role.STUDENT],
             "assignments": classroom.assignments.select_related("comparison").order_by("due_at"),
             "leaving_form": LeavingAnnotationsForm(instance=classroom) if is_teacher else None,
+            **(
+                groups_context(
+                    classroom,
+                    students=[m for m in roster if m.role == Membership.Role.STUDENT],
+                    has_groups=permissions.has_groups(request.user, classroom.pk),
+                )
+                if is_teacher
+                else {}
+            ),
             **(_co_teachers(classroom, teachers, invite_form) if is_teacher else {}),
             "cards": [c for f in extensions.class_page_cards if (c := f(classroom))]
             if is_teacher

@@ -9,7 +9,7 @@ curly quotes), and every cell that a spreadsheet would read as a formula (starti
 import csv
 import io
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from annotations.models import Annotation, visibility_condition
 from comparisons.models import Passage
+from counterpoint.models import Membership
 from essays.dashboard import best_work, students_of
 from essays.feedback import rubric_for
 from essays.models import Outline, Score, due_dates, lateness
@@ -78,10 +79,14 @@ def gradebook_rows(assignment, *, now=None) -> list[list]:
             *(f"{label}: {c.name}" for c in criteria),
             f"{label} total",
         ]
+    # A class with groups gets a Group column after the name (no query: students_of has it).
+    grouped = any(student.group_name for student in students)
+    if grouped:
+        header.insert(1, "Group")
     rows = [header]
     for student in students:
         due_at = extended.of(student.pk)
-        row = [student.display_name]
+        row = [student.display_name] + ([student.group_name or ""] if grouped else [])
         for kind, label in kinds:
             item = work[kind].get(student.pk)
             row += [
@@ -114,6 +119,9 @@ def annotation_rows(assignment, viewer) -> list[list]:
         )
     }
     private = Annotation.Visibility.PRIVATE
+    group_name = Membership.objects.filter(
+        classroom_id=assignment.classroom_id, user_id=OuterRef("author_id")
+    ).values("group__name")[:1]
     annotations = (
         Annotation.objects.filter(assignment=assignment, parent__isnull=True, is_deleted=False)
         .filter(visibility_condition(viewer, is_teacher=True))
@@ -124,10 +132,13 @@ def annotation_rows(assignment, viewer) -> list[list]:
             reply_count=Count(
                 "replies",
                 filter=Q(replies__is_deleted=False, replies__is_private_reply=False),
-            )
+            ),
+            author_group=Subquery(group_name),
         )
     )
     ordered = sorted(annotations, key=lambda a: (numbers.get(a.passage_id, 0), a.start or 0, a.pk))
+    # A class with groups gets a Group column after the author (the author's group now).
+    grouped = any(a.author_group for a in ordered)
     rows = [
         [
             "Author",
@@ -144,10 +155,13 @@ def annotation_rows(assignment, viewer) -> list[list]:
             "Replies",
         ]
     ]
+    if grouped:
+        rows[0].insert(1, "Group")
     for a in ordered:
         rows.append(
             [
                 a.author.display_name,
+                *([a.author_group or ""] if grouped else []),
                 a.get_kind_display(),
                 "; ".join(subject.name for subject in a.subjects.all()),
                 a.dimension.name if a.dimension else "",

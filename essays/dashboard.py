@@ -51,15 +51,25 @@ NO_DRAFT_LABEL = "No draft"
 # --- shared with the CSV exports -------------------------------------------------------
 
 
-def student_ids(classroom_id):
-    """A subquery: the class's current students."""
-    return Membership.objects.filter(
-        classroom_id=classroom_id, role=Membership.Role.STUDENT
-    ).values("user_id")
+def student_ids(classroom_id, group_id=None):
+    """A subquery: the class's current students (of one of its groups, if given)."""
+    students = Membership.objects.filter(classroom_id=classroom_id, role=Membership.Role.STUDENT)
+    if group_id is not None:
+        students = students.filter(group_id=group_id)
+    return students.values("user_id")
 
 
-def students_of(classroom_id) -> list[User]:
-    return list(User.objects.filter(pk__in=student_ids(classroom_id)).order_by("display_name"))
+def students_of(classroom_id, group_id=None) -> list[User]:
+    """The class's students (of one group, if given), each with `group_name`: their small
+    group's name, or None (in the same query)."""
+    group_name = Membership.objects.filter(
+        classroom_id=classroom_id, user_id=OuterRef("pk")
+    ).values("group__name")[:1]
+    return list(
+        User.objects.filter(pk__in=student_ids(classroom_id, group_id))
+        .annotate(group_name=Subquery(group_name))
+        .order_by("display_name")
+    )
 
 
 def best_work(assignment) -> dict[str, dict[int, Outline]]:
@@ -104,14 +114,15 @@ def best_outlines(assignment) -> dict[int, Outline]:
     return best_work(assignment)[Outline.Kind.OUTLINE]
 
 
-def counted_annotations(assignment, viewer):
+def counted_annotations(assignment, viewer, group_id=None):
     """What the figures count: the class's students' annotations and replies that this
-    teacher may see, never private ones and never deleted stubs."""
+    teacher may see (of one group's students, if given), never private ones and never
+    deleted stubs."""
     return (
         Annotation.objects.filter(
             assignment=assignment,
             is_deleted=False,
-            author_id__in=student_ids(assignment.classroom_id),
+            author_id__in=student_ids(assignment.classroom_id, group_id),
         )
         .filter(visibility_condition(viewer, is_teacher=True))
         .exclude(visibility=Annotation.Visibility.PRIVATE)
@@ -266,13 +277,14 @@ def _bars(kinds, widest: int) -> list[Bar]:
     return bars
 
 
-def figures(assignment, viewer, *, now: datetime | None = None) -> Figures:
+def figures(assignment, viewer, *, group_id=None, now: datetime | None = None) -> Figures:
     """Everything the class dashboard shows for one assignment, in a fixed number of queries:
     students, annotations per student, outlines, extensions, rubric points, annotations per
-    paragraph, annotations per matrix cell, and the text's layout (`for_reading`)."""
+    paragraph, annotations per matrix cell, and the text's layout (`for_reading`). With
+    `group_id`, the students and the counts are that small group's alone."""
     now = now or timezone.now()
-    students = students_of(assignment.classroom_id)  # 1
-    counted = counted_annotations(assignment, viewer)
+    students = students_of(assignment.classroom_id, group_id)  # 1
+    counted = counted_annotations(assignment, viewer, group_id)
     top = Q(parent__isnull=True)
     kinds = list(Annotation.Kind.choices)
     per_kind = {

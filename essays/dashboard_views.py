@@ -16,11 +16,24 @@ def class_dashboard(request, pk):
     assignment = dashboard.pick_assignment(assignments, request.GET.get("assignment"))
     if assignment is None and request.GET.get("assignment"):
         raise Http404
-    assignment_figures = dashboard.figures(assignment, request.user) if assignment else None
+    # A class with groups: the teacher may look at one group (no query when it has none).
+    groups = (
+        list(classroom.groups.order_by("pk"))
+        if permissions.has_groups(request.user, classroom.pk)
+        else []
+    )
+    group = next((g for g in groups if str(g.pk) == request.GET.get("group")), None)
+    assignment_figures = (
+        dashboard.figures(assignment, request.user, group_id=group.pk if group else None)
+        if assignment
+        else None
+    )
     context = {
         "classroom": classroom,
         "assignments": assignments,
         "assignment": assignment,
+        "groups": groups,
+        "group": group,
         "figures": assignment_figures,
         "heat_levels": range(dashboard.HEAT_LEVELS + 1),
         "stuck_days": dashboard.STUCK_NO_OUTLINE_DAYS,

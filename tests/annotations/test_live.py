@@ -33,7 +33,7 @@ def test_an_etag_reads_back_as_the_fingerprint_it_was_made_from():
         total=30,
     )
 
-    assert made.etag.startswith('"v3-7-t-0-3-')
+    assert made.etag.startswith('"v4-7-t-0-w-3-')
     assert made.etag.endswith('-12-30"')
     assert Fingerprint.parse(made.etag) == made
 
@@ -58,6 +58,8 @@ def test_an_empty_assignment_has_a_fingerprint_too():
         '"v3-7-x-0-3-1.0-3-6"',
         '"v3-7-s-0-x-1.0-3-6"',
         'W/"v3"',
+        '"v3-7-s-0-3-1.0-3-6"',  # the format before small groups
+        '"v4-7-s-0-x-3-1.0-3-6"',
     ],
 )
 def test_anything_else_is_no_fingerprint(etag):

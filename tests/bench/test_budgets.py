@@ -1,5 +1,7 @@
 """Query budgets the other test files do not pin yet: the essay builder page, which lists
-every annotation the student may build from, with 10 and with 1,000 of them."""
+every annotation the student may build from, with 10 and with 1,000 of them; and the pages
+and endpoints that read notes, with small groups on (the same counts as without, or one more
+for the list of groups a teacher filters by)."""
 
 import pytest
 from django.urls import reverse
@@ -75,3 +77,143 @@ def test_the_navigations_unread_count_is_one_query_however_many_are_unread(
     assert response.status_code == 200
     if unread:
         assert f"({unread} unread)" in response.content.decode()
+
+
+# --- query counts with small groups on: the same as without, or one more (the group list) --
+
+
+def grouped_class(assignment, classroom, student, count):
+    """class_with_annotations, split into five groups of eight (the lecture mode's shape)."""
+    from counterpoint.groups import groups_split
+
+    class_with_annotations(assignment, classroom, student, count)
+    groups_split(classroom=classroom, size=8, shuffle=False)
+
+
+def _read(assignment):
+    return reverse("comparisons:read", args=[assignment.pk])
+
+
+def _poll(assignment):
+    return reverse("annotations:poll", args=[assignment.pk])
+
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_a_grouped_students_reading_page_costs_what_an_ungrouped_one_does(
+    client, assignment, classroom, student, django_assert_num_queries, count
+):
+    grouped_class(assignment, classroom, student, count)
+    client.force_login(student)
+
+    # as tests/annotations/test_panel.py's pin (22, then 15): the group and the whole-class
+    # choice come with my roles, and the rule is a subquery of the same queries
+    with django_assert_num_queries(22):
+        response = client.get(_read(assignment))
+    with django_assert_num_queries(15):
+        client.get(_read(assignment))
+
+    assert response.status_code == 200
+    assert 0 < len(response.context["cards"]) < count or count == 10
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_a_teachers_reading_page_with_groups_costs_one_more_query(
+    client, assignment, classroom, student, teacher, django_assert_num_queries, count
+):
+    grouped_class(assignment, classroom, student, count)
+    client.force_login(teacher)
+    client.get(_read(assignment))  # the text is kept from here on
+
+    # 15 as a student's next read, + the class's groups (the filter's choices)
+    with django_assert_num_queries(16):
+        response = client.get(_read(assignment))
+
+    assert len(response.context["cards"]) == count
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_a_grouped_students_polls_cost_what_an_ungrouped_ones_do(
+    client, assignment, classroom, student, django_assert_num_queries, count
+):
+    grouped_class(assignment, classroom, student, count)
+    client.force_login(student)
+    etag = client.get(_poll(assignment), headers=HTMX)["ETag"]
+
+    # session, user, my access (role, group and whole-class choice, own notes), the
+    # fingerprint: as without groups
+    with django_assert_num_queries(4):
+        response = client.get(_poll(assignment), headers={**HTMX, "If-None-Match": etag})
+    assert response.status_code == 304
+
+    # a changed poll, after the first (the text kept): 14, as without groups
+    with django_assert_num_queries(14):
+        client.get(_poll(assignment), headers=HTMX)
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+@pytest.mark.parametrize("count", [10, 1000])
+def test_a_grouped_students_api_list_costs_what_an_ungrouped_one_does(
+    client, assignment, classroom, student, django_assert_num_queries, count, grouped
+):
+    (grouped_class if grouped else class_with_annotations)(assignment, classroom, student, count)
+    client.force_login(student)
+
+    # session, user, my roles (with my groups), the assignments where I must still think
+    # first, the assignment filter's check, count, the page, subjects, tags
+    with django_assert_num_queries(9):
+        response = client.get("/api/v1/annotations/", {"assignment": assignment.pk})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_a_grouped_students_builder_page_costs_what_an_ungrouped_one_does(
+    client, assignment, classroom, student, django_assert_num_queries, count
+):
+    grouped_class(assignment, classroom, student, count)
+    client.force_login(student)
+
+    # as test_builder_page_query_count_does_not_grow_with_annotations above
+    with django_assert_num_queries(16):
+        response = client.get(reverse("essays:builder", args=[assignment.pk]))
+
+    assert response.status_code == 200
+    assert response.context["tray_matched"] < count or count == 10
+
+
+@pytest.mark.parametrize(("grouped", "queries"), [(False, 20), (True, 21)])
+def test_the_class_dashboard_with_groups_costs_one_more_query(
+    client, assignment, classroom, student, teacher, django_assert_num_queries, grouped, queries
+):
+    (grouped_class if grouped else class_with_annotations)(assignment, classroom, student, 100)
+    client.force_login(teacher)
+    group = classroom.groups.first()
+
+    # as tests/essays/test_dashboard.py's pin, + the class's groups (the filter's choices)
+    # when it has any; one group's figures cost the same as the whole class's
+    with django_assert_num_queries(queries):
+        response = client.get(
+            reverse("insights:class_dashboard", args=[classroom.pk]),
+            {"assignment": assignment.pk, **({"group": group.pk} if group else {})},
+        )
+
+    assert response.status_code == 200
+    assert len(response.context["figures"].students) == (8 if grouped else 40)
+
+
+@pytest.mark.parametrize(("grouped", "queries"), [(False, 8), (True, 9)])
+def test_moderation_with_groups_costs_one_more_query(
+    client, assignment, classroom, student, teacher, django_assert_num_queries, grouped, queries
+):
+    (grouped_class if grouped else class_with_annotations)(assignment, classroom, student, 100)
+    client.force_login(teacher)
+
+    # as tests/annotations/test_moderation_views.py's pin less the flags (none here), + the
+    # class's groups
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("annotations:moderation", args=[classroom.pk]))
+
+    assert response.status_code == 200

@@ -210,6 +210,40 @@ ROUTES = {
         get=POST_ONLY,
         post=class_teachers(302),
     ),
+    # --- small groups: the class's teachers change them; a member chooses their own view ---
+    "groups_split": Route(
+        kwargs=pk("classroom"),
+        get=POST_ONLY,
+        post=class_teachers(302),
+        data=lambda w: {"size": "2", "order": "name"},
+    ),
+    "group_add": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
+    "group_rename": Route(
+        kwargs=lambda w: {"pk": w.classroom.pk, "group_pk": _group(w).pk},
+        get=POST_ONLY,
+        post=class_teachers(302),
+        data=lambda w: {"name": "Front row"},
+    ),
+    "group_remove": Route(
+        kwargs=lambda w: {"pk": w.classroom.pk, "group_pk": _group(w).pk},
+        get=POST_ONLY,
+        post=class_teachers(302),
+    ),
+    "students_move": Route(
+        kwargs=pk("classroom"),
+        get=POST_ONLY,
+        post=class_teachers(302),
+        data=lambda w: {"students": [w.membership.pk], "to": "none"},
+    ),
+    "students_place": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
+    "whole_class_setting": Route(kwargs=pk("classroom"), get=POST_ONLY, post=class_teachers(302)),
+    # Any member may post; for a teacher it changes nothing and says so (302 with a message).
+    "whole_class_choice": Route(
+        kwargs=pk("classroom"),
+        get=POST_ONLY,
+        post=members(302),
+        data=lambda w: {"whole_class": "0"},
+    ),
     # --- comparisons -------------------------------------------------------------------
     "comparisons:list": Route(get=authors()),
     "comparisons:new": Route(
@@ -634,6 +668,14 @@ def _invitation(w):
         defaults={"invited_by": w.teacher},
     )
     return invitation
+
+
+def _group(w):
+    """A small group of the class."""
+    from counterpoint.models import StudyGroup
+
+    group, _ = StudyGroup.objects.get_or_create(classroom=w.classroom, name="Group 1")
+    return group
 
 
 def _lti_course(w):

@@ -39,9 +39,9 @@ def fingerprint(assignment, user):
     access = Annotation.objects.viewer_access(assignment.pk, user)
     if access is None:
         return None
-    assignment, is_teacher, gated = access
+    assignment, is_teacher, gated, scope = access
     return Annotation.objects.activity_fingerprint(
-        assignment, user, is_teacher=is_teacher, gated=gated
+        assignment, user, is_teacher=is_teacher, gated=gated, scope=scope
     )
 
 

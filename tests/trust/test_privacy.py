@@ -55,7 +55,13 @@ def test_a_student_downloads_everything_they_wrote(w):
     data = json.loads(response.content)
     assert data["profile"]["email"] == "sam@example.test"
     assert data["memberships"] == [
-        {"class": "Year 11 History", "role": "student", "joined": data["memberships"][0]["joined"]}
+        {
+            "class": "Year 11 History",
+            "role": "student",
+            "joined": data["memberships"][0]["joined"],
+            "group": None,
+            "sees_whole_class": False,
+        }
     ]
     notes = data["annotations"]
     assert notes["@context"] == "http://www.w3.org/ns/anno.jsonld"
