@@ -254,3 +254,14 @@ class ModerationForm(forms.Form):
                 "reason", "Give a reason: the author sees it, so they know what to change."
             )
         return cleaned
+
+
+class ReadingGoalForm(forms.Form):
+    """The reading goal's numbers; annotations.participation.goal_set holds the rule."""
+
+    evidence = forms.IntegerField(label="Evidence notes", min_value=0, max_value=50, initial=0)
+    questions = forms.IntegerField(label="Questions", min_value=0, max_value=50, initial=0)
+    comments = forms.IntegerField(label="Comments", min_value=0, max_value=50, initial=0)
+    replies = forms.IntegerField(
+        label="Replies to classmates", min_value=0, max_value=50, initial=0
+    )

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from annotations import anchoring, live
+from annotations import anchoring, live, participation
 from annotations.forms import (
     AnnotationEditForm,
     AnnotationForm,
@@ -188,6 +189,11 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "poll_query": query.urlencode(),
         "is_teacher": user.pk in teacher_ids,
         "gate_notice": _gate_notice(request, assignment, teacher_ids),
+        # The student's own checklist against the reading goal (one query with no goal),
+        # loaded only where a template shows it: the full page, never the panel's polls.
+        "goal_progress": None
+        if user.pk in teacher_ids
+        else SimpleLazyObject(lambda: participation.progress_for_student(assignment, user)),
     }
 
 
@@ -422,6 +428,7 @@ def annotation_new(request, pk):
                 response = _render_panel(request, assignment)
             else:
                 response = _render_added(request, assignment, annotation)
+            trigger_client_event(response, "notes-changed")  # the reading goal's checklist
             return _announce(response, "Annotation added.")
         messages.success(request, "Annotation added.")
         return _back_to(annotation)
@@ -490,7 +497,9 @@ def reply_new(request, pk):
         parent=parent, author=request.user, body=form.cleaned_data["body"], private=private
     )
     if request.htmx:
-        return _announce(_render_card(request, parent), "Reply added.")
+        response = _render_card(request, parent)
+        trigger_client_event(response, "notes-changed")  # the reading goal's checklist
+        return _announce(response, "Reply added.")
     return _back_to(parent)
 
 

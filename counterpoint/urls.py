@@ -9,6 +9,7 @@ from comparisons import api as comparisons_api
 from counterpoint import api as counterpoint_api
 from counterpoint import views
 from essays import api as essays_api
+from essays import rubric_api
 
 router = DefaultRouter()
 for prefix, viewset, basename in (
@@ -66,6 +67,11 @@ urlpatterns = [
         name="annotation-collection",
     ),
     path("api/v1/assignments/<int:pk>/gradebook.csv", essays_api.GradebookCSVView.as_view()),
+    path(
+        "api/v1/assignments/<int:pk>/rubric/",
+        rubric_api.RubricView.as_view(),
+        name="assignment-rubric",
+    ),
     path(
         "api/v1/classes/<int:pk>/flags/",
         annotations_api.ClassFlagsView.as_view(),

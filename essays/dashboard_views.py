@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from annotations import participation
 from counterpoint import permissions
 from essays import csv_exports, dashboard
 
@@ -17,11 +18,17 @@ def class_dashboard(request, pk):
     if assignment is None and request.GET.get("assignment"):
         raise Http404
     assignment_figures = dashboard.figures(assignment, request.user) if assignment else None
+    goal, record = (None, [])
+    if assignment_figures is not None:
+        students = [row.student for row in assignment_figures.students]
+        goal, record = participation.class_record(assignment, students)
     context = {
         "classroom": classroom,
         "assignments": assignments,
         "assignment": assignment,
         "figures": assignment_figures,
+        "goal": goal,
+        "record": record,
         "heat_levels": range(dashboard.HEAT_LEVELS + 1),
         "stuck_days": dashboard.STUCK_NO_OUTLINE_DAYS,
         "open_days": dashboard.STUCK_OPEN_COMMENT_DAYS,

@@ -18,6 +18,7 @@ from django_htmx.http import (
 )
 
 from counterpoint import permissions
+from counterpoint.lib.errors import NotAllowed
 from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
@@ -918,11 +919,14 @@ def review_overall(request, pk):
     review_row, _ = Review.objects.get_or_create(outline=outline)
     if "overall_comment" in request.POST:
         review_row.overall_comment = request.POST["overall_comment"][:3000]
+        review_row.save()
     if "release" in request.POST:
-        review_row.released_at = timezone.now() if request.POST["release"] == "1" else None
-    review_row.save()
-    if review_row.released_at:
-        _announce_release(outline.assignment, [outline])
+        try:
+            feedback.review_release(outline=outline, released=request.POST["release"] == "1")
+        except NotAllowed as refusal:
+            if not request.htmx:
+                messages.error(request, refusal.message)
+            return _review_region(request, outline, refusal.message)
     return _review_region(request, outline, "Saved.")
 
 
@@ -951,60 +955,3 @@ def _review_region(request, outline, note, *, about=""):
     )
     trigger_client_event(response, "announce", {"message": note})
     return response
-
-
-@login_required
-def rubric_edit(request, pk):
-    """Edit the rubric's criteria, levels and points, until grading starts."""
-    assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
-    rubric = feedback.rubric_for(assignment)
-    locked = feedback.grading_started(assignment)
-    if request.method == "POST":
-        if locked:
-            messages.error(request, "Grading has started, so the rubric can no longer change.")
-            return redirect("essays:rubric", pk=pk)
-        errors = rubric_save(rubric, request.POST)
-        if not errors:
-            messages.success(request, "Rubric saved.")
-            return redirect("essays:submissions", pk=pk)
-        for error in errors:
-            messages.error(request, error)
-    return render(
-        request,
-        "essays/rubric.html",
-        {
-            "assignment": assignment,
-            "rubric": rubric,
-            "locked": locked,
-            "criteria": rubric.criteria.prefetch_related("levels"),
-        },
-    )
-
-
-def rubric_save(rubric, data) -> list[str]:
-    """Apply the rubric form: criterion-<id>-name/description, level-<id>-name/description/
-    points. Returns the problems found; saves nothing if there are any."""
-    errors, changed = [], []
-    for criterion in rubric.criteria.prefetch_related("levels"):
-        name = data.get(f"criterion-{criterion.pk}-name", criterion.name).strip()
-        if not name:
-            errors.append("Every criterion needs a name.")
-        criterion.name = name[:100]
-        criterion.description = data.get(
-            f"criterion-{criterion.pk}-description", criterion.description
-        )
-        changed.append(criterion)
-        for level in criterion.levels.all():
-            raw = data.get(f"level-{level.pk}-points", str(level.points))
-            if parse_number(raw, maximum=100) is None:
-                errors.append(f"Points for {name} – {level.name} must be a whole number 0–100.")
-                continue
-            level.points = int(raw)
-            level.name = data.get(f"level-{level.pk}-name", level.name)[:60] or level.name
-            level.description = data.get(f"level-{level.pk}-description", level.description)
-            changed.append(level)
-    if errors:
-        return errors
-    for row in changed:
-        row.save()
-    return []

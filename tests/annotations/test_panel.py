@@ -337,14 +337,14 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
     # (every card, one row each, their authors for the filter), the cards in full, their
     # subjects, tags, replies, links out, links in, the class's teachers, the facet counts
     # (one query), the poll fingerprint
-    # + the navigation's moderation link (one query)
-    with django_assert_num_queries(22):
+    # + the navigation's moderation link (one query) + the reading goal (none set: one query)
+    with django_assert_num_queries(23):
         response = client.get(read_url(assignment))
 
     assert len(response.context["cards"]) == count
 
     # the next reader: as above, less the text's 7
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(read_url(assignment))
 
 

@@ -196,8 +196,8 @@ def test_reading_page_takes_a_fixed_number_of_queries(
     # subjects, dimensions, their contrasts, sections, their passages, the passages' dimensions;
     # then the (empty) annotation panel: annotations (with their authors), the class's
     # teachers, the facet counts (one query), the live poll's fingerprint
-    # + the navigation's moderation link (one query)
-    with django_assert_num_queries(16):
+    # + the navigation's moderation link (one query) + the reading goal (none set: one query)
+    with django_assert_num_queries(17):
         response = client.get(read_url(assignment))
 
     assert response.content.decode().count('class="passage"') == sections * passages
