@@ -9,7 +9,7 @@ from comparisons import api as comparisons_api
 from counterpoint import api as counterpoint_api
 from counterpoint import views
 from essays import api as essays_api
-from essays import rubric_api
+from essays.api import rubric as rubric_api
 
 router = DefaultRouter()
 for prefix, viewset, basename in (
