@@ -21,6 +21,8 @@ def shots(page, shot, name):
             page.set_viewport_size({"width": width, "height": 900})
             page.emulate_media(color_scheme=scheme)
             page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}-top.png"))
             shot(page, f"{name}-{width}-{scheme}")
     page.set_viewport_size({"width": 1366, "height": 900})
     page.emulate_media(color_scheme="light")
