@@ -115,3 +115,32 @@ def test_a_teacher_releases_feedback_to_the_selected_students_at_once(
     assert not Review.objects.filter(outline=work[classmate.pk], released_at__isnull=False).exists()
     check_state(page, "submissions after a bulk release")
     shots(page, shot, "submissions-after-release")
+
+
+def test_a_students_reading_goal_checklist_follows_their_own_reply(
+    live_server, browser, log_in, shot, transactional_db, assignment, student, classmate
+):
+    from annotations.models import ReadingGoal
+    from tests.annotations.helpers import annotate
+
+    ReadingGoal.objects.create(assignment=assignment, evidence=1, replies=1)
+    annotate(assignment, student, kind="evidence")
+    cleos = annotate(assignment, classmate, kind="comment", body="Was it really a thaw?")
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    log_in(page, student.email)
+    page.goto(f"{live_server.url}/assignments/{assignment.pk}/")
+
+    checklist = page.locator("#goal-progress")
+    expect(checklist).to_contain_text("Evidence notes: 1 of 1")
+    expect(checklist).to_contain_text("Replies to classmates: 0 of 1")
+    expect(checklist).to_contain_text("1 of 2 done")
+
+    card = page.locator(f"#annotation-{cleos.pk}")
+    card.locator("summary", has_text="Reply").click()
+    card.locator("textarea[name=body]").fill("Only partly: the camps stayed.")
+    card.get_by_role("button", name="Send reply").click()
+
+    expect(checklist).to_contain_text("Replies to classmates: 1 of 1")
+    expect(checklist).to_contain_text("2 of 2 done")
+    check_state(page, "reading page with a reading goal")
+    shots(page, shot, "reading-goal")
