@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 from docx import Document
 
@@ -269,3 +270,24 @@ def test_only_the_class_teachers_download_the_zip(
     client.force_login(request.getfixturevalue(who))
 
     assert client.get(zip_url(assignment)).status_code == status
+
+
+def test_the_bulk_form_keeps_csrf_protection(assignment, teacher, class_work):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher)
+
+    response = client.post(bulk_url(assignment), {"action": "accept", "everyone": "1"})
+
+    assert response.status_code == 403
+    assert status_of(class_work["sam"]) == "submitted"
+
+
+def test_the_review_page_release_follows_the_same_rule(client, teacher, class_work):
+    client.force_login(teacher)
+    url = reverse("essays:review_overall", args=[class_work["sam"].pk])
+
+    client.post(url, {"release": "1"})
+    assert not feedback.feedback_released(class_work["sam"])
+
+    client.post(url, {"overall_comment": "A clear start.", "release": "1"})
+    assert feedback.feedback_released(class_work["sam"])
