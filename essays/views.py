@@ -926,7 +926,13 @@ def review_overall(request, pk):
         except NotAllowed as refusal:
             if not request.htmx:
                 messages.error(request, refusal.message)
-            return _review_region(request, outline, refusal.message)
+                return redirect("essays:review", pk=outline.pk)
+            # Said beside the release button, and announced.
+            fresh = Outline.objects.for_editor().with_score_total().get(pk=outline.pk)
+            context = {**_review_context(request, fresh), "release_error": refusal.message}
+            response = render(request, "essays/review.html#review", context, status=400)
+            trigger_client_event(response, "announce", {"message": refusal.message})
+            return response
     return _review_region(request, outline, "Saved.")
 
 

@@ -291,3 +291,18 @@ def test_the_review_page_release_follows_the_same_rule(client, teacher, class_wo
 
     client.post(url, {"overall_comment": "A clear start.", "release": "1"})
     assert feedback.feedback_released(class_work["sam"])
+
+
+def test_with_htmx_a_refused_release_is_said_beside_the_button(client, teacher, class_work):
+    client.force_login(teacher)
+
+    response = client.post(
+        reverse("essays:review_overall", args=[class_work["sam"].pk]),
+        {"release": "1"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 400
+    assert feedback.NOTHING_TO_RELEASE in response.content.decode()
+    assert "<html" not in response.content.decode()
+    assert feedback.NOTHING_TO_RELEASE in response["HX-Trigger"]
