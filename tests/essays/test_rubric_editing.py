@@ -441,3 +441,14 @@ def test_the_api_is_for_the_class_teachers_only(request, api, assignment, rubric
     assert api.get(api_url(assignment)).status_code == status
     assert api.put(api_url(assignment), {"criteria": SHAPE}, format="json").status_code == status
     assert rubric.criteria.count() == 5
+
+
+def test_the_review_page_names_a_weighted_criterions_weight(client, assignment, rubric, teacher):
+    outline = Outline.objects.create(assignment=assignment, author=teacher, title="Any")
+    criterion = rubric.criteria.first()
+    rubrics.rubric_update(rubric=rubric, criteria={criterion.pk: {"weight": 3}}, levels={})
+    client.force_login(teacher)
+
+    page = client.get(reverse("essays:review", args=[outline.pk])).content.decode()
+
+    assert f'{criterion.name} <span class="meta">(weight 3)</span>' in page
