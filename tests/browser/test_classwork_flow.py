@@ -69,6 +69,15 @@ def test_a_teacher_reshapes_the_rubric_with_the_keyboard(
     page.get_by_role("button", name="Save rubric").click()
     expect(page.locator("#announcer")).to_contain_text("Rubric saved.")
 
+    # Removing a criterion asks once: dismissed, nothing happens; accepted, it goes.
+    last = page.locator(".criterion-edit").last
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    last.get_by_role("button", name="Remove criterion").click()
+    expect(page.locator(".criterion-edit")).to_have_count(6)
+    page.once("dialog", lambda dialog: dialog.accept())
+    last.get_by_role("button", name="Remove criterion").click()
+    expect(page.locator(".criterion-edit")).to_have_count(5)
+
     assert list(rubric.criteria.values_list("name", flat=True))[:2] == [
         "Use of sources",
         first.name,
