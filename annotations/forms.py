@@ -237,3 +237,14 @@ class FlagForm(forms.Form):
 class ModerationForm(forms.Form):
     action = forms.ChoiceField(choices=ModerationAction.Action.choices)
     reason = forms.CharField(required=False, max_length=300)
+
+
+class ReadingGoalForm(forms.Form):
+    """The reading goal's numbers; annotations.participation.goal_set holds the rule."""
+
+    evidence = forms.IntegerField(label="Evidence notes", min_value=0, max_value=50, initial=0)
+    questions = forms.IntegerField(label="Questions", min_value=0, max_value=50, initial=0)
+    comments = forms.IntegerField(label="Comments", min_value=0, max_value=50, initial=0)
+    replies = forms.IntegerField(
+        label="Replies to classmates", min_value=0, max_value=50, initial=0
+    )

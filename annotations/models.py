@@ -723,3 +723,25 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.get_action_display().lower()} {self.annotation_id}"
+
+
+class ReadingGoal(models.Model):
+    """What one assignment asks of each student on the reading page, in numbers: at least
+    this many evidence notes, questions, comments and replies. A record to grade from, never
+    a score (annotations.participation counts against it)."""
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="reading_goal"
+    )
+    evidence = models.PositiveSmallIntegerField("evidence notes", default=0)
+    questions = models.PositiveSmallIntegerField("questions", default=0)
+    comments = models.PositiveSmallIntegerField("comments", default=0)
+    replies = models.PositiveSmallIntegerField("replies to classmates", default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Reading goal for {self.assignment}"
+
+    @property
+    def is_set(self) -> bool:
+        return any((self.evidence, self.questions, self.comments, self.replies))

@@ -24,9 +24,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from annotations import live
+from annotations import live, participation
 from annotations.forms import AnnotationForm, FilterForm
 from annotations.models import UNKNOWN_SCOPE, Annotation, Link
 from comparisons.reading import reading_for
@@ -435,6 +436,11 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "is_teacher": user.pk in teachers,
         "gate_notice": gate_notice(request, assignment, teachers),
         "group_view": group_view(user, assignment, is_teacher),
+        # The student's own checklist against the reading goal (one query with no goal),
+        # loaded only where a template shows it: the full page, never the panel's polls.
+        "goal_progress": None
+        if user.pk in teachers
+        else SimpleLazyObject(lambda: participation.progress_for_student(assignment, user)),
     }
 
 

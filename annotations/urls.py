@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations import views
+from annotations import goal_views, views
 
 app_name = "annotations"
 
@@ -17,6 +17,12 @@ urlpatterns = [
     path("annotations/<int:pk>/link/", views.link_new, name="link"),
     path("annotations/<int:pk>/flag/", views.flag, name="flag"),
     path("annotations/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("assignments/<int:pk>/reading-goal/", goal_views.reading_goal, name="reading_goal"),
+    path(
+        "assignments/<int:pk>/reading-goal/progress/",
+        goal_views.reading_goal_progress,
+        name="reading_goal_progress",
+    ),
     path("classes/<int:pk>/moderation/", views.moderation, name="moderation"),
     path("moderation/", views.moderation_overview, name="moderation_overview"),
 ]

@@ -230,6 +230,7 @@ def annotation_new(request, pk):
                 response = _render_panel(request, assignment)
             else:
                 response = _render_added(request, assignment, annotation)
+            trigger_client_event(response, "notes-changed")  # the reading goal's checklist
             return _announce(response, "Annotation added.")
         messages.success(request, "Annotation added.")
         return _back_to(annotation)
@@ -290,7 +291,9 @@ def reply_new(request, pk):
         messages.error(request, problem)
         return _back_to(parent)
     if request.htmx:
-        return _announce(_render_card(request, parent), "Reply added.")
+        response = _render_card(request, parent)
+        trigger_client_event(response, "notes-changed")  # the reading goal's checklist
+        return _announce(response, "Reply added.")
     return _back_to(parent)
 
 

@@ -9,6 +9,7 @@ from comparisons import api as comparisons_api
 from counterpoint import api as counterpoint_api
 from counterpoint import group_views, views
 from essays import api as essays_api
+from essays.api import rubric as rubric_api
 from notifications import api as notifications_api
 
 router = DefaultRouter()
@@ -84,6 +85,11 @@ urlpatterns = [
         name="annotation-collection",
     ),
     path("api/v1/assignments/<int:pk>/gradebook.csv", essays_api.GradebookCSVView.as_view()),
+    path(
+        "api/v1/assignments/<int:pk>/rubric/",
+        rubric_api.RubricView.as_view(),
+        name="assignment-rubric",
+    ),
     path(
         "api/v1/classes/<int:pk>/flags/",
         annotations_api.ClassFlagsView.as_view(),

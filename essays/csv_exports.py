@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from annotations import participation
 from annotations.models import Annotation, visibility_condition
 from comparisons.models import Passage
 from counterpoint.models import Membership
-from essays.dashboard import best_work, students_of
+from essays.dashboard import best_work, student_ids, students_of
 from essays.feedback import rubric_for
 from essays.models import Outline, Score, due_dates, lateness
+from essays.rubrics import weighted_total
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ORPHANED = "orphaned: no longer in the text"  # the Paragraph of a note whose paragraph went
@@ -55,10 +57,14 @@ def gradebook_rows(assignment, *, now=None) -> list[list]:
     asks for (the outline, the essay draft, or both): the status of the student's most
     advanced one, when it was first submitted, whether that was late (against their due date,
     with any extension: "yes", "no", "overdue" when not submitted after the due date, blank
-    before it), the points per rubric criterion and the total. A fixed number of queries
-    (pinned in tests/essays/test_csv.py)."""
+    before it), the points per rubric criterion (in the rubric's order, weighted ones named
+    with their weight), the total of points and the weighted percentage
+    (essays.rubrics.weighted_total). Then the student's participation on the reading page
+    (annotations.participation: notes by kind, replies, helpful marks received) and, when the
+    assignment sets a reading goal, whether they met it. A fixed number of queries (pinned in
+    tests/essays/test_csv.py)."""
     now = now or timezone.now()
-    criteria = list(rubric_for(assignment).criteria.all())
+    criteria = list(rubric_for(assignment).criteria.prefetch_related("levels"))
     students = students_of(assignment.classroom_id)
     work = best_work(assignment)
     extended = due_dates(assignment)
@@ -76,9 +82,15 @@ def gradebook_rows(assignment, *, now=None) -> list[list]:
             f"{label} status",
             f"{label} submitted at",
             f"{label} late",
-            *(f"{label}: {c.name}" for c in criteria),
+            *(criterion_column(label, c) for c in criteria),
             f"{label} total",
+            f"{label} weighted %",
         ]
+    goal = participation.goal_for(assignment)
+    counts = participation.counts_by_author(assignment, student_ids(assignment.classroom_id))
+    header += [label for _, label in PARTICIPATION_COLUMNS]
+    if goal is not None and goal.is_set:
+        header.append("Reading goal met")
     # A class with groups gets a Group column after the name (no query: students_of has it).
     grouped = any(student.group_name for student in students)
     if grouped:
@@ -89,15 +101,41 @@ def gradebook_rows(assignment, *, now=None) -> list[list]:
         row = [student.display_name] + ([student.group_name or ""] if grouped else [])
         for kind, label in kinds:
             item = work[kind].get(student.pk)
+            mine = {
+                c.pk: points[item.pk, c.pk]
+                for c in criteria
+                if (item and (item.pk, c.pk) in points)
+            }
             row += [
                 item.get_status_display() if item else f"No {label.lower()}",
                 _when(item.first_submitted) if item else "",
                 lateness(item, due_at, now),
-                *(_blank(points.get((item.pk, c.pk)) if item else None) for c in criteria),
+                *(_blank(mine.get(c.pk)) for c in criteria),
                 _blank(item.score_total if item else None),
+                _blank(weighted_total(mine, criteria)),
             ]
+        record = counts.get(student.pk, participation.Counts())
+        row += [getattr(record, key) for key, _ in PARTICIPATION_COLUMNS]
+        if goal is not None and goal.is_set:
+            row.append("yes" if participation.progress(goal, record).met else "no")
         rows.append(row)
     return rows
+
+
+def criterion_column(label: str, criterion) -> str:
+    """ "Outline: Evidence", or "Outline: Evidence (weight 2)" when it is weighted."""
+    weight = "" if criterion.weight == 1 else f" (weight {criterion.weight})"
+    return f"{label}: {criterion.name}{weight}"
+
+
+# Each student's participation record on the reading page (annotations.participation).
+PARTICIPATION_COLUMNS = [
+    ("evidence", "Evidence notes"),
+    ("questions", "Questions"),
+    ("comments", "Comments"),
+    ("replies", "Replies to classmates"),
+    ("helpful", "Helpful marks received"),
+]
 
 
 def _blank(value):

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from annotations import participation
 from counterpoint import permissions
 from essays import csv_exports, dashboard
 
@@ -28,6 +29,10 @@ def class_dashboard(request, pk):
         if assignment
         else None
     )
+    goal, record = (None, [])
+    if assignment_figures is not None:
+        students = [row.student for row in assignment_figures.students]
+        goal, record = participation.class_record(assignment, students)
     context = {
         "classroom": classroom,
         "assignments": assignments,
@@ -35,6 +40,8 @@ def class_dashboard(request, pk):
         "groups": groups,
         "group": group,
         "figures": assignment_figures,
+        "goal": goal,
+        "record": record,
         "heat_levels": range(dashboard.HEAT_LEVELS + 1),
         "stuck_days": dashboard.STUCK_NO_OUTLINE_DAYS,
         "open_days": dashboard.STUCK_OPEN_COMMENT_DAYS,

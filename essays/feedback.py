@@ -211,7 +211,36 @@ def released_comment(outline: Outline, comment_id) -> FeedbackComment:
     return get_object_or_404(outline.comments.select_related("author", "revision"), pk=comment_id)
 
 
+NOTHING_TO_RELEASE = "There is no feedback on this work yet: comment on it or score it first."
+
+
+@transaction.atomic
+def review_release(*, outline: Outline, released: bool = True) -> Review:
+    """Let the author see this work's feedback (or hide it again). There must be some
+    feedback to see: a comment, a score or an overall comment. The review page and the
+    submissions page's bulk release both come here, one outline at a time."""
+    review, _ = Review.objects.get_or_create(outline=outline)
+    if released and not (
+        review.overall_comment.strip() or outline.comments.exists() or outline.scores.exists()
+    ):
+        raise NotAllowed(NOTHING_TO_RELEASE)
+    review.released_at = timezone.now() if released else None
+    review.save(update_fields=["released_at", "updated_at"])
+    if released:
+        # Tell the apps above (e.g. LTI grade passback) once the release is committed.
+        transaction.on_commit(
+            lambda: signals.feedback_released.send(
+                sender=type(outline.assignment), assignment=outline.assignment, outlines=[outline]
+            )
+        )
+    return review
+
+
+@transaction.atomic
 def score_set(*, outline: Outline, level: Level) -> Score:
+    # The rubric's row lock: a rubric change (essays.rubrics) and a first score cannot
+    # interleave, so no score lands on a level that is being removed.
+    Rubric.objects.select_for_update().filter(pk=level.criterion.rubric_id).first()
     score, _ = Score.objects.update_or_create(
         outline=outline,
         criterion=level.criterion,

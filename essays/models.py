@@ -435,6 +435,9 @@ class Criterion(models.Model):
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+    # How much this criterion counts in the weighted total (essays.rubrics.weighted_total):
+    # a criterion with weight 2 counts twice as much as one with weight 1.
+    weight = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -555,3 +558,28 @@ class BankComment(models.Model):
 
     def __str__(self):
         return self.body[:50]
+
+
+class RubricTemplate(models.Model):
+    """A rubric a teacher saved to start other assignments' rubrics from. A copy, as plain
+    data (essays.rubrics.rubric_shape), so editing or deleting the rubric it came from
+    never changes it. Its teacher uses it, and so do the other teachers of `classroom`."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    classroom = models.ForeignKey(
+        "counterpoint.Classroom",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The class whose rubric it was saved from: its teachers may use it too.",
+    )
+    name = models.CharField(max_length=100)
+    criteria = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name

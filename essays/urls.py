@@ -1,6 +1,6 @@
 from django.urls import path
 
-from essays import draft_views, views
+from essays import bulk_views, draft_views, rubric_views, views
 
 app_name = "essays"
 
@@ -36,7 +36,26 @@ urlpatterns = [
         name="extension",
     ),
     path("assignments/<int:pk>/release/", views.release_all, name="release"),
-    path("assignments/<int:pk>/rubric/", views.rubric_edit, name="rubric"),
+    path("assignments/<int:pk>/rubric/", rubric_views.rubric_edit, name="rubric"),
+    path(
+        "assignments/<int:pk>/rubric/templates/save/",
+        rubric_views.rubric_template_save,
+        name="rubric_template_save",
+    ),
+    path(
+        "assignments/<int:pk>/rubric/templates/use/",
+        rubric_views.rubric_template_use,
+        name="rubric_template_use",
+    ),
+    path(
+        "assignments/<int:pk>/rubric/templates/<int:template_pk>/delete/",
+        rubric_views.rubric_template_delete,
+        name="rubric_template_delete",
+    ),
+    path("assignments/<int:pk>/submissions/bulk/", bulk_views.bulk_action, name="bulk"),
+    path(
+        "assignments/<int:pk>/submissions.zip", bulk_views.submissions_zip, name="submissions_zip"
+    ),
     path("outlines/<int:pk>/draft/", draft_views.draft_start, name="draft_start"),
     path("drafts/<int:pk>/", draft_views.draft_page, name="draft"),
     path("drafts/<int:pk>/save/", draft_views.draft_save, name="draft_save"),

@@ -954,11 +954,20 @@ def review_overall(request, pk):
     review_row, _ = Review.objects.get_or_create(outline=outline)
     if "overall_comment" in form.data:
         review_row.overall_comment = form.cleaned_data["overall_comment"]
+        review_row.save()
     if form.cleaned_data["release"]:
-        review_row.released_at = timezone.now() if form.cleaned_data["release"] == "1" else None
-    review_row.save()
-    if review_row.released_at:
-        _announce_release(outline.assignment, [outline])
+        try:
+            feedback.review_release(outline=outline, released=form.cleaned_data["release"] == "1")
+        except NotAllowed as refusal:
+            if not request.htmx:
+                messages.error(request, refusal.message)
+                return redirect("essays:review", pk=outline.pk)
+            # Said beside the release button, and announced.
+            fresh = Outline.objects.for_editor().with_score_total().get(pk=outline.pk)
+            context = {**_review_context(request, fresh), "release_error": refusal.message}
+            response = render(request, "essays/review.html#review", context, status=400)
+            trigger_client_event(response, "announce", {"message": refusal.message})
+            return response
     return _review_region(request, outline, "Saved.")
 
 
@@ -991,66 +1000,3 @@ def _review_region(request, outline, note, *, about="", error="", **typed):
     response = render(request, template, context, status=400 if failed else 200)
     trigger_client_event(response, "announce", {"message": note})
     return response
-
-
-@login_required
-def rubric_edit(request, pk):
-    """Edit the rubric's criteria, levels and points, until grading starts."""
-    assignment = permissions.get_assignment_for(request.user, pk, action="moderate")
-    rubric = feedback.rubric_for(assignment)
-    locked = feedback.grading_started(assignment)
-    if request.method == "POST":
-        if locked:
-            messages.error(request, "Grading has started, so the rubric can no longer change.")
-            return redirect("essays:rubric", pk=pk)
-        errors = rubric_save(rubric, request.POST)
-        if not errors:
-            messages.success(request, "Rubric saved.")
-            return redirect("essays:submissions", pk=pk)
-        for error in errors:
-            messages.error(request, error)
-    return render(
-        request,
-        "essays/rubric.html",
-        {
-            "assignment": assignment,
-            "rubric": rubric,
-            "locked": locked,
-            "criteria": rubric.criteria.prefetch_related("levels"),
-        },
-    )
-
-
-def rubric_save(rubric, data) -> list[str]:
-    """Apply the rubric form: criterion-<id>-name/description, level-<id>-name/description/
-    points. Returns the problems found; saves nothing if there are any."""
-    errors, changed = [], []
-    for criterion in rubric.criteria.prefetch_related("levels"):
-        name = data.get(f"criterion-{criterion.pk}-name", criterion.name).strip()
-        if not name:
-            errors.append("Every criterion needs a name.")
-        elif len(name) > 100:
-            errors.append(f"Keep the criterion name “{name[:40]}…” under 100 characters.")
-        criterion.name = name
-        criterion.description = data.get(
-            f"criterion-{criterion.pk}-description", criterion.description
-        )
-        changed.append(criterion)
-        for level in criterion.levels.all():
-            raw = data.get(f"level-{level.pk}-points", str(level.points))
-            if parse_number(raw, maximum=100) is None:
-                errors.append(f"Points for {name} – {level.name} must be a whole number 0–100.")
-                continue
-            level.points = int(raw)
-            level_name = data.get(f"level-{level.pk}-name", level.name)
-            if len(level_name) > 60:
-                errors.append(f"Keep the level name “{level_name[:40]}…” under 60 characters.")
-            level.name = level_name or level.name
-            level.description = data.get(f"level-{level.pk}-description", level.description)
-            changed.append(level)
-    if errors:
-        return errors
-    with transaction.atomic():  # all of the rubric or none of it
-        for row in changed:
-            row.save()
-    return []

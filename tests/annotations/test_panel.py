@@ -342,14 +342,15 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
     # (two more than when the page sent every card: the page's ids, and the authors, which
     # came with every card's row; in exchange the page no longer grows, annotations.panel)
     # + the navigation's unread count (notifications.context_processors)
-    with django_assert_num_queries(25):
+    # + the reading goal (none set: one query)
+    with django_assert_num_queries(26):
         response = client.get(read_url(assignment))
 
     assert len(response.context["cards"]) == min(count, PAGE_SIZE)
 
     # the next reader: as above, less the text's 7
-    # + the navigation's unread count (notifications.context_processors)
-    with django_assert_num_queries(18):
+    # + the navigation's unread count (notifications.context_processors), the reading goal
+    with django_assert_num_queries(19):
         client.get(read_url(assignment))
 
 

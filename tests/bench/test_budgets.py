@@ -108,11 +108,11 @@ def test_a_grouped_students_reading_page_costs_what_an_ungrouped_one_does(
     grouped_class(assignment, classroom, student, count)
     client.force_login(student)
 
-    # as tests/annotations/test_panel.py's pin (25, then 18): the group and the whole-class
+    # as tests/annotations/test_panel.py's pin (26, then 19): the group and the whole-class
     # choice come with my roles, and the rule is a subquery of the same queries
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(26):
         response = client.get(_read(assignment))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(_read(assignment))
 
     assert response.status_code == 200
@@ -127,8 +127,8 @@ def test_a_teachers_reading_page_with_groups_costs_one_more_query(
     client.force_login(teacher)
     client.get(_read(assignment))  # the text is kept from here on
 
-    # 18 as a student's next read, + the class's groups (the filter's choices)
-    with django_assert_num_queries(19):
+    # 19 as a student's next read, + the class's groups (the filter's choices)
+    with django_assert_num_queries(20):
         response = client.get(_read(assignment))
 
     # the teacher sees every group's notes (counted; the panel sends them in pages)
@@ -185,7 +185,7 @@ def test_a_grouped_students_builder_page_costs_what_an_ungrouped_one_does(
     assert response.context["tray_matched"] < count or count == 10
 
 
-@pytest.mark.parametrize(("grouped", "queries"), [(False, 21), (True, 22)])
+@pytest.mark.parametrize(("grouped", "queries"), [(False, 24), (True, 25)])
 def test_the_class_dashboard_with_groups_costs_one_more_query(
     client, assignment, classroom, student, teacher, django_assert_num_queries, grouped, queries
 ):

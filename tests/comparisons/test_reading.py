@@ -199,7 +199,8 @@ def test_reading_page_takes_a_fixed_number_of_queries(
     # live poll's fingerprint
     # + the navigation's moderation link (one query)
     # + the navigation's unread count (notifications.context_processors)
-    with django_assert_num_queries(18):
+    # + the reading goal (none set: one query)
+    with django_assert_num_queries(19):
         response = client.get(read_url(assignment))
 
     assert response.content.decode().count('class="passage"') == sections * passages

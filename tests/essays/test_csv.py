@@ -120,18 +120,29 @@ def test_the_gradebook_has_a_row_per_student_and_a_column_per_criterion(
         *("Outline status", "Outline submitted at", "Outline late"),
         *(f"Outline: {name}" for name in names),
         "Outline total",
+        "Outline weighted %",
         *("Draft status", "Draft submitted at", "Draft late"),
         *(f"Draft: {name}" for name in names),
         "Draft total",
+        "Draft weighted %",
+        "Evidence notes",
+        "Questions",
+        "Comments",
+        "Replies to classmates",
+        "Helpful marks received",
     ]
     when = timezone.localtime(graded["yesterday"]).strftime("%Y-%m-%d %H:%M")
-    no_draft = ["No draft", "", "overdue", "", "", "", "", "", ""]
-    not_yet_due = ["No draft", "", "", "", "", "", "", "", ""]  # Sam has an extension
+    no_draft = ["No draft", "", "overdue", "", "", "", "", "", "", ""]
+    not_yet_due = ["No draft", "", "", "", "", "", "", "", "", ""]  # Sam has an extension
+    none = ["0", "0", "0", "0", "0"]  # nobody has annotated
+    blank = ["", "", "", "", "", "", ""]
     assert rows == [
-        ["'=cmd", "No outline", "", "overdue", "", "", "", "", "", "", *no_draft],
-        ["Cleo Classmate", "Submitted", when, "yes", "", "", "", "", "", "", *no_draft],
-        ["Nina", "No outline", "", "overdue", "", "", "", "", "", "", *no_draft],
-        ["Sam Student", "Submitted", when, "no", "4", "", "2", "", "", "6", *not_yet_due],
+        ["'=cmd", "No outline", "", "overdue", *blank, *no_draft, *none],
+        ["Cleo Classmate", "Submitted", when, "yes", *blank, *no_draft, *none],
+        ["Nina", "No outline", "", "overdue", *blank, *no_draft, *none],
+        # 6 of the 20 points the five equally weighted criteria can give: 30%
+        ["Sam Student", "Submitted", when, "no", "4", "", "2", "", "", "6", "30.0"]
+        + [*not_yet_due, *none],
     ]
 
 
@@ -182,8 +193,9 @@ def test_the_gradebook_query_count_is_fixed(
     client.force_login(teacher)
 
     # session, user, the assignment, the user's memberships (roles), the rubric,
-    # its criteria, students, outlines, extensions, scores
-    with django_assert_num_queries(10):
+    # its criteria, their levels, students, outlines, extensions, scores, the reading goal,
+    # participation counts, helpful marks received
+    with django_assert_num_queries(14):
         client.get(gradebook_url(assignment))
 
 
@@ -237,8 +249,9 @@ def test_the_gradebook_query_count_does_not_grow_with_outlines_and_drafts(
     client.force_login(teacher)
 
     # session, user, the assignment, the user's memberships (roles), the rubric,
-    # its criteria, students, outlines and drafts, extensions, scores
-    with django_assert_num_queries(10):
+    # its criteria, their levels, students, outlines and drafts, extensions, scores, the
+    # reading goal, participation counts, helpful marks received
+    with django_assert_num_queries(14):
         response = client.get(gradebook_url(assignment))
 
     assert len(read(response)) == size + 1

@@ -360,9 +360,10 @@ def test_the_query_count_does_not_grow_with_the_class(
     # figures: students, annotations per student, outlines and drafts (with score totals,
     # submissions, open comments and releases), extensions, rubric points, annotations per
     # paragraph, annotations per cell, the comparison, its subjects, dimensions, matrix cells,
-    # sections, passages and passages' dimensions; the nav's open-flag count
+    # sections, passages and passages' dimensions; the participation record: the reading goal,
+    # counts per student, helpful marks received; the nav's open-flag count
     # + the navigation's unread count (notifications.context_processors)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(24):
         response = client.get(dashboard_url(classroom))
 
     assert response.status_code == 200

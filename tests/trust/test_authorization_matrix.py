@@ -98,6 +98,18 @@ class Route:
     headers: dict = field(default_factory=dict)
 
 
+def teachers_template(w):
+    """A rubric template the class's teacher saved."""
+    from essays.models import RubricTemplate
+
+    template, _ = RubricTemplate.objects.get_or_create(
+        owner=w.teacher,
+        name="Saved",
+        defaults={"criteria": [{"name": "Argument", "levels": [{"name": "Clear", "points": 2}]}]},
+    )
+    return template
+
+
 def pk(attr):
     return lambda w: {"pk": getattr(w, attr).pk}
 
@@ -460,6 +472,43 @@ ROUTES = {
         data=lambda w: {"released": "1"},
     ),
     "essays:rubric": Route(kwargs=pk("assignment"), get=class_teachers(), post=class_teachers(302)),
+    "essays:rubric_template_save": Route(
+        kwargs=pk("assignment"),
+        get=POST_ONLY,
+        post=class_teachers(302),
+        data=lambda w: {"name": "Essay rubric"},
+    ),
+    "essays:rubric_template_use": Route(
+        kwargs=pk("assignment"),
+        get=POST_ONLY,
+        post=class_teachers(302),
+        data=lambda w: {"template": teachers_template(w).pk},
+    ),
+    "essays:rubric_template_delete": Route(
+        kwargs=lambda w: {"pk": w.assignment.pk, "template_pk": teachers_template(w).pk},
+        get=POST_ONLY,
+        post=class_teachers(302),
+    ),
+    "essays:bulk": Route(
+        kwargs=pk("assignment"),
+        get=POST_ONLY,
+        post=class_teachers(302),
+        data=lambda w: {"action": "accept", "everyone": "1"},
+    ),
+    # Nobody has handed work in: the teacher is sent back to the submissions page, told so.
+    "essays:submissions_zip": Route(kwargs=pk("assignment"), get=class_teachers(302)),
+    "annotations:reading_goal": Route(
+        kwargs=pk("assignment"),
+        get=class_teachers(),
+        post=class_teachers(302),
+        data=lambda w: {"evidence": "2", "questions": "1", "comments": "0", "replies": "1"},
+    ),
+    # A student's own checklist: the class's students only (teachers read the dashboard).
+    "annotations:reading_goal_progress": Route(
+        kwargs=pk("assignment"),
+        get=E(LOGIN, 200, 200, 404, 404, 404, 404),
+        post=E(LOGIN, 405, 405, 405, 405, 405, 405),
+    ),
     "essays:draft_start": Route(kwargs=pk("outline"), get=POST_ONLY, post=outline_author(302)),
     "essays:draft": Route(kwargs=pk("draft"), get=outline_readers()),
     "essays:draft_save": Route(
@@ -585,6 +634,14 @@ ROUTES = {
     ),
     "outline-export": api(
         kwargs=pk("outline"), query="?format=md", get=E(403, 200, 404, 404, 200, 404, 404)
+    ),
+    "assignment-rubric": api(
+        kwargs=pk("assignment"),
+        get=E(403, 403, 403, 404, 200, 404, 404),
+        put=E(403, 403, 403, 404, 200, 404, 404),
+        data=lambda w: {
+            "criteria": [{"name": "Argument", "levels": [{"name": "Clear", "points": 2}]}]
+        },
     ),
     "api/v1/assignments/<int:pk>/gradebook.csv": api(
         kwargs=pk("assignment"), get=E(403, 403, 403, 404, 200, 404, 404)
