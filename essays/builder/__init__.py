@@ -1,67 +1,44 @@
-"""Turning what a student chose from the matrix and the text into a compare-and-contrast outline.
+"""The essay builder: it scaffolds a compare-and-contrast outline; the student writes it.
 
-A student has read the comparison, annotated it and linked pieces of evidence as differences or
-similarities. They then choose subjects (in the order they want them), dimensions (rows of the
-matrix), the matrix cells and the evidence to use, a structure and a stance. `build` turns that
-`Selection` into an `Outline`: a thesis, an introduction, body sections with a topic sentence,
-evidence and a reasoning prompt each, a counterargument and a conclusion, plus `checks` that the
-page shows beside the outline. `check` re-runs the checks on an outline the student has edited,
-`restructure` switches structure keeping their edits, and `regenerate_section` rebuilds one
-section. Everything is plain data and deterministic: the same selection gives the same outline,
-and where there is a choice of wording it is made by a stable hash of the subject and dimension
-names, never at random.
+A student has read the comparison, annotated it and linked pieces of evidence. They choose
+subjects, dimensions (rows of the matrix), evidence and a structure, then judge each dimension
+(differ in kind, in degree, mostly alike, or for successive subjects changed/continued) in a
+sentence of their own, and pick the one that matters most. `build` turns that `Selection` into
+an `Outline` skeleton: sections in an order that follows the judgements, evidence placed with
+citations as claim–evidence–reasoning cards, a counterargument from what they judged the other
+way, a "going further" section for complexity, and frames and prompts beside every box. It
+writes none of the argument: the thesis, topic sentences, reasoning and each card's relation
+are the student's and start empty (a link's relation comes with it, chosen by its author).
 
-Where evidence goes
--------------------
-Every evidence key in the selection lands in exactly one section.
+Modules, each plain data in and out and deterministic:
 
-- The counterargument holds the evidence whose relation concedes something to the stance: the
-  similarities when arguing differences (or differences of degree), the differences when arguing
-  similarities. With none, it is a prompt to find one, and `one_sided_stance` fails.
-- Point-by-point: one section per chosen dimension. Evidence about a subject that was not
-  chosen still goes to its dimension, after the chosen subjects' evidence. Evidence with no
-  dimension (or a dimension that was not chosen) goes to the dimension whose name and cells
-  share the most words with its quote and note, and failing that to the last body section.
-  Within a section, evidence follows the subject order (evidence about several subjects counts
-  as the earliest of them in the student's order), then the order it was given.
-- Subject-by-subject: one block per subject, evidence in dimension order (no dimension last).
-  Evidence about no chosen subject goes to a subject its quote or note names, failing that to
-  the last block.
-- Block + synthesis: the same blocks, then a synthesis section holding the linked pairs
-  (evidence sharing a `pair` value), pair by pair in dimension order. Evidence that fits no
-  block goes to the synthesis.
-- A structure with no body section at all (point-by-point with no dimension chosen,
-  subject-by-subject with no subject) gets one "body:evidence" section so nothing is lost.
-
-Checks
-------
-`check` returns, in this order: the five thesis checks (always, ok or not); one
-`dimension_one_sided` per chosen dimension (in point-by-point it reads the dimension's section
-and targets it, and leaves an empty section to `section_without_evidence`; otherwise it reads
-each evidence's own dimension across the body and targets "thesis"); one
-`section_without_evidence` per body or synthesis section; one `one_sided_stance` (targeting the
-counterargument); one failing `question_as_evidence` per question, or a single passing one; one
-`quote_heavy`. Checks about the outline as a whole target "thesis", the top of the outline.
-
-The selection is the source of truth for what evidence exists: `restructure` and
-`regenerate_section` drop items whose key is no longer in it, so the caller should build the
-selection from the outline's own evidence snapshots as well as what the student has chosen.
-
-Wording
--------
-Matrix cells are written as noun phrases ("Personal dictatorship backed by terror"), verb
-phrases ("Won the war and imposed communism") or clauses ("Show trials kept society in fear").
-The thesis and topic sentences guess which from the first words and frame the cell to fit:
-"Stalin's leadership style was marked by …", "Khrushchev won …", "in Stalin's case, show trials
-kept …". Cells lose their final full stop and their capital letter unless the first words look
-like a name ("Great Terror", "KGB"). The tense follows the question ("How was …" is past, "How
-is …" present).
+- `types`: the dataclasses and the fixed vocabularies (kinds, relations, sources, settings).
+- `context`: a selection indexed for lookups, and what the judgements decide (which side the
+  outline argues, which dimensions concede).
+- `placement`: `build`, `restructure` and `regenerate_section`: sections and where evidence goes.
+- `frames`: sentence frames, prompts, transition words and the example thesis (made only of the
+  student's own judgement sentences).
+- `checks`: `check`, each finding a `problem` or a `suggestion` with a target field.
+- `text`: word helpers (joining, names and demonyms, copied-run detection).
 """
 
-from essays.builder.checks import check
-from essays.builder.frames import TRANSITIONS
+from essays.builder.checks import check, thesis_checks
+from essays.builder.frames import (
+    REASONING_FRAME,
+    TRANSITIONS,
+    example_thesis,
+    judgement_frames,
+    significance_frame,
+    transition_for,
+)
 from essays.builder.placement import build, regenerate_section, restructure
 from essays.builder.types import (
+    EXAMPLES,
+    KINDS,
+    PROBLEM,
+    RELATIONS,
+    SCAFFOLDING,
+    SOURCES,
     STANCES,
     STRUCTURES,
     Cell,
@@ -69,6 +46,7 @@ from essays.builder.types import (
     Dimension,
     Evidence,
     EvidenceItem,
+    Judgement,
     Outline,
     Section,
     Selection,
@@ -76,6 +54,13 @@ from essays.builder.types import (
 )
 
 __all__ = [
+    "EXAMPLES",
+    "KINDS",
+    "PROBLEM",
+    "REASONING_FRAME",
+    "RELATIONS",
+    "SCAFFOLDING",
+    "SOURCES",
     "STANCES",
     "STRUCTURES",
     "TRANSITIONS",
@@ -84,12 +69,18 @@ __all__ = [
     "Dimension",
     "Evidence",
     "EvidenceItem",
+    "Judgement",
     "Outline",
     "Section",
     "Selection",
     "Subject",
     "build",
     "check",
+    "example_thesis",
+    "judgement_frames",
+    "significance_frame",
+    "thesis_checks",
+    "transition_for",
     "regenerate_section",
     "restructure",
 ]

@@ -1,4 +1,16 @@
-"""The checks an outline gets, edits included."""
+"""The checks an outline gets, on the student's words as they stand.
+
+Each check is a `problem` (the student confirms before submitting with it open) or a
+`suggestion` (advice). What words can decide is a problem: a missing thesis, a subject not
+named, a reason that is only boilerplate, words copied from the table or the article, evidence
+tagged with another dimension, no evidence for one side. Where keywords cannot decide (whether
+the thesis uses the question's terms, how much is quoted) the check is a suggestion. Every
+message says what to do next in one sentence and `target` points at the box to fix.
+
+The checks read only what the student wrote and chose; they never pass text the builder made,
+because the builder makes none. No evidence at all never passes an "own words" check, and the
+"in my own words" toggle counts only beside reasoning the student actually wrote.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +18,49 @@ import re
 from dataclasses import replace
 
 from essays.builder.context import Context
-from essays.builder.text import asks, join, mentions, mentions_area, number, prose
-from essays.builder.types import COUNTERARGUMENT, NAMED_DIMENSIONS, Check, Outline, Selection
+from essays.builder.frames import asks_extent
+from essays.builder.text import copied_spans, join, mentions, prose, stems, tokens
+from essays.builder.types import (
+    PROBLEM,
+    SUCCESSIVE_KINDS,
+    SUGGESTION,
+    Check,
+    EvidenceItem,
+    Outline,
+    Section,
+    Selection,
+)
+
+# Imbalance flagged when one subject has this many times the other's evidence on a dimension.
+BALANCE_RATIO = 3
 
 
 def check(outline: Outline, selection: Selection) -> list[Check]:
-    """The checks for an outline as it stands, edits included.
-
-    The outline's structure decides what a dimension's evidence is (its section in
-    point-by-point, the evidence's own dimension otherwise); the selection says what was chosen
-    and what each evidence key is.
-    """
-    context = Context(replace(selection, structure=outline.structure, stance=outline.stance))
+    """The checks for an outline as it stands, edits and judgements included."""
+    context = Context(
+        replace(
+            selection,
+            structure=outline.structure,
+            stance=outline.stance,
+            judgements=tuple(outline.judgements) or selection.judgements,
+        )
+    )
     return [
-        *_thesis_checks(outline.thesis, context),
-        *_dimension_checks(outline, context),
-        *_section_checks(outline),
-        _stance_check(outline),
-        *_question_checks(outline, context),
-        _quote_check(outline),
+        *thesis_checks(outline.thesis, context),
+        *_judgement_checks(context),
+        *_section_checks(outline, context),
+        *_evidence_checks(outline, context),
+        *_balance_checks(outline, context),
     ]
 
 
-# Checks
+# The thesis
 
-_CONNECTIVES = re.compile(
+_POSITION = re.compile(
     r"\b(whereas|whilst|while|although|though|unlike|just as|in contrast|by contrast|"
-    r"compared (with|to)|however|but|yet|similarly|likewise|rather than)\b",
-    re.IGNORECASE,
-)
-_SIGNIFICANCE = re.compile(
-    r"\b(shows?|showing|reveals?|suggests?|matters?|because|means|important|significant|"
-    r"explains?|demonstrates?|proves?|illustrates?|highlights?|tells us|therefore)\b",
+    r"compared (with|to)|however|but|yet|similarly|likewise|rather than|more than|less than|"
+    r"far more|far less|both|neither|instead|differ(ed|s)? (most|mainly|more|less)|"
+    r"(largely|mostly|partly|entirely|completely|only) )",
     re.IGNORECASE,
 )
 _EMPTY_PATTERNS = [
@@ -56,250 +79,495 @@ _EMPTY_PATTERNS = [
         r"(others|other ways|some (ways|respects))",
         r"\b(many|some|several|a lot of|lots of|a number of|both|plenty of) "
         r"(similarities and differences|differences and similarities)\b",
-        r"\b(similar|alike) and (different|unalike)\b",
-        r"\b(different|unalike) and (similar|alike)\b",
     )
 ]
-_OTHER_AREAS = re.compile(r"\b(other|more|further) (areas?|dimensions?|respects|ways)\b", re.I)
+# Words that introduce a reason or a consequence.
+_REASON = re.compile(
+    r"\b(because|since|so that|so|therefore|thus|which (shows?|meant|means|led|explains?|"
+    r"reveals?|is why)|this (shows?|meant|means|reveals?|explains?)|(it|this) matters|"
+    r"shap(ed|es|ing)|led to|leads to|caused|causes|meant that|as a result|explains?|"
+    r"reveals?|shows? that|shows?|matters?|in order to)\b",
+    re.IGNORECASE,
+)
+# Words that say nothing in a reason by themselves: "which shows they were different".
+_BOILERPLATE = set(
+    """
+    a an the and or but so of to in on at by for with as that this these those it its they them
+    their there here is are was were be been being has have had do does did will would can could
+    may might shows show showed shown showing matters matter mattered important importance
+    significant significance different difference differences differ differed similar similarity
+    similarities alike same both each one ones other others what which who how why very really
+    quite far apart way ways thing things lot lots many much more most less put first also just
+    interesting compare comparison contrast contrasts approach approaches priorities priority
+    reveals reveal explains explain because since therefore thus meant means led leads caused
+    causes shaped shapes choice choices some all not no than then when where while whereas
+    about over under between from into out up down we us our you your i my me he she his her him
+    """.split()
+)
+_DEGREE_WORDS = re.compile(
+    r"\b(to (a|an|some|no|what|the) ?(large|great|greater|limited|small|certain|significant|"
+    r"lesser|considerable|full)? (extent|degree)|largely|mostly|partly|partially|entirely|"
+    r"completely|wholly|somewhat|only (partly|slightly|in part)|slightly|fundamentally|"
+    r"in (part|degree|kind)|far more|far less|much more|much less)\b",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = set(
+    """how was were is are did do does what to extent degree why which far different differ
+    similar compare compared between and the a of in""".split()
+)
 
 
-def _thesis_checks(thesis: str, context: Context) -> list[Check]:
+def thesis_checks(thesis: str, context: Context) -> list[Check]:
+    """The checks on the thesis, all targeting "thesis"."""
     text = " ".join(thesis.split())
-    checks = []
-
-    missing = [s.name for s in context.subjects if not mentions(text, s.name)]
-    if len(context.subjects) < 2:
-        message = "Choose at least two subjects to compare, and name them here."
-    elif missing:
-        message = f"Name {join(missing)} in your thesis, so the reader knows who you compare."
-    else:
-        message = f"Your thesis names {context.names}."
-    checks.append(
-        Check("thesis_names_subjects", len(context.subjects) > 1 and not missing, message, "thesis")
-    )
-
-    dimensions = context.dimensions
-    named = [d for d in dimensions if mentions_area(text, d.name)]
-    unnamed = [d for d in dimensions if d not in named]
-    enough = not unnamed or (
-        len(dimensions) > NAMED_DIMENSIONS
-        and len(named) >= NAMED_DIMENSIONS
-        and bool(_OTHER_AREAS.search(text))
-    )
-    if not dimensions:
-        message = "Choose the areas you want to compare (rows of the matrix) and name them here."
-    elif enough:
-        message = "Your thesis names the areas you compare."
-    elif len(dimensions) > NAMED_DIMENSIONS:
-        message = (
-            f"Name at least {number(NAMED_DIMENSIONS)} of the areas you compare and say there "
-            f"are others (“and two other areas”); so far it names {len(named)}."
-        )
-    else:
-        message = (
-            f"Say which areas you compare: your thesis does not yet mention "
-            f"{join([prose(d.name) for d in unnamed])}."
-        )
-    checks.append(Check("thesis_names_dimensions", bool(dimensions) and enough, message, "thesis"))
-
-    connective = bool(_CONNECTIVES.search(text))
-    checks.append(
-        Check(
-            "thesis_connective",
-            connective,
-            "Your thesis links the subjects with a comparing word."
-            if connective
-            else (
-                "Join the subjects in one sentence with a comparing word such as whereas, "
-                "while, although or unlike."
-            ),
-            "thesis",
-        )
-    )
-
-    significant = bool(_SIGNIFICANCE.search(text))
-    checks.append(
-        Check(
-            "thesis_significance",
-            significant,
-            "Your thesis says why the comparison matters."
-            if significant
-            else (
-                "Say why the comparison matters, for example by ending with “which shows …” "
-                "or “this matters because …”."
-            ),
-            "thesis",
-        )
-    )
-
     if not text:
-        ok, message = False, "Write a thesis: one sentence that answers the question."
-    elif any(pattern.search(text) for pattern in _EMPTY_PATTERNS):
-        ok, message = (
-            False,
-            (
-                "“This essay will compare …” or “similar in some ways and different in others” "
-                "could be said of any two things. Take a position: do the differences or the "
-                "similarities matter more, and where?"
-            ),
-        )
-    else:
-        ok, message = True, "Your thesis takes a position."
-    checks.append(Check("thesis_not_empty_pattern", ok, message, "thesis"))
-    return checks
-
-
-def _dimension_checks(outline: Outline, context: Context) -> list[Check]:
-    everyone = set(context.subject_rank)
-    sections = {section.key: section for section in outline.sections}
-    arguing = [s for s in outline.sections if s.role in ("body", "synthesis")]
-    checks = []
-    for dimension in context.dimensions:
-        area = dimension.name
-        key = f"body:dimension:{dimension.id}"
-        if context.structure == "point_by_point":
-            if key not in sections:
-                checks.append(
-                    Check(
-                        "dimension_one_sided",
-                        False,
-                        f"{area} is one of your areas but has no section yet. Add it back or "
-                        "leave it out of your thesis.",
-                        "thesis",
-                    )
-                )
-                continue
-            target = key
-            items = sections[key].evidence
-        else:
-            target = "thesis"
-            items = [
-                item
-                for section in arguing
-                for item in section.evidence
-                if context.dimension_of(item.key) == dimension.id
-            ]
-        covered = set().union(*(context.subjects_of(item) for item in items))
-        if not covered and context.structure == "point_by_point":
-            continue  # an empty section is reported by section_without_evidence
-        missing = [s.name for s in context.subjects if s.id not in covered]
-        if not missing:
-            message = f"{area} has evidence for {context.names}."
-        elif not covered:
-            message = (
-                f"There is no evidence on {prose(area)} yet. Add some for {context.names}, so "
-                "the comparison rests on the text."
-            )
-        else:
-            having = join([s.name for s in context.subjects if s.id in covered])
-            message = (
-                f"{area} has evidence for {having} but not yet for {join(missing)}. Add some "
-                "so both sides of the comparison are supported."
-            )
-        checks.append(Check("dimension_one_sided", covered >= everyone, message, target))
-    return checks
-
-
-def _section_checks(outline: Outline) -> list[Check]:
-    checks = []
-    for section in outline.sections:
-        if section.role not in ("body", "synthesis"):
-            continue
-        if section.evidence:
-            message = f"“{section.heading}” has evidence."
-        elif section.role == "synthesis":
-            message = (
-                f"“{section.heading}” has no evidence yet. Link two pieces of evidence about "
-                "different subjects as a comparison, or choose evidence for this section."
-            )
-        else:
-            message = (
-                f"“{section.heading}” has no evidence yet. Choose at least one piece of "
-                "evidence to back up its claim."
-            )
-        checks.append(
-            Check("section_without_evidence", bool(section.evidence), message, section.key)
-        )
-    return checks
-
-
-def _stance_check(outline: Outline) -> Check:
-    relations = {
-        "similarity" if item.relation == "similarity" else "difference"
-        for section in outline.sections
-        for item in section.evidence
-    }
-    keys = {section.key for section in outline.sections}
-    target = COUNTERARGUMENT if COUNTERARGUMENT in keys else "thesis"
-    if relations == {"difference", "similarity"}:
-        return Check(
-            "one_sided_stance",
-            True,
-            "Your outline weighs both differences and similarities.",
-            target,
-        )
-    if not relations:
-        message = (
-            "There is no evidence yet. The strongest essays explain both the differences and "
-            "the similarities: add evidence for each."
-        )
-    elif relations == {"difference"}:
-        message = (
-            "Every piece of evidence shows a difference. The strongest essays explain both: "
-            "find one similarity, mark it as a similarity, and use it in your counterargument."
-        )
-    else:
-        message = (
-            "Every piece of evidence shows a similarity. The strongest essays explain both: "
-            "find one difference, mark it as a difference, and use it in your counterargument."
-        )
-    return Check("one_sided_stance", False, message, target)
-
-
-def _question_checks(outline: Outline, context: Context) -> list[Check]:
-    checks = []
-    for section in outline.sections:
-        for item in section.evidence:
-            evidence = context.evidence.get(item.key)
-            if (evidence is not None and evidence.kind == "question") or asks(
-                item.quote, item.note
-            ):
-                checks.append(
-                    Check(
-                        "question_as_evidence",
-                        False,
-                        "This is a question rather than a claim. Find the answer in the text "
-                        "and use that as your evidence, or move the question to your notes.",
-                        item.key,
-                    )
-                )
-    if not checks:
-        checks.append(
+        return [
             Check(
-                "question_as_evidence",
-                True,
-                "Every piece of evidence makes a claim.",
+                "thesis_written",
+                False,
+                "Write your thesis: one sentence that answers the question in the box above it.",
                 "thesis",
             )
+        ]
+    return [
+        _names_subjects(text, context),
+        _answers_question(text, context),
+        _takes_position(text),
+        _gives_reason(text, context),
+        _own_words(thesis, context, "thesis", "thesis_own_words", PROBLEM),
+    ]
+
+
+def _names_subjects(text: str, context: Context) -> Check:
+    missing = [s.name for s in context.subjects if not mentions(text, s.name)]
+    if len(context.subjects) < 2:
+        return Check(
+            "thesis_names_subjects",
+            False,
+            "Choose at least two subjects to compare, then name them in your thesis.",
+            "thesis",
+        )
+    if missing:
+        return Check(
+            "thesis_names_subjects",
+            False,
+            f"Name {join(missing)} in your thesis, so the reader knows who you compare.",
+            "thesis",
+        )
+    return Check("thesis_names_subjects", True, f"Your thesis names {context.names}.", "thesis")
+
+
+def _answers_question(text: str, context: Context) -> Check:
+    question = context.question
+    if asks_extent(question) and not _DEGREE_WORDS.search(text):
+        return Check(
+            "thesis_answers_question",
+            False,
+            "The question asks “to what extent”: say how far, e.g. “largely”, “only partly” "
+            "or “to a limited extent”.",
+            "thesis",
+        )
+    names = stems(" ".join(s.name for s in context.subjects))
+    terms = {
+        word
+        for word in stems(question)
+        if word not in names and word not in {w[:5] for w in _QUESTION_WORDS}
+    }
+    if terms and not terms & stems(text):
+        return Check(
+            "thesis_answers_question",
+            False,
+            "Use a key word from the essay question in your thesis, so it clearly answers it.",
+            "thesis",
+            level=SUGGESTION,
+        )
+    return Check("thesis_answers_question", True, "Your thesis answers the question.", "thesis")
+
+
+def _takes_position(text: str) -> Check:
+    if any(pattern.search(text) for pattern in _EMPTY_PATTERNS):
+        return Check(
+            "thesis_takes_position",
+            False,
+            "“Similar in some ways and different in others” fits any two things: say where "
+            "they differ most, or how far.",
+            "thesis",
+        )
+    if not _POSITION.search(text):
+        return Check(
+            "thesis_takes_position",
+            False,
+            "Set the subjects against each other with a word like whereas, although or unlike.",
+            "thesis",
+            level=SUGGESTION,
+        )
+    return Check("thesis_takes_position", True, "Your thesis takes a position.", "thesis")
+
+
+def reason_of(text: str) -> str | None:
+    """The part of a sentence that gives its reason or consequence (from the first reason
+    word on), or None without one."""
+    match = _REASON.search(text)
+    return text[match.start() :] if match else None
+
+
+def specific_words(text: str, context: Context) -> list[str]:
+    """The words of a reason that say something about these subjects, beyond boilerplate."""
+    names = {word for s in context.subjects for word, _, _ in tokens(s.name)}
+    return [
+        word
+        for word, _, _ in tokens(text)
+        if len(word) >= 3
+        and word not in _BOILERPLATE
+        and word not in names
+        and not any(mentions(word, s.name) for s in context.subjects)
+    ]
+
+
+def _gives_reason(text: str, context: Context) -> Check:
+    reason = reason_of(text)
+    if reason is None:
+        return Check(
+            "thesis_gives_reason",
+            False,
+            "Add a reason: finish with “because …” or “so …” and say what the difference led to.",
+            "thesis",
+        )
+    if len(specific_words(reason, context)) < 2:
+        return Check(
+            "thesis_gives_reason",
+            False,
+            "“This shows they were different” fits any comparison: say what the difference "
+            "changed or caused for these two.",
+            "thesis",
+        )
+    return Check("thesis_gives_reason", True, "Your thesis gives a reason of its own.", "thesis")
+
+
+def _sources(context: Context) -> list[str]:
+    """Text that is not the student's: the matrix cells, the article and the quotes."""
+    return [
+        *context.cells.values(),
+        *context.selection.article,
+        *(evidence.quote for evidence in context.selection.evidence),
+        *(e.note for e in context.selection.evidence if e.source == "table"),
+    ]
+
+
+def _own_words(text: str, context: Context, target: str, code: str, level: str) -> Check:
+    spans = copied_spans(text, _sources(context))
+    if spans:
+        words = " … ".join(text[a:b] for a, b in spans)
+        return Check(
+            code,
+            False,
+            f"Put this in your own words; it copies the table or the text: “{words}”.",
+            target,
+            level=level,
+            spans=spans,
+        )
+    return Check(code, True, "In your own words.", target, level=level)
+
+
+# Judgements
+
+
+def _judgement_checks(context: Context) -> list[Check]:
+    checks = []
+    for dimension in context.dimensions:
+        judgement = context.judgements.get(dimension.id)
+        target = f"judgement:{dimension.id}"
+        area = prose(dimension.name)
+        if judgement is None or judgement.kind is None:
+            checks.append(
+                Check(
+                    "judgement_missing",
+                    False,
+                    f"Judge {area}: do {context.names} differ in kind, in degree, or are they "
+                    "mostly alike?",
+                    target,
+                )
+            )
+        elif judgement.kind in SUCCESSIVE_KINDS and not context.selection.successive:
+            checks.append(
+                Check(
+                    "judgement_missing",
+                    False,
+                    f"“Changed” and “continued” fit only subjects that followed each other: "
+                    f"choose another judgement for {area}.",
+                    target,
+                )
+            )
+        elif not judgement.sentence.strip():
+            checks.append(
+                Check(
+                    "judgement_sentence",
+                    False,
+                    f"Write one sentence in your own words saying how they compare on {area}.",
+                    target,
+                )
+            )
+        else:
+            checks.append(
+                _own_words(judgement.sentence, context, target, "judgement_own_words", PROBLEM)
+            )
+    if context.dimensions:
+        lead = context.most_significant
+        judgement = context.judgements.get(lead.id) if lead else None
+        if lead is None:
+            checks.append(
+                Check(
+                    "judgement_most_significant",
+                    False,
+                    "Pick the area that matters most for the question, and say why.",
+                    "judgements",
+                    level=SUGGESTION,
+                )
+            )
+        elif not judgement.why.strip():
+            checks.append(
+                Check(
+                    "judgement_most_significant",
+                    False,
+                    f"Say in a sentence why {prose(lead.name)} matters most for the question.",
+                    f"judgement:{lead.id}",
+                    level=SUGGESTION,
+                )
+            )
+    return checks
+
+
+# Sections
+
+
+def _section_checks(outline: Outline, context: Context) -> list[Check]:
+    checks = []
+    for section in outline.sections:
+        if section.role in ("body", "synthesis"):
+            if not section.claim.strip():
+                checks.append(
+                    Check(
+                        "claim_missing",
+                        False,
+                        f"Write the topic sentence for “{section.heading}”: what this paragraph "
+                        "argues.",
+                        section.key,
+                    )
+                )
+            else:
+                checks.append(
+                    _own_words(section.claim, context, section.key, "claim_own_words", PROBLEM)
+                )
+            checks.append(_reasoning_check(section, context))
+            if not section.evidence:
+                checks.append(
+                    Check(
+                        "section_without_evidence",
+                        False,
+                        f"Add evidence from the text to “{section.heading}” to back up its claim.",
+                        section.key,
+                    )
+                )
+        elif section.role == "conclusion" and not section.claim.strip():
+            checks.append(
+                Check(
+                    "claim_missing",
+                    False,
+                    "Write your conclusion: answer the question again in new words.",
+                    section.key,
+                )
+            )
+        elif section.role == "counterargument" and not section.claim.strip():
+            checks.append(
+                Check(
+                    "counterargument_missing",
+                    False,
+                    "Write the other side fairly, then say why it does not change your answer.",
+                    section.key,
+                    level=SUGGESTION,
+                )
+            )
+    return checks
+
+
+def _reasoning_check(section: Section, context: Context) -> Check:
+    """A body section needs reasoning in the student's words: the section's own, or a
+    reasoning line on its cards. With no evidence, there is nothing to reason about."""
+    target = f"{section.key}#reasoning"
+    written = [section.reasoning] + [item.reasoning for item in section.evidence]
+    written = [text for text in written if text.strip()]
+    if not section.evidence:
+        return Check(
+            "reasoning_missing",
+            False,
+            f"Add evidence to “{section.heading}”, then explain what it shows.",
+            target,
+        )
+    if not written:
+        return Check(
+            "reasoning_missing",
+            False,
+            f"Explain your evidence in “{section.heading}”: “This shows … because …”.",
+            target,
+        )
+    copied = [_own_words(text, context, target, "reasoning_own_words", PROBLEM) for text in written]
+    failing = next((c for c in copied if not c.ok), None)
+    if failing is not None:
+        return failing
+    return Check("reasoning_missing", True, "Your reasoning is in your own words.", target)
+
+
+# Evidence
+
+
+def _evidence_checks(outline: Outline, context: Context) -> list[Check]:
+    items = [item for section in outline.sections for item in section.evidence]
+    checks = []
+    if not items:
+        return [
+            Check(
+                "evidence_missing",
+                False,
+                "Choose evidence from the text: a quote you annotated for each subject.",
+                "evidence",
+            ),
+            Check(
+                "evidence_own_words",
+                False,
+                "With no evidence there is nothing in your own words yet: add some and explain it.",
+                "evidence",
+            ),
+        ]
+    if all(item.source == "table" for item in items):
+        checks.append(
+            Check(
+                "evidence_table_only",
+                False,
+                "All your evidence is from the summary table: add quotes from the text itself.",
+                "evidence",
+            )
+        )
+    for section in outline.sections:
+        for item in section.evidence:
+            checks.extend(_card_checks(section, item, context))
+    # "In my own words" counts only beside reasoning the student wrote, never for a cell.
+    own = sum(
+        1
+        for item in items
+        if item.source != "table" and item.form == "paraphrase" and item.reasoning.strip()
+    )
+    quoted = sum(1 for item in items if item.form == "quote" and item.source != "table")
+    if own == 0 and quoted == len(items):
+        checks.append(
+            Check(
+                "evidence_own_words",
+                False,
+                "Put at least one piece of evidence in your own words and explain it.",
+                "evidence",
+                level=SUGGESTION,
+            )
+        )
+    elif own == 0:
+        checks.append(
+            Check(
+                "evidence_own_words",
+                False,
+                "Write what at least one piece of evidence shows in your own words; ticking the "
+                "box is not enough.",
+                "evidence",
+                level=SUGGESTION,
+            )
         )
     return checks
 
 
-def _quote_check(outline: Outline) -> Check:
-    items = [item for section in outline.sections for item in section.evidence]
-    quotes = sum(item.form == "quote" for item in items)
-    if quotes * 2 <= len(items):
-        return Check(
-            "quote_heavy",
-            True,
-            "You put at least half of your evidence in your own words.",
-            "thesis",
+def _card_checks(section: Section, item: EvidenceItem, context: Context) -> list[Check]:
+    checks = []
+    evidence = context.evidence.get(item.key)
+    kind = evidence.kind if evidence else "evidence"
+    if kind == "question" or item.note.strip().endswith("?"):
+        checks.append(
+            Check(
+                "note_not_evidence",
+                False,
+                "This note is a question, not evidence: find the answer in the text and use that.",
+                item.key,
+            )
         )
-    return Check(
-        "quote_heavy",
-        False,
-        f"{quotes} of your {len(items)} pieces of evidence are direct quotes. Try putting some "
-        "in your own words: a paraphrase shows you understood it. Keep quotes for the exact "
-        "words that matter.",
-        "thesis",
-    )
+    elif kind == "comment":
+        checks.append(
+            Check(
+                "note_not_evidence",
+                False,
+                "This note is a comment, not evidence: use a quote that shows your point.",
+                item.key,
+            )
+        )
+    if section.role == "body" and section.dimension_id is not None:
+        tags = context.tags_of(item.key)
+        if tags and section.dimension_id not in tags:
+            about = [prose(d.name) for d in context.dimensions if d.id in tags] or ["another area"]
+            checks.append(
+                Check(
+                    "evidence_wrong_section",
+                    False,
+                    f"This evidence is about {join(about)}, not {prose(section.heading)}: move "
+                    "it or choose other evidence.",
+                    item.key,
+                )
+            )
+    return checks
+
+
+# Balance
+
+
+def _balance_checks(outline: Outline, context: Context) -> list[Check]:
+    """Per dimension and per subject: every subject has at least the teacher's minimum, and
+    no subject has BALANCE_RATIO times another's evidence."""
+    if len(context.subjects) < 2:
+        return []
+    groups: list[tuple[str, str, list[EvidenceItem]]] = []
+    if outline.structure == "point_by_point":
+        for section in outline.sections:
+            if section.role == "body" and section.dimension_id is not None and section.evidence:
+                groups.append((section.key, section.heading, section.evidence))
+    else:
+        body = [i for s in outline.sections if s.role in ("body", "synthesis") for i in s.evidence]
+        for dimension in context.dimensions:
+            items = [i for i in body if context.dimension_of(i.key) == dimension.id]
+            if items:
+                groups.append(("evidence", dimension.name, items))
+    checks = []
+    minimum = max(context.selection.min_evidence, 1)
+    for target, heading, items in groups:
+        counts = {s.id: 0 for s in context.subjects}
+        for item in items:
+            for subject_id in context.subjects_of(item):
+                counts[subject_id] += 1
+        short = [s.name for s in context.subjects if counts[s.id] < minimum]
+        most, least = max(counts.values()), min(counts.values())
+        if short:
+            need = "a piece" if minimum == 1 else f"{minimum} pieces"
+            checks.append(
+                Check(
+                    "evidence_balance",
+                    False,
+                    f"Add {need} of evidence for {join(short)} in “{heading}”, so both sides "
+                    "are supported.",
+                    target,
+                )
+            )
+        elif most >= BALANCE_RATIO * least:
+            heavy = next(s.name for s in context.subjects if counts[s.id] == most)
+            light = next(s.name for s in context.subjects if counts[s.id] == least)
+            checks.append(
+                Check(
+                    "evidence_balance",
+                    False,
+                    f"“{heading}” has {most} pieces on {heavy} but {least} on {light}: add "
+                    f"evidence for {light}.",
+                    target,
+                )
+            )
+    return checks

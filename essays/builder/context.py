@@ -1,63 +1,33 @@
-"""A selection with its lookups: ranks, cells, evidence by key, tense and hash seed."""
+"""A selection with its lookups: ranks, cells, evidence and judgements by key."""
 
 from __future__ import annotations
 
-import re
-import zlib
-from dataclasses import dataclass
-
-from essays.builder.text import (
-    FINITE,
-    NOT_VERBS,
-    VERBS,
-    WORD,
-    asks,
-    join,
-    mentions,
-    number,
-    possessive,
-    prose,
-    stems,
-)
+from essays.builder.text import join, mentions, stems
 from essays.builder.types import (
-    NAMED_DIMENSIONS,
+    ALIKE_KINDS,
+    KINDS,
+    RELATIONS,
+    SOURCES,
     STANCES,
     STRUCTURES,
+    SUCCESSIVE_KINDS,
     Dimension,
     Evidence,
     EvidenceItem,
+    Judgement,
     Selection,
-    Subject,
 )
 
 
-@dataclass(frozen=True)
-class Tense:
-    were: str
-    was: str
-    differed: str
-    shared: str
-    stood: str
-    takes: str
-    did_differ: str
-
-
-PAST = Tense("were", "was", "differed", "shared", "stood", "took", "did differ")
-PRESENT = Tense("are", "is", "differ", "share", "stand", "takes", "do differ")
-
-PAST_WORDS = re.compile(r"\b(was|were|did|had)\b", re.IGNORECASE)
-PRESENT_WORDS = re.compile(r"\b(is|are|does|do|has|have)\b", re.IGNORECASE)
-
-
 class Context:
-    """A selection with its lookups: ranks, cells, evidence by key, tense and hash seed."""
+    """A selection, checked for shape, with the lookups placement and checks share."""
 
     def __init__(self, selection: Selection):
         if selection.structure not in STRUCTURES:
             raise ValueError(
                 f"Unknown structure {selection.structure!r}; expected one of {STRUCTURES}."
             )
-        if selection.stance not in STANCES:
+        if selection.stance is not None and selection.stance not in STANCES:
             raise ValueError(f"Unknown stance {selection.stance!r}; expected one of {STANCES}.")
         for name, things in (("subject", selection.subjects), ("dimension", selection.dimensions)):
             ids = [thing.id for thing in things]
@@ -66,6 +36,11 @@ class Context:
         keys = [evidence.key for evidence in selection.evidence]
         if len(set(keys)) != len(keys):
             raise ValueError("Evidence keys must be unique in a selection.")
+        for evidence in selection.evidence:
+            if evidence.relation is not None and evidence.relation not in RELATIONS:
+                raise ValueError(f"Unknown relation {evidence.relation!r}.")
+            if evidence.source not in SOURCES:
+                raise ValueError(f"Unknown source {evidence.source!r}.")
 
         self.selection = selection
         self.structure = selection.structure
@@ -77,21 +52,24 @@ class Context:
         self.dimension_rank = {dim.id: rank for rank, dim in enumerate(self.dimensions)}
         self.evidence = {evidence.key: evidence for evidence in selection.evidence}
         self.index = {evidence.key: index for index, evidence in enumerate(selection.evidence)}
-
-        self.name_words = {
-            word.lower() for subject in self.subjects for word in WORD.findall(subject.name)
-        }
         self.cells: dict[tuple[int, int], str] = {}
         for cell in selection.cells:
             spot = (cell.dimension_id, cell.subject_id)
-            statement = self.statement(cell.statement)
             if (
                 cell.dimension_id in self.dimension_rank
                 and cell.subject_id in self.subject_rank
-                and statement
+                and cell.statement.strip()
                 and spot not in self.cells
             ):
-                self.cells[spot] = statement
+                self.cells[spot] = " ".join(cell.statement.split())
+
+        # The student's judgements on chosen dimensions; the last one given for a dimension wins.
+        self.judgements: dict[int, Judgement] = {}
+        for judgement in selection.judgements:
+            if judgement.kind is not None and judgement.kind not in KINDS:
+                raise ValueError(f"Unknown judgement {judgement.kind!r}.")
+            if judgement.dimension_id in self.dimension_rank:
+                self.judgements[judgement.dimension_id] = judgement
 
         members: dict[str, list[str]] = {}
         for evidence in selection.evidence:
@@ -118,69 +96,48 @@ class Context:
             for dimension in self.dimensions
         }
 
-        asks_present = PRESENT_WORDS.search(self.question) and not PAST_WORDS.search(self.question)
-        self.tense = PRESENT if asks_present else PAST
-        names = [subject.name for subject in self.subjects] + [d.name for d in self.dimensions]
-        self.seed = zlib.crc32("\x1f".join(names).encode())
-
     # Names
 
     @property
     def names(self) -> str:
         return join([subject.name for subject in self.subjects]) or "the subjects"
 
-    def areas(self, dimensions: tuple[Dimension, ...] | list[Dimension] | None = None) -> str:
-        """The dimensions as a phrase, naming at most three ("… and two other areas")."""
-        names = [prose(d.name) for d in (self.dimensions if dimensions is None else dimensions)]
-        if len(names) <= NAMED_DIMENSIONS:
-            return join(names)
-        others = len(names) - NAMED_DIMENSIONS
-        area = "area" if others == 1 else "areas"
-        return f"{', '.join(names[:NAMED_DIMENSIONS])} and {number(others)} other {area}"
+    # Judgements
 
-    def asked(self) -> str:
-        return f"the question “{self.question}”" if self.question else "your answer"
+    def kind_of(self, dimension_id: int | None) -> str | None:
+        judgement = self.judgements.get(dimension_id)
+        kind = judgement.kind if judgement else None
+        # "changed" and "continued" only mean something when one subject followed the other.
+        if kind in SUCCESSIVE_KINDS and not self.selection.successive:
+            return None
+        return kind
 
-    def statement(self, text: str) -> str:
-        """A cell as a phrase for the middle of a sentence."""
-        text = " ".join(text.split()).rstrip(" .")
-        words = text.split(" ")
-        first = words[0] if words else ""
-        bare = first.strip(",;:").lower()
-        if (
-            not first[:1].isupper()
-            or (len(first) > 1 and first.isupper())
-            or any(ch.isupper() for ch in first[1:])
-            or bare in self.name_words
-            or first == "I"
-            or (len(words) > 1 and words[1][:1].isupper())
-        ):
-            return text
-        return first[:1].lower() + text[1:]
+    @property
+    def argues_likeness(self) -> bool:
+        """Whether the student's judgements (or, with none, their stated view) mostly find the
+        subjects alike: then the alike dimensions are the argument and the differences the
+        counterargument. Ties argue difference, the usual shape of a comparative essay."""
+        kinds = [self.kind_of(d.id) for d in self.dimensions]
+        alike = sum(kind in ALIKE_KINDS for kind in kinds)
+        unlike = sum(kind is not None and kind not in ALIKE_KINDS for kind in kinds)
+        if alike or unlike:
+            return alike > unlike
+        return self.stance == "similarities"
 
-    def clause(self, subject: Subject, dimension: Dimension, statement: str, short=False) -> str:
-        """A cell framed as a clause about its subject ("Stalin's leadership style was …")."""
-        lead = statement.split(" ")[0].strip(",;:").lower()
-        name_words = {word.lower() for word in WORD.findall(subject.name)}
-        if lead in name_words:
-            return statement
-        if lead in VERBS or (
-            len(lead) > 4 and lead.endswith("ed") and lead not in NOT_VERBS and lead.isalpha()
-        ):
-            return f"{subject.name} {statement}"
-        if any(word.strip(",;:").lower() in FINITE for word in statement.split(" ")[1:]):
-            return f"in {possessive(subject.name)} case, {statement}"
-        what = "approach" if short else prose(dimension.name)
-        return f"{possessive(subject.name)} {what} {self.tense.was} marked by {statement}"
+    def concedes_dimension(self, dimension_id: int | None) -> bool:
+        """Whether the student judged this dimension the other way from their argument."""
+        kind = self.kind_of(dimension_id)
+        if kind is None:
+            return False
+        return (kind in ALIKE_KINDS) != self.argues_likeness
 
-    def fallback_clause(self, subject: Subject) -> str:
-        """What a topic sentence says for a subject with no cell on the dimension."""
-        line = {
-            "differences": "a different line",
-            "similarities": "much the same line",
-            "degree": "the same line to a different degree",
-        }[self.stance]
-        return f"{subject.name} {self.tense.takes} {line}"
+    @property
+    def most_significant(self) -> Dimension | None:
+        for dimension in self.dimensions:
+            judgement = self.judgements.get(dimension.id)
+            if judgement is not None and judgement.most_significant:
+                return dimension
+        return None
 
     # Evidence
 
@@ -191,58 +148,40 @@ class Context:
             item = self.item(evidence)
             if evidence.key in previous:
                 before = previous[evidence.key]
-                item.commentary = before.commentary
+                item.reasoning = before.reasoning
                 item.relation = before.relation
                 item.form = before.form
             items[evidence.key] = item
         return items
 
     def item(self, evidence: Evidence) -> EvidenceItem:
-        subject_id = self.first_subject(evidence.subject_ids)
-        if evidence.relation in ("difference", "similarity"):
-            relation = evidence.relation
-        elif evidence.relation == "degree":
-            relation = "difference"  # a difference of degree is still a difference
-        else:
-            relation = "similarity" if self.stance == "similarities" else "difference"
+        """The card for one piece of evidence. Its relation is the link's (its author chose
+        it) or None: the builder never guesses a relation from the stance."""
         form = (
             "paraphrase" if not evidence.quote.strip() or evidence.form == "paraphrase" else "quote"
         )
         return EvidenceItem(
             key=evidence.key,
-            subject_id=subject_id,
+            subject_id=self.first_subject(evidence.subject_ids),
             quote=evidence.quote,
             note=evidence.note,
             citation=evidence.citation,
-            relation=relation,
+            relation=evidence.relation,
             form=form,
-            commentary=self.commentary(evidence, relation, form),
+            source=evidence.source,
+            reasoning="",
+            prompt=self.evidence_prompt(evidence),
         )
 
-    def commentary(self, evidence: Evidence, relation: str, form: str) -> str:
-        if evidence.kind == "question" or asks(evidence.quote, evidence.note):
+    def evidence_prompt(self, evidence: Evidence) -> str:
+        if evidence.source == "table":
             return (
-                "This is a question, not a claim: find the answer in the text and write it "
-                "here as a statement."
+                "This is from the summary table: find the words in the text that show it, "
+                "then say what they show."
             )
-        dimension = self.dimension(evidence.dimension_id)
-        area = prose(dimension.name) if dimension else ""
-        on = f" on {area}" if area else ""
-        named = [s.name for s in self.subjects if s.id in evidence.subject_ids]
-        if len(named) == 1:
-            about = f"{possessive(named[0])} {area}" if area else named[0]
-        elif named:
-            about = f"{join(named)}{on}"
-        else:
-            about = area or "the question"
-        if evidence.relation == "degree":
-            return f"Explain how big this difference is and what it shows about {about}."
-        if relation == "similarity":
-            who = join(named) if len(named) > 1 else self.names
-            return f"Explain what this shows {who} had in common{on}."
-        if form == "quote":
-            return f"Say in your own words what this shows about {about}."
-        return f"Explain what this shows about {about}."
+        if evidence.kind == "question" or evidence.note.strip().endswith("?"):
+            return "This note asks a question: find the answer in the text and use that instead."
+        return "What does this show, and why does it matter for your answer?"
 
     def first_subject(self, subject_ids: tuple[int, ...] | list[int]) -> int | None:
         chosen = [sid for sid in subject_ids if sid in self.subject_rank]
@@ -260,6 +199,16 @@ class Context:
             return None
         return evidence.dimension_id
 
+    def tags_of(self, key: str) -> set[int]:
+        """Every dimension the text is tagged with where this evidence was taken."""
+        evidence = self.evidence.get(key)
+        if evidence is None:
+            return set()
+        tags = set(evidence.tags)
+        if evidence.dimension_id is not None:
+            tags.add(evidence.dimension_id)
+        return tags
+
     def subjects_of(self, item: EvidenceItem) -> set[int]:
         """The chosen subjects an evidence item is about."""
         evidence = self.evidence.get(item.key)
@@ -269,10 +218,13 @@ class Context:
         return ids & set(self.subject_rank)
 
     def concedes(self, item: EvidenceItem) -> bool:
-        """Whether the item argues against the stance, so belongs in the counterargument."""
-        if self.stance == "similarities":
-            return item.relation != "similarity"
-        return item.relation == "similarity"
+        """Whether the item belongs in the counterargument: its dimension was judged the other
+        way, or the student (or a link) marked it as showing the other side."""
+        if self.concedes_dimension(self.dimension_of(item.key)):
+            return True
+        if item.relation is None:
+            return False
+        return (item.relation == "similarity") != self.argues_likeness
 
     def best_dimension(self, key: str) -> int | None:
         """The chosen dimension whose name and cells share most words with the evidence."""
@@ -296,20 +248,17 @@ class Context:
 
     def subject_order(self, item: EvidenceItem) -> tuple[int, int]:
         rank = self.subject_rank.get(item.subject_id, len(self.subjects))
-        return (rank, self.index[item.key])
+        return (rank, self.index.get(item.key, len(self.index)))
 
     def dimension_order(self, item: EvidenceItem) -> tuple[int, int]:
         rank = self.dimension_rank.get(self.dimension_of(item.key), len(self.dimensions))
-        return (rank, self.index[item.key])
+        return (rank, self.index.get(item.key, len(self.index)))
 
     def in_pair_order(self, items: list[EvidenceItem]) -> list[EvidenceItem]:
         """Dimension by dimension, the two ends of a link together, subjects in order."""
 
         def order(item: EvidenceItem) -> tuple[int, int, int, int]:
             dimension, index = self.dimension_order(item)
-            return (dimension, self.group[item.key], self.subject_order(item)[0], index)
+            return (dimension, self.group.get(item.key, index), self.subject_order(item)[0], index)
 
         return sorted(items, key=order)
-
-    def pick(self, options: list[str], salt: int = 0) -> str:
-        return options[(self.seed // (salt * 7 + 1) + salt) % len(options)]

@@ -1,4 +1,27 @@
-"""Sections and their order, and where each piece of evidence goes."""
+"""The outline's skeleton: its sections and their order, and where each piece of evidence goes.
+
+Every box the student writes in (thesis, topic sentences, reasoning, each card's reasoning)
+starts "". The sections, their order and the counterargument come from the student's
+judgements (`Selection.judgements`):
+
+- The outline argues difference unless most judged dimensions are "alike"/"continued" (or,
+  with no judgement yet, the student's optional overall view says similarities).
+- Point-by-point: one body section per chosen dimension, the most significant first, then
+  the rest in the student's order. A dimension judged the other way from the argument (alike,
+  when arguing difference) is not a body section: its evidence goes to the counterargument,
+  where the student concedes it and answers it. If that would leave no body section at all,
+  it stays in the body.
+- Subject-by-subject: one block per subject, evidence in dimension order (no dimension last).
+- Block + synthesis: the same blocks, then a synthesis holding linked pairs.
+- The counterargument holds the conceding dimensions' evidence and any evidence the student
+  (or a link's author) marked as showing the other side; it is a prompt when empty.
+- A "Going further" section offers the complexity the AP rubric rewards (causation, a
+  similarity inside a difference, degree, change and continuity) as prompts.
+
+Evidence with no chosen dimension goes to the dimension whose name and cells share most
+words with its quote and note, failing that to the last body section. Within a section,
+evidence follows the subject order, then the order it was given.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +30,17 @@ from dataclasses import replace
 
 from essays.builder.checks import check
 from essays.builder.context import Context
-from essays.builder.frames import RELATIONAL_BANK, TRANSITIONS, thesis_for
-from essays.builder.text import capital, items_by_key, join, join_clauses, possessive, prose, tidy
+from essays.builder.frames import (
+    KIND_RELATION,
+    complexity_prompts,
+    section_frames,
+    thesis_frames,
+    thesis_prompts,
+    transition_for,
+)
+from essays.builder.text import items_by_key, join, possessive, prose
 from essays.builder.types import (
+    COMPLEXITY,
     CONCLUSION,
     COUNTERARGUMENT,
     FALLBACK_BODY,
@@ -25,21 +56,22 @@ from essays.builder.types import (
     Subject,
 )
 
-# Entry points
-
 
 def build(selection: Selection) -> Outline:
-    """The outline for a selection, with its checks."""
+    """The outline skeleton for a selection, with its checks. No prose is written for the
+    student: the thesis and every claim and reasoning are ""."""
     context = Context(selection)
     items = context.items({})
-    thesis = thesis_for(context)
     outline = Outline(
         title=_title(context),
-        thesis=thesis,
+        thesis="",
         structure=selection.structure,
         stance=selection.stance,
-        sections=_sections(context, items, thesis),
+        sections=_sections(context, items),
+        question=context.question,
+        judgements=list(context.judgements.values()),
     )
+    _offer_thesis_frames(outline, context)
     outline.checks = check(outline, selection)
     return outline
 
@@ -47,13 +79,11 @@ def build(selection: Selection) -> Outline:
 def restructure(outline: Outline, selection: Selection, structure: str) -> Outline:
     """The outline in another structure, keeping what the student wrote.
 
-    Kept as they are: the title, the thesis, the stance, and the introduction, counterargument
-    and conclusion sections (with the evidence the student has in them). Body sections are
-    rebuilt for the new structure; one whose key exists in both (a subject block, switching
-    between subject-by-subject and block + synthesis) keeps its heading, claim, reasoning and
-    transition. Evidence keeps its commentary, relation and form by key. Evidence that was in a
-    body section goes to the new body sections; evidence new to the outline is placed as
-    `build` would place it. Switching to the structure the outline already has changes nothing.
+    Kept as they are: the title, the thesis, the judgements, and the introduction,
+    counterargument, "going further" and conclusion sections (with the evidence in them).
+    Body sections are rebuilt for the new structure; one whose key exists in both keeps its
+    heading, claim and reasoning. Evidence keeps its reasoning, relation and form by key.
+    Switching to the structure the outline already has changes nothing.
     """
     if structure not in STRUCTURES:
         raise ValueError(f"Unknown structure {structure!r}; expected one of {STRUCTURES}.")
@@ -93,37 +123,33 @@ def restructure(outline: Outline, selection: Selection, structure: str) -> Outli
             body.heading = old[body.key].heading
             body.claim = old[body.key].claim
             body.reasoning = old[body.key].reasoning
-            body.transition = old[body.key].transition
 
-    result = Outline(
-        title=outline.title,
-        thesis=outline.thesis,
-        structure=structure,
-        stance=outline.stance,
-        sections=[
-            kept.get(INTRODUCTION) or _introduction(context, outline.thesis),
-            *bodies,
-            counterargument,
-            kept.get(CONCLUSION) or _conclusion(context),
-        ],
-    )
+    result = copy.deepcopy(outline)
+    result.structure = structure
+    result.sections = [
+        kept.get(INTRODUCTION) or _introduction(context),
+        *bodies,
+        counterargument,
+        kept.get(COMPLEXITY) or _complexity(context),
+        kept.get(CONCLUSION) or _conclusion(context),
+    ]
     result.checks = check(result, selection)
     return result
 
 
 def regenerate_section(outline: Outline, selection: Selection, section_key: str) -> Outline:
-    """The outline with one section rebuilt from the selection and everything else untouched.
+    """The outline with one section's scaffolding and evidence rebuilt from the selection.
 
-    The section gets fresh heading, claim, reasoning and transition (the introduction is rebuilt
-    around the outline's current thesis). Its evidence is what `build` would put there, less
-    anything the student has placed in another section, plus whatever the student had put in
-    it; evidence keeps its commentary, relation and form. A section the outline lacks but the
-    structure has (a deleted counterargument, say) is put back in its place. Raises KeyError for
-    a key the structure does not have.
+    The section gets fresh heading, prompt, frames and transition; the student's claim and
+    reasoning stay. Its evidence is what `build` would put there, less anything the student
+    has placed in another section, plus whatever the student had put in it; evidence keeps its
+    reasoning, relation and form. A section the outline lacks but the structure has (a deleted
+    counterargument, say) is put back in its place. Raises KeyError for a key the structure
+    does not have.
     """
     context = Context(replace(selection, structure=outline.structure, stance=outline.stance))
     items = context.items(items_by_key(outline))
-    fresh = _sections(context, items, outline.thesis)
+    fresh = _sections(context, items)
     order = [section.key for section in fresh]
     if section_key not in order:
         raise KeyError(section_key)
@@ -138,6 +164,7 @@ def regenerate_section(outline: Outline, selection: Selection, section_key: str)
     evidence = [item for item in section.evidence if item.key not in elsewhere]
     current = next((s for s in outline.sections if s.key == section_key), None)
     if current is not None:
+        section.claim, section.reasoning = current.claim, current.reasoning
         present = {item.key for item in evidence}
         for item in current.evidence:
             if item.key in items and item.key not in present:
@@ -157,16 +184,30 @@ def regenerate_section(outline: Outline, selection: Selection, section_key: str)
     return result
 
 
+def _offer_thesis_frames(outline: Outline, context: Context) -> None:
+    outline.thesis_frames = thesis_frames(
+        [s.name for s in context.subjects],
+        context.question,
+        successive=context.selection.successive,
+        scaffolding=context.selection.scaffolding,
+    )
+    outline.thesis_prompts = thesis_prompts()
+
+
 # Sections
 
 
-def _sections(context: Context, items: dict[str, EvidenceItem], thesis: str) -> list[Section]:
+def _sections(context: Context, items: dict[str, EvidenceItem]) -> list[Section]:
     conceding = [item for item in items.values() if context.concedes(item)]
     arguing = [item for item in items.values() if not context.concedes(item)]
+    if context.structure == "point_by_point" and not _body_dimensions(context):
+        # Every dimension was judged the other way: they are the argument after all.
+        conceding, arguing = [], list(items.values())
     return [
-        _introduction(context, thesis),
+        _introduction(context),
         *_bodies(context, arguing),
         _counterargument(context, conceding),
+        _complexity(context),
         _conclusion(context),
     ]
 
@@ -175,29 +216,47 @@ def _title(context: Context) -> str:
     return context.question or f"{context.names} compared"
 
 
-def _introduction(context: Context, thesis: str) -> Section:
-    setting = f"it helps to set {context.names} side by side."
-    if context.question:
-        setting = f"To answer the question “{context.question}”, {setting}"
-    claim = capital(setting) + (f" {thesis}" if thesis.strip() else "")
+def _names(context: Context) -> list[str]:
+    return [s.name for s in context.subjects]
+
+
+def _frames(context: Context, role: str, dimension=None, kind=None) -> list[str]:
+    return section_frames(
+        role, _names(context), dimension, kind, scaffolding=context.selection.scaffolding
+    )
+
+
+def _introduction(context: Context) -> Section:
     return Section(
         key=INTRODUCTION,
         role="introduction",
         heading="Introduction",
-        claim=claim,
-        reasoning=(
-            "Give the background a reader needs (who, when and where), then end the "
-            "introduction with your thesis."
-        ),
+        claim="",
+        reasoning="",
         transition="",
         dimension_id=None,
         subject_id=None,
+        prompt=(
+            "Give the background a reader needs (who, when and where), then end with your thesis."
+        ),
+        frames=_frames(context, "introduction"),
     )
+
+
+def _body_dimensions(context: Context) -> list[Dimension]:
+    """The dimensions that argue, the most significant first."""
+    arguing = [d for d in context.dimensions if not context.concedes_dimension(d.id)]
+    lead = context.most_significant
+    if lead in arguing:
+        arguing.remove(lead)
+        arguing.insert(0, lead)
+    return arguing
 
 
 def _bodies(context: Context, items: list[EvidenceItem]) -> list[Section]:
     if context.structure == "point_by_point":
-        sections = [_dimension_section(context, d, i) for i, d in enumerate(context.dimensions)]
+        dimensions = _body_dimensions(context) or list(context.dimensions)
+        sections = [_dimension_section(context, d) for d in dimensions]
     else:
         sections = [_subject_section(context, s, i) for i, s in enumerate(context.subjects)]
         if context.structure == "block_synthesis":
@@ -236,130 +295,72 @@ def _bodies(context: Context, items: list[EvidenceItem]) -> list[Section]:
     return sections
 
 
-def _dimension_section(context: Context, dimension: Dimension, position: int) -> Section:
+def _dimension_section(context: Context, dimension: Dimension) -> Section:
     area = prose(dimension.name)
-    tense = context.tense
-    clauses = [
-        context.clause(s, dimension, context.cells[(dimension.id, s.id)], short=True)
-        if (dimension.id, s.id) in context.cells
-        else context.fallback_clause(s)
-        for s in context.subjects
-    ]
-    has_cells = any((dimension.id, s.id) in context.cells for s in context.subjects)
-    asked = context.asked()
-    if context.stance == "differences":
-        claim = (
-            f"On {area}, {clauses[0]}, whereas {join_clauses(clauses[1:])}."
-            if has_cells and len(clauses) > 1
-            else f"On {area}, {context.names} {tense.differed} clearly."
-        )
-        reasoning = (
-            f"Why does this difference between {context.names} in {area} matter for {asked}?"
-        )
-    elif context.stance == "similarities":
-        claim = f"On {area}, {context.names} {tense.were} closer than they first appear"
-        claim += f": {join_clauses(clauses)}." if has_cells else "."
-        reasoning = (
-            f"Why does it matter for {asked} that {context.names} {tense.were} alike in {area}?"
-        )
-    else:
-        claim = (
-            f"On {area}, the gap between {context.names} {tense.was} one of degree: "
-            f"{clauses[0]}, while {join_clauses(clauses[1:])}."
-            if has_cells and len(clauses) > 1
-            else f"On {area}, {context.names} {tense.differed} in degree rather than in kind."
-        )
-        reasoning = (
-            f"How big is the gap between {context.names} in {area}, and why does its size "
-            f"matter for {asked}?"
-        )
-    bank = TRANSITIONS[RELATIONAL_BANK[context.stance]]
+    kind = context.kind_of(dimension.id)
+    asked = f"“{context.question}”" if context.question else "the question"
+    prompts = {
+        "kind": f"Why does this difference in {area} matter for {asked}?",
+        "degree": f"How big is the gap in {area}, and why does its size matter for {asked}?",
+        "alike": f"Why does it matter for {asked} that they were alike in {area}?",
+        "changed": f"What changed in {area}, and why did it change?",
+        "continued": f"What stayed the same in {area}, and why did it last?",
+    }
     return Section(
         key=f"body:dimension:{dimension.id}",
         role="body",
         heading=dimension.name,
-        claim=capital(claim),
-        reasoning=tidy(reasoning),
-        transition=bank[position % len(bank)],
+        claim="",
+        reasoning="",
+        transition=transition_for(KIND_RELATION.get(kind)) if kind else "",
         dimension_id=dimension.id,
         subject_id=None,
+        prompt=prompts.get(
+            kind, f"First judge how {context.names} compare on {area}, then say why it matters."
+        ),
+        frames=_frames(context, "body", dimension, kind),
     )
 
 
 def _subject_section(context: Context, subject: Subject, position: int) -> Section:
-    clauses = [
-        context.clause(subject, d, context.cells[(d.id, subject.id)])
-        for d in context.dimensions
-        if (d.id, subject.id) in context.cells
-    ]
     others = join([s.name for s in context.subjects if s.id != subject.id]) or "the others"
-    areas = context.areas() or "each area"
-    if clauses:
-        claim = join_clauses(clauses, separator="; ") + "."
-    elif position == 0:
-        claim = f"{possessive(subject.name)} approach to {areas} sets the baseline."
-    else:
-        claim = f"{context.fallback_clause(subject)} on {areas}."
-    first = context.subjects[0].name
-    why = {
-        "differences": "the difference",
-        "similarities": "the likeness",
-        "degree": "the size of the gap",
-    }[context.stance]
     if position == 0:
-        reasoning = (
-            f"What runs through {possessive(subject.name)} approach to {areas}? "
-            f"Note the points you will set against {others}."
+        prompt = (
+            f"What runs through {possessive(subject.name)} approach? Note the points you will "
+            f"set against {others}."
         )
-        transition = TRANSITIONS["addition"][0]
+        transition = ""
     else:
-        reasoning = f"Set each point against {first}: why does {why} matter for {context.asked()}?"
-        bank = TRANSITIONS[RELATIONAL_BANK[context.stance]]
-        transition = bank[(position - 1) % len(bank)]
+        first = context.subjects[0].name
+        prompt = f"Set each point against {first}: what is different, what is alike, and why?"
+        transition = transition_for("similarity" if context.argues_likeness else "difference")
     return Section(
         key=f"body:subject:{subject.id}",
         role="body",
         heading=subject.name,
-        claim=capital(claim),
-        reasoning=tidy(reasoning),
+        claim="",
+        reasoning="",
         transition=transition,
         dimension_id=None,
         subject_id=subject.id,
+        prompt=prompt,
+        frames=_frames(context, "body"),
     )
 
 
 def _synthesis(context: Context) -> Section:
-    tense = context.tense
-    areas = context.areas() or "every area"
-    claim = {
-        "differences": (
-            f"Set side by side, {context.names} {tense.differed} most clearly in {areas}."
-        ),
-        "similarities": f"Set side by side, {context.names} {tense.were} closest in {areas}.",
-        "degree": (
-            f"Set side by side, {context.names} {tense.differed} in degree rather than in kind "
-            f"across {areas}."
-        ),
-    }[context.stance]
-    why = {
-        "differences": "that difference",
-        "similarities": "that likeness",
-        "degree": "the size of that gap",
-    }[context.stance]
     turns = ", then ".join(prose(d.name) for d in context.dimensions) or "each area"
-    reasoning = (
-        f"Take each area in turn ({turns}): say in one sentence how {context.names} compare, "
-        f"then why {why} matters for {context.asked()}."
-    )
     return Section(
         key=SYNTHESIS,
         role="synthesis",
         heading="Side by side",
-        claim=claim,
-        reasoning=tidy(reasoning),
-        transition=context.pick(TRANSITIONS[RELATIONAL_BANK[context.stance]], salt=3),
+        claim="",
+        reasoning="",
+        transition="",
         dimension_id=None,
         subject_id=None,
+        prompt=f"Take each area in turn ({turns}): how do {context.names} compare, and why?",
+        frames=_frames(context, "synthesis"),
     )
 
 
@@ -369,105 +370,87 @@ def _fallback_body(context: Context) -> Section:
         key=FALLBACK_BODY,
         role="body",
         heading="Your evidence",
-        claim=f"Choose the {missing} you want to compare to turn this evidence into sections.",
-        reasoning="What does this evidence show, and which side of the comparison does it support?",
-        transition=TRANSITIONS["addition"][0],
+        claim="",
+        reasoning="",
+        transition="",
         dimension_id=None,
         subject_id=None,
+        prompt=f"Choose the {missing} you want to compare to turn this evidence into sections.",
+        frames=_frames(context, "body"),
     )
 
 
 def _counterargument(context: Context, items: list[EvidenceItem]) -> Section:
-    tense = context.tense
-    names = context.names
-    dimensions = sorted(
-        {context.dimension_of(item.key) for item in items} - {None},
-        key=context.dimension_rank.__getitem__,
-    )
-    especially = (
-        f", especially in {context.areas([context.dimension(d) for d in dimensions])}"
-        if dimensions
-        else ""
-    )
-    if context.stance == "similarities":
-        if items:
-            claim = f"{names} {tense.did_differ} in some respects{especially}."
-            reasoning = (
-                "Explain why these differences do not overturn your thesis, or how they qualify it."
-            )
-        else:
-            claim = f"A reader could point to ways in which {names} {tense.differed}."
-            reasoning = (
-                f"Find one real difference between {names} in the text, mark it as a "
-                "difference, and explain why it does not overturn your thesis."
-            )
-    elif context.stance == "degree":
-        claim = f"A reader might object that {names} {tense.differed} in kind, not just in degree"
-        if items:
-            claim += f"; yet they {tense.were} alike in some respects{especially}."
-            reasoning = (
-                "Explain how these similarities show that the gap is one of degree, not of kind."
-            )
-        else:
-            claim += "."
-            reasoning = (
-                f"Find evidence that {names} {tense.were} alike, mark it as a similarity, and "
-                "use it to answer this objection."
-            )
-    elif items:
-        claim = f"{names} {tense.were} alike in some respects{especially}."
-        reasoning = (
-            "Explain why these similarities do not overturn your thesis, or how they qualify it."
+    conceded = [d for d in context.dimensions if context.concedes_dimension(d.id)]
+    side = "different" if context.argues_likeness else "alike"
+    if conceded:
+        areas = join([prose(d.name) for d in conceded])
+        prompt = (
+            f"You judged them {side} on {areas}. Say so fairly, then explain why it does not "
+            "overturn your answer (your rebuttal)."
         )
     else:
-        claim = f"A reader could point to ways in which {names} {tense.were} alike."
-        reasoning = (
-            f"Find one real similarity between {names} in the text, mark it as a similarity, "
-            "and explain why it does not overturn your thesis."
+        prompt = (
+            f"Where were {context.names} {side}? Name it fairly, then explain why it does not "
+            "overturn your answer (your rebuttal)."
         )
     return Section(
         key=COUNTERARGUMENT,
         role="counterargument",
         heading="Counterargument",
-        claim=capital(claim),
-        reasoning=reasoning,
-        transition=context.pick(TRANSITIONS["concession"], salt=1),
+        claim="",
+        reasoning="",
+        transition=TRANSITIONS_CONCESSION,
         dimension_id=None,
         subject_id=None,
         evidence=context.in_pair_order(items),
+        prompt=prompt,
+        frames=_frames(context, "counterargument"),
+    )
+
+
+TRANSITIONS_CONCESSION = "Admittedly,"
+
+
+def _complexity(context: Context) -> Section:
+    kinds = [context.kind_of(d.id) for d in context.dimensions]
+    similarity_inside = any(
+        evidence.relation == "similarity"
+        and context.dimension_of(evidence.key) is not None
+        and not context.concedes_dimension(evidence.dimension_id)
+        for evidence in context.selection.evidence
+    )
+    prompts = complexity_prompts(
+        kinds, successive=context.selection.successive, similarity_inside=similarity_inside
+    )
+    return Section(
+        key=COMPLEXITY,
+        role="complexity",
+        heading="Going further",
+        claim="",
+        reasoning="",
+        transition="",
+        dimension_id=None,
+        subject_id=None,
+        prompt=" ".join(prompts),
+        frames=_frames(context, "complexity"),
     )
 
 
 def _conclusion(context: Context) -> Section:
-    tense = context.tense
-    names = context.names
-    areas = context.areas() or "every area"
-    claim = {
-        "differences": (
-            f"So the answer is that {names} {tense.were} more different than alike, above all "
-            f"in {areas}, and that gap outweighs what they {tense.shared}."
-        ),
-        "similarities": (
-            f"So the answer is that what {names} {tense.shared} in {areas} runs deeper than "
-            f"the ways they {tense.differed}."
-        ),
-        "degree": (
-            f"So the answer is that {names} {tense.differed} in how far they went rather than "
-            f"in where they {tense.were} heading: in {areas} the gap is real but limited."
-        ),
-    }[context.stance]
-    beyond = f"{names} themselves" if context.subjects else "these cases"
     question = f"“{context.question}”" if context.question else "the question"
     return Section(
         key=CONCLUSION,
         role="conclusion",
         heading="Conclusion",
-        claim=claim,
-        reasoning=(
-            f"Answer {question} in words that differ from your thesis, then end with what the "
-            f"comparison shows beyond {beyond}."
-        ),
-        transition=context.pick(TRANSITIONS["conclusion"], salt=2),
+        claim="",
+        reasoning="",
+        transition="",
         dimension_id=None,
         subject_id=None,
+        prompt=(
+            f"Answer {question} again in new words, then say what the comparison shows beyond "
+            f"{context.names}."
+        ),
+        frames=_frames(context, "conclusion"),
     )

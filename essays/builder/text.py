@@ -15,25 +15,6 @@ STOP = {
     "while", "with", "would", "your",
 }  # fmt: skip
 
-# Common first words of a matrix cell written as a verb phrase ("Won the war …").
-VERBS = {
-    "began", "became", "broke", "brought", "built", "chose", "drove", "fell", "fought", "gave",
-    "grew", "had", "held", "kept", "led", "left", "lost", "made", "put", "ran", "rose", "sent",
-    "set", "sought", "spent", "stood", "struck", "took", "tried", "was", "were", "won", "wrote",
-    "uses", "makes", "keeps", "takes", "gives", "seeks", "tries", "builds", "leads", "rules",
-    "relies", "aims", "wants", "focuses", "promotes", "favours", "favors", "rejects", "is",
-    "are", "has", "have",
-}  # fmt: skip
-
-# Words ending in -ed that are rarely verbs.
-NOT_VERBS = {"hundred", "sacred", "kindred", "naked", "wicked", "rugged", "beloved", "indeed"}
-
-# Finite verbs that make a cell a whole clause ("Show trials kept society in fear").
-FINITE = {
-    "was", "were", "is", "are", "had", "has", "have", "kept", "became", "remained", "caused",
-    "made", "gave", "took", "ruled", "relied", "grew", "fell", "rose", "led", "won", "lost",
-}  # fmt: skip
-
 NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
@@ -99,7 +80,8 @@ def stems(text: str) -> set[str]:
 
 
 def mentions(text: str, name: str) -> bool:
-    """Whether `text` names a subject, in full or by the last word of a longer name."""
+    """Whether `text` names a subject: in full, by the last word of a longer name, or by a
+    simple derived form ("Athenian", "Spartans", "Stalinist", "Roman")."""
     name = " ".join(name.split())
     if not name:
         return False
@@ -107,11 +89,21 @@ def mentions(text: str, name: str) -> bool:
         return True
     words = name.split(" ")
     last = words[-1]
-    return (
-        len(words) > 1
-        and len(last) >= 3
-        and bool(re.search(rf"(?<!\w){re.escape(last)}(?!\w)", text, re.IGNORECASE))
-    )
+    if len(words) > 1 and len(last) >= 3 and _named(text, last):
+        return True
+    return _named(text, last) if len(words) == 1 else False
+
+
+# Endings that make a demonym or a follower from a name: Athen-ian, Spart-an, Stalin-ist.
+_DERIVED = r"(?:ians?|ans?|ns?|ists?|isms?|ites?|ese|ish|ic|s|['’]s)?"
+
+
+def _named(text: str, word: str) -> bool:
+    lowered = word.lower()
+    bases = {lowered, lowered.rstrip("s"), re.sub(r"[aeiouy]+$", "", lowered.rstrip("s"))}
+    bases = {base for base in bases if len(base) >= 3}
+    pattern = "|".join(re.escape(base) for base in sorted(bases, key=len, reverse=True))
+    return bool(re.search(rf"(?<!\w)(?:{pattern}){_DERIVED}(?!\w)", text, re.IGNORECASE))
 
 
 def mentions_area(text: str, name: str) -> bool:
@@ -127,3 +119,54 @@ def mentions_area(text: str, name: str) -> bool:
 
 def items_by_key(outline: Outline) -> dict[str, EvidenceItem]:
     return {item.key: item for section in outline.sections for item in section.evidence}
+
+
+# Copied words
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+# A run of this many words in a row, found in a source, is copied rather than the student's.
+COPIED_RUN = 6
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words of `text`, lower-cased, with their character ranges."""
+    return [
+        (m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _TOKEN.finditer(text)
+    ]
+
+
+def copied_spans(text: str, sources: list[str], run: int = COPIED_RUN) -> list[tuple[int, int]]:
+    """The character ranges of `text` that repeat `run` or more words in a row from one of
+    `sources`, or a whole source of at least four words (a short matrix cell copied whole).
+    Bounded: every source is indexed once by its word n-grams."""
+    words = tokens(text)
+    if not words:
+        return []
+    grams: set[tuple[str, ...]] = set()
+    wholes: set[tuple[str, ...]] = set()
+    for source in sources:
+        source_words = [w for w, _, _ in tokens(source)]
+        if 4 <= len(source_words) < run:
+            wholes.add(tuple(source_words))
+        for i in range(len(source_words) - run + 1):
+            grams.add(tuple(source_words[i : i + run]))
+    plain = [w for w, _, _ in words]
+    hit = [False] * len(plain)
+    for i in range(len(plain) - run + 1):
+        if tuple(plain[i : i + run]) in grams:
+            hit[i : i + run] = [True] * run
+    for whole in wholes:
+        size = len(whole)
+        for i in range(len(plain) - size + 1):
+            if tuple(plain[i : i + size]) == whole:
+                hit[i : i + size] = [True] * size
+    spans: list[tuple[int, int]] = []
+    for (_, start, end), copied in zip(words, hit, strict=True):
+        if not copied:
+            continue
+        if spans and not text[spans[-1][1] : start].strip(" ,;:'\"“”‘’-—"):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
