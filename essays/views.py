@@ -46,6 +46,7 @@ from essays.services import (
     outline_build,
     sections_save,
     selection_for,
+    thesis_attempted,
 )
 
 # --- the builder -------------------------------------------------------------------
@@ -60,14 +61,14 @@ def _choices(data, material):
             "cell_ids": [],
             "evidence_keys": [],
             "structure": builder.STRUCTURES[0],
-            "stance": builder.STANCES[0],
+            "stance": None,
         }
     return {
         "dimension_ids": _ints(data.getlist("dimensions")),
         "cell_ids": _ints(data.getlist("cells")),
         "evidence_keys": [k for k in data.getlist("evidence") if ":" in k][:200],
         "structure": data.get("structure"),
-        "stance": data.get("stance"),
+        "stance": data.get("stance") or None,
     }
 
 
@@ -345,8 +346,14 @@ def outline_save(request, pk):
                 status=409,
             )
         return _conflict(request, outline)
+    if name == "relation":
+        value = value or None
     setattr(obj, name, value)
-    obj.save(update_fields=[name])
+    fields = [name]
+    if obj is outline and name == "thesis":
+        thesis_attempted(outline, value)  # examples "after a first attempt" open now
+        fields.append("scaffold")
+    obj.save(update_fields=fields)
     if as_json:
         outline = Outline.objects.for_editor().get(pk=outline.pk)
         context = _editor_context(request, outline)
@@ -378,7 +385,10 @@ def _field_target(outline, field):
             (e for s in outline.sections.all() for e in s.evidence.all() if e.pk == pk),
             None,
         )
-        options = {"relation": Evidence.Relation.values, "form": Evidence.Form.values}.get(name)
+        # "" clears a relation: the student has not decided what this evidence shows.
+        options = {"relation": ["", *Evidence.Relation.values], "form": Evidence.Form.values}.get(
+            name
+        )
         return evidence and (evidence, name, 2000, options)
     return None
 
@@ -455,8 +465,11 @@ def _add_evidence(request, outline):
         quote=item.quote,
         note=item.note,
         citation=item.citation[:60],
-        relation="similarity" if item.relation == "similarity" else "difference",
+        # A link's relation comes with it; otherwise the student chooses it on the card.
+        relation=item.relation,
+        source=item.source,
         form="quote" if item.quote else "paraphrase",
+        prompt=builder.REASONING_FRAME,
     )
     return f"Evidence added to {section.heading}."
 
