@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from counterpoint import permissions
+from counterpoint.lib.errors import Forbidden, NotAllowed
 from essays import builder, csv_exports, exports, feedback
 from essays.api.serializers import (
     CommentConfirmSerializer,
@@ -60,8 +61,11 @@ from essays.services import (
     as_draft,
     builder_material,
     draft_create,
+    example_for,
+    judgements_clean,
     outline_build,
     selection_for,
+    thesis_attempted,
 )
 
 CONFLICT = (
@@ -93,9 +97,12 @@ def _edit(outline: Outline, data: dict) -> bool:
     saved since `data["version"]`. `outline` comes from `for_editor()`."""
     if not outline.bump(data["version"]):
         return False
-    columns = [name for name in ("title", "thesis") if name in data]
+    columns = [name for name in ("title", "thesis", "judgements") if name in data]
     for name in columns:
         setattr(outline, name, data[name])
+    if "thesis" in data:
+        thesis_attempted(outline, data["thesis"])  # examples "after a first attempt" open
+        columns.append("scaffold")
     outline.save(update_fields=[*columns, "updated_at"])
     sections = {s.pk: s for s in outline.sections.all()}
     evidence = {e.pk: e for s in sections.values() for e in s.evidence.all()}
@@ -128,11 +135,15 @@ class OutlineViewSet(viewsets.GenericViewSet):
 
     Create from the builder's choices: `assignment`, `structure`, `stance`, `dimensions`
     (ids; all of them if left out), `cells` (matrix cell ids) and `evidence`
-    (`annotation:<id>`, `link:<id>`, `contrast:<id>`). PATCH sends the `version` it was
-    loaded at with any of `title`, `thesis`, `sections` (`id`, `heading`, `claim`,
-    `reasoning`) and `evidence` (`id`, `commentary`, `relation`, `form`); a stale version is
-    a 409 with the current one. Only the author edits or deletes, and only a draft can be
-    deleted. `export/?format=md|docx` downloads the outline as a file.
+    (`annotation:<id>`, `link:<id>`, `contrast:<id>`); `stance` is optional. The new outline's
+    thesis and every claim and reasoning are "": the builder lays out sections, evidence,
+    frames and prompts, and the student writes. PATCH sends the `version` it was loaded at
+    with any of `title`, `thesis`, `judgements` (`dimension`, `kind`, `sentence`,
+    `most_significant`, `why`), `sections` (`id`, `heading`, `claim`, `reasoning`) and
+    `evidence` (`id`, `reasoning`, `relation`, `form`); a stale version is a 409 with the
+    current one. `example/` is an example thesis when the teacher allows it. Only the author
+    edits or deletes, and only a draft can be deleted. `export/?format=md|docx` downloads the
+    outline as a file.
     """
 
     lookup_value_regex = r"\d+"
@@ -147,6 +158,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         "comments": CommentCreateSerializer,
         "comment_reply": CommentReplySerializer,
         "comment_confirm": CommentConfirmSerializer,
+        "example": serializers.Serializer,
         "scores": ScoreSetSerializer,
     }
 
@@ -239,7 +251,13 @@ class OutlineViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         if not outline.is_editable:  # as the editor page refuses it
             raise ValidationError({"non_field_errors": [NOT_EDITABLE]})
-        if not _edit(outline, serializer.validated_data):
+        data = serializer.validated_data
+        if "judgements" in data:
+            try:
+                data["judgements"] = judgements_clean(outline, data["judgements"])
+            except NotAllowed as refusal:
+                raise ValidationError({"judgements": [refusal.message]}) from None
+        if not _edit(outline, data):
             current = Outline.objects.filter(pk=outline.pk).values_list("version", flat=True)
             if not current:
                 raise Http404
@@ -248,6 +266,30 @@ class OutlineViewSet(viewsets.GenericViewSet):
                 status=status.HTTP_409_CONFLICT,
             )
         return self._shown(Outline.objects.for_editor().get(pk=outline.pk))
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT, description='{"example": "…"}, made of the judgements'
+            ),
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+        }
+    )
+    @action(detail=True)
+    def example(self, request, pk=None):
+        """An example thesis made only of the student's own judgement sentences (never the
+        summary table or the article), when the assignment allows it: 403 when the teacher
+        shows no examples, or (the default, "after a first attempt") before the student has
+        written a thesis of their own; 400 while no judgement has a sentence to build from."""
+        outline = self._plain(pk)
+        try:
+            example = example_for(outline)
+        except Forbidden as refusal:
+            return Response({"detail": refusal.message}, status=status.HTTP_403_FORBIDDEN)
+        except NotAllowed as refusal:
+            raise ValidationError({"non_field_errors": [refusal.message]}) from None
+        return Response({"example": example})
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
