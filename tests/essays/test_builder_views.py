@@ -140,9 +140,7 @@ def test_creating_an_outline_saves_it_with_its_evidence_snapshots(
     assert {evidence["mine"].exact, evidence["theirs"].exact} <= quotes
     assert outline.thesis == ""  # the student writes it, with frames beside the box
     assert set(outline.sections.values_list("claim", flat=True)) == {""}
-    sources = dict(
-        Evidence.objects.filter(section__outline=outline).values_list("quote", "source")
-    )
+    sources = dict(Evidence.objects.filter(section__outline=outline).values_list("quote", "source"))
     assert sources[evidence["mine"].exact] == "own"
     assert sources[evidence["theirs"].exact] == "classmate"
 
