@@ -361,9 +361,9 @@ def test_citations_quotes_notes_and_sources_are_carried_through_unchanged(struct
     outline = build(selection(evidence=EVIDENCE + (table, classmate), structure=structure))
     items = {i.key: i for s in outline.sections for i in s.evidence}
 
-    for given in EVIDENCE:
-        item = items[given.key]
-        expected = (given.quote, given.note, given.citation)
+    for chosen in EVIDENCE:
+        item = items[chosen.key]
+        expected = (chosen.quote, chosen.note, chosen.citation)
         assert (item.quote, item.note, item.citation) == expected
     assert items["contrast:9"].source == "table" and items["contrast:9"].form == "paraphrase"
     assert "summary table" in items["contrast:9"].prompt
