@@ -225,6 +225,8 @@ def builder_material(assignment, user) -> Material:
             # Prefetched with the layout (comparisons.models), so no query per passage.
             tags[passage.pk] = tuple(d.pk for d in passage.dimensions.all())
             article.append(passage.text)
+    # The whole summary table counts as text that is not the student's, chosen or not.
+    article += [cell.statement for row in layout["matrix"] for _, cell in row.cells if cell]
     cells = {
         (cell.dimension_id, cell.subject_id): cell
         for row in layout["matrix"]

@@ -247,7 +247,8 @@ def _gives_reason(text: str, context: Context) -> Check:
 def _sources(context: Context) -> list[str]:
     """Text that is not the student's: the matrix cells, the article and the quotes."""
     return [
-        *context.cells.values(),
+        # Every cell given, chosen or not: copying any of the table is copying.
+        *(cell.statement for cell in context.selection.cells),
         *context.selection.article,
         *(evidence.quote for evidence in context.selection.evidence),
         *(e.note for e in context.selection.evidence if e.source == "table"),
