@@ -70,13 +70,22 @@ def asks(*texts: str) -> bool:
     return any(text.strip().endswith("?") for text in texts)
 
 
+# Irregular verb forms a question and an answer often trade ("break with" / "broke with").
+IRREGULAR = {
+    "broke": "break", "broken": "break", "chose": "choose", "chosen": "choose", "led": "lead",
+    "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "won": "win",
+    "lost": "lose", "kept": "keep", "held": "hold", "began": "begin", "begun": "begin",
+    "grew": "grow", "grown": "grow", "fought": "fight", "sought": "seek", "thought": "think",
+    "brought": "bring", "built": "build", "made": "make", "took": "take", "taken": "take",
+    "gave": "give", "given": "give", "ruled": "rule", "spent": "spend", "taught": "teach",
+}  # fmt: skip
+
+
 def stems(text: str) -> set[str]:
-    """Content words cut to five letters, so "economy" meets "economic"."""
-    return {
-        word[:5]
-        for word in (w.lower() for w in WORD.findall(text))
-        if len(word) >= 4 and word not in STOP
-    }
+    """Content words cut to five letters, so "economy" meets "economic" (and "broke" meets
+    "break")."""
+    words = (IRREGULAR.get(w.lower(), w.lower()) for w in WORD.findall(text))
+    return {word[:5] for word in words if len(word) >= 4 and word not in STOP}
 
 
 def mentions(text: str, name: str) -> bool:
