@@ -129,6 +129,25 @@ class Outline(models.Model):
         """A submitted or accepted outline waits for the teacher; a returned one is revised."""
         return self.status in (Outline.Status.DRAFT, Outline.Status.RETURNED)
 
+    def evidence_sources(self) -> dict[str, int]:
+        """Whose thinking the evidence is, for the teacher: how many pieces come from the
+        student's own notes, classmates' notes and the summary table. Reads the prefetched
+        sections of `for_editor()`, so it costs no query there."""
+        counts = dict.fromkeys(Evidence.Source.values, 0)
+        for section in self.sections.all():
+            for item in section.evidence.all():
+                counts[item.source] = counts.get(item.source, 0) + 1
+        return counts
+
+    @property
+    def judgements_made(self) -> list[dict]:
+        """The judgements the student has actually made (a kind chosen or a sentence written)."""
+        return [
+            row
+            for row in self.judgements or []
+            if isinstance(row, dict) and (row.get("kind") or str(row.get("sentence", "")).strip())
+        ]
+
     def bump(self, seen_version: int) -> bool:
         """Claim the next version if nobody saved since `seen_version`; one UPDATE, so two
         simultaneous saves cannot both win."""

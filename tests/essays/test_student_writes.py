@@ -404,3 +404,10 @@ def test_notes_and_reasoning_are_on_the_editor_draft_and_review_pages(client, re
         assert "This shows terror was the tool of rule." in page
     assert "From the summary table" in editor.content.decode()
     assert "A classmate&#x27;s note" in review.content.decode()
+
+
+def test_the_teacher_can_see_whose_thinking_the_evidence_is(outline, cast):
+    outline.judgements = [{"dimension": cast["leadership"].pk, "kind": "kind", "sentence": ""}]
+
+    assert outline.evidence_sources() == {"own": 2, "classmate": 1, "table": 1}
+    assert [row["dimension"] for row in outline.judgements_made] == [cast["leadership"].pk]
