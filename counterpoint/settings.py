@@ -227,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     # Deep links put a link inside each operation's toggle button (nested controls: a
     # keyboard and screen reader trap, WCAG 4.1.2); the docs read fine without them.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
+    # Two choice sets are called "kind" (an annotation's, a judgement's): name them apart.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "annotations.models.Annotation.Kind",  # the name it always had
+        "JudgementKindEnum": "essays.builder.types.KINDS",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -50,6 +50,14 @@ class OutlineListSerializer(serializers.ModelSerializer):
     def get_score_total(self, outline):
         return score_total_for(outline, self.context)
 
+    stance = serializers.SerializerMethodField(
+        help_text="The student's optional overall view, or null; it decides nothing."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(Outline.Stance.choices, allow_null=True))
+    def get_stance(self, outline):
+        return outline.stance or None
+
     class Meta:
         model = Outline
         fields = [

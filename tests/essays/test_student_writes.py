@@ -107,7 +107,7 @@ def cards(outline) -> dict[str, Evidence]:
 def test_a_new_outline_has_no_prose_but_frames_and_the_essay_question(outline, assignment):
     body = api(outline.author).get(url(outline)).json()
 
-    assert body["thesis"] == "" and body["stance"] == ""
+    assert body["thesis"] == "" and body["stance"] is None
     assert {s["claim"] for s in body["sections"]} == {""}
     assert {s["reasoning"] for s in body["sections"]} == {""}
     assert all(s["prompt"] for s in body["sections"])

@@ -517,6 +517,9 @@ ROUTES = {
     "outline-export": api(
         kwargs=pk("outline"), query="?format=md", get=E(403, 200, 404, 404, 200, 404, 404)
     ),
+    # The example thesis: readers reach the rule, which refuses until a first attempt.
+    "outline-example": api(kwargs=pk("outline"), get=E(403, 403, 404, 404, 403, 404, 404)),
+    "draft-example": api(kwargs=pk("draft"), get=E(403, 403, 404, 404, 403, 404, 404)),
     "api/v1/assignments/<int:pk>/gradebook.csv": api(
         kwargs=pk("assignment"), get=E(403, 403, 403, 404, 200, 404, 404)
     ),
