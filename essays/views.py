@@ -210,7 +210,8 @@ def _editor_context(request, outline):
         "outline": outline,
         "assignment": outline.assignment,
         "sections": sections,
-        "checks": [c for c in checks if not c.ok],
+        # Problems first, then suggestions (a stable sort keeps each group in outline order).
+        "checks": sorted((c for c in checks if not c.ok), key=lambda c: c.level != "problem"),
         "passed": [c for c in checks if c.ok],
         "unused": unused,
         "can_edit": can_edit,

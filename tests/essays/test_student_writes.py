@@ -411,3 +411,13 @@ def test_the_teacher_can_see_whose_thinking_the_evidence_is(outline, cast):
 
     assert outline.evidence_sources() == {"own": 2, "classmate": 1, "table": 1}
     assert [row["dimension"] for row in outline.judgements_made] == [cast["leadership"].pk]
+
+
+def test_the_editor_lists_problems_before_suggestions(client, outline):
+    client.force_login(outline.author)
+
+    page = client.get(reverse("essays:outline", args=[outline.pk])).content.decode()
+
+    checks = page[page.index('id="outline-status"') :]
+    assert checks.index("Write your thesis") < checks.index('<span class="tag">Suggestion</span>')
+    assert 'href="#bodydimension' in checks  # a section's checks link to the section
