@@ -421,3 +421,13 @@ def test_the_editor_lists_problems_before_suggestions(client, outline):
     checks = page[page.index('id="outline-status"') :]
     assert checks.index("Write your thesis") < checks.index('<span class="tag">Suggestion</span>')
     assert 'href="#bodydimension' in checks  # a section's checks link to the section
+
+
+def test_the_drafts_sentence_starters_include_reasoning_words(client, outline):
+    draft = draft_create(outline=outline, author=outline.author)
+    client.force_login(outline.author)
+
+    page = client.get(reverse("essays:draft", args=[draft.pk])).content.decode()
+
+    for phrase in ("because", "but", "so", "This shows"):
+        assert f'data-insert="{phrase} "' in page
