@@ -43,6 +43,12 @@ class Comparison(models.Model):
         help_text='The question the text answers, e.g. "How was A different from B?"',
     )
     summary = models.TextField(blank=True)
+    successive = models.BooleanField(
+        "the subjects follow one another in time",
+        default=False,
+        help_text="Khrushchev followed Stalin: the essay builder then also offers “changed” "
+        "and “continued” as judgements.",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comparisons"
     )

@@ -98,6 +98,7 @@ def comparison_copy(*, comparison: Comparison, author) -> Comparison:
         title=comparison.title,
         question=comparison.question,
         summary=comparison.summary,
+        successive=comparison.successive,
         author=author,
         based_on=comparison,
     )

@@ -345,6 +345,35 @@ class Assignment(models.Model):
         help_text="The essay question students answer, e.g. "
         "\"To what extent was Khrushchev's leadership a break with Stalin's?\""
     )
+
+    class Scaffolding(models.TextChoices):
+        ON = "on", "Sentence frames beside every box"
+        LIGHT = "light", "One sentence starter per box"
+        OFF = "off", "No frames (prompts only)"
+
+    class Examples(models.TextChoices):
+        OFF = "off", "Never"
+        AFTER_FIRST_ATTEMPT = "after_first_attempt", "After the student's first attempt"
+        ALWAYS = "always", "Always"
+
+    scaffolding = models.CharField(
+        "essay builder: sentence frames",
+        max_length=8,
+        choices=Scaffolding.choices,
+        default=Scaffolding.ON,
+    )
+    examples = models.CharField(
+        "essay builder: example thesis",
+        max_length=20,
+        choices=Examples.choices,
+        default=Examples.AFTER_FIRST_ATTEMPT,
+        help_text="An example built from the student's own judgements, never from the table.",
+    )
+    min_evidence = models.PositiveSmallIntegerField(
+        "essay builder: evidence per subject per section",
+        default=1,
+        help_text="The checks ask for at least this many pieces for each subject in a section.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()

@@ -232,10 +232,12 @@ SPECTACULAR_SETTINGS = {
     # Deep links put a link inside each operation's toggle button (nested controls: a
     # keyboard and screen reader trap, WCAG 4.1.2); the docs read fine without them.
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
-    # Two models' fields are called "kind": each keeps a name of its own.
+    # Three choice sets are called "kind" (an annotation's, a notification's, a judgement's):
+    # each keeps a name of its own.
     "ENUM_NAME_OVERRIDES": {
-        "KindEnum": "annotations.models.Annotation.Kind",
+        "KindEnum": "annotations.models.Annotation.Kind",  # the name it always had
         "NotificationKindEnum": "notifications.models.Notification.Kind",
+        "JudgementKindEnum": "essays.builder.types.KINDS",
     },
 }
 

@@ -26,6 +26,20 @@ def cited(draft) -> list[str]:
     return seen
 
 
+def working_notes(draft) -> list[tuple[str, str, str]]:
+    """(citation, note, reasoning) for each piece of evidence the draft carries from its
+    outline that has a note or reasoning: the student's thinking goes with the essay."""
+    rows = []
+    for section in draft.sections.all():
+        for item in section.evidence.all():
+            note, reasoning = one_line(item.note), one_line(item.commentary)
+            if item.quote.strip() and note or reasoning:
+                rows.append(
+                    (one_line(item.citation), note if item.quote.strip() else "", reasoning)
+                )
+    return rows
+
+
 def to_markdown(draft) -> str:
     lines = [
         f"# {md_escape(one_line(draft.title))}",
@@ -39,6 +53,13 @@ def to_markdown(draft) -> str:
     sources = cited(draft)
     if sources:
         lines += ["## Passages cited", ""] + [f"- {source}" for source in sources] + [""]
+    notes = working_notes(draft)
+    if notes:
+        lines += ["## My notes and reasoning", ""]
+        for citation, note, reasoning in notes:
+            parts = [f"Note: {md_escape(note)}" if note else "", md_escape(reasoning)]
+            lines.append(f"- ({md_escape(citation)}) " + " ".join(p for p in parts if p))
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -57,6 +78,13 @@ def to_docx(draft) -> bytes:
         document.add_heading("Passages cited", level=1)
         for source in sources:
             document.add_paragraph(source, style="List Bullet")
+    notes = working_notes(draft)
+    if notes:
+        document.add_heading("My notes and reasoning", level=1)
+        for citation, note, reasoning in notes:
+            parts = [f"Note: {note}" if note else "", reasoning]
+            text = f"({citation}) " + " ".join(p for p in parts if p)
+            document.add_paragraph(text, style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -73,7 +73,7 @@ def _context(request, draft):
         "sections": sections,
         "total_words": sum(s.words for s in sections),
         "checks": draft_checks(draft),
-        "transitions": builder.TRANSITIONS,
+        "transitions": builder.STARTERS,
         "is_author": is_author,
         "can_edit": is_author and draft.is_editable,
         "released": released,

@@ -16,7 +16,8 @@ from docx import Document
 
 from essays.models import Evidence
 
-MATRIX = "matrix"  # the citation the builder gives a cell of the comparison table
+MATRIX = "matrix"  # the citation older outlines gave a cell of the summary table
+TABLE_CITATIONS = (MATRIX, "summary table")  # the citation the builder gives a cell now
 
 # --- cleaning ----------------------------------------------------------------------
 
@@ -45,14 +46,18 @@ def paragraphs(text: str | None) -> list[str]:
 
 def marks(item: Evidence) -> str:
     """How the student uses a piece of evidence, in words: "Shows a difference, quoted."."""
+    if item.source == Evidence.Source.TABLE:
+        return "From the summary table."
     used = "quoted" if item.form == Evidence.Form.QUOTE else "in my own words"
-    return f"{item.get_relation_display()}, {used}."
+    shows = item.get_relation_display() or "No relation chosen yet"
+    return f"{shows}, {used}."
 
 
 def source(item: Evidence) -> str:
     """Where a piece of evidence comes from, for a reader: "§3 ¶12" or "comparison table"."""
     citation = one_line(item.citation)
-    return "comparison table" if citation == MATRIX else citation
+    table = item.source == Evidence.Source.TABLE or citation in TABLE_CITATIONS
+    return "summary table" if table else citation
 
 
 def passages_cited(outline) -> list[str]:
@@ -61,7 +66,7 @@ def passages_cited(outline) -> list[str]:
     for section in outline.sections.all():
         for item in section.evidence.all():
             citation = one_line(item.citation)
-            if citation and citation != MATRIX:
+            if citation and citation not in TABLE_CITATIONS:
                 seen.setdefault(citation, None)
     return list(seen)
 
@@ -132,6 +137,9 @@ def to_markdown(outline) -> str:
         out += [md_escape(paragraph) for paragraph in paragraphs(section.claim)]
         for item in section.evidence.all():
             out.append(_md_quote(item))
+            note = one_line(item.note) if item.quote.strip() else ""
+            if note:
+                out.append(f"Note: {md_escape(note)}")
             commentary = " ".join(md_escape(p) for p in paragraphs(item.commentary))
             out.append(f"**{marks(item)}** {commentary}".rstrip())
         reasoning = one_line(section.reasoning)
@@ -200,6 +208,9 @@ def _docx_evidence(document, item: Evidence) -> None:
     cited = source(item)
     if cited:
         paragraph.add_run(f" ({cited})")
+    note = one_line(item.note) if quote else ""
+    if note:
+        document.add_paragraph().add_run(f"Note: {note}")
     commentary = document.add_paragraph()
     commentary.add_run(marks(item)).bold = True
     text = " ".join(paragraphs(item.commentary))

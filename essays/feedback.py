@@ -130,6 +130,8 @@ def snapshot(outline: Outline) -> dict:
         "thesis": outline.thesis,
         "structure": outline.structure,
         "stance": outline.stance,
+        # The student's judgements are part of what they handed in.
+        "judgements": list(outline.judgements or []),
         "sections": [
             {
                 "key": s.key,
@@ -147,6 +149,7 @@ def snapshot(outline: Outline) -> dict:
                         "commentary": e.commentary,
                         "relation": e.relation,
                         "form": e.form,
+                        "source": e.source,
                     }
                     for e in s.evidence.all()
                 ],

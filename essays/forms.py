@@ -237,7 +237,7 @@ class BuilderForm(forms.Form):
                 "cell_ids": [],
                 "evidence_keys": [],
                 "structure": builder.STRUCTURES[0],
-                "stance": builder.STANCES[0],
+                "stance": None,  # an optional overall view; the judgements decide
             }
         data = self.cleaned_data if self.is_valid() else {}
         return {
@@ -247,7 +247,7 @@ class BuilderForm(forms.Form):
                 : self.MAX_CHOICES
             ],
             "structure": data.get("structure", ""),
-            "stance": data.get("stance", ""),
+            "stance": data.get("stance") or None,
         }
 
     def filters(self) -> dict:

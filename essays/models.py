@@ -117,7 +117,9 @@ class Outline(models.Model):
     structure = models.CharField(
         max_length=20, choices=Structure.choices, default=Structure.POINT_BY_POINT
     )
-    stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.DIFFERENCES)
+    # An optional overall view ("" for none). It never decides an evidence relation; the
+    # per-dimension judgements decide the sections.
+    stance = models.CharField(max_length=12, choices=Stance.choices, blank=True, default="")
     thesis = models.TextField(blank=True, max_length=2000)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
@@ -125,6 +127,15 @@ class Outline(models.Model):
     # structure switched later: {"subjects": [ids], "dimensions": [ids], "cells": [ids],
     # "evidence": ["annotation:12", "contrast:5", ...]}.
     selection = models.JSONField(default=dict)
+    # The student's judgement per chosen dimension (see essays.builder.Judgement):
+    # [{"dimension": id, "kind": "kind"|"degree"|"alike"|"changed"|"continued"|None,
+    #   "sentence": "", "most_significant": bool, "why": ""}]. Kept on the row (not a table of
+    # its own) so the editor, checks and revisions read them without another query.
+    judgements = models.JSONField(default=list, blank=True)
+    # What the builder offers beside the student's boxes and is not their text: the essay
+    # question shown above the thesis, thesis frames and because/but/so prompts, and whether
+    # the student has attempted a thesis yet (for examples "after a first attempt").
+    scaffold = models.JSONField(default=dict, blank=True)
 
     # A draft is the essay written from an outline: the same sections, each with a paragraph.
     # Being an Outline row, it goes through the same statuses, revisions, comments and rubric.
@@ -156,6 +167,25 @@ class Outline(models.Model):
     def is_editable(self) -> bool:
         """A submitted or accepted outline waits for the teacher; a returned one is revised."""
         return self.status in (Outline.Status.DRAFT, Outline.Status.RETURNED)
+
+    def evidence_sources(self) -> dict[str, int]:
+        """Whose thinking the evidence is, for the teacher: how many pieces come from the
+        student's own notes, classmates' notes and the summary table. Reads the prefetched
+        sections of `for_editor()`, so it costs no query there."""
+        counts = dict.fromkeys(Evidence.Source.values, 0)
+        for section in self.sections.all():
+            for item in section.evidence.all():
+                counts[item.source] = counts.get(item.source, 0) + 1
+        return counts
+
+    @property
+    def judgements_made(self) -> list[dict]:
+        """The judgements the student has actually made (a kind chosen or a sentence written)."""
+        return [
+            row
+            for row in self.judgements or []
+            if isinstance(row, dict) and (row.get("kind") or str(row.get("sentence", "")).strip())
+        ]
 
     def bump(self, seen_version: int) -> bool:
         """Claim the next version if nobody saved since `seen_version`; one UPDATE, so two
@@ -198,6 +228,7 @@ class OutlineSection(models.Model):
         BODY = "body", "Body"
         SYNTHESIS = "synthesis", "Synthesis"
         COUNTERARGUMENT = "counterargument", "Counterargument"
+        COMPLEXITY = "complexity", "Going further"
         CONCLUSION = "conclusion", "Conclusion"
 
     outline = models.ForeignKey(Outline, on_delete=models.CASCADE, related_name="sections")
@@ -207,8 +238,10 @@ class OutlineSection(models.Model):
     heading = models.CharField(max_length=200)
     claim = models.TextField(blank=True, max_length=2000)
     reasoning = models.TextField(blank=True, max_length=2000)
-    # The builder's question for the student, shown as a placeholder until they answer it.
+    # The builder's question for the student, shown as help text beside the boxes.
     reasoning_prompt = models.CharField(max_length=500, blank=True)
+    # Sentence frames (each with a "___" blank) shown beside the claim and reasoning boxes.
+    frames = models.JSONField(default=list, blank=True)
     transition = models.CharField(max_length=200, blank=True)
     paragraph = models.TextField(blank=True, max_length=20000, help_text="A draft's paragraph.")
     dimension = models.ForeignKey(Dimension, null=True, blank=True, on_delete=models.SET_NULL)
@@ -235,6 +268,12 @@ class Evidence(models.Model):
     class Relation(models.TextChoices):
         DIFFERENCE = "difference", "Shows a difference"
         SIMILARITY = "similarity", "Shows a similarity"
+        DEGREE = "degree", "Shows a difference of degree"
+
+    class Source(models.TextChoices):
+        OWN = "own", "My own note"
+        CLASSMATE = "classmate", "A classmate's note"
+        TABLE = "table", "From the summary table"
 
     class Form(models.TextChoices):
         QUOTE = "quote", "Quote"
@@ -253,12 +292,15 @@ class Evidence(models.Model):
     quote = models.TextField(blank=True)
     note = models.TextField(blank=True)
     citation = models.CharField(max_length=60, blank=True)
-    relation = models.CharField(
-        max_length=10, choices=Relation.choices, default=Relation.DIFFERENCE
-    )
+    # What this evidence shows, as the student (or a comparison link's author) said; None
+    # until then. The builder never infers it from the outline's stance.
+    relation = models.CharField(max_length=10, choices=Relation.choices, null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.OWN)
     form = models.CharField(max_length=10, choices=Form.choices, default=Form.QUOTE)
+    # The student's reasoning on this card ("This shows … because …"); called `reasoning` in
+    # the API and the builder. `note` above is the annotation's body when it was picked.
     commentary = models.TextField(blank=True, max_length=2000)
-    # The builder's nudge ("Say in your own words what this shows about …"), a placeholder.
+    # The builder's question beside the reasoning box, shown as help text.
     prompt = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -266,6 +308,14 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.quote[:50] or self.note[:50]
+
+    @property
+    def reasoning(self) -> str:
+        return self.commentary
+
+    @property
+    def is_from_table(self) -> bool:
+        return self.source == Evidence.Source.TABLE
 
     @property
     def source_hidden(self):

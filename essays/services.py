@@ -13,7 +13,7 @@ from comparisons.models import Comparison, Contrast
 from comparisons.reading import reading_for
 from counterpoint import permissions
 from counterpoint.lib import ratelimit
-from counterpoint.lib.errors import NotAllowed
+from counterpoint.lib.errors import Forbidden, NotAllowed
 from counterpoint.lib.safejson import parse_id
 from counterpoint.models import Membership
 from essays import builder
@@ -34,6 +34,14 @@ class Material:
     annotations: list  # visible top-level annotations with a quote, in text order
     links: list  # comparison links between two of those annotations
     citations: dict = field(default_factory=dict)  # passage_id -> "§2 ¶5"
+    # Whose material it is: their own notes are "own" evidence, everyone else's "classmate".
+    user_id: int | None = None
+    question: str = ""  # the assignment's essay question (never the article's title)
+    tags: dict = field(default_factory=dict)  # passage_id -> (dimension ids the text is about)
+    article: tuple = ()  # the passages' text, for the copied-words check
+    successive: bool = False  # the comparison's subjects follow one another in time
+    scaffolding: str = "on"  # the assignment's settings for the builder
+    min_evidence: int = 1
 
     def evidence_for(self, key: str) -> list[builder.Evidence]:
         """The builder's Evidence for one tray key: an annotation, a link (two pieces),
@@ -64,8 +72,9 @@ class Material:
                     dimension_id=cell.dimension_id,
                     quote="",
                     note=cell.statement,
-                    citation="matrix",
+                    citation="summary table",
                     form="paraphrase",
+                    source="table",
                 )
             ]
         return []
@@ -93,6 +102,8 @@ class Material:
             kind=annotation.kind,
             relation=relation,
             pair=pair,
+            source="own" if annotation.author_id == self.user_id else "classmate",
+            tags=self.tags.get(annotation.passage_id, ()),
         )
 
 
@@ -207,10 +218,15 @@ def builder_material(assignment, user) -> Material:
         for link in Link.objects.filter(assignment=assignment)
         if link.source_id in by_pk and link.target_id in by_pk
     ]
-    citations = {}
+    citations, tags, article = {}, {}, []
     for index, section in enumerate(layout["sections"], start=1):
         for passage in section.numbered_passages:
             citations[passage.pk] = f"§{index} ¶{passage.number}"
+            # Prefetched with the layout (comparisons.models), so no query per passage.
+            tags[passage.pk] = tuple(d.pk for d in passage.dimensions.all())
+            article.append(passage.text)
+    # The whole summary table counts as text that is not the student's, chosen or not.
+    article += [cell.statement for row in layout["matrix"] for _, cell in row.cells if cell]
     cells = {
         (cell.dimension_id, cell.subject_id): cell
         for row in layout["matrix"]
@@ -226,6 +242,13 @@ def builder_material(assignment, user) -> Material:
         annotations=annotations,
         links=links,
         citations=citations,
+        user_id=user.pk,
+        question=assignment.essay_prompt,
+        tags=tags,
+        article=tuple(article),
+        successive=comparison.successive,
+        scaffolding=assignment.scaffolding,
+        min_evidence=assignment.min_evidence,
     )
 
 
@@ -248,7 +271,14 @@ def _attach_subjects(annotations, assignment, subjects) -> None:
 
 
 def make_selection(
-    material: Material, *, dimension_ids, cell_ids, evidence_keys, structure, stance
+    material: Material,
+    *,
+    dimension_ids,
+    cell_ids,
+    evidence_keys,
+    structure,
+    stance=None,
+    judgements=(),
 ) -> builder.Selection:
     """Turn the builder form's choices into the builder's plain Selection. Unknown ids (a
     stale form, a hand-edited request) are ignored, never trusted."""
@@ -265,13 +295,20 @@ def make_selection(
                 seen.add(item.key)
                 evidence.append(item)
     return builder.Selection(
-        question=material.comparison.question,
+        # The teacher's essay question, which the student answers; the comparison's own
+        # question is only the article's title.
+        question=material.question or material.comparison.question,
         subjects=tuple(builder.Subject(s.pk, s.name) for s in material.subjects),
         dimensions=tuple(builder.Dimension(d.pk, d.name) for d in chosen_dimensions),
         cells=tuple(builder.Cell(c.dimension_id, c.subject_id, c.statement) for c in chosen_cells),
         evidence=tuple(evidence),
         structure=structure if structure in builder.STRUCTURES else builder.STRUCTURES[0],
-        stance=stance if stance in builder.STANCES else builder.STANCES[0],
+        stance=stance if stance in builder.STANCES else None,
+        judgements=tuple(judgements),
+        successive=material.successive,
+        article=material.article,
+        scaffolding=material.scaffolding,
+        min_evidence=material.min_evidence,
     )
 
 
@@ -296,7 +333,7 @@ def outline_build(
     cell_ids,
     evidence_keys,
     structure,
-    stance,
+    stance=None,
 ) -> Outline:
     """The builder's one path from a student's choices to a saved outline: the selection,
     the pure builder, and the rows, with the choices recorded for later regeneration.
@@ -347,9 +384,11 @@ def outline_create(*, assignment, author, draft: builder.Outline, selection_data
         author=author,
         title=draft.title,
         structure=draft.structure,
-        stance=draft.stance,
+        stance=draft.stance or "",
         thesis=draft.thesis,
         selection=selection_data,
+        judgements=[judgement_record(j) for j in draft.judgements],
+        scaffold=scaffold_record(draft),
     )
     sections_save(outline, draft)
     return outline
@@ -358,12 +397,14 @@ def outline_create(*, assignment, author, draft: builder.Outline, selection_data
 def sections_save(outline: Outline, draft: builder.Outline) -> None:
     """Replace the outline's sections and evidence with the builder's.
 
-    The builder's reasoning questions and evidence nudges become prompts (placeholders); the
-    student's own answers, where the outline had them, are kept by section and evidence key,
-    so restructuring or regenerating never loses what they wrote. Evidence keeps its link to
-    the annotation only while that annotation exists; the snapshot stands on its own.
+    The builder's questions and frames become prompts and frames (help text beside the boxes,
+    never the student's text); the student's own words, where the outline had them, are kept
+    by section and evidence key, so restructuring or regenerating never loses what they
+    wrote. Evidence keeps its link to the annotation only while that annotation exists; the
+    snapshot stands on its own.
     """
     answers = {s.key: s.reasoning for s in outline.sections.all() if s.reasoning}
+    claims = {s.key: s.claim for s in outline.sections.all() if s.claim}
     comments = {
         e.key: e.commentary
         for e in Evidence.objects.filter(section__outline=outline).exclude(commentary="")
@@ -377,9 +418,10 @@ def sections_save(outline: Outline, draft: builder.Outline) -> None:
                 order=i,
                 role=s.role,
                 heading=s.heading[:200],
-                claim=s.claim,
-                reasoning=answers.get(s.key, ""),
-                reasoning_prompt=s.reasoning[:500],
+                claim=s.claim or claims.get(s.key, ""),
+                reasoning=s.reasoning or answers.get(s.key, ""),
+                reasoning_prompt=s.prompt[:500],
+                frames=list(s.frames),
                 transition=s.transition[:200],
                 dimension_id=s.dimension_id,
                 subject_id=s.subject_id,
@@ -405,7 +447,7 @@ def sections_save(outline: Outline, draft: builder.Outline) -> None:
                     item,
                     annotation_id=annotation_id if annotation_id in existing else None,
                     contrast_id=contrast_id if contrast_id in existing_cells else None,
-                    commentary=comments.get(item.key, ""),
+                    commentary=item.reasoning or comments.get(item.key, ""),
                 )
             )
     Evidence.objects.bulk_create(rows)
@@ -420,9 +462,10 @@ def evidence_snapshot(
     contrast_id: int | None,
     commentary: str = "",
 ) -> Evidence:
-    """The one way a placed piece of evidence becomes a row: the quote, note and citation
-    copied in (so later edits or deletion of the note never break the outline), and the
-    builder's nudge kept as the placeholder for the student's commentary."""
+    """The one way a placed piece of evidence becomes a row: the quote, the student's note
+    and the citation copied in (so later edits or deletion of the note never break the
+    outline), the relation only as the student or a comparison link set it, where it came
+    from (own, classmate, table), and the builder's question kept beside the reasoning box."""
     return Evidence(
         section=section,
         order=order,
@@ -434,15 +477,17 @@ def evidence_snapshot(
         note=item.note,
         citation=item.citation[:60],
         relation=item.relation,
+        source=item.source,
         form=item.form,
         commentary=commentary,
-        prompt=item.commentary[:300],
+        prompt=item.prompt[:300],
     )
 
 
 def evidence_add(*, outline: Outline, section: OutlineSection, key: str) -> Evidence:
     """Add one piece of the author's material to a section, placed as the builder places it
-    (relation, form, subject and nudge from the outline's stance), at the section's end."""
+    (form, subject, the question beside its reasoning box; a relation only from a comparison
+    link), at the section's end."""
     material = builder_material(outline.assignment, outline.author)
     items = material.evidence_for(key)
     if not items:
@@ -465,8 +510,11 @@ def evidence_add(*, outline: Outline, section: OutlineSection, key: str) -> Evid
             quote=evidence.quote,
             note=evidence.note,
             citation=evidence.citation,
-            relation="similarity" if evidence.relation == "similarity" else "difference",
+            # A link's relation comes with it; otherwise the student chooses it on the card.
+            relation=evidence.relation,
             form="quote" if evidence.quote else "paraphrase",
+            source=evidence.source,
+            prompt=builder.REASONING_FRAME,
         )
     row = evidence_snapshot(
         section,
@@ -491,14 +539,20 @@ def as_draft(outline: Outline) -> builder.Outline:
         title=outline.title,
         thesis=outline.thesis,
         structure=outline.structure,
-        stance=outline.stance,
+        stance=outline.stance or None,
+        question=(outline.scaffold or {}).get("question", ""),
+        judgements=judgements_of(outline),
+        thesis_frames=list((outline.scaffold or {}).get("thesis_frames", [])),
+        thesis_prompts=list((outline.scaffold or {}).get("thesis_prompts", [])),
         sections=[
             builder.Section(
                 key=s.key,
                 role=s.role,
                 heading=s.heading,
                 claim=s.claim,
-                reasoning=s.reasoning or s.reasoning_prompt,
+                reasoning=s.reasoning,
+                prompt=s.reasoning_prompt,
+                frames=list(s.frames or []),
                 transition=s.transition,
                 dimension_id=s.dimension_id,
                 subject_id=s.subject_id,
@@ -511,7 +565,9 @@ def as_draft(outline: Outline) -> builder.Outline:
                         citation=e.citation,
                         relation=e.relation,
                         form=e.form,
-                        commentary=e.commentary,
+                        source=e.source,
+                        reasoning=e.commentary,
+                        prompt=e.prompt,
                     )
                     for e in s.evidence.all()
                 ],
@@ -533,7 +589,8 @@ def selection_for(outline: Outline, material: Material, *, structure=None) -> bu
         cell_ids=cell_ids,
         evidence_keys=record.get("evidence", []),
         structure=structure or outline.structure,
-        stance=outline.stance,
+        stance=outline.stance or None,
+        judgements=judgements_of(outline),
     )
     # Evidence whose annotation was since hidden or deleted is no longer in the material,
     # but the outline keeps its snapshot: include it, so restructuring or regenerating a
@@ -549,6 +606,7 @@ def selection_for(outline: Outline, material: Material, *, structure=None) -> bu
             citation=e.citation,
             relation=e.relation,
             form=e.form,
+            source=e.source,
         )
         for section in outline.sections.all()
         for e in section.evidence.all()
@@ -578,6 +636,8 @@ def draft_create(*, outline: Outline, author) -> Outline:
         stance=outline.stance,
         thesis=outline.thesis,
         selection=outline.selection,
+        judgements=outline.judgements,
+        scaffold=outline.scaffold,
     )
     for section in outline.sections.all():
         evidence = list(section.evidence.all())
@@ -618,7 +678,8 @@ def open_checks(outline: Outline) -> list[str]:
     else:
         material = builder_material(outline.assignment, outline.author)
         checks = builder.check(as_draft(outline), selection_for(outline, material))
-    return [c.message for c in checks if not c.ok]
+    # A draft's checks have no levels: each open one counts, as before.
+    return [c.message for c in checks if not c.ok and getattr(c, "level", "problem") == "problem"]
 
 
 # --- edits, the same on the page and in the API ---------------------------------------
@@ -631,13 +692,15 @@ def outline_edit(
     version: int | None,
     title: str | None = None,
     thesis: str | None = None,
+    judgements: list[dict] | None = None,
     sections: list[dict] = (),
     evidence: list[dict] = (),
 ) -> Outline:
     """The student's edits, made on the `version` they loaded: refused while the outline is
-    with the teacher (NotAllowed), or if someone saved since (VersionConflict). Sections and
-    evidence rows name their `id` and the fields to change. All or nothing. `outline` comes
-    from `for_editor()`."""
+    with the teacher (NotAllowed), or if someone saved since (VersionConflict). Judgements are
+    checked by `judgements_clean` (NotAllowed, field "judgements"). Sections and evidence rows
+    name their `id` and the fields to change. All or nothing. `outline` comes from
+    `for_editor()`."""
     outline.ensure_editable()
     by_id = {s.pk: s for s in outline.sections.all()}
     items = {e.pk: e for s in by_id.values() for e in s.evidence.all()}
@@ -645,10 +708,16 @@ def outline_edit(
         for row in rows:
             if row["id"] not in known:
                 raise NotAllowed(f"{what} {row['id']} is not part of this outline.")
+    if judgements is not None:
+        judgements = judgements_clean(outline, judgements)
     outline.claim_version(version)
-    columns = [name for name, value in (("title", title), ("thesis", thesis)) if value is not None]
+    values = {"title": title, "thesis": thesis, "judgements": judgements}
+    columns = [name for name, value in values.items() if value is not None]
     for name in columns:
-        setattr(outline, name, title if name == "title" else thesis)
+        setattr(outline, name, values[name])
+    if thesis is not None:
+        thesis_attempted(outline, thesis)  # examples "after a first attempt" open now
+        columns.append("scaffold")
     if columns:  # the claim above already stamped `updated_at`
         outline.save(update_fields=columns)
     for model, rows, objects in (
@@ -691,3 +760,121 @@ def draft_edit(
         draft.title = title
         draft.save(update_fields=["title"])
     return draft
+
+
+# --- the student's judgements, the scaffold and the example -----------------------------
+
+
+def judgement_record(judgement: builder.Judgement) -> dict:
+    """A judgement as stored in `Outline.judgements` and shown by the API."""
+    return {
+        "dimension": judgement.dimension_id,
+        "kind": judgement.kind,
+        "sentence": judgement.sentence,
+        "most_significant": judgement.most_significant,
+        "why": judgement.why,
+    }
+
+
+def judgements_of(outline: Outline) -> list[builder.Judgement]:
+    """The outline's stored judgements as the builder's plain data (rows it cannot read, from
+    an older shape, are skipped rather than trusted)."""
+    judgements = []
+    for row in outline.judgements or []:
+        if not isinstance(row, dict) or parse_id(str(row.get("dimension", ""))) is None:
+            continue
+        kind = row.get("kind")
+        judgements.append(
+            builder.Judgement(
+                dimension_id=int(row["dimension"]),
+                kind=kind if kind in builder.KINDS else None,
+                sentence=str(row.get("sentence") or ""),
+                most_significant=bool(row.get("most_significant")),
+                why=str(row.get("why") or ""),
+            )
+        )
+    return judgements
+
+
+def scaffold_record(draft: builder.Outline) -> dict:
+    """What the builder offers above and beside the thesis box, kept with the outline."""
+    return {
+        "question": draft.question,
+        "thesis_frames": list(draft.thesis_frames),
+        "thesis_prompts": list(draft.thesis_prompts),
+        "attempted": bool(draft.thesis.strip()),
+    }
+
+
+JUDGEMENT_SENTENCE_MAX = 600
+
+
+def judgements_clean(outline: Outline, rows: list[dict]) -> list[dict]:
+    """The judgements a student sent, checked against the outline: one per chosen dimension
+    at most, a known kind ("changed"/"continued" only for successive subjects), at most one
+    most significant. Dimensions the outline did not choose are refused, naming them. Raises
+    NotAllowed (field "judgements") with a message for the student."""
+    chosen = set((outline.selection or {}).get("dimensions", []))
+    successive = outline.assignment.comparison.successive
+    cleaned, seen = [], set()
+    for row in rows:
+        dimension = row["dimension"]
+        if dimension not in chosen:
+            raise NotAllowed(
+                f"Dimension {dimension} is not one of this outline's areas.", field="judgements"
+            )
+        if dimension in seen:
+            raise NotAllowed(f"Dimension {dimension} is judged twice.", field="judgements")
+        seen.add(dimension)
+        kind = row.get("kind")
+        if kind in builder.SUCCESSIVE_KINDS and not successive:
+            raise NotAllowed(
+                "“Changed” and “continued” fit only subjects that followed one another; "
+                "choose kind, degree or alike.",
+                field="judgements",
+            )
+        cleaned.append(
+            {
+                "dimension": dimension,
+                "kind": kind,
+                "sentence": row.get("sentence", "")[:JUDGEMENT_SENTENCE_MAX],
+                "most_significant": bool(row.get("most_significant", False)),
+                "why": row.get("why", "")[:JUDGEMENT_SENTENCE_MAX],
+            }
+        )
+    if sum(row["most_significant"] for row in cleaned) > 1:
+        raise NotAllowed("Pick one area as the one that matters most.", field="judgements")
+    return cleaned
+
+
+def thesis_attempted(outline: Outline, thesis: str) -> None:
+    """Remember that the student has written a thesis of their own at least once (examples
+    "after a first attempt" open then and stay open). Sets the field; the caller saves."""
+    if thesis.strip():
+        outline.scaffold = {**(outline.scaffold or {}), "attempted": True}
+
+
+def example_for(outline: Outline) -> str:
+    """An example thesis made of the student's own judgement sentences, when the teacher
+    allows it. Raises Forbidden when the assignment shows no examples, or (for "after a first
+    attempt") before the student has written a thesis of their own; NotAllowed when there are
+    no judgement sentences yet to make one from."""
+    setting = outline.assignment.examples
+    Examples = type(outline.assignment).Examples
+    if setting == Examples.OFF:
+        raise Forbidden("Your teacher has chosen not to show example theses for this assignment.")
+    attempted = bool((outline.scaffold or {}).get("attempted")) or bool(outline.thesis.strip())
+    if setting == Examples.AFTER_FIRST_ATTEMPT and not attempted:
+        raise Forbidden("Write your own thesis first; then you can compare it with an example.")
+    dimensions = [
+        builder.Dimension(d.pk, d.name)
+        for d in outline.assignment.comparison.dimensions.all()
+        if d.pk in set((outline.selection or {}).get("dimensions", []))
+    ]
+    example = builder.example_thesis(judgements_of(outline), dimensions)
+    if not example:
+        raise NotAllowed(
+            "Write a sentence for at least one of your judgements first: the example is made "
+            "from them."
+        )
+    return example

@@ -211,7 +211,8 @@ def _editor_context(request, outline):
         "outline": outline,
         "assignment": outline.assignment,
         "sections": sections,
-        "checks": [c for c in checks if not c.ok],
+        # Problems first, then suggestions (a stable sort keeps each group in outline order).
+        "checks": sorted((c for c in checks if not c.ok), key=lambda c: c.level != "problem"),
         "passed": [c for c in checks if c.ok],
         "unused": unused,
         "can_edit": can_edit,
@@ -315,10 +316,13 @@ def outline_save(request, pk):
         if not form.is_valid():
             raise NotAllowed(first_error(form))
         obj, name, _, _ = form.cleaned_data["target"]
+        value = form.cleaned_data["value"]
+        if name == "relation":
+            value = value or None  # "" clears it: the student has not decided yet
         if obj is outline:
-            edit = {name: form.cleaned_data["value"]}
+            edit = {name: value}
         else:
-            row = {"id": obj.pk, name: form.cleaned_data["value"]}
+            row = {"id": obj.pk, name: value}
             edit = {"sections" if isinstance(obj, OutlineSection) else "evidence": [row]}
         outline_edit(outline=outline, version=form.cleaned_data["version"], **edit)
     except VersionConflict as conflict:
@@ -367,7 +371,10 @@ def _field_target(outline, field):
             (e for s in outline.sections.all() for e in s.evidence.all() if e.pk == pk),
             None,
         )
-        options = {"relation": Evidence.Relation.values, "form": Evidence.Form.values}.get(name)
+        # "" clears a relation: the student has not decided what this evidence shows.
+        options = {"relation": ["", *Evidence.Relation.values], "form": Evidence.Form.values}.get(
+            name
+        )
         return evidence and (evidence, name, 2000, options)
     return None
 

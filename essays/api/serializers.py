@@ -49,6 +49,14 @@ class OutlineListSerializer(serializers.ModelSerializer):
     def get_score_total(self, outline):
         return score_total_for(outline, self.context)
 
+    stance = serializers.SerializerMethodField(
+        help_text="The student's optional overall view, or null; it decides nothing."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(Outline.Stance.choices, allow_null=True))
+    def get_stance(self, outline):
+        return outline.stance or None
+
     class Meta:
         model = Outline
         fields = [
@@ -69,10 +77,15 @@ class OutlineListSerializer(serializers.ModelSerializer):
 
 
 class OutlineEvidenceSerializer(serializers.ModelSerializer):
-    """A snapshot of a quote (or a matrix cell) with the student's commentary.
-    `source_hidden`: the annotation it came from was hidden or deleted since."""
+    """A claim–evidence–reasoning card: a snapshot of a quote (or a matrix cell) with
+    `note` (the annotation's body when it was picked), `relation` (what it shows, as the
+    student or a comparison link's author said; null until then), `reasoning` (the student's
+    "This shows … because …"; `commentary` is its older name), `prompt` (the builder's
+    question beside it) and `source` (`own`, `classmate` or `table`: a summary-table cell is
+    never evidence from the text). `source_hidden`: the annotation was hidden or deleted."""
 
     source_hidden = serializers.BooleanField(read_only=True)
+    reasoning = serializers.CharField(source="commentary", read_only=True)
 
     class Meta:
         model = Evidence
@@ -85,14 +98,21 @@ class OutlineEvidenceSerializer(serializers.ModelSerializer):
             "citation",
             "relation",
             "form",
+            "source",
+            "reasoning",
             "commentary",
+            "prompt",
             "source_hidden",
         ]
         read_only_fields = fields
 
 
 class OutlineSectionSerializer(serializers.ModelSerializer):
+    """A section: `claim` and `reasoning` are the student's ("" from the builder); `prompt`
+    and `frames` (sentence frames with "___" blanks) are the help shown beside them."""
+
     evidence = OutlineEvidenceSerializer(many=True, read_only=True)
+    prompt = serializers.CharField(source="reasoning_prompt", read_only=True)
 
     class Meta:
         model = OutlineSection
@@ -104,6 +124,8 @@ class OutlineSectionSerializer(serializers.ModelSerializer):
             "heading",
             "claim",
             "reasoning",
+            "prompt",
+            "frames",
             "transition",
             "dimension",
             "subject",
@@ -113,13 +135,33 @@ class OutlineSectionSerializer(serializers.ModelSerializer):
 
 
 class CheckSerializer(serializers.Serializer):
-    """One of `builder.check`'s findings; `target` is "thesis", a section key or an
-    evidence key."""
+    """One of `builder.check`'s findings. `level` is `problem` (submitting with it open
+    asks for confirmation) or `suggestion`. `target` is the field to fix: "thesis",
+    "judgement:<dimension id>", "judgements", "evidence", a section key, or an evidence key,
+    with "#reasoning" for the reasoning box of a section or card. `spans` are [start, end]
+    character ranges of the target's text that the check is about (copied words)."""
 
     code = serializers.CharField()
     ok = serializers.BooleanField()
+    level = serializers.CharField(default=builder.PROBLEM)
     message = serializers.CharField()
     target = serializers.CharField()
+    spans = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()), default=list
+    )
+
+
+class JudgementSerializer(serializers.Serializer):
+    """The student's judgement on one of the outline's dimensions: how the subjects compare
+    there (`kind`: kind | degree | alike | changed | continued, or null; the last two only for
+    subjects that followed one another), a `sentence` in their own words, whether it is the
+    `most_significant` for the question (at most one), and `why`."""
+
+    dimension = IdField()
+    kind = serializers.ChoiceField(list(builder.KINDS), allow_null=True, default=None)
+    sentence = serializers.CharField(max_length=600, allow_blank=True, default="")
+    most_significant = serializers.BooleanField(default=False)
+    why = serializers.CharField(max_length=600, allow_blank=True, default="")
 
 
 class OutlineSerializer(OutlineListSerializer):
@@ -127,10 +169,33 @@ class OutlineSerializer(OutlineListSerializer):
 
     sections = OutlineSectionSerializer(many=True, read_only=True)
     checks = serializers.SerializerMethodField()
+    judgements = JudgementSerializer(many=True, read_only=True)
+    question = serializers.SerializerMethodField()
+    thesis_frames = serializers.SerializerMethodField()
+    thesis_prompts = serializers.SerializerMethodField()
 
     class Meta(OutlineListSerializer.Meta):
-        fields = [*OutlineListSerializer.Meta.fields, "selection", "sections", "checks"]
+        fields = [
+            *OutlineListSerializer.Meta.fields,
+            "question",
+            "judgements",
+            "thesis_frames",
+            "thesis_prompts",
+            "selection",
+            "sections",
+            "checks",
+        ]
         read_only_fields = fields
+
+    def get_question(self, outline) -> str:
+        """The assignment's essay question, shown above the thesis box."""
+        return outline.assignment.essay_prompt
+
+    def get_thesis_frames(self, outline) -> list[str]:
+        return list((outline.scaffold or {}).get("thesis_frames", []))
+
+    def get_thesis_prompts(self, outline) -> list[str]:
+        return list((outline.scaffold or {}).get("thesis_prompts", []))
 
     @extend_schema_field(CheckSerializer(many=True))
     def get_checks(self, outline):
@@ -147,9 +212,11 @@ class OutlineCreateSerializer(serializers.Serializer):
         [(value, Outline.Structure(value).label) for value in builder.STRUCTURES],
         default=builder.STRUCTURES[0],
     )
+    # An optional overall view; it never sets what a piece of evidence shows.
     stance = serializers.ChoiceField(
         [(value, Outline.Stance(value).label) for value in builder.STANCES],
-        default=builder.STANCES[0],
+        allow_null=True,
+        default=None,
     )
     dimensions = serializers.ListField(child=IdField(), required=False, max_length=MAX_CHOICES)
     cells = serializers.ListField(child=IdField(), default=list, max_length=MAX_CHOICES)
@@ -213,9 +280,19 @@ class SectionEditSerializer(serializers.Serializer):
 
 class EvidenceEditSerializer(serializers.Serializer):
     id = IdField()
-    commentary = serializers.CharField(max_length=2000, allow_blank=True, required=False)
-    relation = serializers.ChoiceField(Evidence.Relation.choices, required=False)
+    reasoning = serializers.CharField(
+        max_length=2000, allow_blank=True, required=False, help_text="This shows … because …"
+    )
+    commentary = serializers.CharField(
+        max_length=2000, allow_blank=True, required=False, help_text="The older name of reasoning."
+    )
+    relation = serializers.ChoiceField(Evidence.Relation.choices, allow_null=True, required=False)
     form = serializers.ChoiceField(Evidence.Form.choices, required=False)
+
+    def validate(self, data):
+        if "reasoning" in data:
+            data["commentary"] = data.pop("reasoning")
+        return data
 
 
 class OutlineUpdateSerializer(serializers.Serializer):
@@ -233,6 +310,7 @@ class OutlineUpdateSerializer(serializers.Serializer):
     thesis = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     sections = SectionEditSerializer(many=True, required=False)
     evidence = EvidenceEditSerializer(many=True, required=False)
+    judgements = JudgementSerializer(many=True, required=False, max_length=MAX_CHOICES)
 
     def to_representation(self, outline):
         """What may be sent, as it stands (the browsable API's form)."""
@@ -241,12 +319,13 @@ class OutlineUpdateSerializer(serializers.Serializer):
             "version": outline.version,
             "title": outline.title,
             "thesis": outline.thesis,
+            "judgements": outline.judgements,
             "sections": [
                 {"id": s.pk, "heading": s.heading, "claim": s.claim, "reasoning": s.reasoning}
                 for s in sections
             ],
             "evidence": [
-                {"id": e.pk, "commentary": e.commentary, "relation": e.relation, "form": e.form}
+                {"id": e.pk, "reasoning": e.commentary, "relation": e.relation, "form": e.form}
                 for s in sections
                 for e in s.evidence.all()
             ],

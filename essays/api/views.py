@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from counterpoint import permissions
-from counterpoint.lib.errors import NotAllowed, VersionConflict
+from counterpoint.lib.errors import Forbidden, NotAllowed, VersionConflict
 from essays import anchored, builder, csv_exports, exports, feedback
 from essays.access import get_outline_for
 from essays.api.serializers import (
@@ -58,6 +58,7 @@ from essays.services import (
     builder_material,
     draft_create,
     draft_edit,
+    example_for,
     outline_build,
     outline_edit,
     selection_for,
@@ -111,11 +112,15 @@ class OutlineViewSet(viewsets.GenericViewSet):
 
     Create from the builder's choices: `assignment`, `structure`, `stance`, `dimensions`
     (ids; all of them if left out), `cells` (matrix cell ids) and `evidence`
-    (`annotation:<id>`, `link:<id>`, `contrast:<id>`). PATCH sends the `version` it was
-    loaded at with any of `title`, `thesis`, `sections` (`id`, `heading`, `claim`,
-    `reasoning`) and `evidence` (`id`, `commentary`, `relation`, `form`); a stale version is
-    a 409 with the current one. Only the author edits or deletes, and only a draft can be
-    deleted. `export/?format=md|docx` downloads the outline as a file.
+    (`annotation:<id>`, `link:<id>`, `contrast:<id>`); `stance` is optional. The new outline's
+    thesis and every claim and reasoning are "": the builder lays out sections, evidence,
+    frames and prompts, and the student writes. PATCH sends the `version` it was loaded at
+    with any of `title`, `thesis`, `judgements` (`dimension`, `kind`, `sentence`,
+    `most_significant`, `why`), `sections` (`id`, `heading`, `claim`, `reasoning`) and
+    `evidence` (`id`, `reasoning`, `relation`, `form`); a stale version is a 409 with the
+    current one. `example/` is an example thesis when the teacher allows it. Only the author
+    edits or deletes, and only a draft can be deleted. `export/?format=md|docx` downloads the
+    outline as a file.
     """
 
     lookup_value_regex = r"\d+"
@@ -130,6 +135,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         "comments": CommentCreateSerializer,
         "comment_reply": CommentReplySerializer,
         "comment_confirm": CommentConfirmSerializer,
+        "example": serializers.Serializer,
         "scores": ScoreSetSerializer,
     }
 
@@ -232,10 +238,35 @@ class OutlineViewSet(viewsets.GenericViewSet):
             version=data["version"],
             title=data.get("title"),
             thesis=data.get("thesis"),
+            judgements=data.get("judgements"),
             sections=data.get("sections", []),
             evidence=data.get("evidence", []),
         )
         return self._shown(Outline.objects.for_editor().get(pk=outline.pk))
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT, description='{"example": "…"}, made of the judgements'
+            ),
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+        }
+    )
+    @action(detail=True)
+    def example(self, request, pk=None):
+        """An example thesis made only of the student's own judgement sentences (never the
+        summary table or the article), when the assignment allows it: 403 when the teacher
+        shows no examples, or (the default, "after a first attempt") before the student has
+        written a thesis of their own; 400 while no judgement has a sentence to build from."""
+        outline = self._plain(pk)
+        try:
+            example = example_for(outline)
+        except Forbidden as refusal:
+            return Response({"detail": refusal.message}, status=status.HTTP_403_FORBIDDEN)
+        except NotAllowed as refusal:
+            raise ValidationError({"non_field_errors": [refusal.message]}) from None
+        return Response({"example": example})
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):

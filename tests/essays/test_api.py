@@ -125,8 +125,12 @@ def test_student_creates_an_outline_from_a_selection(assignment, student, cast, 
     outline = Outline.objects.get(pk=body["id"])
     assert (outline.author, outline.assignment, outline.version) == (student, assignment, 1)
     assert body["status"] == "draft" and body["version"] == 1
-    assert "Stalin" in outline.thesis and "Khrushchev" in outline.thesis
-    assert body["thesis"] == outline.thesis
+    # The builder scaffolds; the student writes: no thesis, claim or reasoning is made up.
+    assert outline.thesis == body["thesis"] == ""
+    assert all(s["claim"] == "" and s["reasoning"] == "" for s in body["sections"])
+    assert all(e["reasoning"] == "" for s in body["sections"] for e in s["evidence"])
+    assert body["question"] == assignment.essay_prompt
+    assert body["judgements"] == []
     section_keys = list(outline.sections.values_list("key", flat=True))
     assert f"body:dimension:{cast['leadership'].pk}" in section_keys
     assert f"body:dimension:{cast['foreign'].pk}" in section_keys
@@ -141,13 +145,15 @@ def test_student_creates_an_outline_from_a_selection(assignment, student, cast, 
     assert (fear.annotation, fear.quote, fear.citation) == (evidence["fear"], "Paragraph", "§1 ¶1")
     returned = [e for s in body["sections"] for e in s["evidence"]]
     assert {e["key"] for e in returned} == evidence_keys(outline)
-    assert {"quote", "citation", "commentary", "relation", "form", "source_hidden"} <= set(
+    assert {"quote", "note", "citation", "reasoning", "relation", "form", "source"} <= set(
         returned[0]
     )
+    cell_card = next(e for e in returned if e["key"] == f"contrast:{cell.pk}")
+    assert cell_card["source"] == "table" and cell_card["relation"] is None
     assert outline.selection["evidence"] == keys
-    assert {"code", "ok", "message", "target"} == set(body["checks"][0])
-    names = next(c for c in body["checks"] if c["code"] == "thesis_names_subjects")
-    assert names["ok"] is True
+    assert {"code", "ok", "level", "message", "target", "spans"} == set(body["checks"][0])
+    written = next(c for c in body["checks"] if c["code"] == "thesis_written")
+    assert (written["ok"], written["level"], written["target"]) == (False, "problem", "thesis")
 
 
 def test_a_classmates_private_annotation_cannot_be_pulled_in(assignment, student, cast, evidence):
@@ -421,7 +427,7 @@ def test_bad_values_get_field_messages(outline, student):
             "version": 1,
             "title": "",
             "thesis": "x" * 2001,
-            "evidence": [{"id": item.pk, "relation": "degree"}],
+            "evidence": [{"id": item.pk, "relation": "sideways"}],
         },
         format="json",
     )

@@ -1,14 +1,16 @@
-"""The outline builder: from a student's selection to a thesis, sections, evidence and checks.
+"""The outline builder: from a student's selection and judgements to an outline skeleton.
 
-Plain data in and out, so no database: examples on the Stalin/Khrushchev comparison first, then
-properties checked with Hypothesis over arbitrary selections.
+The builder scaffolds and the student writes: these tests pin where sections and evidence go,
+what the judgements decide, and that no prose is made up for the student. Plain data in and
+out, so no database: examples on the Stalin/Khrushchev comparison first, then properties
+checked with Hypothesis over arbitrary selections. The checks have their own file
+(test_builder_checks.py).
 """
 
 import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -17,18 +19,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from essays.builder import (
+    KINDS,
     STANCES,
     STRUCTURES,
-    TRANSITIONS,
     Cell,
     Dimension,
     Evidence,
+    Judgement,
     Outline,
     Section,
     Selection,
     Subject,
     build,
     check,
+    example_thesis,
     regenerate_section,
     restructure,
 )
@@ -59,20 +63,7 @@ CELLS = (
     Cell(14, 2, "Safer and somewhat more comfortable lives."),
 )
 
-BLANKS = ("[", "]", "{", "}", "___", "TODO", "...", "<", ">")
-
-CODES = {
-    "thesis_names_subjects",
-    "thesis_names_dimensions",
-    "thesis_connective",
-    "thesis_significance",
-    "thesis_not_empty_pattern",
-    "dimension_one_sided",
-    "section_without_evidence",
-    "one_sided_stance",
-    "question_as_evidence",
-    "quote_heavy",
-}
+BLANK = "___"
 
 
 def evidence(key, subjects, dimension, quote="", note="", citation=None, **extra) -> Evidence:
@@ -166,42 +157,258 @@ def gaps(outline: Outline, code: str):
     return [c for c in outline.gaps if c.code == code]
 
 
-def thesis_gaps(outline: Outline) -> list[str]:
-    return [c.code for c in outline.gaps if c.target == "thesis" and c.code.startswith("thesis")]
+def bodies(outline: Outline) -> list[Section]:
+    return [s for s in outline.sections if s.role == "body"]
 
 
-# Every structure and stance
+def judged(*judgements: Judgement, **changes) -> Selection:
+    return selection(judgements=judgements, **changes)
 
 
-@pytest.mark.parametrize("stance", STANCES)
+def written_by_the_builder(outline: Outline) -> list[str]:
+    """Every box that is the student's: the builder must leave each one empty."""
+    return [
+        outline.thesis,
+        *(s.claim for s in outline.sections),
+        *(s.reasoning for s in outline.sections),
+        *(item.reasoning for s in outline.sections for item in s.evidence),
+    ]
+
+
+# The student writes: nothing is written for them
+
+
+@pytest.mark.parametrize("stance", [None, *STANCES])
 @pytest.mark.parametrize("structure", STRUCTURES)
-def test_every_structure_and_stance_gives_a_whole_outline(structure, stance):
+def test_every_structure_gives_a_whole_skeleton_with_every_box_empty(structure, stance):
     outline = build(selection(structure=structure, stance=stance))
 
     roles = [s.role for s in outline.sections]
     assert roles[0] == "introduction"
-    assert roles[-2:] == ["counterargument", "conclusion"]
-    assert set(roles[1:-2]) <= {"body", "synthesis"}
+    assert roles[-3:] == ["counterargument", "complexity", "conclusion"]
+    assert set(roles[1:-3]) <= {"body", "synthesis"}
     assert (outline.structure, outline.stance) == (structure, stance)
     assert sorted(keys(outline)) == sorted(e.key for e in EVIDENCE)
-    assert thesis_gaps(outline) == []
-    assert {c.code for c in outline.checks} <= CODES
+    assert set(written_by_the_builder(outline)) == {""}
+
+
+def test_frames_and_prompts_are_offered_beside_the_boxes_never_inside_them():
+    outline = build(selection())
+
+    assert outline.thesis_frames and all(BLANK in frame for frame in outline.thesis_frames)
+    assert any("because" in prompt for prompt in outline.thesis_prompts)
+    for s in outline.sections:
+        assert s.prompt, s.key
+        assert s.frames and all(BLANK in frame for frame in s.frames), s.key
+    leadership = section(outline, "body:dimension:10")
+    assert "This shows ___ because ___." in leadership.frames
+    assert leadership.frames[0].startswith("On leadership style, Stalin ___")
+
+
+def test_no_frame_or_prompt_carries_a_word_of_the_matrix():
+    outline = build(selection())
+    offered = " ".join(
+        [*outline.thesis_frames, *(f for s in outline.sections for f in s.frames)]
+        + [s.prompt for s in outline.sections]
+    ).lower()
+
+    for phrase in ("dictatorship", "great terror", "secret speech", "virgin lands", "détente"):
+        assert phrase not in offered
+
+
+def test_the_scaffolding_setting_decides_how_many_frames_are_shown():
+    full = build(selection(scaffolding="on"))
+    light = build(selection(scaffolding="light"))
+    off = build(selection(scaffolding="off"))
+
+    assert len(full.thesis_frames) > 1 and len(light.thesis_frames) == 1
+    assert off.thesis_frames == [] and all(s.frames == [] for s in off.sections)
+    assert all(len(s.frames) == 1 for s in light.sections)
+    assert all(s.prompt for s in off.sections)  # questions stay even without frames
+
+
+def test_the_essay_question_is_what_the_frames_and_prompts_answer():
+    question = "To what extent was Khrushchev's rule a break with Stalin's?"
+    outline = build(selection(question=question))
+
+    assert outline.question == question and outline.title == question
+    assert question in section(outline, "conclusion").prompt
+    # "To what extent" wants a judgement of degree: the first frame asks for one.
+    assert outline.thesis_frames[0].startswith("To a large / limited extent")
+
+
+def test_a_successive_comparison_offers_change_and_continuity():
+    later = build(selection(successive=True))
+    apart = build(selection(successive=False))
+
+    assert any("changed" in f for f in later.thesis_frames)
+    assert not any("changed" in f for f in apart.thesis_frames)
+    assert "What changed" in section(later, "complexity").prompt
+    assert "What changed" not in section(apart, "complexity").prompt
+
+
+# Judgements decide sections, order and the counterargument
+
+
+def test_the_most_significant_dimension_comes_first():
+    outline = build(judged(Judgement(12, "kind", most_significant=True)))
+
+    assert [s.key for s in bodies(outline)] == [
+        "body:dimension:12",
+        "body:dimension:10",
+        "body:dimension:11",
+    ]
+
+
+def test_a_dimension_judged_alike_becomes_the_counterargument():
+    outline = build(judged(Judgement(10, "kind"), Judgement(11, "degree"), Judgement(12, "alike")))
+
+    assert [s.key for s in bodies(outline)] == ["body:dimension:10", "body:dimension:11"]
+    conceded = [i.key for i in section(outline, "counterargument").evidence]
+    assert sorted(conceded) == ["annotation:5", "annotation:6", "annotation:7", "annotation:8"]
+    assert "foreign policy" in section(outline, "counterargument").prompt
+
+
+def test_judging_most_dimensions_alike_argues_likeness_and_concedes_the_difference():
+    outline = build(judged(Judgement(10, "alike"), Judgement(11, "alike"), Judgement(12, "kind")))
+
+    assert [s.key for s in bodies(outline)] == ["body:dimension:10", "body:dimension:11"]
+    counter = section(outline, "counterargument")
+    assert {i.key for i in counter.evidence} == {f"annotation:{n}" for n in (5, 6, 7, 8)}
+    assert "different" in counter.prompt
+
+
+def test_every_dimension_judged_the_other_way_still_leaves_a_body():
+    outline = build(judged(Judgement(10, "alike"), Judgement(11, "alike"), Judgement(12, "alike")))
+
+    assert len(bodies(outline)) == 3
+    assert sorted(keys(outline)) == sorted(e.key for e in EVIDENCE)
+
+
+def test_a_judgement_gives_its_section_matching_prompt_frame_and_transition():
+    outline = build(judged(Judgement(10, "degree"), Judgement(11, "kind")))
+
+    leadership = section(outline, "body:dimension:10")
+    domestic = section(outline, "body:dimension:11")
+    assert "How big is the gap" in leadership.prompt
+    assert "went further" in leadership.frames[0]
+    assert leadership.transition == "To a lesser extent,"
+    assert "whereas" in domestic.frames[0]
+    assert domestic.transition == "By contrast,"
+    # No judgement yet: no transition is guessed, and the prompt asks for the judgement.
+    foreign = section(outline, "body:dimension:12")
+    assert foreign.transition == ""
+    assert foreign.prompt.startswith("First judge")
+
+
+def test_changed_and_continued_count_only_for_successive_subjects():
+    chosen = (Judgement(10, "changed"), Judgement(11, "continued"))
+
+    later = build(judged(*chosen, successive=True))
+    apart = build(judged(*chosen, successive=False))
+
+    assert section(later, "body:dimension:10").transition == "By the time of"
+    assert section(apart, "body:dimension:10").transition == ""
+
+
+def test_the_complexity_section_follows_the_judgements():
+    outline = build(judged(Judgement(10, "degree"), Judgement(11, "alike")))
+
+    prompt = section(outline, "complexity").prompt
+    assert "Why did they differ?" in prompt  # causation, always
+    assert "how big is the gap" in prompt  # a difference of degree
+    assert "still something they share" in prompt  # a similarity inside a difference
+
+
+def test_an_unknown_judgement_is_rejected():
+    with pytest.raises(ValueError, match="Unknown judgement"):
+        build(judged(Judgement(10, "sideways")))
+
+
+# Relations are the student's (or a link's), never the stance's
+
+
+@pytest.mark.parametrize("stance", [None, *STANCES])
+def test_relations_come_from_links_only_and_never_from_the_stance(stance):
+    outline = build(selection(stance=stance))
+    items = {i.key: i for s in outline.sections for i in s.evidence}
+
+    assert items["annotation:5"].relation == "similarity"
+    assert items["annotation:7"].relation == "difference"
+    for key in ("annotation:1", "annotation:2", "annotation:3", "contrast:4"):
+        assert items[key].relation is None
 
 
 @pytest.mark.parametrize("stance", STANCES)
-@pytest.mark.parametrize("structure", STRUCTURES)
-def test_three_subjects_work_in_every_structure_and_stance(structure, stance):
-    outline = build(
-        selection(subjects=(STALIN, KHRUSHCHEV, BREZHNEV), structure=structure, stance=stance)
-    )
+def test_a_note_saying_like_stalin_did_is_not_labelled_a_difference(stance):
+    alike = evidence("annotation:40", [KHRUSHCHEV], FOREIGN, "sent tanks", "like Stalin did")
 
-    assert "Brezhnev" in outline.thesis
-    assert thesis_gaps(outline) == []
-    assert sorted(keys(outline)) == sorted(e.key for e in EVIDENCE)
-    if structure == "point_by_point":
-        for body in outline.sections[1:-2]:
-            assert body.claim.index("Stalin") < body.claim.index("Khrushchev")
-            assert body.claim.index("Khrushchev") < body.claim.index("Brezhnev")
+    outline = build(selection(evidence=(alike,), stance=stance))
+
+    (item,) = [i for s in outline.sections for i in s.evidence]
+    assert item.relation is None
+
+
+# Evidence cards
+
+
+@pytest.mark.parametrize("structure", STRUCTURES)
+def test_citations_quotes_notes_and_sources_are_carried_through_unchanged(structure):
+    table = evidence("contrast:9", [STALIN], LEADERSHIP, "", "Rule by terror.", source="table")
+    classmate = evidence(
+        "annotation:10", [KHRUSHCHEV], LEADERSHIP, "no one was shot", "mercy", source="classmate"
+    )
+    outline = build(selection(evidence=EVIDENCE + (table, classmate), structure=structure))
+    items = {i.key: i for s in outline.sections for i in s.evidence}
+
+    for chosen in EVIDENCE:
+        item = items[chosen.key]
+        expected = (chosen.quote, chosen.note, chosen.citation)
+        assert (item.quote, item.note, item.citation) == expected
+    assert items["contrast:9"].source == "table" and items["contrast:9"].form == "paraphrase"
+    assert "summary table" in items["contrast:9"].prompt
+    assert items["annotation:10"].source == "classmate"
+
+
+def test_form_is_paraphrase_for_a_matrix_cell_or_when_marked_and_quote_otherwise():
+    items = {i.key: i for s in build(selection()).sections for i in s.evidence}
+
+    assert items["contrast:4"].form == "paraphrase"
+    assert items["annotation:2"].form == "paraphrase"
+    assert items["annotation:1"].form == "quote"
+
+
+# Example thesis
+
+
+def test_the_example_thesis_is_made_only_of_the_students_judgement_sentences():
+    judgements = [
+        Judgement(
+            10,
+            "kind",
+            "Stalin ruled through terror whereas Khrushchev ruled by persuasion",
+            True,
+            "fear decided how people lived",
+        ),
+        Judgement(12, "alike", "Both kept a grip on Eastern Europe."),
+    ]
+
+    example = example_thesis(judgements, [LEADERSHIP, DOMESTIC, FOREIGN])
+
+    assert example == (
+        "Although both kept a grip on Eastern Europe, Stalin ruled through terror whereas "
+        "Khrushchev ruled by persuasion, which matters because fear decided how people lived."
+    )
+    for cell in CELLS:
+        assert cell.statement.rstrip(".").lower() not in example.lower()
+
+
+def test_no_example_without_a_sentence_of_the_students_own():
+    assert example_thesis([Judgement(10, "kind")], [LEADERSHIP]) == ""
+    assert example_thesis([], [LEADERSHIP]) == ""
+
+
+# Placement
 
 
 def test_body_sections_follow_the_dimension_order_in_point_by_point():
@@ -225,38 +432,6 @@ def test_body_sections_follow_the_subject_order_in_subject_blocks(structure):
     assert [s.key for s in blocks] == ["body:subject:2", "body:subject:1"]
     assert [s.heading for s in blocks] == ["Khrushchev", "Stalin"]
     assert [s.subject_id for s in blocks] == [2, 1]
-
-
-def test_subject_order_is_the_same_in_every_point_by_point_section():
-    outline = build(selection(subjects=(KHRUSHCHEV, STALIN)))
-
-    for body in (s for s in outline.sections if s.role == "body"):
-        order = [item.subject_id for item in body.evidence]
-        assert order == sorted(order, key=[2, 1].index), body.key
-        assert body.claim.index("Khrushchev") < body.claim.index("Stalin")
-
-
-def test_point_by_point_claims_are_built_from_the_cells():
-    outline = build(selection())
-
-    leadership = section(outline, "body:dimension:10")
-    assert leadership.claim == (
-        "On leadership style, Stalin's approach was marked by personal dictatorship backed by "
-        "terror and a massive cult of personality, whereas Khrushchev began in a collective "
-        "leadership, became dominant, but was voted out in 1964."
-    )
-    domestic = section(outline, "body:dimension:11")
-    assert "Great Terror, show trials" in domestic.claim  # a name keeps its capitals
-
-
-def test_point_by_point_reasoning_asks_why_the_difference_matters_for_the_question():
-    outline = build(selection())
-
-    reasoning = section(outline, "body:dimension:12").reasoning
-    assert reasoning.startswith("Why does this difference between Stalin and Khrushchev")
-    assert "foreign policy" in reasoning
-    assert QUESTION in reasoning
-    assert "?”?" not in reasoning
 
 
 def test_evidence_in_a_section_is_in_subject_order_then_in_the_order_given():
@@ -332,10 +507,7 @@ def test_subject_blocks_cover_the_dimensions_in_the_same_order():
     )
     outline = build(selection(evidence=chosen, structure="subject_by_subject"))
 
-    stalin = section(outline, "body:subject:1")
-    assert [i.quote for i in stalin.evidence] == ["l", "d", "f", "n"]
-    assert stalin.claim.index("leadership style") < stalin.claim.index("Great Terror")
-    assert stalin.claim.index("Great Terror") < stalin.claim.index("Won the war".lower())
+    assert [i.quote for i in section(outline, "body:subject:1").evidence] == ["l", "d", "f", "n"]
 
 
 def test_block_synthesis_puts_linked_pairs_in_the_synthesis_after_the_blocks():
@@ -347,509 +519,39 @@ def test_block_synthesis_puts_linked_pairs_in_the_synthesis_after_the_blocks():
         "body:subject:2",
         "synthesis",
         "counterargument",
+        "complexity",
         "conclusion",
     ]
     synthesis = section(outline, "synthesis")
-    assert synthesis.role == "synthesis"
     # The difference pair, Stalin's end first; the similarity pair concedes, so it waits.
     assert [i.key for i in synthesis.evidence] == ["annotation:8", "annotation:7"]
-    assert "Stalin and Khrushchev" in synthesis.claim
-    assert "leadership style, then domestic policy, then foreign policy" in synthesis.reasoning
+    assert "leadership style, then domestic policy, then foreign policy" in synthesis.prompt
 
 
-def test_synthesis_without_links_is_flagged_as_a_section_without_evidence():
-    unlinked = tuple(replace(e, pair=None) for e in EVIDENCE)
-    outline = build(selection(evidence=unlinked, structure="block_synthesis"))
-
-    assert section(outline, "synthesis").evidence == []
-    (gap,) = gaps(outline, "section_without_evidence")
-    assert gap.target == "synthesis"
-    assert "Link two pieces of evidence" in gap.message
-
-
-# Thesis
-
-
-@pytest.mark.parametrize("stance", STANCES)
-@pytest.mark.parametrize("subjects", [(STALIN, KHRUSHCHEV), (STALIN, KHRUSHCHEV, BREZHNEV)])
-def test_thesis_names_what_was_chosen_and_has_no_blanks(subjects, stance):
-    thesis = build(selection(subjects=subjects, stance=stance)).thesis
-
-    for subject in subjects:
-        assert subject.name in thesis
-    for area in ("leadership style", "domestic policy", "foreign policy"):
-        assert area in thesis
-    for blank in BLANKS:
-        assert blank not in thesis
-    assert thesis[0].isupper() and thesis.endswith(".")
-
-
-def test_thesis_makes_the_cells_concrete():
-    thesis = build(selection()).thesis
-
-    assert "personal dictatorship backed by terror" in thesis
-    assert "Khrushchev began in a collective leadership" in thesis
-    assert "Personal dictatorship" not in thesis  # lower-cased in mid-sentence
-    assert "personality." not in thesis  # and without its full stop
-
-
-@pytest.mark.parametrize(
-    ("stance", "position"),
-    [
-        ("differences", "differ"),
-        ("similarities", "alike|shared more|closer together"),
-        ("degree", "degree"),
-    ],
-)
-def test_thesis_takes_the_position_of_the_stance(stance, position):
-    thesis = build(selection(stance=stance)).thesis
-
-    assert any(word in thesis for word in position.split("|"))
-
-
-def test_thesis_with_more_than_three_dimensions_names_three_and_counts_the_others():
-    outline = build(selection(dimensions=(LEADERSHIP, DOMESTIC, FOREIGN, ECONOMY, SOCIAL)))
-
-    assert "leadership style, domestic policy, foreign policy and two other areas" in (
-        outline.thesis
-    )
-    assert "economic focus" not in outline.thesis
-    assert thesis_gaps(outline) == []
-
-
-def test_thesis_without_cells_falls_back_and_still_passes_its_checks():
-    for stance in STANCES:
-        outline = build(selection(cells=(), stance=stance))
-
-        assert thesis_gaps(outline) == [], outline.thesis
-        for blank in BLANKS:
-            assert blank not in outline.thesis
-
-
-def test_thesis_uses_cells_only_when_every_subject_has_one_for_the_dimension():
-    cells = tuple(c for c in CELLS if (c.dimension_id, c.subject_id) != (10, 2))
-    thesis = build(selection(cells=cells)).thesis
-
-    assert "Great Terror" in thesis  # domestic policy is the first complete row
-    assert thesis_gaps(build(selection(cells=cells))) == []
-
-
-def test_thesis_pattern_is_chosen_by_the_names_not_by_chance():
-    openings = set()
-    for first in ("Stalin", "Lenin", "Trotsky", "Bukharin", "Kirov", "Beria"):
-        subjects = (Subject(1, first), KHRUSHCHEV)
-        thesis = build(selection(subjects=subjects, cells=())).thesis
-        assert thesis == build(selection(subjects=subjects, cells=())).thesis
-        openings.add(thesis.split(" ")[0])
-
-    assert len(openings) > 1
-
-
-def test_thesis_follows_the_tense_of_the_question():
-    mitosis, meiosis = Subject(1, "Mitosis"), Subject(2, "Meiosis")
-    outline = build(
-        Selection(
-            question="How is meiosis different from mitosis?",
-            subjects=(mitosis, meiosis),
-            dimensions=(Dimension(1, "Purpose"), Dimension(2, "Outcome")),
-            cells=(),
-            evidence=(),
-        )
-    )
-
-    assert "differ " in outline.thesis or "takes" in outline.thesis
-    assert "differed" not in outline.thesis
-
-
-# Introduction, counterargument, conclusion
-
-
-def test_introduction_sets_the_context_from_the_question_and_ends_with_the_thesis():
-    outline = build(selection())
-    introduction = outline.sections[0]
-
-    assert introduction.key == "introduction"
-    assert QUESTION in introduction.claim
-    assert introduction.claim.endswith(outline.thesis)
-    assert introduction.evidence == []
-
-
-def test_counterargument_holds_the_similarities_when_arguing_differences():
-    outline = build(selection(stance="differences"))
-
-    counterargument = section(outline, "counterargument")
-    assert [i.key for i in counterargument.evidence] == ["annotation:5", "annotation:6"]
-    assert {i.relation for i in counterargument.evidence} == {"similarity"}
-    assert "alike" in counterargument.claim and "foreign policy" in counterargument.claim
-    assert counterargument.transition in TRANSITIONS["concession"]
-
-
-def test_counterargument_holds_the_differences_when_arguing_similarities():
-    outline = build(selection(stance="similarities"))
-
-    counterargument = section(outline, "counterargument")
-    assert [i.key for i in counterargument.evidence] == ["annotation:8", "annotation:7"]
-    assert "differ" in counterargument.claim
-
-
-def test_counterargument_without_similarities_invites_one_and_fails_the_stance_check():
-    differences = tuple(e for e in EVIDENCE if e.relation != "similarity")
-    outline = build(selection(evidence=differences))
-
-    counterargument = section(outline, "counterargument")
-    assert counterargument.evidence == []
-    assert "similarity" in counterargument.reasoning
-    (gap,) = gaps(outline, "one_sided_stance")
-    assert gap.target == "counterargument"
-    assert "strongest essays explain both" in gap.message
-
-
-def test_conclusion_answers_the_question_in_fresh_words():
-    for stance in STANCES:
-        outline = build(selection(stance=stance))
-        conclusion = outline.sections[-1]
-
-        assert conclusion.claim.startswith("So the answer is")
-        assert "Stalin and Khrushchev" in conclusion.claim
-        assert conclusion.claim != outline.thesis
-        assert QUESTION in conclusion.reasoning
-        assert conclusion.transition in TRANSITIONS["conclusion"]
-
-
-# Evidence items
-
-
-@pytest.mark.parametrize("structure", STRUCTURES)
-def test_citations_quotes_and_notes_are_carried_through_unchanged(structure):
-    chosen = (
-        evidence("annotation:1", [STALIN], LEADERSHIP, "“a genius”", "cult", citation="§2 ¶14"),
-        evidence("annotation:2", [KHRUSHCHEV], None, "", "note only", citation="§Conclusion ¶3"),
-    )
-    outline = build(selection(evidence=chosen, structure=structure))
-
-    items = {i.key: i for s in outline.sections for i in s.evidence}
-    for original in chosen:
-        item = items[original.key]
-        assert (item.quote, item.note, item.citation) == (
-            original.quote,
-            original.note,
-            original.citation,
-        )
-
-
-def test_relation_comes_from_the_link_then_from_the_stance():
-    chosen = (
-        evidence("annotation:1", [STALIN], LEADERSHIP, "a", relation="similarity"),
-        evidence("annotation:2", [STALIN], LEADERSHIP, "b", relation="degree"),
-        evidence("annotation:3", [STALIN], LEADERSHIP, "c"),
-    )
-
-    def relations(stance):
-        outline = build(selection(evidence=chosen, stance=stance))
-        return {i.key: i.relation for s in outline.sections for i in s.evidence}
-
-    assert relations("differences") == {
-        "annotation:1": "similarity",
-        "annotation:2": "difference",
-        "annotation:3": "difference",
-    }
-    assert relations("degree")["annotation:3"] == "difference"
-    assert relations("similarities")["annotation:3"] == "similarity"
-
-
-def test_form_is_paraphrase_for_a_matrix_cell_or_when_marked_and_quote_otherwise():
-    outline = build(selection())
-    forms = {i.key: i.form for s in outline.sections for i in s.evidence}
-
-    assert forms["contrast:4"] == "paraphrase"  # no quote
-    assert forms["annotation:2"] == "paraphrase"  # marked so
-    assert forms["annotation:1"] == "quote"
-
-
-def test_commentary_prompts_in_plain_words_about_the_subject_and_dimension():
-    outline = build(selection())
-    commentary = {i.key: i.commentary for s in outline.sections for i in s.evidence}
-
-    assert commentary["annotation:1"] == (
-        "Say in your own words what this shows about Stalin's leadership style."
-    )
-    assert commentary["annotation:2"] == (
-        "Explain what this shows about Khrushchev's leadership style."
-    )
-    assert "had in common on foreign policy" in commentary["annotation:5"]
-    for text in commentary.values():
-        for blank in BLANKS:
-            assert blank not in text
-
-
-def test_transitions_come_from_the_compare_and_contrast_bank():
-    bank = {phrase for phrases in TRANSITIONS.values() for phrase in phrases}
-    for structure in STRUCTURES:
-        for stance in STANCES:
-            outline = build(selection(structure=structure, stance=stance))
-            assert outline.sections[0].transition == ""
-            assert all(s.transition in bank for s in outline.sections[1:])
-
-    point = build(selection(stance="differences"))
-    assert all(s.transition in TRANSITIONS["contrast"] for s in point.sections if s.role == "body")
-    blocks = build(selection(stance="similarities", structure="subject_by_subject"))
-    assert section(blocks, "body:subject:2").transition in TRANSITIONS["similarity"]
-
-
-# Checks
-
-
-def test_a_balanced_outline_passes_its_balance_checks():
+def test_the_counterargument_holds_what_the_student_or_a_link_marked_as_the_other_side():
     outline = build(selection())
 
-    assert [c.ok for c in checks(outline, "dimension_one_sided")] == [True, True, True]
-    assert all(c.ok for c in checks(outline, "section_without_evidence"))
-    assert all(c.ok for c in checks(outline, "one_sided_stance"))
-    assert [c.ok for c in checks(outline, "question_as_evidence")] == [True]
-
-
-def test_no_evidence_leaves_every_section_empty_and_says_what_to_add():
-    for structure in STRUCTURES:
-        outline = build(selection(evidence=(), structure=structure))
-
-        assert keys(outline) == []
-        empty = gaps(outline, "section_without_evidence")
-        arguing = [s.key for s in outline.sections if s.role in ("body", "synthesis")]
-        assert [c.target for c in empty] == arguing
-        assert gaps(outline, "one_sided_stance")
-        assert not gaps(outline, "quote_heavy")
-        assert not gaps(outline, "question_as_evidence")
-        assert thesis_gaps(outline) == []
-
-
-def test_an_empty_section_asks_to_choose_evidence_as_the_builder_does_not_to_drag_it():
-    # The builder offers checkboxes, not drag and drop; the outline editor an "Add" menu.
-    for structure in STRUCTURES:
-        outline = build(selection(evidence=(), structure=structure))
-
-        for gap in gaps(outline, "section_without_evidence"):
-            assert "drag" not in gap.message.lower()
-            assert "choose" in gap.message.lower()
-
-
-def test_a_dimension_with_evidence_for_one_subject_only_is_flagged_on_its_section():
-    stalin_only = tuple(e for e in EVIDENCE if e.key != "annotation:2")
-    outline = build(selection(evidence=stalin_only))
-
-    (gap,) = gaps(outline, "dimension_one_sided")
-    assert gap.target == "body:dimension:10"
-    assert "Leadership style has evidence for Stalin but not yet for Khrushchev" in gap.message
-
-
-@pytest.mark.parametrize("structure", ["subject_by_subject", "block_synthesis"])
-def test_a_one_sided_dimension_is_flagged_on_the_thesis_in_subject_blocks(structure):
-    stalin_only = tuple(e for e in EVIDENCE if e.key != "annotation:2")
-    outline = build(selection(evidence=stalin_only, structure=structure))
-
-    (gap,) = gaps(outline, "dimension_one_sided")
-    assert gap.target == "thesis"
-    assert "Khrushchev" in gap.message
-
-
-def test_evidence_for_one_subject_only_flags_every_dimension_and_the_other_block():
-    stalin_only = tuple(e for e in EVIDENCE if e.subject_ids == (STALIN.id,))
-    point = build(selection(evidence=stalin_only))
-    blocks = build(selection(evidence=stalin_only, structure="subject_by_subject"))
-
-    assert [c.target for c in gaps(point, "dimension_one_sided")] == [
-        "body:dimension:10",
-        "body:dimension:11",
-        "body:dimension:12",
+    assert [i.key for i in section(outline, "counterargument").evidence] == [
+        "annotation:5",
+        "annotation:6",
     ]
-    assert [c.target for c in gaps(blocks, "section_without_evidence")] == ["body:subject:2"]
-    assert len(gaps(blocks, "dimension_one_sided")) == 3
-
-
-def test_three_subjects_flag_the_subject_a_dimension_lacks():
-    outline = build(selection(subjects=(STALIN, KHRUSHCHEV, BREZHNEV)))
-
-    messages = [c.message for c in gaps(outline, "dimension_one_sided")]
-    assert len(messages) == 3
-    assert all("not yet for Brezhnev" in message for message in messages)
-
-
-def test_all_similarities_fail_the_stance_check():
-    alike = tuple(replace(e, relation="similarity") for e in EVIDENCE)
-    outline = build(selection(evidence=alike, stance="similarities"))
-
-    (gap,) = gaps(outline, "one_sided_stance")
-    assert "Every piece of evidence shows a similarity" in gap.message
-
-
-def test_questions_are_flagged_as_evidence_that_makes_no_claim():
-    chosen = EVIDENCE + (
-        evidence("annotation:20", [STALIN], LEADERSHIP, "", "Why did they agree?"),
-        evidence("annotation:21", [KHRUSHCHEV], LEADERSHIP, "the Presidium", kind="question"),
-        evidence("annotation:22", [KHRUSHCHEV], LEADERSHIP, "Who could stop him?", ""),
-    )
-    outline = build(selection(evidence=chosen))
-
-    assert [c.target for c in gaps(outline, "question_as_evidence")] == [
-        "annotation:20",
-        "annotation:21",
-        "annotation:22",
-    ]
-    items = {i.key: i for s in outline.sections for i in s.evidence}
-    assert items["annotation:21"].commentary.startswith("This is a question, not a claim")
-
-
-@pytest.mark.parametrize(("quotes", "flagged"), [(2, False), (3, True), (0, False)])
-def test_more_than_half_quotes_nudges_towards_paraphrase(quotes, flagged):
-    chosen = tuple(
-        evidence(f"annotation:{n}", [STALIN], LEADERSHIP, "words" if n < quotes else "")
-        for n in range(4)
-    )
-    outline = build(selection(evidence=chosen))
-
-    assert bool(gaps(outline, "quote_heavy")) is flagged
-    if flagged:
-        assert "own words" in gaps(outline, "quote_heavy")[0].message
-
-
-@pytest.mark.parametrize(
-    "thesis",
-    [
-        "This essay will compare Stalin and Khrushchev on leadership style, domestic policy and "
-        "foreign policy, which shows a lot.",
-        "Stalin and Khrushchev were similar in some ways and different in others, while their "
-        "leadership style, domestic policy and foreign policy matter.",
-        "There are many similarities and differences between Stalin and Khrushchev in leadership "
-        "style, domestic policy and foreign policy, which is important.",
-        "In this essay I will compare Stalin and Khrushchev, whereas leadership style, domestic "
-        "policy and foreign policy show why.",
-        "Although Stalin and Khrushchev are both similar and different in leadership style, "
-        "domestic policy and foreign policy, this shows something.",
-    ],
-)
-def test_empty_thesis_patterns_are_caught(thesis):
-    outline = build(selection())
-    outline.thesis = thesis
-
-    failed = [c.code for c in check(outline, selection()) if not c.ok]
-    assert "thesis_not_empty_pattern" in failed
-
-
-@pytest.mark.parametrize(
-    ("thesis", "failing"),
-    [
-        (
-            "Whereas Stalin ruled by terror, Khrushchev relied on reform in leadership style, "
-            "domestic policy and foreign policy, which shows how far the system could change.",
-            set(),
-        ),
-        (
-            "Whereas Stalin ruled by terror, his successor relied on reform in leadership style, "
-            "domestic policy and foreign policy, which shows how far the system could change.",
-            {"thesis_names_subjects"},
-        ),
-        (
-            "Whereas Stalin ruled by terror, Khrushchev relied on reform in leadership style, "
-            "which shows how far the system could change.",
-            {"thesis_names_dimensions"},
-        ),
-        (
-            "Stalin ruled by terror. Khrushchev relied on reform in leadership style, domestic "
-            "policy and foreign policy, which shows how far the system could change.",
-            {"thesis_connective"},
-        ),
-        (
-            "Whereas Stalin ruled by terror, Khrushchev relied on reform in leadership style, "
-            "domestic policy and foreign policy.",
-            {"thesis_significance"},
-        ),
-        (
-            "Whereas Joseph Stalin ruled by terror, Nikita Khrushchev relied on reform in his "
-            "leadership style and his domestic policies and foreign policies, which matters.",
-            set(),
-        ),
-        (
-            "",
-            {
-                "thesis_names_subjects",
-                "thesis_names_dimensions",
-                "thesis_connective",
-                "thesis_significance",
-                "thesis_not_empty_pattern",
-            },
-        ),
-    ],
-)
-def test_thesis_checks_read_the_thesis_as_the_student_wrote_it(thesis, failing):
-    outline = build(selection())
-    outline.thesis = thesis
-
-    failed = {c.code for c in check(outline, selection()) if not c.ok and c.target == "thesis"}
-    assert failed & {c for c in CODES if c.startswith("thesis")} == failing
-
-
-def test_naming_three_of_many_dimensions_needs_the_others_mentioned():
-    many = selection(dimensions=(LEADERSHIP, DOMESTIC, FOREIGN, ECONOMY, SOCIAL))
-    outline = build(many)
-    base = (
-        "Whereas Stalin ruled by terror, Khrushchev relied on reform in leadership style, "
-        "domestic policy and foreign policy{}, which shows how far the system could change."
-    )
-
-    outline.thesis = base.format("")
-    assert "thesis_names_dimensions" in {c.code for c in check(outline, many) if not c.ok}
-    outline.thesis = base.format(" and two other areas")
-    assert "thesis_names_dimensions" not in {c.code for c in check(outline, many) if not c.ok}
-
-
-def test_check_follows_evidence_the_student_moved():
-    outline = build(selection())
-    leadership = section(outline, "body:dimension:10")
-    domestic = section(outline, "body:dimension:11")
-    moved = leadership.evidence.pop()  # Khrushchev's
-    domestic.evidence.append(moved)
-
-    (gap,) = [
-        c for c in check(outline, selection()) if c.code == "dimension_one_sided" and not c.ok
-    ]
-    assert gap.target == "body:dimension:10"
-
-
-def test_a_deleted_section_is_reported_against_the_thesis():
-    outline = build(selection())
-    outline.sections = [s for s in outline.sections if s.key != "body:dimension:11"]
-
-    failed = [
-        c for c in check(outline, selection()) if c.code == "dimension_one_sided" and not c.ok
-    ]
-    assert [(c.target, "no section" in c.message) for c in failed] == [("thesis", True)]
-
-
-def test_gaps_are_exactly_the_failing_checks():
-    outline = build(selection(evidence=()))
-
-    assert outline.gaps == [c for c in outline.checks if not c.ok]
-    assert outline.gaps
-    assert all(c.message for c in outline.checks)
 
 
 # Restructure
 
 
 def edited(outline: Outline) -> Outline:
-    """The student's edits: thesis, frame sections, evidence commentary and marks."""
-    outline.thesis = (
-        "Whereas Stalin ruled by fear, Khrushchev ruled by persuasion in leadership style, "
-        "domestic policy and foreign policy, which shows the system could soften."
-    )
+    """The student's edits: thesis, frame sections, evidence reasoning and marks."""
+    outline.thesis = "Stalin ruled by fear whereas Khrushchev persuaded, so the system softened."
     outline.sections[0].claim = "My own introduction."
     section(outline, "counterargument").claim = "My own concession."
     section(outline, "conclusion").reasoning = "My own conclusion plan."
     for s in outline.sections:
         for item in s.evidence:
-            item.commentary = f"My note on {item.key}"
+            item.reasoning = f"My note on {item.key}"
     items = {i.key: i for s in outline.sections for i in s.evidence}
     items["annotation:1"].form = "paraphrase"
-    items["annotation:3"].relation = "similarity"
+    items["annotation:3"].relation = "degree"
     return outline
 
 
@@ -862,24 +564,14 @@ def test_restructure_keeps_the_thesis_frame_sections_and_evidence_edits(start, t
 
     assert after.structure == target
     assert after.thesis == before.thesis
-    for key in ("introduction", "counterargument", "conclusion"):
+    for key in ("introduction", "counterargument", "complexity", "conclusion"):
         assert section(after, key) == section(before, key)
     items = {i.key: i for s in after.sections for i in s.evidence}
     assert sorted(items) == sorted(e.key for e in EVIDENCE)
-    assert all(item.commentary == f"My note on {key}" for key, item in items.items())
+    assert all(item.reasoning == f"My note on {key}" for key, item in items.items())
     assert items["annotation:1"].form == "paraphrase"
-    assert items["annotation:3"].relation == "similarity"
+    assert items["annotation:3"].relation == "degree"
     assert [c.code for c in after.checks] == [c.code for c in check(after, selection())]
-
-
-def test_restructure_builds_the_body_of_the_new_structure():
-    point = build(selection())
-
-    blocks = restructure(point, selection(), "subject_by_subject")
-
-    fresh = build(selection(structure="subject_by_subject"))
-    assert [s.key for s in blocks.sections] == [s.key for s in fresh.sections]
-    assert section(blocks, "body:subject:1") == section(fresh, "body:subject:1")
 
 
 def test_restructure_between_subject_blocks_keeps_the_edited_block_claims():
@@ -890,37 +582,6 @@ def test_restructure_between_subject_blocks_keeps_the_edited_block_claims():
 
     assert section(with_synthesis, "body:subject:1").claim == "Stalin, in my words."
     assert section(with_synthesis, "synthesis").evidence  # the difference pair moved here
-
-
-def test_restructure_keeps_evidence_the_student_moved_into_or_out_of_the_counterargument():
-    outline = build(selection())
-    counterargument = section(outline, "counterargument")
-    leadership = section(outline, "body:dimension:10")
-    leadership.evidence.append(counterargument.evidence.pop())  # annotation:6 back to the body
-    counterargument.evidence.append(leadership.evidence.pop(0))  # annotation:1 conceded
-
-    blocks = restructure(outline, selection(), "subject_by_subject")
-
-    assert [i.key for i in section(blocks, "counterargument").evidence] == [
-        "annotation:5",
-        "annotation:1",
-    ]
-    assert "annotation:6" in [i.key for i in section(blocks, "body:subject:2").evidence]
-
-
-def test_restructure_places_new_evidence_as_build_would():
-    outline = build(selection())
-    more = EVIDENCE + (
-        evidence(
-            "annotation:30", [STALIN], DOMESTIC, "both used censorship", relation="similarity"
-        ),
-        evidence("annotation:31", [KHRUSHCHEV], DOMESTIC, "the Thaw"),
-    )
-
-    blocks = restructure(outline, selection(evidence=more), "subject_by_subject")
-
-    assert section(blocks, "counterargument").evidence[-1].key == "annotation:30"
-    assert "annotation:31" in [i.key for i in section(blocks, "body:subject:2").evidence]
 
 
 def test_restructure_drops_evidence_no_longer_in_the_selection():
@@ -951,7 +612,7 @@ def test_restructure_rejects_an_unknown_structure():
 
 
 @pytest.mark.parametrize("structure", STRUCTURES)
-def test_regenerating_a_section_leaves_every_other_section_and_the_thesis_identical(structure):
+def test_regenerating_a_section_keeps_the_students_words_everywhere(structure):
     before = edited(build(selection(structure=structure)))
     for s in before.sections:
         s.claim = f"Edited {s.key}"
@@ -961,53 +622,29 @@ def test_regenerating_a_section_leaves_every_other_section_and_the_thesis_identi
         after = regenerate_section(before, selection(), target)
 
         assert after.thesis == before.thesis
-        assert after.title == before.title
         assert [s.key for s in after.sections] == [s.key for s in before.sections]
         for old, new in zip(before.sections, after.sections, strict=True):
+            assert (new.claim, new.reasoning) == (old.claim, old.reasoning)
             if old.key != target:
                 assert new == old
-            else:
-                assert new.claim != old.claim
         assert sorted(keys(after)) == sorted(keys(before))
 
 
-def test_regenerating_a_section_restores_its_generated_text_and_keeps_evidence_edits():
+def test_regenerating_a_section_restores_its_frames_and_keeps_evidence_edits():
     fresh = build(selection())
     outline = edited(build(selection()))
-    section(outline, "body:dimension:10").claim = "Scribbled over."
+    section(outline, "body:dimension:10").frames = []
+    section(outline, "body:dimension:10").prompt = "Scribbled over."
 
     after = regenerate_section(outline, selection(), "body:dimension:10")
 
     regenerated = section(after, "body:dimension:10")
-    assert regenerated.claim == section(fresh, "body:dimension:10").claim
-    assert [i.commentary for i in regenerated.evidence] == [
+    assert regenerated.frames == section(fresh, "body:dimension:10").frames
+    assert regenerated.prompt == section(fresh, "body:dimension:10").prompt
+    assert [i.reasoning for i in regenerated.evidence] == [
         "My note on annotation:1",
         "My note on annotation:2",
     ]
-
-
-def test_regenerating_a_section_keeps_evidence_moved_in_and_does_not_copy_evidence_moved_out():
-    outline = build(selection())
-    leadership = section(outline, "body:dimension:10")
-    domestic = section(outline, "body:dimension:11")
-    domestic.evidence.append(leadership.evidence.pop())  # annotation:2 moved away
-    leadership.evidence.append(section(outline, "body:dimension:12").evidence.pop())
-
-    after = regenerate_section(outline, selection(), "body:dimension:10")
-
-    assert [i.key for i in section(after, "body:dimension:10").evidence] == [
-        "annotation:1",
-        "annotation:7",
-    ]
-    assert sorted(keys(after)) == sorted(keys(outline))
-
-
-def test_regenerating_the_introduction_uses_the_current_thesis():
-    outline = edited(build(selection()))
-
-    after = regenerate_section(outline, selection(), "introduction")
-
-    assert after.sections[0].claim.endswith(outline.thesis)
 
 
 def test_regenerating_a_deleted_section_puts_it_back_in_its_place():
@@ -1016,7 +653,7 @@ def test_regenerating_a_deleted_section_puts_it_back_in_its_place():
 
     after = regenerate_section(outline, selection(), "counterargument")
 
-    assert [s.key for s in after.sections][-2:] == ["counterargument", "conclusion"]
+    assert [s.key for s in after.sections][-3:] == ["counterargument", "complexity", "conclusion"]
     assert [i.key for i in section(after, "counterargument").evidence] == [
         "annotation:5",
         "annotation:6",
@@ -1075,24 +712,20 @@ def sixty() -> tuple[Evidence, ...]:
     )
 
 
-@pytest.mark.parametrize("stance", STANCES)
 @pytest.mark.parametrize("structure", STRUCTURES)
-def test_sixty_pieces_of_evidence_are_each_placed_once_and_quickly(structure, stance):
+def test_sixty_pieces_of_evidence_are_each_placed_once(structure):
     chosen = selection(
         subjects=(STALIN, KHRUSHCHEV, BREZHNEV),
         dimensions=(LEADERSHIP, DOMESTIC, FOREIGN, ECONOMY, SOCIAL),
         evidence=sixty(),
         structure=structure,
-        stance=stance,
+        judgements=(Judgement(10, "alike"), Judgement(13, "kind", most_significant=True)),
     )
 
-    started = time.perf_counter()
     outline = build(chosen)
     others = [restructure(outline, chosen, s) for s in STRUCTURES]
     regenerated = [regenerate_section(outline, chosen, s.key) for s in outline.sections]
-    elapsed = time.perf_counter() - started
 
-    assert elapsed < 2
     expected = sorted(e.key for e in chosen.evidence)
     for result in [outline, *others, *regenerated]:
         assert sorted(keys(result)) == expected
@@ -1113,22 +746,19 @@ def test_a_malformed_selection_is_rejected_with_a_clear_error(changes, message):
 
 
 @pytest.mark.parametrize("subjects", [(), (STALIN,)])
-def test_fewer_than_two_subjects_still_places_everything_and_asks_for_another(subjects):
+def test_fewer_than_two_subjects_still_places_everything(subjects):
     for structure in STRUCTURES:
         outline = build(selection(subjects=subjects, structure=structure))
 
         assert sorted(keys(outline)) == sorted(e.key for e in EVIDENCE)
-        (gap,) = gaps(outline, "thesis_names_subjects")
-        assert "at least two subjects" in gap.message
 
 
 def test_point_by_point_with_no_dimension_keeps_the_evidence_in_one_section():
     outline = build(selection(dimensions=()))
 
-    (body,) = [s for s in outline.sections if s.role == "body"]
+    (body,) = bodies(outline)
     assert body.key == "body:evidence"
     assert sorted(keys(outline)) == sorted(e.key for e in EVIDENCE)
-    assert "thesis_names_dimensions" in [c.code for c in outline.gaps]
 
 
 # Properties
@@ -1183,8 +813,30 @@ def selections(draw) -> Selection:
     )
 
 
+@st.composite
+def judged_selections(draw) -> Selection:
+    chosen = draw(selections())
+    judgements = tuple(
+        Judgement(
+            d.id,
+            draw(st.sampled_from([None, *KINDS])),
+            draw(st.sampled_from(["", "My own sentence."])),
+            draw(st.booleans()),
+        )
+        for d in chosen.dimensions
+        if draw(st.booleans())
+    )
+    return replace(
+        chosen,
+        judgements=judgements,
+        successive=draw(st.booleans()),
+        stance=draw(st.sampled_from([None, *STANCES])),
+        scaffolding=draw(st.sampled_from(["on", "light", "off"])),
+    )
+
+
 @settings(max_examples=150, deadline=None)
-@given(selections())
+@given(judged_selections())
 def test_every_evidence_key_is_placed_exactly_once_by_every_operation(chosen):
     expected = sorted(e.key for e in chosen.evidence)
     outline = build(chosen)
@@ -1196,13 +848,18 @@ def test_every_evidence_key_is_placed_exactly_once_by_every_operation(chosen):
         assert sorted(keys(regenerate_section(outline, chosen, s.key))) == expected
 
 
-@settings(max_examples=150, deadline=None)
-@given(selections())
-def test_a_built_thesis_passes_its_own_checks_and_has_no_blanks(chosen):
+@settings(max_examples=200, deadline=None)
+@given(judged_selections())
+def test_the_builder_stores_no_generated_prose(chosen):
+    """Whatever is chosen, every box that is the student's is empty, every frame is a frame
+    (it has a blank), no relation is invented, and nothing is copied from the matrix."""
     outline = build(chosen)
 
-    for blank in BLANKS:
-        assert blank not in outline.thesis
-    failed = set(thesis_gaps(outline))
-    assert failed <= ({"thesis_names_dimensions"} if not chosen.dimensions else set())
+    assert set(written_by_the_builder(outline)) <= {""}
+    given_relations = {e.key: e.relation for e in chosen.evidence}
+    for s in outline.sections:
+        assert all(BLANK in frame for frame in s.frames)
+        for item in s.evidence:
+            assert item.relation == given_relations[item.key]
+    assert all(BLANK in frame for frame in outline.thesis_frames)
     assert asdict(outline) == asdict(build(chosen))

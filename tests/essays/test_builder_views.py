@@ -138,7 +138,11 @@ def test_creating_an_outline_saves_it_with_its_evidence_snapshots(
     assert outline.author == student and outline.version == 1
     quotes = set(Evidence.objects.filter(section__outline=outline).values_list("quote", flat=True))
     assert {evidence["mine"].exact, evidence["theirs"].exact} <= quotes
-    assert "Stalin" in outline.thesis and "Khrushchev" in outline.thesis
+    assert outline.thesis == ""  # the student writes it, with frames beside the box
+    assert set(outline.sections.values_list("claim", flat=True)) == {""}
+    sources = dict(Evidence.objects.filter(section__outline=outline).values_list("quote", "source"))
+    assert sources[evidence["mine"].exact] == "own"
+    assert sources[evidence["theirs"].exact] == "classmate"
 
 
 def test_the_same_choices_sent_twice_make_one_outline(client, assignment, student, evidence):

@@ -196,14 +196,14 @@ def test_markdown_quotes_evidence_with_its_citation_then_the_commentary(outline)
 
     assert blocks(parse(markdown), "blockquote") == [
         "“Stalin ruled through fear” (§1 ¶1)",
-        "Khrushchev on leadership style (comparison table)",
+        "Khrushchev on leadership style (summary table)",
         "“Khrushchev relaxed the terror” (§2 ¶3)",
         "“Stalin ruled through fear” (§1 ¶1)",
     ]
     assert (
         "> “Stalin ruled through fear” (§1 ¶1)\n\n"
         "**Shows a difference, quoted.** Fear was the method.\n\n"
-        "> Khrushchev on leadership style (comparison table)\n\n"
+        "> Khrushchev on leadership style (summary table)\n\n"
         "**Shows a similarity, in my own words.**\n\n"
         "*Why did the method of rule change after 1953?*"
     ) in markdown
@@ -294,7 +294,7 @@ def test_docx_quotes_are_in_the_quote_style_with_citations_and_commentary(outlin
 
     assert [text for style, text in paragraphs if style == "Quote"] == [
         "“Stalin ruled through fear” (§1 ¶1)",
-        "Khrushchev on leadership style (comparison table)",
+        "Khrushchev on leadership style (summary table)",
         "“Khrushchev relaxed the terror” (§2 ¶3)",
         "“Stalin ruled through fear” (§1 ¶1)",
     ]

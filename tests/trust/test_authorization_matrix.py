@@ -643,6 +643,9 @@ ROUTES = {
             "criteria": [{"name": "Argument", "levels": [{"name": "Clear", "points": 2}]}]
         },
     ),
+    # The example thesis: readers reach the rule, which refuses until a first attempt.
+    "outline-example": api(kwargs=pk("outline"), get=E(403, 403, 404, 404, 403, 404, 404)),
+    "draft-example": api(kwargs=pk("draft"), get=E(403, 403, 404, 404, 403, 404, 404)),
     "api/v1/assignments/<int:pk>/gradebook.csv": api(
         kwargs=pk("assignment"), get=E(403, 403, 403, 404, 200, 404, 404)
     ),

@@ -190,6 +190,9 @@ class Command(BaseCommand):
                 problems = "; ".join(p.message for p in parsed.problems)
                 raise CommandError(f"The demo article does not import: {problems}")
             comparison = comparison_import(parsed=parsed, author=teacher, publish=True)
+            # Khrushchev followed Stalin: the builder offers "changed" and "continued".
+            comparison.successive = True
+            comparison.save(update_fields=["successive"])
 
         if not classroom.assignments.filter(comparison=comparison).exists():
             Assignment.objects.create(
@@ -303,4 +306,70 @@ def seed_outlines(assignment, people):
             stance="differences",
         )
         if submit:
+            _write_as_ben(outline)
             outline_transition(outline=outline, action="submit")
+
+
+BEN_JUDGEMENTS = {
+    "Leadership style": (
+        "changed",
+        "Stalin ruled alone through fear, but Khrushchev had to win over colleagues who could "
+        "and did remove him.",
+        "it decided whether anyone could say no to the man at the top",
+    ),
+    "Domestic policy": (
+        "degree",
+        "Both punished dissent, yet Khrushchev freed millions from the camps while Stalin "
+        "filled them.",
+        "",
+    ),
+    "Foreign policy": (
+        "continued",
+        "Both kept Eastern Europe under Moscow by force, as Hungary in 1956 showed.",
+        "",
+    ),
+}
+
+
+def _write_as_ben(outline):
+    """Ben's own words in the outline he submits: the builder leaves every box empty, and a
+    submitted demo outline should read like a student's."""
+    from essays.models import Outline
+
+    dimensions = {d.name: d.pk for d in outline.assignment.comparison.dimensions.all()}
+    chosen = set(outline.selection.get("dimensions", []))
+    outline.judgements = [
+        {
+            "dimension": dimensions[name],
+            "kind": kind,
+            "sentence": sentence,
+            "most_significant": name == "Leadership style",
+            "why": why,
+        }
+        for name, (kind, sentence, why) in BEN_JUDGEMENTS.items()
+        if dimensions.get(name) in chosen
+    ]
+    outline.thesis = (
+        "Khrushchev largely broke with Stalin's rule by terror, because he needed colleagues "
+        "rather than executioners, yet he kept Stalin's grip on Eastern Europe, which is why "
+        "the Thaw freed prisoners at home but sent tanks into Budapest."
+    )
+    outline.scaffold = {**outline.scaffold, "attempted": True}
+    outline.save(update_fields=["judgements", "thesis", "scaffold"])
+    for section in outline.sections.all():
+        if section.role == "body":
+            section.claim = f"On {section.heading.lower()}, the break was real but had limits."
+            section.reasoning = (
+                "This matters because it shows how far one man could change a system he was "
+                "raised in."
+            )
+        elif section.role == "counterargument":
+            section.claim = "Some say nothing really changed, since Hungary was crushed in 1956."
+            section.reasoning = "Yet no Soviet citizen feared a knock at night the way they had."
+        elif section.role == "conclusion":
+            section.claim = "Khrushchev changed how the Soviet Union was ruled, not what it was."
+        section.save(update_fields=["claim", "reasoning"])
+        for item in section.evidence.all():
+            item.commentary = "This shows the difference between fear and persuasion."
+            item.save(update_fields=["commentary"])
+    Outline.objects.filter(pk=outline.pk).update(version=outline.version + 1)
