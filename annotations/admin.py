@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from annotations.models import Annotation, Flag, Helpful, Link, ModerationAction, Tag
+from annotations.models import (
+    Annotation,
+    Flag,
+    Helpful,
+    Link,
+    ModerationAction,
+    ReadingGoal,
+    Tag,
+)
 
 
 class TagInline(admin.TabularInline):
@@ -85,3 +93,11 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReadingGoal)
+class ReadingGoalAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "evidence", "questions", "comments", "replies", "updated_at"]
+    list_select_related = ["assignment__comparison", "assignment__classroom"]
+    search_fields = ["assignment__comparison__title", "assignment__classroom__name"]
+    raw_id_fields = ["assignment"]

@@ -16,6 +16,7 @@ from essays.models import (
     Review,
     Revision,
     Rubric,
+    RubricTemplate,
     Score,
 )
 
@@ -159,3 +160,11 @@ class BankCommentAdmin(admin.ModelAdmin):
     list_select_related = ["teacher"]
     search_fields = ["body", "criterion_name", "teacher__display_name"]
     raw_id_fields = ["teacher"]
+
+
+@admin.register(RubricTemplate)
+class RubricTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "classroom", "created_at"]
+    list_select_related = ["owner", "classroom"]
+    search_fields = ["name", "owner__display_name"]
+    raw_id_fields = ["owner", "classroom"]

@@ -33,7 +33,7 @@ def admin_url(model, page):
 
 
 # Counterpoint's own apps; third-party apps (django-lti, axes, DRF's tokens) choose for theirs.
-OUR_APPS = {"counterpoint", "comparisons", "annotations", "essays", "lti"}
+OUR_APPS = {"counterpoint", "comparisons", "annotations", "essays", "lti", "notifications"}
 
 
 def our_models():

@@ -12,7 +12,7 @@ from tests.essays.helpers import make_outline
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("essays.migrations.0005_student_writes_the_argument")
+migration = importlib.import_module("essays.migrations.0007_student_writes_the_argument")
 
 
 def test_labelling_sources_keeps_every_word_and_relation(assignment, student, classmate, cast):
