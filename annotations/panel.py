@@ -20,7 +20,9 @@ from urllib.parse import urlsplit
 from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -201,7 +203,7 @@ def panel_cards(request, assignment, visible, entries, in_full, text, teacher_id
         card.pk: card
         for card in cards_with_threads(user, Annotation.objects.filter(pk__in=in_full), visible)
     }
-    is_teacher = user.pk in teacher_ids
+    render = card_renderer(request, assignment=assignment, is_teacher=user.pk in teacher_ids)
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
     cards = []
     for entry in entries:
@@ -210,27 +212,36 @@ def panel_cards(request, assignment, visible, entries, in_full, text, teacher_id
             card = collapsed(entry, text.numbers, text.colours, card_url)
         else:
             decorate(card, text.numbers, text.colours, teacher_ids)
-            card.html = card_html(request, card, assignment=assignment, is_teacher=is_teacher)
+            card.html = render(card)
         card.order_key = entry["order_key"]
         cards.append(card)
     return cards
 
 
+def card_renderer(request, *, assignment, is_teacher):
+    """card -> HTML of the card in full (annotations/_card.html) for the viewer of
+    `request`: the one way a full card is rendered, for the page, its further pages, the live
+    updates and the card's own actions. What the template needs of the request is taken once
+    (the context processors of a page would run again for every card)."""
+    template = get_template("annotations/_card.html").template
+    viewer = {
+        "user": request.user,
+        "csrf_token": get_token(request),
+        "assignment": assignment,
+        "is_teacher": is_teacher,
+    }
+
+    def render(card, *, reply_error=None, reply_text=""):
+        context = {**viewer, "card": card, "reply_error": reply_error, "reply_text": reply_text}
+        return template.render(Context(context))
+
+    return render
+
+
 def card_html(request, card, *, assignment, is_teacher, reply_error=None, reply_text=""):
-    """One card in full (annotations/_card.html) for the viewer of `request`: the one place a
-    full card is rendered, for the page, its pages, the live updates and the card's own
-    actions."""
-    return render_to_string(
-        "annotations/_card.html",
-        {
-            "card": card,
-            "assignment": assignment,
-            "is_teacher": is_teacher,
-            "reply_error": reply_error,
-            "reply_text": reply_text,
-        },
-        request=request,
-    )
+    """One card in full for the viewer of `request` (card_renderer)."""
+    render = card_renderer(request, assignment=assignment, is_teacher=is_teacher)
+    return render(card, reply_error=reply_error, reply_text=reply_text)
 
 
 def joined(cards):
