@@ -3,6 +3,7 @@ pages by keyset, single notes on demand, and the anchor list, all under the one 
 rule (annotations.panel)."""
 
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
@@ -205,6 +206,23 @@ def test_the_anchor_list_takes_a_fixed_number_of_queries(
         response = client.get(anchors_url(assignment))
 
     assert len(response.json()["anchors"]) == count
+
+
+def test_the_whole_list_poll_sends_the_first_page_and_a_new_anchor_list_address(
+    client, assignment, classroom, student
+):
+    class_with_annotations(assignment, classroom, student, 200)
+    client.force_login(student)
+
+    response = client.get(reverse("annotations:poll", args=[assignment.pk]), headers=HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert len(card_ids(html)) == panel.PAGE_SIZE
+    marker = re.search(r'<div id="annotation-anchors"[^>]*>', html).group(0)
+    assert 'hx-swap-oob="true"' in marker
+    assert f'data-version="{escape(response["ETag"], quote=True)}"' in marker
+    assert anchors_url(assignment) in marker
 
 
 # --- the anchor list ----------------------------------------------------------------------

@@ -58,19 +58,22 @@ def lecture(assignment, classroom):
     last = annotate(
         assignment, students[0], passage=passages[0], quote="learned to agree", body="The far note"
     )
-    return assignment, last
+    keyed = annotate(
+        assignment, students[1], passage=passages[0], quote="party met", body="Found by keyboard"
+    )
+    return assignment, last, keyed
 
 
 def test_a_5000_note_panel_scrolls_filters_opens_a_far_note_and_annotates(
     live_server, page, log_in, shot, transactional_db, lecture, student
 ):
-    assignment, far = lecture
+    assignment, far, keyed = lecture
     log_in(page, student.email)
     open_reading_page(page, live_server, assignment)
 
     cards = page.locator("#annotation-list > li > .annotation-card")
     expect(cards).to_have_count(panel.PAGE_SIZE)
-    expect(page.locator("#annotation-facets")).to_contain_text(f"{NOTES + 1} annotations")
+    expect(page.locator("#annotation-facets")).to_contain_text(f"{NOTES + 2} annotations")
     # Every note is highlighted, loaded or not: the far one too.
     expect(page.locator("#p1 mark.highlight", has_text="learned to agree")).to_be_visible()
     expect(page.locator(f"#annotation-{far.pk}")).to_have_count(0)
@@ -92,7 +95,7 @@ def test_a_5000_note_panel_scrolls_filters_opens_a_far_note_and_annotates(
 
     # Filters are queries on the server: counts of every note, the first page of the match.
     page.locator("#filter-kind").select_option("question")
-    expect(page.locator("#annotation-facets")).to_contain_text(f"{NOTES // 5} shown of {NOTES + 1}")
+    expect(page.locator("#annotation-facets")).to_contain_text(f"{NOTES // 5} shown of {NOTES + 2}")
     expect(page.locator("#p1 mark.highlight", has_text="learned to agree")).to_have_count(0)
     # A page or two of questions, as far as the panel shows (it loads on while its end shows).
     loaded = cards.count()
@@ -105,7 +108,7 @@ def test_a_5000_note_panel_scrolls_filters_opens_a_far_note_and_annotates(
     expect(cards).to_have_count(loaded + panel.PAGE_SIZE)
     shot(page, "lecture-panel-filtered", full_page=False)
     page.get_by_role("link", name="Clear filters").click()
-    expect(page.locator("#annotation-facets")).to_contain_text(f"{NOTES + 1} annotations")
+    expect(page.locator("#annotation-facets")).to_contain_text(f"{NOTES + 2} annotations")
 
     # A highlight whose card is not loaded yet: clicking it fetches the note and focuses it.
     page.locator("#p1 mark.highlight", has_text="learned to agree").click()
@@ -113,6 +116,15 @@ def test_a_5000_note_panel_scrolls_filters_opens_a_far_note_and_annotates(
     expect(opened).to_contain_text("The far note")
     expect(opened).to_be_focused()
     shot(page, "lecture-panel-far-note-opened", full_page=False)
+
+    # By keyboard: ] twice reaches the second highlight of the paragraph, Enter opens its note.
+    page.locator("#p1 .passage-text").focus()
+    page.keyboard.press("]")
+    page.keyboard.press("]")
+    expect(page.locator("#p1 mark.is-current")).to_have_text("party met")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#annotation-{keyed.pk}")).to_contain_text("Found by keyboard")
+    expect(page.locator(f"#annotation-{keyed.pk}")).to_be_focused()
 
     # Annotating works as on a small class.
     drag_select(page, "#p1", "vast", "personality")
