@@ -186,9 +186,9 @@ def reading_page_weight(base: str, plan: dict) -> dict:
     for url in report.page_assets(body.decode()):
         if not (url.endswith(".css") or url.endswith(".js")):
             continue
-        _, headers, gzipped = get(base + url, headers={"Accept-Encoding": "gzip"})
-        _, _, brotli = get(base + url, headers={"Accept-Encoding": "br"})
-        _, _, raw = get(base + url, headers={"Accept-Encoding": "identity"})
+        _, headers, gzipped = get(base + url, headers={"Accept-Encoding": "gzip"}, timeout=60)
+        _, _, brotli = get(base + url, headers={"Accept-Encoding": "br"}, timeout=60)
+        _, _, raw = get(base + url, headers={"Accept-Encoding": "identity"}, timeout=60)
         sizes[url] = {
             "raw": len(raw),
             "transfer": len(gzipped),  # gzip: what every browser accepts
