@@ -33,7 +33,6 @@ from annotations.forms import AnnotationForm, FilterForm
 from annotations.models import Annotation, Link
 from comparisons.reading import reading_for
 from counterpoint import permissions
-from counterpoint.models import User
 
 # The panel shows this many cards in full (prompts and pinned first, then in text order); the
 # rest are collapsed to one line that opens on demand (docs/decisions.md).
@@ -346,11 +345,12 @@ def _filters(request, text, cards_visible):
     """The filter form (its author choices: everyone with a card the viewer may see) and the
     valid filters in use."""
     query = panel_query(request)
-    authors = (
-        User.objects.filter(annotations__in=cards_visible)
-        .distinct()
-        .order_by("display_name")
-        .only("pk", "display_name")
+    # One pass over the visible cards (a DISTINCT of their authors), not a join from the
+    # users to a subquery of them: a third of the time at 5,000 notes (bench/README.md).
+    rows = cards_visible.order_by().values_list("author_id", "author__display_name").distinct()
+    authors = sorted(
+        (SimpleNamespace(pk=pk, display_name=name) for pk, name in rows),
+        key=lambda author: (author.display_name.casefold(), author.pk),
     )
     form = FilterForm(
         query or None,
