@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Annotation, Tag
-from annotations.services import helpful_toggle
 from annotations.panel import PAGE_SIZE, PANEL_FULL_CARDS
+from annotations.services import helpful_toggle
 from tests.annotations.helpers import annotate, class_with_annotations
 
 pytestmark = pytest.mark.django_db
