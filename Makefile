@@ -59,12 +59,20 @@ clean:
 
 BENCH_STAMP := $(VENV)/.bench-installed-stamp
 
-.PHONY: bench cluster-check fault-check
+.PHONY: bench bench-lecture bench-reading cluster-check fault-check
 
 # The class burst: PostgreSQL-backed gunicorn, 40 students and a teacher for 60 s (locust),
 # then the app's capacity and the /healthz floor. Writes bench/results/latest.json.
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
+
+# Lecture mode: 300 students and 5,000 notes on one assignment (the same run, a larger class).
+bench-lecture: $(BENCH_STAMP)
+	BENCH_STUDENTS=300 BENCH_NOTES=5000 $(BIN)/python -m bench.run
+
+# The reading page, its polls and its pages at 100 to 20,000 notes (bench/README.md).
+bench-reading: $(BENCH_STAMP)
+	$(BIN)/python -m bench.reading_scale
 
 # Two app servers behind nginx on one PostgreSQL, and a scripted session through them.
 cluster-check: $(STAMP)

@@ -20,7 +20,9 @@ from urllib.parse import urlsplit
 from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,7 +34,6 @@ from annotations.forms import AnnotationForm, FilterForm
 from annotations.models import UNKNOWN_SCOPE, Annotation, Link
 from comparisons.reading import reading_for
 from counterpoint import permissions
-from counterpoint.models import User
 
 # The panel shows this many cards in full (prompts and pinned first, then in text order); the
 # rest are collapsed to one line that opens on demand (docs/decisions.md).
@@ -228,7 +229,7 @@ def panel_cards(request, assignment, visible, entries, in_full, text, teacher_id
         card.pk: card
         for card in cards_with_threads(user, Annotation.objects.filter(pk__in=in_full), visible)
     }
-    is_teacher = user.pk in teacher_ids
+    render = card_renderer(request, assignment=assignment, is_teacher=user.pk in teacher_ids)
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
     cards = []
     for entry in entries:
@@ -237,27 +238,36 @@ def panel_cards(request, assignment, visible, entries, in_full, text, teacher_id
             card = collapsed(entry, text.numbers, text.colours, card_url)
         else:
             decorate(card, text.numbers, text.colours, teacher_ids)
-            card.html = card_html(request, card, assignment=assignment, is_teacher=is_teacher)
+            card.html = render(card)
         card.order_key = entry["order_key"]
         cards.append(card)
     return cards
 
 
+def card_renderer(request, *, assignment, is_teacher):
+    """card -> HTML of the card in full (annotations/_card.html) for the viewer of
+    `request`: the one way a full card is rendered, for the page, its further pages, the live
+    updates and the card's own actions. What the template needs of the request is taken once
+    (the context processors of a page would run again for every card)."""
+    template = get_template("annotations/_card.html").template
+    viewer = {
+        "user": request.user,
+        "csrf_token": get_token(request),
+        "assignment": assignment,
+        "is_teacher": is_teacher,
+    }
+
+    def render(card, *, reply_error=None, reply_text=""):
+        context = {**viewer, "card": card, "reply_error": reply_error, "reply_text": reply_text}
+        return template.render(Context(context))
+
+    return render
+
+
 def card_html(request, card, *, assignment, is_teacher, reply_error=None, reply_text=""):
-    """One card in full (annotations/_card.html) for the viewer of `request`: the one place a
-    full card is rendered, for the page, its pages, the live updates and the card's own
-    actions."""
-    return render_to_string(
-        "annotations/_card.html",
-        {
-            "card": card,
-            "assignment": assignment,
-            "is_teacher": is_teacher,
-            "reply_error": reply_error,
-            "reply_text": reply_text,
-        },
-        request=request,
-    )
+    """One card in full for the viewer of `request` (card_renderer)."""
+    render = card_renderer(request, assignment=assignment, is_teacher=is_teacher)
+    return render(card, reply_error=reply_error, reply_text=reply_text)
 
 
 def joined(cards):
@@ -364,11 +374,12 @@ def _filters(request, text, cards_visible, groups=()):
     """The filter form (its author choices: everyone with a card the viewer may see; a
     teacher's group choices) and the valid filters in use."""
     query = panel_query(request)
-    authors = (
-        User.objects.filter(annotations__in=cards_visible)
-        .distinct()
-        .order_by("display_name")
-        .only("pk", "display_name")
+    # One pass over the visible cards (a DISTINCT of their authors), not a join from the
+    # users to a subquery of them: a third of the time at 5,000 notes (bench/README.md).
+    rows = cards_visible.order_by().values_list("author_id", "author__display_name").distinct()
+    authors = sorted(
+        (SimpleNamespace(pk=pk, display_name=name) for pk, name in rows),
+        key=lambda author: (author.display_name.casefold(), author.pk),
     )
     form = FilterForm(
         query or None,

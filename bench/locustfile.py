@@ -98,7 +98,7 @@ class Browser(FastHttpUser):
 
 
 class Student(Browser):
-    fixed_count = 40
+    fixed_count = int(os.environ.get("BENCH_ACTIVE", "40"))  # lecture mode: bench/run.py
     wait_time = on_schedule(TICK) if PACED else constant(0)
 
     def on_start(self):

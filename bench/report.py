@@ -226,6 +226,9 @@ def summarise(*, burst: dict, capacity: dict, floor: dict, lost: list, weight: d
         "floor_rps": floor["total"]["rps"],
         "floor_ratio": floor_ratio(capacity["total"]["rps"], floor["total"]["rps"]),
         "page_weight_kb": weight.get("compressed_kb"),
+        "reading_page_p95_ms": next(
+            (e["p95"] for e in endpoints if e["name"] == "GET reading page"), None
+        ),
     }
 
 
@@ -246,4 +249,13 @@ def closing_line(summary: dict) -> str:
         f"bench: rps={summary['rps']:.1f} p95_ms={summary['p95_ms']:.0f} "
         f"errors={summary['errors']} lost={summary['lost']} "
         f"floor_ratio={summary['floor_ratio']:.3f}"
+    )
+
+
+def reading_page_line(mode: str, students: int, notes: int, summary: dict, weight: dict) -> str:
+    """The reading page's figures for the mode's class size, beside the closing line."""
+    return (
+        f"bench: mode={mode} students={students} notes={notes} "
+        f"reading_page_html_kb={weight.get('html_kb')} gzip_kb={weight.get('html_gzip_kb')} "
+        f"reading_page_p95_ms={summary.get('reading_page_p95_ms')}"
     )

@@ -16,6 +16,7 @@ burst's and floor_ratio is capacity over floor. Exits 0 whatever the figures (it
 measurement, not a test); BENCH_STRICT=1 exits 1 when a target is missed.
 """
 
+import gzip
 import json
 import os
 import resource
@@ -43,7 +44,14 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) + 1)))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 CAPACITY_SECONDS = int(os.environ.get("BENCH_CAPACITY_SECONDS", "15"))
 FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "10"))
-USERS = 41  # 40 students (fixed_count) and one teacher
+# Class mode (the default): 40 students, 1,000 notes. Lecture mode: BENCH_STUDENTS=300
+# BENCH_NOTES=5000 seeds a lecture-size class; every student is a virtual user unless
+# BENCH_ACTIVE says how many are (the rest are enrolled and wrote notes, but are not online).
+STUDENTS = int(os.environ.get("BENCH_STUDENTS", "40"))
+NOTES = int(os.environ.get("BENCH_NOTES", "1000"))
+ACTIVE = int(os.environ.get("BENCH_ACTIVE", str(STUDENTS)))
+MODE = "class" if (STUDENTS, NOTES) == (40, 1000) else "lecture"
+USERS = ACTIVE + 1  # the students online (fixed_count) and one teacher
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -86,6 +94,7 @@ def locust(stack: Stack, base: str, phase: str, seconds: int, classes: list[str]
             "PYTHONPATH": str(ROOT),
             "BENCH_PLAN": str(stack.dir / "plan.json"),
             "BENCH_ACKS": str(stack.dir / f"acks-{phase}.json"),
+            "BENCH_ACTIVE": str(ACTIVE),
             **env,
         },
         stdout=open(stack.dir / f"locust-{phase}.log", "w"),
@@ -169,27 +178,38 @@ def reading_page_weight(base: str, plan: dict) -> dict:
     status, _, body = get(url, headers={"Cookie": cookie}, timeout=60)
     if status != 200:
         return {"error": f"reading page answered {status}", "compressed_kb": None}
+    html = {
+        "html_kb": round(len(body) / 1000, 1),
+        "html_gzip_kb": round(len(gzip.compress(body, 6)) / 1000, 1),
+    }
     sizes = {}
     for url in report.page_assets(body.decode()):
         if not (url.endswith(".css") or url.endswith(".js")):
             continue
-        _, headers, gzipped = get(base + url, headers={"Accept-Encoding": "gzip"})
-        _, _, brotli = get(base + url, headers={"Accept-Encoding": "br"})
-        _, _, raw = get(base + url, headers={"Accept-Encoding": "identity"})
+        _, headers, gzipped = get(base + url, headers={"Accept-Encoding": "gzip"}, timeout=60)
+        _, _, brotli = get(base + url, headers={"Accept-Encoding": "br"}, timeout=60)
+        _, _, raw = get(base + url, headers={"Accept-Encoding": "identity"}, timeout=60)
         sizes[url] = {
             "raw": len(raw),
             "transfer": len(gzipped),  # gzip: what every browser accepts
             "brotli": len(brotli),  # what current browsers get
             "encoding": headers.get("Content-Encoding", "identity"),
         }
-    return report.page_weight(sizes)
+    return {**report.page_weight(sizes), **html}
 
 
 def main() -> int:
     started = time.monotonic()
     with Stack("bench", database=os.environ.get("BENCH_DATABASE", "counterpoint_bench")) as stack:
         try:
-            plan = stack.prepare()
+            plan = stack.prepare(
+                "--students",
+                str(STUDENTS),
+                "--annotations",
+                str(NOTES),
+                "--outlines",
+                str(min(STUDENTS, 40)),
+            )
             base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn")
             warm_up(base, plan, WORKERS)
             burst = locust(stack, base, "burst", SECONDS, ["Student", "Teacher"])
@@ -212,6 +232,8 @@ def main() -> int:
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"cpus": os.cpu_count()},
             "setup": {
+                "mode": MODE,
+                "active_students": ACTIVE,
                 "workers": WORKERS,
                 "students": len(plan["students"]),
                 "seeded": plan["seeded"],
@@ -235,9 +257,11 @@ def main() -> int:
         }
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+        (RESULTS / f"latest-{MODE}.json").write_text(json.dumps(result, indent=2) + "\n")
         _print_table(burst, summary, weight)
         log(f"bench: results in {(RESULTS / 'latest.json').relative_to(ROOT)}")
         log(report.closing_line(summary))
+        log(report.reading_page_line(MODE, len(plan["students"]), NOTES, summary, weight))
         strict = os.environ.get("BENCH_STRICT") == "1"
         missed = not all(v for k, v in met.items() if k != "slow_endpoints")
         return 1 if strict and missed else 0

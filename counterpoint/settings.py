@@ -184,7 +184,9 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # WhiteNoise's (hashed names, gzip and Brotli) serving our CSS and JS without
+            # their comments (counterpoint/lib/static_trim.py).
+            else "counterpoint.lib.static_trim.TrimmedStaticFilesStorage"
         )
     },
 }

@@ -101,7 +101,9 @@ document.addEventListener("submit", (event) => {
   event.preventDefault();
   loadMore(form);
 });
+// A filter swaps the list in; a whole-list update swaps it out of band.
 document.addEventListener("htmx:afterSettle", watch);
+document.addEventListener("htmx:oobAfterSwap", watch);
 
 window.counterpoint = window.counterpoint || {};
 window.counterpoint.panel = { reveal };
