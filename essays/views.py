@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_htmx.http import (
     HttpResponseClientRedirect,
@@ -18,11 +19,13 @@ from django_htmx.http import (
 )
 
 from counterpoint import permissions
+from counterpoint.lib.errors import Forbidden, NotAllowed
 from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
 from essays import builder, feedback, signals
+from essays.builder.frames import BECAUSE_BUT_SO, KIND_LABELS, significance_frame
 from essays.dashboard import best_work, students_of
 from essays.downloads import download
 from essays.models import (
@@ -39,8 +42,13 @@ from essays.models import (
 )
 from essays.revisions import diff
 from essays.services import (
+    JUDGEMENT_SENTENCE_MAX,
     as_draft,
     builder_material,
+    example_for,
+    judgement_update,
+    judgements_apply,
+    judgements_complete,
     make_selection,
     open_checks,
     outline_build,
@@ -199,19 +207,58 @@ def _editor_context(request, outline):
     comments = _student_comments(outline)
     for section in sections:
         section.comment_list = comments.get(section.key, [])
+    frames_on = outline.assignment.scaffolding != "off"
     for section in sections:  # the autosave field names the template posts back
         section.f_claim = f"section-{section.pk}-claim"
         section.f_reasoning = f"section-{section.pk}-reasoning"
+        # The topic-sentence frames beside the claim; the reasoning frame and because/but/so
+        # beside the reasoning.
+        frames = list(section.frames or [])
+        section.claim_frames = [f for f in frames if f != builder.REASONING_FRAME]
+        section.reasoning_frames = (
+            [builder.REASONING_FRAME, *BECAUSE_BUT_SO]
+            if frames_on and section.role == "body"
+            else []
+        )
         for item in section.evidence.all():
             item.f_commentary = f"evidence-{item.pk}-commentary"
             item.f_relation = f"evidence-{item.pk}-relation"
             item.f_form = f"evidence-{item.pk}-form"
+    open_ = [c for c in checks if not c.ok]
+    # Problems first, then suggestions; each links to its field and marks copied words.
+    open_.sort(key=lambda c: c.level != builder.PROBLEM)
+    for found in open_:
+        found.href, text = _check_field(found, outline, sections)
+        found.segments = _marked(text, found.spans) if found.spans and text else []
+    scaffold = outline.scaffold or {}
+    question = scaffold.get("question") or outline.assignment.essay_prompt
+    rows = _judgement_rows(outline, material)
+    example, refusal = _example(outline) if request.GET.get("example") else ("", "")
     return {
         "outline": outline,
         "assignment": outline.assignment,
         "sections": sections,
-        "checks": [c for c in checks if not c.ok],
+        "checks": open_,
+        "problems": sum(c.level == builder.PROBLEM for c in open_),
+        "suggestions": sum(c.level != builder.PROBLEM for c in open_),
         "passed": [c for c in checks if c.ok],
+        "judgement_rows": rows,
+        "relation_options": [("", "Not chosen yet"), *Evidence.Relation.choices],
+        "reasoning_frames": [builder.REASONING_FRAME] if frames_on else [],
+        "most_options": [(r["dimension"], r["name"]) for r in rows],
+        "most_value": next((r["dimension"] for r in rows if r["most"]), None),
+        "why_frames": [significance_frame(question)] if frames_on else [],
+        "subject_names": _join([s.name for s in material.subjects]),
+        "judgements_note": getattr(request, "judgements_note", ""),
+        "thesis_help": " ".join(scaffold.get("thesis_prompts", []))
+        or "Add because, but or so: give a reason that fits only these two.",
+        "example": example,
+        "example_refusal": refusal,
+        "judged": judgements_complete(outline),
+        "question": question,
+        "thesis_frames": scaffold.get("thesis_frames", []),
+        "thesis_prompts": scaffold.get("thesis_prompts", []),
+        "examples": outline.assignment.examples,
         "unused": unused,
         "can_edit": can_edit,
         "is_author": outline.author_id == request.user.pk,
@@ -222,6 +269,108 @@ def _editor_context(request, outline):
         "structures": Outline.Structure.choices,
         "section_choices": [(s.pk, s.heading) for s in sections],
     }
+
+
+def _judgement_rows(outline, material):
+    """One row per chosen dimension for the judgement step: the student's kind and sentence,
+    the frame for the kind they chose, and the field names the page posts back."""
+    comparison = outline.assignment.comparison
+    chosen = list((outline.selection or {}).get("dimensions", []))
+    if not chosen:
+        return []
+    names = {d.pk: d.name for d in material.dimensions}
+    subjects = [s.name for s in material.subjects]
+    stored = {r.get("dimension"): r for r in outline.judgements or [] if isinstance(r, dict)}
+    kinds = [k for k in builder.KINDS if comparison.successive or k not in builder.SUCCESSIVE_KINDS]
+    if comparison.successive:  # change and continuity first, for subjects that followed
+        kinds = [
+            *builder.SUCCESSIVE_KINDS,
+            *(k for k in kinds if k not in builder.SUCCESSIVE_KINDS),
+        ]
+    rows = []
+    for dimension in chosen:
+        if dimension not in names:
+            continue
+        row = stored.get(dimension, {})
+        rows.append(
+            {
+                "dimension": dimension,
+                "name": names[dimension],
+                "kind": row.get("kind") or "",
+                "sentence": row.get("sentence", ""),
+                "most": bool(row.get("most_significant")),
+                "frame_list": builder.judgement_frames(row.get("kind"), subjects, names[dimension])[
+                    :1
+                ],
+                "kind_label": KIND_LABELS.get(row.get("kind"), ""),
+                "options": [("", "Not chosen yet")] + [(k, KIND_LABELS[k]) for k in kinds],
+                "f_kind": f"judgement-{dimension}-kind",
+                "f_sentence": f"judgement-{dimension}-sentence",
+            }
+        )
+    lead = next((r for r in stored.values() if r.get("most_significant")), None)
+    why = (lead or next((r for r in stored.values() if r.get("why")), {})).get("why", "")
+    for row in rows:
+        row["why"] = why
+    return rows
+
+
+def _join(names):
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def _example(outline):
+    """The example thesis, or why there is none yet (the teacher's setting, no first try)."""
+    try:
+        return example_for(outline), ""
+    except (Forbidden, NotAllowed) as refusal:
+        return "", refusal.message
+
+
+@login_required
+def outline_example(request, pk):
+    """The example thesis, when the teacher allows it, in place of the button that asked."""
+    outline = _load(request, pk, action="write")
+    if not request.htmx:
+        return redirect(reverse("essays:outline", args=[outline.pk]) + "?example=1#example-thesis")
+    example, refusal = _example(outline)
+    context = {"outline": outline, "example": example, "example_refusal": refusal}
+    return render(request, "essays/outline.html#example", context)
+
+
+def _check_field(found, outline, sections):
+    """The link for a check (the box to fix) and that box's text, for marking copied words."""
+    target, _, name = found.target.partition("#")
+    if target == "thesis":
+        return "#thesis-input", outline.thesis
+    if target.startswith("judgement:"):
+        return f"#judgement-{target.partition(':')[2]}-sentence-input", ""
+    for section in sections:
+        if section.key == target:
+            name = name or ("claim" if "claim" in found.code else "")
+            if name in ("claim", "reasoning"):
+                return f"#section-{section.pk}-{name}-input", getattr(section, name)
+            return f"#{slugify(target)}-anchor", ""
+        for item in section.evidence.all():
+            if item.key == target:
+                return f"#evidence-{item.pk}-commentary-input", item.commentary
+    return f"#{slugify(target)}-anchor", ""
+
+
+def _marked(text, spans):
+    """The text cut into (words, copied?) pieces at the check's character ranges."""
+    pieces, at = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, at), min(end, len(text))
+        if start >= end:
+            continue
+        if start > at:
+            pieces.append((text[at:start], False))
+        pieces.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
 
 
 # The "Add evidence" menus list at most this many: what the student chose in the builder,
@@ -317,6 +466,8 @@ def outline_save(request, pk):
     as_json = _wants_json(request)
     field = request.POST.get("field", "")
     value = request.POST.get("value", "").replace("\x00", "")
+    if field.startswith("judgement-"):
+        return _save_judgement(request, outline, field, value, as_json=as_json)
     target = _field_target(outline, field)
     problem = None
     if target is None:
@@ -336,16 +487,7 @@ def outline_save(request, pk):
             else HttpResponse(problem, status=400)
         )
     if not _claim_version(request, outline):
-        if as_json:
-            return JsonResponse(
-                {
-                    "detail": "This outline was changed in another tab or window, so this box "
-                    "was not saved. Your text is still here.",
-                    "version": _current_version(outline),
-                },
-                status=409,
-            )
-        return _conflict(request, outline)
+        return _save_conflict(request, outline, as_json=as_json)
     if name == "relation":
         value = value or None
     setattr(obj, name, value)
@@ -354,12 +496,53 @@ def outline_save(request, pk):
         thesis_attempted(outline, value)  # examples "after a first attempt" open now
         fields.append("scaffold")
     obj.save(update_fields=fields)
+    return _saved(request, outline, as_json=as_json)
+
+
+def _saved(request, outline, *, as_json):
     if as_json:
         outline = Outline.objects.for_editor().get(pk=outline.pk)
         context = _editor_context(request, outline)
         status_html = render_to_string("essays/outline.html#status", context, request)
         return JsonResponse({"version": outline.version, "status_html": status_html})
     return _after_change(request, outline, "Saved.", region="status")
+
+
+def _save_conflict(request, outline, *, as_json):
+    if as_json:
+        return JsonResponse(
+            {
+                "detail": "This outline was changed in another tab or window, so this box "
+                "was not saved. Your text is still here.",
+                "version": _current_version(outline),
+            },
+            status=409,
+        )
+    return _conflict(request, outline)
+
+
+def _save_judgement(request, outline, field, value, *, as_json):
+    """One judgement field (a kind, a sentence, which area matters most, or why), checked by
+    the same service the API's judgements use."""
+    problem, rows = None, None
+    if len(value) > JUDGEMENT_SENTENCE_MAX:
+        problem = f"Keep it under {JUDGEMENT_SENTENCE_MAX:,} characters."
+    elif not outline.is_editable:
+        problem = NOT_EDITABLE
+    else:
+        try:
+            rows = judgement_update(outline, field=field, value=value)
+        except NotAllowed as refusal:
+            problem = refusal.message
+    if problem:
+        if as_json:
+            return JsonResponse({"detail": problem}, status=400)
+        return HttpResponse(problem, status=400)
+    if not _claim_version(request, outline):
+        return _save_conflict(request, outline, as_json=as_json)
+    outline.judgements = rows
+    outline.save(update_fields=["judgements"])
+    return _saved(request, outline, as_json=as_json)
 
 
 def _wants_json(request):
@@ -524,7 +707,19 @@ def _restructure(request, outline):
     return f"Now {Outline.Structure(structure).label.lower()}. Your evidence notes came along."
 
 
+def _apply_judgements(request, outline):
+    if not judgements_complete(outline):
+        request.judgements_note = (
+            "Not yet: choose how they compare and write a sentence for every dimension, then pick "
+            "the one that matters most and say why."
+        )
+        return request.judgements_note
+    judgements_apply(outline)
+    return "Your sections now follow your judgements. Next: your thesis."
+
+
 ACTIONS = {
+    "apply-judgements": _apply_judgements,
     "move-evidence": _move_evidence,
     "remove-evidence": _remove_evidence,
     "add-evidence": _add_evidence,
