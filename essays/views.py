@@ -991,6 +991,8 @@ def _review_context(
     return {
         "outline": outline,
         "assignment": outline.assignment,
+        "sources": outline.evidence_sources(),
+        "judgements_shown": _judgements_shown(outline),
         "is_draft": is_draft,
         "reading_url": reading_url,
         "sections": sections,
@@ -1010,6 +1012,24 @@ def _review_context(
         "bank_used": bank_used,
         "comment_error": comment_error,
     }
+
+
+def _judgements_shown(outline):
+    """The judgements the student made, named, for the teacher: whose thinking it is."""
+    made = outline.judgements_made
+    if not made:
+        return []
+    names = dict(outline.assignment.comparison.dimensions.values_list("pk", "name"))
+    return [
+        {
+            "name": names.get(row.get("dimension"), "A dimension no longer in the text"),
+            "kind": KIND_LABELS.get(row.get("kind"), "No kind chosen"),
+            "sentence": row.get("sentence", ""),
+            "most": bool(row.get("most_significant")),
+            "why": row.get("why", "") if row.get("most_significant") else "",
+        }
+        for row in made
+    ]
 
 
 def _load_for_review(request, pk):
