@@ -45,6 +45,11 @@ def _load(request, pk, action="read"):
     return draft
 
 
+# Because, but and so push a sentence to a reason, a limit or a consequence; "This shows …
+# because …" turns a quote into reasoning (claim–evidence–reasoning).
+REASON_STARTERS = ["because", "but", "so", "This shows ___ because ___."]
+
+
 def _context(request, draft):
     sections = list(draft.sections.all())
     released = feedback.feedback_released(draft)
@@ -54,6 +59,10 @@ def _context(request, draft):
     for section in sections:
         section.words = word_count(section.paragraph)
         section.comment_list = comments.get(section.key, [])
+        for item in section.evidence.all():
+            # Joining words that fit what the student said this evidence shows, not where it
+            # sits on the page; none until they have said.
+            item.joiners = builder.TRANSITIONS.get(item.relation, [])[:3] if item.relation else []
     assignment = draft.assignment
     is_author = draft.author_id == request.user.pk
     return {
@@ -63,7 +72,7 @@ def _context(request, draft):
         "sections": sections,
         "total_words": sum(s.words for s in sections),
         "checks": draft_checks(draft),
-        "transitions": builder.TRANSITIONS,
+        "transitions": {"giving reasons": REASON_STARTERS, **builder.TRANSITIONS},
         "is_author": is_author,
         "can_edit": is_author and draft.is_editable,
         "released": released,
