@@ -207,6 +207,15 @@ class AssignmentSettingsForm(forms.ModelForm):
         self.fields["reveal_at"].input_formats = formats
         self.fields["reveal_after_posts"].widget.attrs.update({"min": 0, "max": 20})
         self.fields["min_evidence"].widget.attrs.update({"min": 1, "max": 5})
+        # The builder settings keep their value when a form from before them leaves them out.
+        for name in ("scaffolding", "examples", "min_evidence"):
+            self.fields[name].required = False
+
+    def clean_scaffolding(self):
+        return self.cleaned_data["scaffolding"] or self.instance.scaffolding
+
+    def clean_examples(self):
+        return self.cleaned_data["examples"] or self.instance.examples
 
     def clean(self):
         cleaned = super().clean()
@@ -217,6 +226,8 @@ class AssignmentSettingsForm(forms.ModelForm):
 
     def clean_min_evidence(self):
         value = self.cleaned_data["min_evidence"]
+        if value is None:
+            return self.instance.min_evidence
         if not 1 <= value <= 5:
             raise forms.ValidationError("Ask for between 1 and 5 pieces per subject.")
         return value
