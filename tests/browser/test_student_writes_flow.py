@@ -112,6 +112,9 @@ def test_a_student_writes_the_argument_with_the_mouse(
     log_in(page, student.email)
     page.goto(f"{live_server.url}/assignments/{assignment.pk}/builder/")
     expect(page.locator("#builder-preview")).to_contain_text("Khrushchev")
+    for box in page.locator("#evidence-tray input[type=checkbox]").all():
+        box.check()
+    expect(page.locator("#builder-preview")).to_contain_text("Paragraph")
     page.get_by_role("button", name="Create this outline").click()
     expect(page.get_by_text("Your outline is ready to edit.")).to_be_visible()
 
@@ -180,6 +183,10 @@ def test_a_student_writes_the_argument_with_the_keyboard_alone(
     log_in(page, student.email)
     page.goto(f"{live_server.url}/assignments/{assignment.pk}/builder/")
     expect(page.locator("#builder-preview")).to_contain_text("Khrushchev")
+    for box in page.locator("#evidence-tray input[type=checkbox]").all():
+        tab_to(page, box)
+        page.keyboard.press("Space")
+        expect(box).to_be_checked()
     tab_to(page, page.get_by_role("button", name="Create this outline"))
     page.keyboard.press("Enter")
     expect(page.get_by_text("Your outline is ready to edit.")).to_be_visible()

@@ -104,6 +104,7 @@ def test_laying_out_waits_until_every_dimension_is_judged(client, outline, stude
 def test_laying_out_follows_the_judgements_and_opens_the_thesis(client, outline, student, cast):
     client.force_login(student)
     judge_all(client, outline, cast)
+    before = {e.key: e.relation for s in outline.sections.all() for e in s.evidence.all()}
 
     response = client.post(
         reverse("essays:action", args=[outline.pk]),
@@ -112,6 +113,8 @@ def test_laying_out_follows_the_judgements_and_opens_the_thesis(client, outline,
 
     assert response.status_code == 302
     outline = Outline.objects.for_editor().get(pk=outline.pk)
+    after = {e.key: e.relation for s in outline.sections.all() for e in s.evidence.all()}
+    assert after == before  # every card stays, with the relation it had
     roles = [(s.role, s.dimension_id) for s in outline.sections.all()]
     # Foreign policy was judged alike: it concedes into the counterargument, not a body section.
     assert ("body", cast["foreign"].pk) not in roles
