@@ -167,7 +167,7 @@ def test_a_card_shows_note_source_open_relation_and_the_reasoning_frame(client, 
     html = page(client, outline)
 
     assert "Your note" in html and "He ruled by fear" in html
-    assert "A classmate's note" in html
+    assert "From a classmate's note" in html
     assert "From the summary table" in html
     assert "This shows ___ because ___." in html
     assert "placeholder=" not in html
