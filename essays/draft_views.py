@@ -45,11 +45,6 @@ def _load(request, pk, action="read"):
     return draft
 
 
-# Because, but and so push a sentence to a reason, a limit or a consequence; "This shows …
-# because …" turns a quote into reasoning (claim–evidence–reasoning).
-REASON_STARTERS = ["because", "but", "so", "This shows ___ because ___."]
-
-
 def _context(request, draft):
     sections = list(draft.sections.all())
     released = feedback.feedback_released(draft)
@@ -72,7 +67,7 @@ def _context(request, draft):
         "sections": sections,
         "total_words": sum(s.words for s in sections),
         "checks": draft_checks(draft),
-        "transitions": {"giving reasons": REASON_STARTERS, **builder.TRANSITIONS},
+        "transitions": builder.STARTERS,
         "is_author": is_author,
         "can_edit": is_author and draft.is_editable,
         "released": released,

@@ -25,6 +25,7 @@ Modules, each plain data in and out and deterministic:
 from essays.builder.checks import check, thesis_checks
 from essays.builder.frames import (
     REASONING_FRAME,
+    STARTERS,
     TRANSITIONS,
     example_thesis,
     judgement_frames,
@@ -63,6 +64,7 @@ __all__ = [
     "SCAFFOLDING",
     "SOURCES",
     "STANCES",
+    "STARTERS",
     "STRUCTURES",
     "SUCCESSIVE_KINDS",
     "TRANSITIONS",

@@ -32,6 +32,13 @@ TRANSITIONS: dict[str, list[str]] = {
     "conclusion": ["In conclusion,", "Overall,", "Taken together,", "Ultimately,"],
 }
 
+# The draft page's sentence starters: reasoning words first (because / but / so and "This
+# shows … because …"), then the transition words by what they join.
+STARTERS: dict[str, list[str]] = {
+    "reasoning": ["because", "but", "so", "This shows", "This matters because"],
+    **TRANSITIONS,
+}
+
 # The relation a judgement implies for the words that join its points.
 KIND_RELATION = {
     "kind": "difference",

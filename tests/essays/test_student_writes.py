@@ -453,3 +453,13 @@ def test_the_teacher_sets_the_builder_per_assignment(client, assignment, teacher
         "always",
         2,
     )
+
+
+def test_the_drafts_sentence_starters_include_reasoning_words(client, outline):
+    draft = draft_create(outline=outline, author=outline.author)
+    client.force_login(outline.author)
+
+    page = client.get(reverse("essays:draft", args=[draft.pk])).content.decode()
+
+    for phrase in ("because", "but", "so", "This shows"):
+        assert f'data-insert="{phrase} "' in page
