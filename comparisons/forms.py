@@ -172,6 +172,9 @@ class AssignmentSettingsForm(forms.ModelForm):
             "target_words_max",
             "reveal_after_posts",
             "reveal_at",
+            "scaffolding",
+            "examples",
+            "min_evidence",
         ]
         widgets = {
             "due_at": forms.DateTimeInput(
@@ -187,6 +190,14 @@ class AssignmentSettingsForm(forms.ModelForm):
             "essay_prompt": "Essay question",
             "reveal_after_posts": "Annotations each student posts before seeing classmates'",
             "reveal_at": "Show classmates' annotations from",
+            "scaffolding": "Essay builder: sentence frames",
+            "examples": "Essay builder: example thesis",
+            "min_evidence": "Essay builder: evidence per subject in each section",
+        }
+        help_texts = {
+            "scaffolding": "Frames are sentences with blanks shown beside each box the student "
+            "writes in; they never fill the box.",
+            "examples": "An example thesis made only of the student's own judgement sentences.",
         }
 
     def __init__(self, *args, **kwargs):
@@ -195,6 +206,16 @@ class AssignmentSettingsForm(forms.ModelForm):
         self.fields["due_at"].input_formats = formats
         self.fields["reveal_at"].input_formats = formats
         self.fields["reveal_after_posts"].widget.attrs.update({"min": 0, "max": 20})
+        self.fields["min_evidence"].widget.attrs.update({"min": 1, "max": 5})
+        # The builder settings keep their value when a form from before them leaves them out.
+        for name in ("scaffolding", "examples", "min_evidence"):
+            self.fields[name].required = False
+
+    def clean_scaffolding(self):
+        return self.cleaned_data["scaffolding"] or self.instance.scaffolding
+
+    def clean_examples(self):
+        return self.cleaned_data["examples"] or self.instance.examples
 
     def clean(self):
         cleaned = super().clean()
@@ -202,6 +223,14 @@ class AssignmentSettingsForm(forms.ModelForm):
         if low and high and low > high:
             self.add_error("target_words_max", "The most words must be at least the fewest.")
         return cleaned
+
+    def clean_min_evidence(self):
+        value = self.cleaned_data["min_evidence"]
+        if value is None:
+            return self.instance.min_evidence
+        if not 1 <= value <= 5:
+            raise forms.ValidationError("Ask for between 1 and 5 pieces per subject.")
+        return value
 
     def clean_reveal_after_posts(self):
         value = self.cleaned_data["reveal_after_posts"]

@@ -23,13 +23,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from annotations.models import Annotation, visibility_condition
 from comparisons.models import Comparison, reading_layout
 from counterpoint.models import Membership, User
-from essays.models import FeedbackComment, Level, Outline, due_dates, lateness
+from essays.models import (
+    Evidence,
+    FeedbackComment,
+    Level,
+    Outline,
+    Revision,
+    due_dates,
+    lateness,
+)
 
 STUCK_NO_OUTLINE_DAYS = 2
 STUCK_OPEN_COMMENT_DAYS = 3
@@ -81,12 +90,25 @@ def best_work(assignment) -> dict[str, dict[int, Outline]]:
     def first(queryset, column):
         return Subquery(queryset.values(column)[:1])
 
+    revisions = Revision.objects.filter(outline=OuterRef("pk"))
+
+    def evidence(source):
+        # Whose thinking the outline's evidence is (issue 18), counted in the same query.
+        counted = (
+            Evidence.objects.filter(section__outline=OuterRef("pk"), source=source)
+            .order_by()
+            .values("section__outline")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted[:1]), 0)
+
     outlines = (
         Outline.objects.filter(
             assignment=assignment,
             author_id__in=student_ids(assignment.classroom_id),
         )
-        .only("pk", "author_id", "status", "kind", "updated_at", "assignment_id")
+        .only("pk", "author_id", "status", "kind", "updated_at", "assignment_id", "judgements")
         .with_score_total()
         .with_submission_times()
         .annotate(
@@ -97,6 +119,9 @@ def best_work(assignment) -> dict[str, dict[int, Outline]]:
                 "created_at",
             ),
             released_at=F("review__released_at"),
+            own_evidence=evidence(Evidence.Source.OWN),
+            classmate_evidence=evidence(Evidence.Source.CLASSMATE),
+            table_evidence=evidence(Evidence.Source.TABLE),
         )
         .order_by("updated_at", "pk")
     )

@@ -66,6 +66,10 @@ def _context(request, draft):
         section.words = word_count(section.paragraph)
         section.comment_list = comments.get(section.key, [])
         section.cited = anchored.citations(section.paragraph)
+        for item in section.evidence.all():
+            # Joining words that fit what the student said this evidence shows, not where it
+            # sits on the page; none until they have said.
+            item.joiners = builder.TRANSITIONS.get(item.relation, [])[:3] if item.relation else []
     return {
         "draft": draft,
         "outline": draft,

@@ -95,6 +95,7 @@ class OutlineActionForm(forms.Form):
     `evidence-<section id>` lists."""
 
     ACTIONS = [
+        "apply-judgements",
         "move-evidence",
         "remove-evidence",
         "add-evidence",

@@ -878,3 +878,86 @@ def example_for(outline: Outline) -> str:
             "from them."
         )
     return example
+
+
+def judgement_update(outline: Outline, *, field: str, value: str) -> list[dict]:
+    """One judgement field saved from the editor page, as the judgements it leaves: field
+    "judgement-<dimension id>-kind" or "-sentence", "judgement-most" (a dimension id) or
+    "judgement-why". The "why" belongs to the dimension that matters most; before the student
+    picks one it rides on every row, so it follows whichever they pick. Raises NotAllowed
+    (checked by `judgements_clean`) with a message for the student; the caller saves."""
+    chosen = list((outline.selection or {}).get("dimensions", []))
+    rows = {
+        row["dimension"]: dict(row) for row in judgements_clean(outline, outline.judgements or [])
+    }
+    for dimension in chosen:  # a row for every chosen dimension, even if never judged
+        rows.setdefault(
+            dimension,
+            {
+                "dimension": dimension,
+                "kind": None,
+                "sentence": "",
+                "most_significant": False,
+                "why": "",
+            },
+        )
+    _, _, rest = field.partition("-")
+    if rest in ("most", "why"):
+        if rest == "most":
+            dimension = parse_id(value)
+            if dimension not in rows:
+                raise NotAllowed("Choose one of your areas.", field="judgements")
+            why = next((r["why"] for r in rows.values() if r["why"].strip()), "")
+            for row in rows.values():
+                row["most_significant"] = row["dimension"] == dimension
+                row["why"] = why if row["most_significant"] else ""
+        else:
+            lead = [r for r in rows.values() if r["most_significant"]] or list(rows.values())
+            for row in lead:
+                row["why"] = value
+    else:
+        raw_id, _, name = rest.partition("-")
+        dimension = parse_id(raw_id)
+        if dimension not in rows or name not in ("kind", "sentence"):
+            raise NotAllowed("Unknown field.", field="judgements")
+        if name == "kind" and value not in ("", *builder.KINDS):
+            raise NotAllowed("Choose one of the options.", field="judgements")
+        rows[dimension][name] = (value or None) if name == "kind" else value
+    ordered = [rows[d] for d in chosen if d in rows]
+    return judgements_clean(outline, ordered)
+
+
+def judgements_complete(outline: Outline) -> bool:
+    """Every chosen dimension has a kind and a sentence, and one is picked as mattering most
+    (with why): the thesis step opens then. An outline from before judgements existed (none
+    chosen) or with a thesis already written is never held back."""
+    chosen = set((outline.selection or {}).get("dimensions", []))
+    if not chosen or outline.thesis.strip():
+        return True
+    rows = {r.get("dimension"): r for r in outline.judgements or [] if isinstance(r, dict)}
+    judged = all(
+        rows.get(d, {}).get("kind") and str(rows.get(d, {}).get("sentence", "")).strip()
+        for d in chosen
+    )
+    lead = [r for r in rows.values() if r.get("most_significant")]
+    return judged and bool(lead) and bool(str(lead[0].get("why", "")).strip())
+
+
+def judgements_apply(outline: Outline) -> None:
+    """Lay the outline's sections out again from the student's judgements (order, which
+    dimensions concede into the counterargument, transitions), keeping everything they wrote:
+    claims, reasoning and card reasoning by key (`sections_save`), and each relation they
+    chose. `outline` comes from `for_editor()`."""
+    material = builder_material(outline.assignment, outline.author)
+    selection = selection_for(outline, material)
+    chosen = {e.key: e.relation for s in outline.sections.all() for e in s.evidence.all()}
+    # Only the evidence the outline holds now: what the student removed stays removed.
+    selection = dataclasses.replace(
+        selection, evidence=tuple(e for e in selection.evidence if e.key in chosen)
+    )
+    draft = builder.build(selection)
+    for section in draft.sections:
+        for item in section.evidence:
+            if item.relation is None and chosen.get(item.key):
+                item.relation = chosen[item.key]
+    sections_save(outline, draft)

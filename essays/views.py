@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_htmx.http import (
     HttpResponseClientRedirect,
@@ -16,13 +17,14 @@ from django_htmx.http import (
 )
 
 from counterpoint import permissions
-from counterpoint.lib.errors import NotAllowed, VersionConflict
+from counterpoint.lib.errors import Forbidden, NotAllowed, VersionConflict
 from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
 from essays import anchored, builder, feedback, signals
 from essays.access import get_outline_for
+from essays.builder.frames import BECAUSE_BUT_SO, KIND_LABELS, significance_frame
 from essays.dashboard import best_work, students_of
 from essays.downloads import download
 from essays.forms import (
@@ -56,9 +58,14 @@ from essays.models import (
 )
 from essays.revisions import diff
 from essays.services import (
+    JUDGEMENT_SENTENCE_MAX,
     as_draft,
     builder_material,
     evidence_add,
+    example_for,
+    judgement_update,
+    judgements_apply,
+    judgements_complete,
     make_selection,
     open_checks,
     outline_build,
@@ -200,20 +207,58 @@ def _editor_context(request, outline):
     for section in sections:
         section.comment_list = comments.get(section.key, [])
         section.cited = anchored.citations(section.paragraph)
+    frames_on = outline.assignment.scaffolding != "off"
     for section in sections:  # the autosave field names the template posts back
         section.f_claim = f"section-{section.pk}-claim"
         section.f_reasoning = f"section-{section.pk}-reasoning"
+        # The topic-sentence frames beside the claim; the reasoning frame and because/but/so
+        # beside the reasoning.
+        frames = list(section.frames or [])
+        section.claim_frames = [f for f in frames if f != builder.REASONING_FRAME]
+        section.reasoning_frames = (
+            [builder.REASONING_FRAME, *BECAUSE_BUT_SO]
+            if frames_on and section.role == "body"
+            else []
+        )
         for item in section.evidence.all():
             item.f_commentary = f"evidence-{item.pk}-commentary"
             item.f_relation = f"evidence-{item.pk}-relation"
             item.f_form = f"evidence-{item.pk}-form"
+    open_ = [c for c in checks if not c.ok]
+    # Problems first, then suggestions; each links to its field and marks copied words.
+    open_.sort(key=lambda c: c.level != builder.PROBLEM)
+    for found in open_:
+        found.href, text = _check_field(found, outline, sections)
+        found.segments = _marked(text, found.spans) if found.spans and text else []
+    scaffold = outline.scaffold or {}
+    question = scaffold.get("question") or outline.assignment.essay_prompt
+    rows = _judgement_rows(outline, material)
+    example, refusal = _example(outline) if request.GET.get("example") else ("", "")
     return {
         "outline": outline,
         "assignment": outline.assignment,
         "sections": sections,
-        # Problems first, then suggestions (a stable sort keeps each group in outline order).
-        "checks": sorted((c for c in checks if not c.ok), key=lambda c: c.level != "problem"),
+        "checks": open_,
+        "problems": sum(c.level == builder.PROBLEM for c in open_),
+        "suggestions": sum(c.level != builder.PROBLEM for c in open_),
         "passed": [c for c in checks if c.ok],
+        "judgement_rows": rows,
+        "relation_options": [("", "Not chosen yet"), *Evidence.Relation.choices],
+        "reasoning_frames": [builder.REASONING_FRAME] if frames_on else [],
+        "most_options": [(r["dimension"], r["name"]) for r in rows],
+        "most_value": next((r["dimension"] for r in rows if r["most"]), None),
+        "why_frames": [significance_frame(question)] if frames_on else [],
+        "subject_names": _join([s.name for s in material.subjects]),
+        "judgements_note": getattr(request, "judgements_note", ""),
+        "thesis_help": " ".join(scaffold.get("thesis_prompts", []))
+        or "Add because, but or so: give a reason that fits only these two.",
+        "example": example,
+        "example_refusal": refusal,
+        "judged": judgements_complete(outline),
+        "question": question,
+        "thesis_frames": scaffold.get("thesis_frames", []),
+        "thesis_prompts": scaffold.get("thesis_prompts", []),
+        "examples": outline.assignment.examples,
         "unused": unused,
         "can_edit": can_edit,
         "is_author": outline.author_id == request.user.pk,
@@ -225,6 +270,108 @@ def _editor_context(request, outline):
         "structures": Outline.Structure.choices,
         "section_choices": [(s.pk, s.heading) for s in sections],
     }
+
+
+def _judgement_rows(outline, material):
+    """One row per chosen dimension for the judgement step: the student's kind and sentence,
+    the frame for the kind they chose, and the field names the page posts back."""
+    comparison = outline.assignment.comparison
+    chosen = list((outline.selection or {}).get("dimensions", []))
+    if not chosen:
+        return []
+    names = {d.pk: d.name for d in material.dimensions}
+    subjects = [s.name for s in material.subjects]
+    stored = {r.get("dimension"): r for r in outline.judgements or [] if isinstance(r, dict)}
+    kinds = [k for k in builder.KINDS if comparison.successive or k not in builder.SUCCESSIVE_KINDS]
+    if comparison.successive:  # change and continuity first, for subjects that followed
+        kinds = [
+            *builder.SUCCESSIVE_KINDS,
+            *(k for k in kinds if k not in builder.SUCCESSIVE_KINDS),
+        ]
+    rows = []
+    for dimension in chosen:
+        if dimension not in names:
+            continue
+        row = stored.get(dimension, {})
+        rows.append(
+            {
+                "dimension": dimension,
+                "name": names[dimension],
+                "kind": row.get("kind") or "",
+                "sentence": row.get("sentence", ""),
+                "most": bool(row.get("most_significant")),
+                "frame_list": builder.judgement_frames(row.get("kind"), subjects, names[dimension])[
+                    :1
+                ],
+                "kind_label": KIND_LABELS.get(row.get("kind"), ""),
+                "options": [("", "Not chosen yet")] + [(k, KIND_LABELS[k]) for k in kinds],
+                "f_kind": f"judgement-{dimension}-kind",
+                "f_sentence": f"judgement-{dimension}-sentence",
+            }
+        )
+    lead = next((r for r in stored.values() if r.get("most_significant")), None)
+    why = (lead or next((r for r in stored.values() if r.get("why")), {})).get("why", "")
+    for row in rows:
+        row["why"] = why
+    return rows
+
+
+def _join(names):
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+def _example(outline):
+    """The example thesis, or why there is none yet (the teacher's setting, no first try)."""
+    try:
+        return example_for(outline), ""
+    except (Forbidden, NotAllowed) as refusal:
+        return "", refusal.message
+
+
+@login_required
+def outline_example(request, pk):
+    """The example thesis, when the teacher allows it, in place of the button that asked."""
+    outline = _load(request, pk, action="write")
+    if not request.htmx:
+        return redirect(reverse("essays:outline", args=[outline.pk]) + "?example=1#example-thesis")
+    example, refusal = _example(outline)
+    context = {"outline": outline, "example": example, "example_refusal": refusal}
+    return render(request, "essays/outline.html#example", context)
+
+
+def _check_field(found, outline, sections):
+    """The link for a check (the box to fix) and that box's text, for marking copied words."""
+    target, _, name = found.target.partition("#")
+    if target == "thesis":
+        return "#thesis-input", outline.thesis
+    if target.startswith("judgement:"):
+        return f"#judgement-{target.partition(':')[2]}-sentence-input", ""
+    for section in sections:
+        if section.key == target:
+            name = name or ("claim" if "claim" in found.code else "")
+            if name in ("claim", "reasoning"):
+                return f"#section-{section.pk}-{name}-input", getattr(section, name)
+            return f"#{slugify(target)}-anchor", ""
+        for item in section.evidence.all():
+            if item.key == target:
+                return f"#evidence-{item.pk}-commentary-input", item.commentary
+    return f"#{slugify(target)}-anchor", ""
+
+
+def _marked(text, spans):
+    """The text cut into (words, copied?) pieces at the check's character ranges."""
+    pieces, at = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, at), min(end, len(text))
+        if start >= end:
+            continue
+        if start > at:
+            pieces.append((text[at:start], False))
+        pieces.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
 
 
 # The "Add evidence" menus list at most this many: what the student chose in the builder,
@@ -311,6 +458,8 @@ def outline_save(request, pk):
     JSON (like the draft's); htmx and plain form posts get HTML."""
     outline = _load(request, pk, action="write")
     as_json = _wants_json(request)
+    if request.POST.get("field", "").startswith("judgement-"):
+        return _save_judgement(request, outline, as_json=as_json)
     form = FieldSaveForm(request.POST, targets=lambda name: _field_target(outline, name))
     try:
         if not form.is_valid():
@@ -326,26 +475,56 @@ def outline_save(request, pk):
             edit = {"sections" if isinstance(obj, OutlineSection) else "evidence": [row]}
         outline_edit(outline=outline, version=form.cleaned_data["version"], **edit)
     except VersionConflict as conflict:
-        if as_json:
-            return JsonResponse(
-                {
-                    "detail": "This outline was changed in another tab or window, so this box "
-                    "was not saved. Your text is still here.",
-                    "version": conflict.current,
-                },
-                status=409,
-            )
-        return _conflict(request, outline)
+        return _save_conflict(request, outline, as_json=as_json, current=conflict.current)
     except NotAllowed as refusal:
         if as_json:
             return JsonResponse({"detail": refusal.message}, status=400)
         return HttpResponse(refusal.message, status=400)
+    return _saved(request, outline, as_json=as_json)
+
+
+def _saved(request, outline, *, as_json):
     if as_json:
         outline = Outline.objects.for_editor().get(pk=outline.pk)
         context = _editor_context(request, outline)
         status_html = render_to_string("essays/outline.html#status", context, request)
         return JsonResponse({"version": outline.version, "status_html": status_html})
     return _after_change(request, outline, "Saved.", region="status")
+
+
+def _save_conflict(request, outline, *, as_json, current):
+    if as_json:
+        return JsonResponse(
+            {
+                "detail": "This outline was changed in another tab or window, so this box "
+                "was not saved. Your text is still here.",
+                "version": current,
+            },
+            status=409,
+        )
+    return _conflict(request, outline)
+
+
+def _save_judgement(request, outline, *, as_json):
+    """One judgement field (a kind, a sentence, which area matters most, or why), checked by
+    the same service the API's judgements use, saved on the version the page loaded."""
+    value = request.POST.get("value", "").replace("\x00", "")
+    try:
+        if len(value) > JUDGEMENT_SENTENCE_MAX:
+            raise NotAllowed(f"Keep it under {JUDGEMENT_SENTENCE_MAX:,} characters.")
+        rows = judgement_update(outline, field=request.POST.get("field", ""), value=value)
+        outline_edit(
+            outline=outline,
+            version=parse_number(request.POST.get("version") or ""),
+            judgements=rows,
+        )
+    except VersionConflict as conflict:
+        return _save_conflict(request, outline, as_json=as_json, current=conflict.current)
+    except NotAllowed as refusal:
+        if as_json:
+            return JsonResponse({"detail": refusal.message}, status=400)
+        return HttpResponse(refusal.message, status=400)
+    return _saved(request, outline, as_json=as_json)
 
 
 def _wants_json(request):
@@ -394,7 +573,10 @@ def outline_action(request, pk):
         with transaction.atomic():
             outline.ensure_editable()
             outline.claim_version(data["version"])
-            note = ACTIONS[data["action"]](data, outline)
+            if data["action"] == "apply-judgements":  # its "not yet" shows on the page
+                note = _apply_judgements(request, outline)
+            else:
+                note = ACTIONS[data["action"]](data, outline)
     except VersionConflict:
         return _conflict(request, outline)
     except NotAllowed as refusal:
@@ -496,6 +678,17 @@ def _restructure(data, outline):
     outline.save(update_fields=["structure", "thesis"])
     sections_save(outline, draft)
     return f"Now {Outline.Structure(structure).label.lower()}. Your evidence notes came along."
+
+
+def _apply_judgements(request, outline):
+    if not judgements_complete(outline):
+        request.judgements_note = (
+            "Not yet: choose how they compare and write a sentence for every dimension, then pick "
+            "the one that matters most and say why."
+        )
+        return request.judgements_note
+    judgements_apply(outline)
+    return "Your sections now follow your judgements. Next: your thesis."
 
 
 ACTIONS = {
@@ -791,6 +984,8 @@ def _review_context(
     return {
         "outline": outline,
         "assignment": outline.assignment,
+        "sources": outline.evidence_sources(),
+        "judgements_shown": _judgements_shown(outline),
         "is_draft": is_draft,
         "reading_url": reading_url,
         "sections": sections,
@@ -814,6 +1009,24 @@ def _review_context(
         "overall_error": overall_error,
         "target": target or {},
     }
+
+
+def _judgements_shown(outline):
+    """The judgements the student made, named, for the teacher: whose thinking it is."""
+    made = outline.judgements_made
+    if not made:
+        return []
+    names = dict(outline.assignment.comparison.dimensions.values_list("pk", "name"))
+    return [
+        {
+            "name": names.get(row.get("dimension"), "A dimension no longer in the text"),
+            "kind": KIND_LABELS.get(row.get("kind"), "No kind chosen"),
+            "sentence": row.get("sentence", ""),
+            "most": bool(row.get("most_significant")),
+            "why": row.get("why", "") if row.get("most_significant") else "",
+        }
+        for row in made
+    ]
 
 
 def _load_for_review(request, pk):

@@ -419,8 +419,40 @@ def test_the_editor_lists_problems_before_suggestions(client, outline):
     page = client.get(reverse("essays:outline", args=[outline.pk])).content.decode()
 
     checks = page[page.index('id="outline-status"') :]
-    assert checks.index("Write your thesis") < checks.index('<span class="tag">Suggestion</span>')
-    assert 'href="#bodydimension' in checks  # a section's checks link to the section
+    problem = checks.index('<span class="check-level">Problem</span>')
+    assert problem < checks.index("Write your thesis")
+    assert checks.index("Write your thesis") < checks.index(
+        '<span class="check-level">Suggestion</span>'
+    )
+    assert 'href="#thesis-input"' in checks  # a check links to the box to fix
+    assert 'href="#section-' in checks  # a section's checks link to its box
+
+
+def test_the_teacher_sets_the_builder_per_assignment(client, assignment, teacher):
+    client.force_login(teacher)
+    url = reverse("comparisons:assignment_settings", args=[assignment.pk])
+    data = {
+        "due_at": assignment.due_at.strftime("%Y-%m-%dT%H:%M"),
+        "essay_prompt": "To what extent did Khrushchev break with Stalin?",
+        "steps": "outline",
+        "reveal_after_posts": 0,
+        "scaffolding": "light",
+        "examples": "always",
+        "min_evidence": 9,
+    }
+
+    bad = client.post(url, data)
+    assert bad.status_code == 200
+    assert "between 1 and 5" in bad.content.decode()
+
+    response = client.post(url, {**data, "min_evidence": 2})
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert (assignment.scaffolding, assignment.examples, assignment.min_evidence) == (
+        "light",
+        "always",
+        2,
+    )
 
 
 def test_the_drafts_sentence_starters_include_reasoning_words(client, outline):

@@ -407,6 +407,8 @@ ROUTES = {
     ),
     "essays:delete": Route(kwargs=pk("outline"), get=POST_ONLY, post=outline_author()),
     "essays:print": Route(kwargs=pk("outline"), get=outline_readers()),
+    # The example thesis is the author's help (without htmx, a redirect to the page showing it).
+    "essays:example": Route(kwargs=pk("outline"), get=outline_author()),
     "essays:export": Route(
         kwargs=lambda w: {"pk": w.outline.pk, "fmt": "md"},
         get=outline_readers(),
