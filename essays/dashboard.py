@@ -35,7 +35,6 @@ from essays.models import (
     FeedbackComment,
     Level,
     Outline,
-    Revision,
     due_dates,
     lateness,
 )
@@ -89,8 +88,6 @@ def best_work(assignment) -> dict[str, dict[int, Outline]]:
 
     def first(queryset, column):
         return Subquery(queryset.values(column)[:1])
-
-    revisions = Revision.objects.filter(outline=OuterRef("pk"))
 
     def evidence(source):
         # Whose thinking the outline's evidence is (issue 18), counted in the same query.
