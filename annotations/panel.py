@@ -20,13 +20,12 @@ from urllib.parse import urlsplit
 from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
-from annotations import live
+from annotations import fragments, live
 from annotations.forms import AnnotationForm, FilterForm
 from annotations.models import Annotation, Link
 from comparisons.reading import reading_for
@@ -203,16 +202,21 @@ def panel_cards(request, assignment, visible, entries, in_full, text, teacher_id
     }
     is_teacher = user.pk in teacher_ids
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
-    cards = []
+    cards, rendered = [], []
     for entry in entries:
         card = full.get(entry["pk"])
         if card is None:
             card = collapsed(entry, text.numbers, text.colours, card_url)
         else:
             decorate(card, text.numbers, text.colours, teacher_ids)
-            card.html = card_html(request, card, assignment=assignment, is_teacher=is_teacher)
+            rendered.append(card)
         card.order_key = entry["order_key"]
         cards.append(card)
+    # Full cards come from the shared cache of rendered cards where a classmate with the
+    # same view of them has had them already (annotations.fragments).
+    htmls = fragments.cards_html(request, rendered, assignment=assignment, is_teacher=is_teacher)
+    for card, html in zip(rendered, htmls, strict=True):
+        card.html = mark_safe(html)  # noqa: S308 - rendered by the card template
     return cards
 
 
@@ -220,16 +224,15 @@ def card_html(request, card, *, assignment, is_teacher, reply_error=None, reply_
     """One card in full (annotations/_card.html) for the viewer of `request`: the one place a
     full card is rendered, for the page, its pages, the live updates and the card's own
     actions."""
-    return render_to_string(
-        "annotations/_card.html",
-        {
-            "card": card,
-            "assignment": assignment,
-            "is_teacher": is_teacher,
-            "reply_error": reply_error,
-            "reply_text": reply_text,
-        },
-        request=request,
+    return mark_safe(  # noqa: S308 - rendered by the card template
+        fragments.card_html(
+            request,
+            card,
+            assignment=assignment,
+            is_teacher=is_teacher,
+            reply_error=reply_error,
+            reply_text=reply_text,
+        )
     )
 
 
