@@ -11,6 +11,7 @@ Every query here starts from the one visibility rule (Annotation.objects.visible
 rendered by one function of the card and its viewer (`card_html`), so that it can be kept.
 """
 
+import hashlib
 from functools import reduce
 from html import escape
 from operator import or_
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -384,12 +386,17 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
     total = sum(counts["kind"].values())
     more_url, more_fields = _page_links(assignment, query, entries, more)
+    annotate_form = annotate_form or AnnotationForm(
+        comparison=text.comparison, is_teacher=user.pk in teachers
+    )
     return {
         "assignment": assignment,
         "cards": cards,
         "card_items": joined(cards),
         "filters": filters,
         "filter_form": filter_form,
+        "filter_fields": blank_form_html(text, filter_form, "filter-fields"),
+        "annotate_fields": blank_form_html(text, annotate_form, "annotate-fields"),
         "facets": facets(counts, subjects, dimensions, filters),
         "total": total,
         # Counted only when filtered: unfiltered, every card the viewer may see is counted.
@@ -397,8 +404,7 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "more_url": more_url,
         "more_fields": more_fields,
         "page_start": after is not None,
-        "annotate_form": annotate_form
-        or AnnotationForm(comparison=text.comparison, is_teacher=user.pk in teachers),
+        "annotate_form": annotate_form,
         "etag": etag
         or Annotation.objects.activity_fingerprint(
             assignment, user, is_teacher=is_teacher, gated=gated
@@ -407,6 +413,34 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "is_teacher": user.pk in teachers,
         "gate_notice": gate_notice(request, assignment, teachers),
     }
+
+
+def blank_form_html(text, form, partial):
+    """The fields of a blank (unbound) `form` as the panel's `partial` renders them, kept
+    with the text's version (comparisons.reading): widgets render through templates of their
+    own, and these forms were a large share of the reading page's time. Their choices (the
+    text's subjects and dimensions, a teacher's extra field, the authors the viewer may see)
+    are part of the name they are kept under. None for a bound form: it shows what was typed
+    and its errors, so it is rendered with the page."""
+    if form.is_bound:
+        return None
+    # Only choices given as lists: a queryset's (a hidden id field's) are not shown.
+    choices = [
+        (name, [(str(value), str(label)) for value, label in field.choices])
+        for name, field in form.fields.items()
+        if isinstance(getattr(field, "choices", None), list | tuple)
+    ]
+    fields = [(name, type(field).__name__, field.label) for name, field in form.fields.items()]
+    name = f"{partial}:" + hashlib.sha256(repr((fields, choices)).encode()).hexdigest()
+    return mark_safe(  # noqa: S308 - rendered by the panel template
+        text.fragment(
+            name,
+            lambda: render_to_string(
+                f"annotations/_panel.html#{partial}",
+                {"annotate_form": form, "filter_form": form},
+            ),
+        )
+    )
 
 
 def page_context(request, assignment, text):

@@ -43,7 +43,13 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) + 1)))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 CAPACITY_SECONDS = int(os.environ.get("BENCH_CAPACITY_SECONDS", "15"))
 FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "10"))
-USERS = 41  # 40 students (fixed_count) and one teacher
+# BENCH_CLASSES=3: three classes, each its own teacher, 40 students, assignment and 1,000
+# annotations, bursting at once against the one server.
+CLASSES = max(int(os.environ.get("BENCH_CLASSES", "1")), 1)
+USERS = 41 * CLASSES  # 40 students (fixed_count) and one teacher per class
+# The shared cache (rate-limit counters, rendered cards) in Redis, as in production, under a
+# key prefix of this run's own; BENCH_REDIS_URL= (empty) keeps the database table instead.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -118,20 +124,21 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def stored_rows(stack: Stack, assignment: int) -> dict:
-    """{"annotation": {id: body}, "outline": {id: thesis}} for the bench assignment."""
+def stored_rows(stack: Stack, assignments: list[int]) -> dict:
+    """{"annotation": {id: body}, "outline": {id: thesis}} for the bench assignments."""
     import psycopg
 
     with psycopg.connect(stack.database_url.replace("postgres://", "postgresql://")) as conn:
         annotations = dict(
             conn.execute(
-                "SELECT id, body FROM annotations_annotation WHERE assignment_id = %s",
-                [assignment],
+                "SELECT id, body FROM annotations_annotation WHERE assignment_id = ANY(%s)",
+                [assignments],
             ).fetchall()
         )
         outlines = dict(
             conn.execute(
-                "SELECT id, thesis FROM essays_outline WHERE assignment_id = %s", [assignment]
+                "SELECT id, thesis FROM essays_outline WHERE assignment_id = ANY(%s)",
+                [assignments],
             ).fetchall()
         )
     return {"annotation": annotations, "outline": outlines}
@@ -189,8 +196,10 @@ def main() -> int:
     started = time.monotonic()
     with Stack("bench", database=os.environ.get("BENCH_DATABASE", "counterpoint_bench")) as stack:
         try:
-            plan = stack.prepare()
-            base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn")
+            plan = stack.prepare("--classes", str(CLASSES))
+            prefix = f"{stack.database}-{stack.dir.name}"  # nothing left from an earlier run
+            cache = {"REDIS_URL": REDIS, "CACHE_KEY_PREFIX": prefix} if REDIS else {}
+            base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn", **cache)
             warm_up(base, plan, WORKERS)
             burst = locust(stack, base, "burst", SECONDS, ["Student", "Teacher"])
             weight = reading_page_weight(base, plan)
@@ -199,7 +208,8 @@ def main() -> int:
             )
             floor = locust(stack, base, "floor", FLOOR_SECONDS, ["HealthzUser"])
             acknowledged = burst["acknowledged"] + capacity["acknowledged"]
-            lost = report.lost_writes(acknowledged, stored_rows(stack, plan["assignment"]))
+            assignments = [c["assignment"] for c in plan.get("classes") or [plan]]
+            lost = report.lost_writes(acknowledged, stored_rows(stack, assignments))
         except (subprocess.CalledProcessError, RuntimeError) as error:
             log(f"bench: failed: {error}")
             log(stack.tail("gunicorn"))
@@ -213,6 +223,8 @@ def main() -> int:
             "machine": {"cpus": os.cpu_count()},
             "setup": {
                 "workers": WORKERS,
+                "classes": CLASSES,
+                "cache": "redis" if REDIS else "database",
                 "students": len(plan["students"]),
                 "seeded": plan["seeded"],
                 "burst_seconds": SECONDS,
@@ -269,6 +281,10 @@ def _print_table(burst: dict, summary: dict, weight: dict) -> None:
         f" {cpu['db_ms_per_request']} ms; app used {cpu['app_cores']} and PostgreSQL"
         f" {cpu['db_cores']} of {cpu['cpus']} cores, locust {cpu['client_cores']}"
         f" (load average {cpu['load_before']} before)"
+    )
+    log(
+        f"app CPU per request: burst {summary['app_ms_per_request']} ms, /healthz floor"
+        f" {summary['floor_app_ms_per_request']} ms; ratio {summary['cpu_ratio']}"
     )
     log(
         f"capacity {summary['capacity_rps']:.1f} rps, floor (/healthz) {summary['floor_rps']:.1f}"

@@ -12,7 +12,7 @@ from django.urls import reverse
 from annotations import fragments
 from annotations.models import Annotation
 from annotations.services import annotation_moderate, annotation_update, helpful_toggle
-from tests.annotations.helpers import annotate
+from tests.annotations.helpers import annotate, first_passage, selection_post
 from tests.factories import AnnotationFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +257,27 @@ def test_a_reply_private_to_the_author_stays_out_of_a_classmates_card(
 def _keys(cache):
     # LocMemCache keeps its entries in `_cache`, keyed by the full (prefixed) key.
     return [key.split(":", 2)[2] for key in cache._cache]
+
+
+def test_the_kept_blank_forms_differ_for_teachers_and_students(
+    client, assignment, student, teacher, note
+):
+    for _ in range(2):  # the second load comes from the kept fragments
+        as_student = page(login(client, student), assignment).content.decode()
+        as_teacher = page(login(client, teacher), assignment).content.decode()
+        assert 'name="is_prompt"' in as_teacher and 'name="is_prompt"' not in as_student
+        assert 'id="filter-author"' in as_student and 'id="filter-author"' in as_teacher
+
+
+def test_a_form_with_errors_is_never_the_kept_blank_one(client, assignment, student, note):
+    page(login(client, student), assignment)  # the blank form is kept
+    data = selection_post(
+        first_passage(assignment), "Paragraph", kind="question", body="", tags="kept-tag"
+    )
+
+    response = client.post(reverse("annotations:new", args=[assignment.pk]), data, headers=HTMX)
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "needs some words" in html and 'value="kept-tag"' in html
+    assert "needs some words" not in page(client, assignment).content.decode()
