@@ -197,7 +197,7 @@ def main() -> int:
     with Stack("bench", database=os.environ.get("BENCH_DATABASE", "counterpoint_bench")) as stack:
         try:
             plan = stack.prepare("--classes", str(CLASSES))
-            prefix = f"{stack.database}-{stack.dir.name}"  # nothing left from an earlier run
+            prefix = _cache_prefix(stack)  # nothing left from an earlier run
             cache = {"REDIS_URL": REDIS, "CACHE_KEY_PREFIX": prefix} if REDIS else {}
             base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn", **cache)
             warm_up(base, plan, WORKERS)
@@ -214,6 +214,8 @@ def main() -> int:
             log(f"bench: failed: {error}")
             log(stack.tail("gunicorn"))
             return 1
+        finally:
+            _forget_cache(stack)
         summary = report.summarise(
             burst=burst, capacity=capacity, floor=floor, lost=lost, weight=weight
         )
@@ -253,6 +255,26 @@ def main() -> int:
         strict = os.environ.get("BENCH_STRICT") == "1"
         missed = not all(v for k, v in met.items() if k != "slow_endpoints")
         return 1 if strict and missed else 0
+
+
+def _cache_prefix(stack: Stack) -> str:
+    return f"{stack.database}-{stack.dir.name}"
+
+
+def _forget_cache(stack: Stack) -> None:
+    """Delete this run's keys from Redis (its counters and rendered cards), as the database
+    is dropped: nothing of a run outlives it."""
+    if not REDIS:
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS)
+        keys = list(client.scan_iter(match=f"{_cache_prefix(stack)}*", count=1000))
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start : start + 500])
+    except redis.RedisError as error:
+        log(f"bench: could not delete this run's Redis keys: {error}")
 
 
 def _without_acks(stats: dict) -> dict:
