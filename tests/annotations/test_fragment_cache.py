@@ -281,3 +281,22 @@ def test_a_form_with_errors_is_never_the_kept_blank_one(client, assignment, stud
     html = response.content.decode()
     assert "needs some words" in html and 'value="kept-tag"' in html
     assert "needs some words" not in page(client, assignment).content.decode()
+
+
+def test_the_token_in_a_card_another_viewer_rendered_works_without_javascript(
+    assignment, classmate, third, note
+):
+    from django.test import Client
+
+    page(login(Client(), third), assignment)  # rendered and kept for Tom's view
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(classmate)
+    card = full_card(page(browser, assignment), note)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', card).group(1)
+
+    response = browser.post(
+        reverse("annotations:helpful", args=[note.pk]), {"csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 302
+    assert note.helpful_marks.filter(user=classmate).exists()
