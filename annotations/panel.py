@@ -11,6 +11,7 @@ Every query here starts from the one visibility rule (Annotation.objects.visible
 rendered by one function of the card and its viewer (`card_html`), so that it can be kept.
 """
 
+import hashlib
 from functools import reduce
 from html import escape
 from operator import or_
@@ -20,16 +21,14 @@ from urllib.parse import urlsplit
 from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
-from django.middleware.csrf import get_token
-from django.template import Context
-from django.template.loader import get_template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from annotations import live, participation
+from annotations import fragments, live, participation
 from annotations.forms import AnnotationForm, FilterForm
 from annotations.models import UNKNOWN_SCOPE, Annotation, Link
 from comparisons.reading import reading_for
@@ -229,45 +228,40 @@ def panel_cards(request, assignment, visible, entries, in_full, text, teacher_id
         card.pk: card
         for card in cards_with_threads(user, Annotation.objects.filter(pk__in=in_full), visible)
     }
-    render = card_renderer(request, assignment=assignment, is_teacher=user.pk in teacher_ids)
+    is_teacher = user.pk in teacher_ids
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
-    cards = []
+    cards, rendered = [], []
     for entry in entries:
         card = full.get(entry["pk"])
         if card is None:
             card = collapsed(entry, text.numbers, text.colours, card_url)
         else:
             decorate(card, text.numbers, text.colours, teacher_ids)
-            card.html = render(card)
+            rendered.append(card)
         card.order_key = entry["order_key"]
         cards.append(card)
+    # Full cards come from the shared cache of rendered cards where a classmate with the
+    # same view of them has had them already (annotations.fragments).
+    htmls = fragments.cards_html(request, rendered, assignment=assignment, is_teacher=is_teacher)
+    for card, html in zip(rendered, htmls, strict=True):
+        card.html = mark_safe(html)  # noqa: S308 - rendered by the card template
     return cards
 
 
-def card_renderer(request, *, assignment, is_teacher):
-    """card -> HTML of the card in full (annotations/_card.html) for the viewer of
-    `request`: the one way a full card is rendered, for the page, its further pages, the live
-    updates and the card's own actions. What the template needs of the request is taken once
-    (the context processors of a page would run again for every card)."""
-    template = get_template("annotations/_card.html").template
-    viewer = {
-        "user": request.user,
-        "csrf_token": get_token(request),
-        "assignment": assignment,
-        "is_teacher": is_teacher,
-    }
-
-    def render(card, *, reply_error=None, reply_text=""):
-        context = {**viewer, "card": card, "reply_error": reply_error, "reply_text": reply_text}
-        return template.render(Context(context))
-
-    return render
-
-
 def card_html(request, card, *, assignment, is_teacher, reply_error=None, reply_text=""):
-    """One card in full for the viewer of `request` (card_renderer)."""
-    render = card_renderer(request, assignment=assignment, is_teacher=is_teacher)
-    return render(card, reply_error=reply_error, reply_text=reply_text)
+    """One card in full (annotations/_card.html) for the viewer of `request`: the one place a
+    full card is rendered, for the page, its pages, the live updates and the card's own
+    actions."""
+    return mark_safe(  # noqa: S308 - rendered by the card template
+        fragments.card_html(
+            request,
+            card,
+            assignment=assignment,
+            is_teacher=is_teacher,
+            reply_error=reply_error,
+            reply_text=reply_text,
+        )
+    )
 
 
 def joined(cards):
@@ -424,12 +418,17 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
     total = sum(counts["kind"].values())
     more_url, more_fields = _page_links(assignment, query, entries, more)
+    annotate_form = annotate_form or AnnotationForm(
+        comparison=text.comparison, is_teacher=user.pk in teachers
+    )
     return {
         "assignment": assignment,
         "cards": cards,
         "card_items": joined(cards),
         "filters": filters,
         "filter_form": filter_form,
+        "filter_fields": blank_form_html(text, filter_form, "filter-fields"),
+        "annotate_fields": blank_form_html(text, annotate_form, "annotate-fields"),
         "facets": facets(counts, subjects, dimensions, filters),
         "total": total,
         # Counted only when filtered: unfiltered, every card the viewer may see is counted.
@@ -437,8 +436,7 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "more_url": more_url,
         "more_fields": more_fields,
         "page_start": after is not None,
-        "annotate_form": annotate_form
-        or AnnotationForm(comparison=text.comparison, is_teacher=user.pk in teachers),
+        "annotate_form": annotate_form,
         "etag": etag
         or Annotation.objects.activity_fingerprint(
             assignment, user, is_teacher=is_teacher, gated=gated
@@ -453,6 +451,34 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         if user.pk in teachers
         else SimpleLazyObject(lambda: participation.progress_for_student(assignment, user)),
     }
+
+
+def blank_form_html(text, form, partial):
+    """The fields of a blank (unbound) `form` as the panel's `partial` renders them, kept
+    with the text's version (comparisons.reading): widgets render through templates of their
+    own, and these forms were a large share of the reading page's time. Their choices (the
+    text's subjects and dimensions, a teacher's extra field, the authors the viewer may see)
+    are part of the name they are kept under. None for a bound form: it shows what was typed
+    and its errors, so it is rendered with the page."""
+    if form.is_bound:
+        return None
+    # Only choices given as lists: a queryset's (a hidden id field's) are not shown.
+    choices = [
+        (name, [(str(value), str(label)) for value, label in field.choices])
+        for name, field in form.fields.items()
+        if isinstance(getattr(field, "choices", None), list | tuple)
+    ]
+    fields = [(name, type(field).__name__, field.label) for name, field in form.fields.items()]
+    name = f"{partial}:" + hashlib.sha256(repr((fields, choices)).encode()).hexdigest()
+    return mark_safe(  # noqa: S308 - rendered by the panel template
+        text.fragment(
+            name,
+            lambda: render_to_string(
+                f"annotations/_panel.html#{partial}",
+                {"annotate_form": form, "filter_form": form},
+            ),
+        )
+    )
 
 
 def page_context(request, assignment, text):

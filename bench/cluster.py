@@ -29,7 +29,8 @@ from bench.browser import Browser
 from bench.report import poll_etag
 from bench.stack import Stack, log, psql_admin
 
-PORTS = (8101, 8102)
+# CLUSTER_APP_PORTS=8111,8112 lets two checks run side by side on one machine.
+PORTS = tuple(int(p) for p in os.environ.get("CLUSTER_APP_PORTS", "8101,8102").split(","))
 BALANCER_PORT = int(os.environ.get("CLUSTER_PORT", "8088"))
 RATE_LIMIT = 5
 
@@ -270,7 +271,7 @@ def main() -> int:
             run(checks, stack, plan, a, b, balancer)
         except (subprocess.CalledProcessError, RuntimeError, OSError) as error:
             checks.step("the cluster started and answered", False, str(error))
-            for label in ("gunicorn-8101", "gunicorn-8102", "nginx-error"):
+            for label in (*(f"gunicorn-{port}" for port in PORTS), "nginx-error"):
                 log(stack.tail(label, 15))
     log(
         "cluster-check: " + ("PASS" if not checks.failed else f"FAIL ({len(checks.failed)} failed)")

@@ -41,6 +41,9 @@ from bench.report import (
 )
 
 PLAN = json.load(open(os.environ["BENCH_PLAN"])) if os.environ.get("BENCH_PLAN") else None
+# BENCH_CLASSES=3 seeds three classes (bench/seed.py --classes): the plan then lists each one,
+# and every class gets its 40 students and its teacher, all bursting at once.
+CLASSES = (PLAN.get("classes") or [PLAN]) if PLAN else [None]
 PACED = os.environ.get("BENCH_PACE", "1") != "0"
 TICK = 5.0
 MIN_POST_GAP = 2.5  # seconds; 24 posts a minute at most, under the limit of 30
@@ -48,6 +51,7 @@ MIN_POST_GAP = 2.5  # seconds; 24 posts a minute at most, under the limit of 30
 ACKS: list[dict] = []
 
 _student_numbers = itertools.count()
+_teacher_numbers = itertools.count()
 
 
 @events.quitting.add_listener
@@ -98,14 +102,17 @@ class Browser(FastHttpUser):
 
 
 class Student(Browser):
-    fixed_count = int(os.environ.get("BENCH_ACTIVE", "40"))  # lecture mode: bench/run.py
+    # Each class's students online (BENCH_ACTIVE: lecture mode, bench/run.py), every class.
+    fixed_count = int(os.environ.get("BENCH_ACTIVE", "40")) * len(CLASSES)
     wait_time = on_schedule(TICK) if PACED else constant(0)
 
     def on_start(self):
-        number = next(_student_numbers) % len(PLAN["students"])
-        self.me = PLAN["students"][number]
-        self.assignment = PLAN["assignment"]
-        self.rng = random.Random(number)
+        counter = next(_student_numbers)
+        self.plan = CLASSES[counter % len(CLASSES)]  # round-robin: the classes start together
+        number = (counter // len(CLASSES)) % len(self.plan["students"])
+        self.me = self.plan["students"][number]
+        self.assignment = self.plan["assignment"]
+        self.rng = random.Random(counter)
         self.tick_number = self.rng.randrange(12)
         self.etag = None
         self.open = []  # the cards this student's panel shows in full
@@ -172,7 +179,7 @@ class Student(Browser):
     def annotate(self):
         if not self.may_post():
             return
-        passage = self.rng.choice(PLAN["passages"])
+        passage = self.rng.choice(self.plan["passages"])
         selection = self.rng.choice(passage["selections"])
         token = f"bench-{uuid.uuid4().hex[:16]}"
         data = {
@@ -183,8 +190,8 @@ class Student(Browser):
             "visibility": "class",
             "tags": "",
         }
-        if PLAN["dimensions"]:
-            data["dimension"] = self.rng.choice(PLAN["dimensions"])
+        if self.plan["dimensions"]:
+            data["dimension"] = self.rng.choice(self.plan["dimensions"])
         url = f"/assignments/{self.assignment}/annotations/new/"
         with self.htmx_post(url, data, name="POST annotation") as response:
             if response.status_code == 200:
@@ -200,7 +207,7 @@ class Student(Browser):
     def reply(self):
         if not self.may_post():
             return
-        parent = self.rng.choice(PLAN["reply_to"])
+        parent = self.rng.choice(self.plan["reply_to"])
         token = f"bench-{uuid.uuid4().hex[:16]}"
         data = {"body": f"{token}: I read this differently."}
         with self.htmx_post(f"/annotations/{parent}/reply/", data, name="POST reply") as response:
@@ -214,7 +221,7 @@ class Student(Browser):
         url = f"/assignments/{self.assignment}/builder/"
         self.client.get(url, name="GET builder page")
         data = {
-            "dimensions": PLAN["dimensions"][:3],
+            "dimensions": self.plan["dimensions"][:3],
             "evidence": [f"annotation:{pk}" for pk in self.me["own"][:4]],
             "structure": "point_by_point",
             "stance": "differences",
@@ -253,29 +260,35 @@ class Student(Browser):
 
 
 class Teacher(Browser):
-    fixed_count = 1
+    fixed_count = len(CLASSES)
     wait_time = on_schedule(TICK) if PACED else constant(0)
 
     def on_start(self):
-        self.sign_in(PLAN["teacher"]["session"])
+        self.plan = CLASSES[next(_teacher_numbers) % len(CLASSES)]
+        self.sign_in(self.plan["teacher"]["session"])
+        self.moderation_url = f"/classes/{self.plan['classroom']}/moderation/"
         self.ticks = 0
         self.next_tick = time.monotonic()
         # The moderation page sets the csrftoken cookie the moderation buttons need.
-        self.client.get(f"/classes/{PLAN['classroom']}/moderation/", name="GET moderation page")
+        self.client.get(
+            f"/classes/{self.plan['classroom']}/moderation/", name="GET moderation page"
+        )
 
     @task
     def tick(self):
         self.ticks += 1
-        self.client.get(f"/classes/{PLAN['classroom']}/moderation/", name="GET moderation page")
-        target = PLAN["moderate"][self.ticks % len(PLAN["moderate"])]
-        action = "pin" if (self.ticks // len(PLAN["moderate"])) % 2 == 0 else "unpin"
+        self.client.get(
+            f"/classes/{self.plan['classroom']}/moderation/", name="GET moderation page"
+        )
+        target = self.plan["moderate"][self.ticks % len(self.plan["moderate"])]
+        action = "pin" if (self.ticks // len(self.plan["moderate"])) % 2 == 0 else "unpin"
         with self.htmx_post(
             f"/annotations/{target}/moderate/",
             {"action": action, "reason": "", "section": "latest"},
             name="POST moderate (pin/unpin)",
         ):
             pass
-        outline = PLAN["outlines"][self.ticks % len(PLAN["outlines"])]
+        outline = self.plan["outlines"][self.ticks % len(self.plan["outlines"])]
         self.client.get(f"/outlines/{outline}/", name="GET outline page (teacher)")
 
 

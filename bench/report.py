@@ -229,7 +229,19 @@ def summarise(*, burst: dict, capacity: dict, floor: dict, lost: list, weight: d
         "reading_page_p95_ms": next(
             (e["p95"] for e in endpoints if e["name"] == "GET reading page"), None
         ),
+        # App CPU per request in the burst, and as a multiple of the floor's: the figure that
+        # does not depend on how fast (or how shared) the machine is.
+        "app_ms_per_request": burst.get("cpu", {}).get("app_ms_per_request"),
+        "floor_app_ms_per_request": floor.get("cpu", {}).get("app_ms_per_request"),
+        "cpu_ratio": cpu_ratio(
+            burst.get("cpu", {}).get("app_ms_per_request"),
+            floor.get("cpu", {}).get("app_ms_per_request"),
+        ),
     }
+
+
+def cpu_ratio(app_ms, floor_ms) -> float | None:
+    return round(app_ms / floor_ms, 1) if app_ms and floor_ms else None
 
 
 def targets(summary: dict, burst: dict, *, p95_ms: float = 150, weight_kb: float = 80) -> dict:

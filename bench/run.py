@@ -51,7 +51,13 @@ STUDENTS = int(os.environ.get("BENCH_STUDENTS", "40"))
 NOTES = int(os.environ.get("BENCH_NOTES", "1000"))
 ACTIVE = int(os.environ.get("BENCH_ACTIVE", str(STUDENTS)))
 MODE = "class" if (STUDENTS, NOTES) == (40, 1000) else "lecture"
-USERS = ACTIVE + 1  # the students online (fixed_count) and one teacher
+# BENCH_CLASSES=3: three such classes, each its own teacher, students, assignment and notes,
+# bursting at once against the one server.
+CLASSES = max(int(os.environ.get("BENCH_CLASSES", "1")), 1)
+USERS = (ACTIVE + 1) * CLASSES  # the students online (fixed_count) and one teacher, per class
+# The shared cache (rate-limit counters, rendered cards) in Redis, as in production, under a
+# key prefix of this run's own; BENCH_REDIS_URL= (empty) keeps the database table instead.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -127,20 +133,21 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def stored_rows(stack: Stack, assignment: int) -> dict:
-    """{"annotation": {id: body}, "outline": {id: thesis}} for the bench assignment."""
+def stored_rows(stack: Stack, assignments: list[int]) -> dict:
+    """{"annotation": {id: body}, "outline": {id: thesis}} for the bench assignments."""
     import psycopg
 
     with psycopg.connect(stack.database_url.replace("postgres://", "postgresql://")) as conn:
         annotations = dict(
             conn.execute(
-                "SELECT id, body FROM annotations_annotation WHERE assignment_id = %s",
-                [assignment],
+                "SELECT id, body FROM annotations_annotation WHERE assignment_id = ANY(%s)",
+                [assignments],
             ).fetchall()
         )
         outlines = dict(
             conn.execute(
-                "SELECT id, thesis FROM essays_outline WHERE assignment_id = %s", [assignment]
+                "SELECT id, thesis FROM essays_outline WHERE assignment_id = ANY(%s)",
+                [assignments],
             ).fetchall()
         )
     return {"annotation": annotations, "outline": outlines}
@@ -209,8 +216,12 @@ def main() -> int:
                 str(NOTES),
                 "--outlines",
                 str(min(STUDENTS, 40)),
+                "--classes",
+                str(CLASSES),
             )
-            base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn")
+            prefix = _cache_prefix(stack)  # nothing left from an earlier run
+            cache = {"REDIS_URL": REDIS, "CACHE_KEY_PREFIX": prefix} if REDIS else {}
+            base = stack.gunicorn(PORT, workers=WORKERS, label="gunicorn", **cache)
             warm_up(base, plan, WORKERS)
             burst = locust(stack, base, "burst", SECONDS, ["Student", "Teacher"])
             weight = reading_page_weight(base, plan)
@@ -219,11 +230,14 @@ def main() -> int:
             )
             floor = locust(stack, base, "floor", FLOOR_SECONDS, ["HealthzUser"])
             acknowledged = burst["acknowledged"] + capacity["acknowledged"]
-            lost = report.lost_writes(acknowledged, stored_rows(stack, plan["assignment"]))
+            assignments = [c["assignment"] for c in plan.get("classes") or [plan]]
+            lost = report.lost_writes(acknowledged, stored_rows(stack, assignments))
         except (subprocess.CalledProcessError, RuntimeError) as error:
             log(f"bench: failed: {error}")
             log(stack.tail("gunicorn"))
             return 1
+        finally:
+            _forget_cache(stack)
         summary = report.summarise(
             burst=burst, capacity=capacity, floor=floor, lost=lost, weight=weight
         )
@@ -235,6 +249,8 @@ def main() -> int:
                 "mode": MODE,
                 "active_students": ACTIVE,
                 "workers": WORKERS,
+                "classes": CLASSES,
+                "cache": "redis" if REDIS else "database",
                 "students": len(plan["students"]),
                 "seeded": plan["seeded"],
                 "burst_seconds": SECONDS,
@@ -267,6 +283,26 @@ def main() -> int:
         return 1 if strict and missed else 0
 
 
+def _cache_prefix(stack: Stack) -> str:
+    return f"{stack.database}-{stack.dir.name}"
+
+
+def _forget_cache(stack: Stack) -> None:
+    """Delete this run's keys from Redis (its counters and rendered cards), as the database
+    is dropped: nothing of a run outlives it."""
+    if not REDIS:
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS)
+        keys = list(client.scan_iter(match=f"{_cache_prefix(stack)}*", count=1000))
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start : start + 500])
+    except redis.RedisError as error:
+        log(f"bench: could not delete this run's Redis keys: {error}")
+
+
 def _without_acks(stats: dict) -> dict:
     return {k: v for k, v in stats.items() if k != "acknowledged"}
 
@@ -293,6 +329,10 @@ def _print_table(burst: dict, summary: dict, weight: dict) -> None:
         f" {cpu['db_ms_per_request']} ms; app used {cpu['app_cores']} and PostgreSQL"
         f" {cpu['db_cores']} of {cpu['cpus']} cores, locust {cpu['client_cores']}"
         f" (load average {cpu['load_before']} before)"
+    )
+    log(
+        f"app CPU per request: burst {summary['app_ms_per_request']} ms, /healthz floor"
+        f" {summary['floor_app_ms_per_request']} ms; ratio {summary['cpu_ratio']}"
     )
     log(
         f"capacity {summary['capacity_rps']:.1f} rps, floor (/healthz) {summary['floor_rps']:.1f}"

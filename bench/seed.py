@@ -65,7 +65,9 @@ def _words(text):
     return re.finditer(r"\S+", text)
 
 
-def seed(*, students: int = 40, annotations: int = 1000, outlines: int = 40, seed: int = 8):
+def seed(
+    *, students: int = 40, annotations: int = 1000, outlines: int = 40, seed: int = 8, tag: str = ""
+):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
@@ -87,12 +89,14 @@ def seed(*, students: int = 40, annotations: int = 1000, outlines: int = 40, see
 
     with transaction.atomic():
         teacher = User.objects.create(
-            email="teacher@bench.counterpoint.test", display_name="Bench Teacher", password=password
+            email=f"teacher@bench{tag}.counterpoint.test",
+            display_name="Bench Teacher",
+            password=password,
         )
         people = User.objects.bulk_create(
             [
                 User(
-                    email=f"student{i:02d}@bench.counterpoint.test",
+                    email=f"student{i:02d}@bench{tag}.counterpoint.test",
                     display_name=f"Student {i:02d}",
                     password=password,
                 )
@@ -268,9 +272,22 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--annotations", type=int, default=1000)
     parser.add_argument("--outlines", type=int, default=40)
+    parser.add_argument("--classes", type=int, default=1)
     args = parser.parse_args(argv)
     _setup_django()
-    plan = seed(students=args.students, annotations=args.annotations, outlines=args.outlines)
+    # Each class its own teacher, students, comparison, assignment and notes; the plan is the
+    # first class's, with every class under "classes" when there are more (bench.locustfile).
+    classes = [
+        seed(
+            students=args.students,
+            annotations=args.annotations,
+            outlines=args.outlines,
+            seed=8 + number,
+            tag=str(number) if number else "",
+        )
+        for number in range(args.classes)
+    ]
+    plan = {**classes[0], "classes": classes} if args.classes > 1 else classes[0]
     from django.db import connection
 
     if connection.vendor == "postgresql":

@@ -126,17 +126,37 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The cache holds rate-limit counters, so it must be shared by every app server: Redis when
 # REDIS_URL is set, otherwise a table in the database (`manage.py createcachetable`).
+# `fragments` keeps rendered cards (annotations.fragments): in Redis beside the rest when
+# there is one, shared by every worker and server; otherwise in each worker's memory, never
+# in the database table (a query to save a render would save nothing). Its keys are digests
+# of what a card shows, so an unshared copy is as correct, only less reused.
+# CACHE_KEY_PREFIX lets several deployments (or benchmarks) share one Redis.
 REDIS_URL = env_str("REDIS_URL")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}f",
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "counterpoint_cache",
-        }
+        },
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
 
 # Annotations and replies one person may post per minute.

@@ -5,7 +5,7 @@ import itertools
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from comparisons import reading
 from counterpoint.lib import ratelimit
@@ -106,7 +106,9 @@ def _empty_cache():
     """Rate-limit counters live in the cache, and each process keeps the texts it has read
     (comparisons.reading); start every test with none of either."""
     cache.clear()
+    caches["fragments"].clear()  # rendered cards (annotations.fragments)
     reading.forget_all()
     yield
     cache.clear()
+    caches["fragments"].clear()
     reading.forget_all()
