@@ -33,4 +33,5 @@ if (box && hidden && note) {
   box.addEventListener("input", (event) => {
     if (event.inputType !== "insertFromPaste") forget();
   });
+  form.dataset.richPasteReady = "true"; // a paste from now on keeps its structure
 }

@@ -23,6 +23,8 @@ PASTED_TEXT = "How was Athens different from Sparta? Two Greek city-states ..."
 
 
 def _paste(page, html, text):
+    # The page's script listens for pastes once loaded (a paste before that is plain text).
+    page.locator("form[data-rich-paste-ready]").wait_for(state="attached")
     page.locator("textarea[name=markdown]").evaluate(
         """(box, [html, text]) => {
             const data = new DataTransfer();
