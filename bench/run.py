@@ -51,6 +51,9 @@ STUDENTS = int(os.environ.get("BENCH_STUDENTS", "40"))
 NOTES = int(os.environ.get("BENCH_NOTES", "1000"))
 ACTIVE = int(os.environ.get("BENCH_ACTIVE", str(STUDENTS)))
 MODE = "class" if (STUDENTS, NOTES) == (40, 1000) else "lecture"
+# Small groups (issue 24): a lecture is split into groups of about 15 unless BENCH_GROUPS says
+# otherwise (0: no groups); a class is not split.
+GROUPS = int(os.environ.get("BENCH_GROUPS", "15" if MODE == "lecture" else "0"))
 # BENCH_CLASSES=3: three such classes, each its own teacher, students, assignment and notes,
 # bursting at once against the one server.
 CLASSES = max(int(os.environ.get("BENCH_CLASSES", "1")), 1)
@@ -218,6 +221,8 @@ def main() -> int:
                 str(min(STUDENTS, 40)),
                 "--classes",
                 str(CLASSES),
+                "--groups",
+                str(GROUPS),
             )
             prefix = _cache_prefix(stack)  # nothing left from an earlier run
             cache = {"REDIS_URL": REDIS, "CACHE_KEY_PREFIX": prefix} if REDIS else {}
@@ -250,6 +255,7 @@ def main() -> int:
                 "active_students": ACTIVE,
                 "workers": WORKERS,
                 "classes": CLASSES,
+                "group_size": GROUPS,
                 "cache": "redis" if REDIS else "database",
                 "students": len(plan["students"]),
                 "seeded": plan["seeded"],
@@ -277,7 +283,8 @@ def main() -> int:
         _print_table(burst, summary, weight)
         log(f"bench: results in {(RESULTS / 'latest.json').relative_to(ROOT)}")
         log(report.closing_line(summary))
-        log(report.reading_page_line(MODE, len(plan["students"]), NOTES, summary, weight))
+        line = report.reading_page_line(MODE, len(plan["students"]), NOTES, summary, weight)
+        log(f"{line} groups_of={GROUPS}" if GROUPS else line)
         strict = os.environ.get("BENCH_STRICT") == "1"
         missed = not all(v for k, v in met.items() if k != "slow_endpoints")
         return 1 if strict and missed else 0

@@ -66,7 +66,13 @@ def _words(text):
 
 
 def seed(
-    *, students: int = 40, annotations: int = 1000, outlines: int = 40, seed: int = 8, tag: str = ""
+    *,
+    students: int = 40,
+    annotations: int = 1000,
+    outlines: int = 40,
+    seed: int = 8,
+    tag: str = "",
+    groups: int = 0,
 ):
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -227,6 +233,11 @@ def seed(
         )
         outline_ids[student.pk] = outline.pk
 
+    if groups:  # a lecture in small groups of about `groups` (the teacher's "split" button)
+        from counterpoint.groups import groups_split
+
+        groups_split(classroom=classroom, size=groups, shuffle=False)
+
     shared_ids = [a.pk for a in shared]
     return {
         "assignment": assignment.pk,
@@ -273,6 +284,7 @@ def main(argv=None):
     parser.add_argument("--annotations", type=int, default=1000)
     parser.add_argument("--outlines", type=int, default=40)
     parser.add_argument("--classes", type=int, default=1)
+    parser.add_argument("--groups", type=int, default=0, help="small groups of about this size")
     args = parser.parse_args(argv)
     _setup_django()
     # Each class its own teacher, students, comparison, assignment and notes; the plan is the
@@ -284,6 +296,7 @@ def main(argv=None):
             outlines=args.outlines,
             seed=8 + number,
             tag=str(number) if number else "",
+            groups=args.groups,
         )
         for number in range(args.classes)
     ]

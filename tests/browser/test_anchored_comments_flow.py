@@ -79,6 +79,12 @@ def drag_select(page, css, words):
 
 
 def comment_with_mouse(page, text_css, words, body):
+    # As a person would: the page has finished its last swap (and moved focus after it)
+    # before the next words are chosen.
+    page.wait_for_load_state("networkidle")
+    expect(
+        page.locator(".htmx-request, .htmx-settling, .htmx-swapping, .htmx-added")
+    ).to_have_count(0)
     drag_select(page, text_css, words)
     expect(page.locator(".annotate-button")).to_be_visible()
     assert page.evaluate("window.getSelection().toString()") == words
