@@ -207,7 +207,9 @@ class Student(Browser):
     def reply(self):
         if not self.may_post():
             return
-        parent = self.rng.choice(self.plan["reply_to"])
+        # In a lecture split into groups, a student replies within what they see (their
+        # group's notes and the teacher's); otherwise to any shared note.
+        parent = self.rng.choice(self.me.get("reply_to") or self.plan["reply_to"])
         token = f"bench-{uuid.uuid4().hex[:16]}"
         data = {"body": f"{token}: I read this differently."}
         with self.htmx_post(f"/annotations/{parent}/reply/", data, name="POST reply") as response:

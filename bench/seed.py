@@ -233,10 +233,23 @@ def seed(
         )
         outline_ids[student.pk] = outline.pk
 
+    group_of = {}
     if groups:  # a lecture in small groups of about `groups` (the teacher's "split" button)
         from counterpoint.groups import groups_split
 
         groups_split(classroom=classroom, size=groups, shuffle=False)
+        group_of = dict(
+            Membership.objects.filter(classroom=classroom).values_list("user_id", "group_id")
+        )
+
+    def reply_to(user):
+        """What this student may reply to: with groups, their group's notes and the teacher's."""
+        if not group_of:
+            return None
+        mine = group_of.get(user.pk)
+        return [
+            a.pk for a in shared if a.author_id == teacher.pk or group_of.get(a.author_id) == mine
+        ][:200]
 
     shared_ids = [a.pk for a in shared]
     return {
@@ -260,6 +273,7 @@ def seed(
                 "token": tokens[u.pk],
                 "outline": outline_ids.get(u.pk),
                 "own": [a.pk for a in made if a.author_id == u.pk and a.visibility == "class"][:6],
+                "reply_to": reply_to(u),
             }
             for u in people
         ],
