@@ -68,6 +68,8 @@ def test_a_student_launched_from_the_lms_annotates_inside_its_iframe(
 
     tool = page.frame_locator("#tool")
     expect(tool.locator("#p1 .passage-text")).to_have_text(TEXT, timeout=15_000)
+    # The page's script has made the text keyboard-selectable (as a person arrives after it).
+    expect(tool.locator("#p1 .passage-text[tabindex]")).to_have_count(1, timeout=15_000)
     tool.locator("#p1 .passage-text").focus()
     page.keyboard.press("Home")
     for _ in range(6):
