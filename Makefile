@@ -59,7 +59,7 @@ clean:
 
 BENCH_STAMP := $(VENV)/.bench-installed-stamp
 
-.PHONY: bench bench-lecture bench-reading cluster-check fault-check
+.PHONY: bench bench-endpoints bench-lecture bench-reading cluster-check fault-check
 
 # The class burst: PostgreSQL-backed gunicorn, 40 students and a teacher for 60 s (locust),
 # then the app's capacity and the /healthz floor. Writes bench/results/latest.json.
@@ -69,6 +69,10 @@ bench: $(BENCH_STAMP)
 # Lecture mode: 300 students and 5,000 notes on one assignment (the same run, a larger class).
 bench-lecture: $(BENCH_STAMP)
 	BENCH_STUDENTS=300 BENCH_NOTES=5000 $(BIN)/python -m bench.run
+
+# What each request of the class mix costs the app, one at a time (bench/endpoints.py).
+bench-endpoints: $(BENCH_STAMP)
+	$(BIN)/python -m bench.endpoints
 
 # The reading page, its polls and its pages at 100 to 20,000 notes (bench/README.md).
 bench-reading: $(BENCH_STAMP)
