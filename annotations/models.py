@@ -17,11 +17,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from annotations.live import Fingerprint
-from comparisons.models import Dimension, Passage, Subject
+from comparisons.models import Comparison, Dimension, Passage, Subject
+from counterpoint.lib import compiled
+from counterpoint.lib.safejson import parse_id
 from counterpoint.models import (
     NO_GROUP,
     WHOLE_CLASS,
     Assignment,
+    Classroom,
     Membership,
     StudyGroup,
     reading_scope,
@@ -166,6 +169,56 @@ PANEL_ORDER = (
 )
 
 
+def _shape(is_teacher: bool, gated: bool, scope) -> tuple:
+    """What shapes the visibility rule's SQL (counterpoint.lib.compiled): the role, the
+    think-first gate and the kind of reading scope (a group's id is a value, not a shape)."""
+    kind = "w" if scope is WHOLE_CLASS else ("n" if scope == NO_GROUP else "g")
+    return (bool(is_teacher), bool(gated), kind)
+
+
+def _rule_values(user, assignment, scope) -> dict:
+    """The values the visibility rule is run with: the viewer, the assignment, the group."""
+    values = {"user": int(user.pk), "assignment": int(getattr(assignment, "pk", assignment))}
+    if scope is not WHOLE_CLASS and scope != NO_GROUP:
+        values["group"] = int(scope)
+    return values
+
+
+def _visible_rows(values, *, is_teacher, gated, scope, top_level_only=False):
+    """visible_to with the values of _rule_values (or their stand-ins)."""
+    return Annotation.objects.filter(assignment_id=values["assignment"]).filter(
+        visibility_condition(
+            values["user"],
+            is_teacher=is_teacher,
+            gated=gated,
+            top_level_only=top_level_only,
+            scope=values.get("group", scope),
+        )
+    )
+
+
+def _facet_counts(subjects, dimensions) -> dict:
+    tagged = Annotation.subjects.through.objects.filter(annotation_id=OuterRef("pk"))
+    counts = {f"kind:{kind}": Count("pk", filter=Q(kind=kind)) for kind in Annotation.Kind}
+    for subject in subjects:
+        subject_id = getattr(subject, "pk", subject)
+        counts[f"subject:{subject_id}"] = Count(
+            "pk", filter=Exists(tagged.filter(subject_id=subject_id))
+        )
+    for dimension in dimensions:
+        dimension_id = getattr(dimension, "pk", dimension)
+        counts[f"dimension:{dimension_id}"] = Count("pk", filter=Q(dimension_id=dimension_id))
+    return counts
+
+
+def _facets(row: dict) -> dict:
+    facets = {"kind": {}, "subject": {}, "dimension": {}}
+    for key, count in row.items():
+        field, value = key.split(":", 1)
+        facets[field][value if field == "kind" else int(value)] = count or 0
+    return facets
+
+
 class AnnotationQuerySet(models.QuerySet):
     def for_moderation(self, classroom, user):
         """A class's annotations and replies as its teachers' moderation sees them (the page
@@ -286,22 +339,36 @@ class AnnotationQuerySet(models.QuerySet):
         kind, per subject and per dimension (the comparison's `subjects` and `dimensions`,
         ids or rows). A count per value rather than a GROUP BY per filter: one scan instead
         of three, on the panel and on every live update."""
-        tagged = Annotation.subjects.through.objects.filter(annotation_id=OuterRef("pk"))
-        counts = {f"kind:{kind}": Count("pk", filter=Q(kind=kind)) for kind in Annotation.Kind}
-        for subject in subjects:
-            subject_id = getattr(subject, "pk", subject)
-            counts[f"subject:{subject_id}"] = Count(
-                "pk", filter=Exists(tagged.filter(subject_id=subject_id))
+        row = self.filter(parent__isnull=True).aggregate(**_facet_counts(subjects, dimensions))
+        return _facets(row)
+
+    def visible_facet_counts(
+        self, assignment, user, *, is_teacher: bool, gated: bool, scope, subjects, dimensions
+    ) -> dict:
+        """facet_counts of what the viewer may see of the assignment (the panel's counts
+        without filters), compiled once per shape (counterpoint.lib.compiled): the live
+        poll sends them with every change."""
+        counts = _facet_counts(subjects, dimensions)
+        names = list(counts)
+
+        def build(**values):
+            return (
+                _visible_rows(
+                    values, is_teacher=is_teacher, gated=gated, scope=scope, top_level_only=True
+                )
+                .order_by()
+                .values("assignment_id")
+                .annotate(**counts)
+                .values_list(*names)
             )
-        for dimension in dimensions:
-            dimension_id = getattr(dimension, "pk", dimension)
-            counts[f"dimension:{dimension_id}"] = Count("pk", filter=Q(dimension_id=dimension_id))
-        row = self.filter(parent__isnull=True).aggregate(**counts)
-        facets = {"kind": {}, "subject": {}, "dimension": {}}
-        for key, count in row.items():
-            field, value = key.split(":", 1)
-            facets[field][value if field == "kind" else int(value)] = count
-        return facets
+
+        found = compiled.rows(
+            ("facets", *_shape(is_teacher, gated, scope), *names),
+            build,
+            **_rule_values(user, assignment, scope),
+        )
+        row = dict(zip(names, found[0], strict=True)) if found else dict.fromkeys(names, 0)
+        return _facets(row)
 
     def viewer_access(self, assignment_id: int, user):
         """(assignment, is_teacher, gated, scope) for a member of the assignment's class, in
@@ -309,39 +376,78 @@ class AnnotationQuerySet(models.QuerySet):
         think-first how many notes of their own they posted); None for anyone else, and the
         same None when there is no such assignment. The live poll's permission check
         (counterpoint.permissions' rule for reading an assignment: membership of its class),
-        made before it compares any ETag."""
-        own = (
-            Annotation.objects.filter(
-                assignment_id=OuterRef("pk"), author=user, parent__isnull=True, is_deleted=False
-            )
-            .order_by()
-            .values("assignment_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        membership = Membership.objects.filter(classroom_id=OuterRef("classroom_id"), user=user)
-        assignment = (
-            Assignment.objects.filter(pk=assignment_id)
-            .select_related("classroom", "comparison")  # as permissions.get_assignment_for
-            .annotate(
-                viewer_role=models.Subquery(membership.values("role")[:1]),
-                viewer_group=models.Subquery(membership.values("group_id")[:1]),
-                viewer_sees_whole_class=models.Subquery(membership.values("sees_whole_class")[:1]),
-                has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
-                viewer_notes=Coalesce(models.Subquery(own), 0),
-            )
-            .first()
-        )
-        if assignment is None or assignment.viewer_role is None:
+        made before it compares any ETag. Compiled once (counterpoint.lib.compiled): the
+        assignment comes with its class and comparison, as select_related gives them."""
+        assignment_id = parse_id(str(assignment_id))
+        if assignment_id is None:
             return None
-        is_teacher = assignment.viewer_role == Membership.Role.TEACHER
-        gated = not is_teacher and assignment.is_gated_for(user, own_count=assignment.viewer_notes)
+        models_read = (Assignment, Classroom, Comparison)
+        columns = [
+            [prefix + field.attname for field in model._meta.concrete_fields]
+            for prefix, model in zip(("", "classroom__", "comparison__"), models_read, strict=True)
+        ]
+        viewer = ["viewer_role", "viewer_group", "viewer_sees_whole_class", "has_groups", "n"]
+
+        def build(*, assignment, user):
+            own = (
+                Annotation.objects.filter(
+                    assignment_id=OuterRef("pk"),
+                    author_id=user,
+                    parent__isnull=True,
+                    is_deleted=False,
+                )
+                .order_by()
+                .values("assignment_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            membership = Membership.objects.filter(
+                classroom_id=OuterRef("classroom_id"), user_id=user
+            )
+            return (
+                Assignment.objects.filter(pk=assignment)
+                .annotate(
+                    viewer_role=models.Subquery(membership.values("role")[:1]),
+                    viewer_group=models.Subquery(membership.values("group_id")[:1]),
+                    viewer_sees_whole_class=models.Subquery(
+                        membership.values("sees_whole_class")[:1]
+                    ),
+                    has_groups=Exists(
+                        StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))
+                    ),
+                    viewer_notes=Coalesce(models.Subquery(own), 0),
+                )
+                .values_list(
+                    *(name for names in columns for name in names), *viewer, "viewer_notes"
+                )
+            )
+
+        found = compiled.rows(("viewer_access",), build, assignment=assignment_id, user=user.pk)
+        if not found:
+            return None
+        row, instances, start = found[0], [], 0
+        for model, names in zip(models_read, columns, strict=True):
+            instances.append(
+                model.from_db(
+                    self.db,
+                    [field.attname for field in model._meta.concrete_fields],
+                    row[start : start + len(names)],
+                )
+            )
+            start += len(names)
+        assignment, classroom, comparison = instances
+        assignment.classroom, assignment.comparison = classroom, comparison
+        role, group_id, sees_whole_class, has_groups, notes = row[start:]
+        if role is None:
+            return None
+        is_teacher = role == Membership.Role.TEACHER
+        gated = not is_teacher and assignment.is_gated_for(user, own_count=notes)
         scope = reading_scope(
-            role=assignment.viewer_role,
-            group_id=assignment.viewer_group,
-            sees_whole_class=bool(assignment.viewer_sees_whole_class),
-            whole_class_allowed=assignment.classroom.students_may_see_whole_class,
-            has_groups=assignment.has_groups,
+            role=role,
+            group_id=group_id,
+            sees_whole_class=bool(sees_whole_class),
+            whole_class_allowed=classroom.students_may_see_whole_class,
+            has_groups=has_groups,
         )
         return assignment, is_teacher, gated, scope
 
@@ -352,18 +458,36 @@ class AnnotationQuerySet(models.QuerySet):
         one visibility rule (annotations.live.Fingerprint), in one query: a single scan
         that counts and sums the ids of the visible rows and finds the highest id and the
         newest change. Its `etag` is the live poll's ETag. The reading scope (small groups)
-        is part of it, so moving a student to another group changes it."""
+        is part of it, so moving a student to another group changes it. The query is
+        compiled once per shape (counterpoint.lib.compiled)."""
         if scope is UNKNOWN_SCOPE:
             scope = _scope_of(user, assignment.classroom_id, is_teacher)
-        row = Annotation.objects.visible_to(
-            user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
-        ).aggregate(count=Count("pk"), total=Sum("pk"), max_pk=Max("pk"), latest=Max("updated_at"))
+
+        def build(**values):
+            return (
+                _visible_rows(values, is_teacher=is_teacher, gated=gated, scope=scope)
+                .order_by()
+                .values("assignment_id")
+                .annotate(count=Count("pk"), total=Sum("pk"), max_pk=Max("pk"))
+                .annotate(latest=Max("updated_at"))
+                .values_list("count", "total", "max_pk", "latest")
+            )
+
+        found = compiled.rows(
+            ("fingerprint", *_shape(is_teacher, gated, scope)),
+            build,
+            **_rule_values(user, assignment, scope),
+        )
+        count, total, max_pk, latest = found[0] if found else (0, 0, 0, None)
         return Fingerprint.of(
             user_id=user.pk,
             role=Membership.Role.TEACHER if is_teacher else Membership.Role.STUDENT,
             gated=gated,
             scope=scope,
-            **row,
+            count=int(count or 0),
+            total=int(total or 0),
+            max_pk=int(max_pk or 0),
+            latest=latest,
         )
 
     def changed_since(
@@ -375,7 +499,7 @@ class AnnotationQuerySet(models.QuerySet):
         since: float,
         above_pk: int,
         scope=UNKNOWN_SCOPE,
-    ):
+    ) -> list[tuple]:
         """What a live delta sends, for a viewer not held back by think-first: (pk,
         parent_id, visible) of the rows they may see that changed at or after the POSIX
         timestamp `since` or have an id above `above_pk`, and (visible False) of the rows
@@ -384,19 +508,31 @@ class AnnotationQuerySet(models.QuerySet):
         here: its fingerprint differs, and the whole list is sent.)"""
         if scope is UNKNOWN_SCOPE:
             scope = _scope_of(user, assignment.classroom_id, is_teacher)
-        moment = datetime.fromtimestamp(max(since, 0), tz=UTC)
-        visible = visibility_condition(user, is_teacher=is_teacher, scope=scope)
-        hidden_since = (
-            Q(updated_at__gte=moment, pk__lte=above_pk)
-            & (Q(is_hidden=True) | Q(parent__is_hidden=True))
-            & visibility_condition(user, is_teacher=is_teacher, ignoring_hidden=True, scope=scope)
-        )
-        return (
-            self.filter(assignment=assignment)
-            .filter(Q(updated_at__gte=moment) | Q(pk__gt=above_pk))
-            .filter(visible | hidden_since)
-            .annotate(visible=ExpressionWrapper(visible, output_field=models.BooleanField()))
-            .values_list("pk", "parent_id", "visible")
+
+        def build(*, moment, above_pk, **values):
+            user_id, group = values["user"], values.get("group", scope)
+            visible = visibility_condition(user_id, is_teacher=is_teacher, scope=group)
+            hidden_since = (
+                Q(updated_at__gte=moment, pk__lte=above_pk)
+                & (Q(is_hidden=True) | Q(parent__is_hidden=True))
+                & visibility_condition(
+                    user_id, is_teacher=is_teacher, ignoring_hidden=True, scope=group
+                )
+            )
+            return (
+                Annotation.objects.filter(assignment_id=values["assignment"])
+                .filter(Q(updated_at__gte=moment) | Q(pk__gt=above_pk))
+                .filter(visible | hidden_since)
+                .annotate(visible=ExpressionWrapper(visible, output_field=models.BooleanField()))
+                .values_list("pk", "parent_id", "visible")
+            )
+
+        return compiled.rows(
+            ("changed", *_shape(is_teacher, False, scope)),
+            build,
+            moment=datetime.fromtimestamp(max(since, 0), tz=UTC),
+            above_pk=int(above_pk),
+            **_rule_values(user, assignment, scope),
         )
 
     def for_panel_entries(self):

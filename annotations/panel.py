@@ -559,6 +559,10 @@ def updates_context(
     others to remove; and the unfiltered counts. `refresh` names only cards the viewer may
     see or could see before a teacher hid them (see Annotation.objects.changed_since)."""
     user = request.user
+    if gated is None:
+        gated = not is_teacher and assignment.is_gated_for(user)
+    if scope is UNKNOWN_SCOPE:
+        scope = None if is_teacher else permissions.reading_scope(user, assignment.classroom_id)
     visible, cards_visible = visible_sets(
         user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
     )
@@ -576,7 +580,15 @@ def updates_context(
     )
     shown = {card.pk for card in cards}
     subjects, dimensions = text.layout["subjects"], text.dimensions
-    counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
+    counts = Annotation.objects.visible_facet_counts(
+        assignment,
+        user,
+        is_teacher=is_teacher,
+        gated=gated,
+        scope=scope,
+        subjects=subjects,
+        dimensions=dimensions,
+    )
     total = sum(counts["kind"].values())
     return {
         "assignment": assignment,

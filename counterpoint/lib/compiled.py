@@ -1,0 +1,109 @@
+"""Hot queries compiled once per shape and run again with new values.
+
+Building a queryset from Q objects (the one visibility rule is a tree of them) and compiling
+it to SQL costs Django more CPU than PostgreSQL spends running the query: the live poll's
+fingerprint, its changed rows and the panel's counts were each 1 to 3 ms of the app's CPU,
+most of it compiling (bench/README.md, issue 23). So a hot query is built once per *shape*
+with stand-in values, compiled, and its SQL kept in the process with the places of each
+stand-in among its parameters; every later call with the same shape only puts the real values
+in those places and runs the SQL. The rule itself is still written once, as Q objects: this
+keeps only what Django compiled from them.
+
+A shape is everything that changes the SQL's text rather than a parameter's value (a teacher
+or a student, a gate, the kind of reading scope, how many ids a list holds): the caller names
+it in `key`. A stand-in that Django does not pass as a parameter (it would be written into the
+SQL, or transformed on the way) makes the shape uncompilable, and it is then always run
+through the ORM, as it is on databases other than PostgreSQL (SQLite in quick test runs).
+"""
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from django.db import connections
+
+# Stand-ins for ids: far below any id a table will ever hand out, and distinct.
+_ID_BASE = -7_340_032_000_000_000_000
+# Stand-ins for moments: a day of year one apiece.
+_MOMENT_BASE = datetime(1, 1, 1, tzinfo=UTC)
+
+_UNCOMPILABLE = object()
+_kept: dict = {}
+_lock = threading.Lock()
+
+
+def _stand_in(index: int, value):
+    if isinstance(value, datetime):
+        return _MOMENT_BASE + timedelta(days=index + 1)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"only ids and moments can vary within a shape, not {value!r}")
+    return _ID_BASE - index
+
+
+def _compile(build, values: dict, using: str):
+    stand_ins = {name: _stand_in(i, value) for i, (name, value) in enumerate(values.items())}
+    queryset = build(**stand_ins)
+    compiler = queryset.query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    places = []
+    for place, param in enumerate(params):
+        for name, stand_in in stand_ins.items():
+            if type(param) is type(stand_in) and param == stand_in:
+                places.append((place, name))
+    found = {name for _, name in places}
+    inlined = any(
+        str(stand_in) in sql for stand_in in stand_ins.values() if isinstance(stand_in, int)
+    )
+    if found != set(values) or inlined or not queryset._fields:
+        return _UNCOMPILABLE
+    # As Django reads a values_list row: its converters per column (a JSON field's text, a
+    # sum's number), then the columns in the order asked for (ValuesListIterable).
+    converters = compiler.get_converters([column[0] for column in compiler.select])
+    query = queryset.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    fields = [*queryset._fields, *(f for f in query.annotation_select if f not in queryset._fields)]
+    order = None if fields == names else tuple(names.index(field) for field in fields)
+    return sql, tuple(params), tuple(places), converters, order
+
+
+def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
+    """The rows of the values_list queryset `build(**values)` returns, as tuples, as Django
+    would read them. `values` are ids (ints) and moments (aware datetimes); everything else
+    that shapes the query must be in `key`. On PostgreSQL the SQL is compiled once per key
+    and process; elsewhere, or when the shape cannot be kept, the queryset is built and run
+    as usual."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return [tuple(row) for row in build(**values)]
+    entry = _kept.get(key)
+    if entry is None:
+        entry = _compile(build, values, using)
+        with _lock:
+            _kept[key] = entry
+    if entry is _UNCOMPILABLE:
+        return [tuple(row) for row in build(**values)]
+    sql, params, places, converters, order = entry
+    params = list(params)
+    for place, name in places:
+        params[place] = values[name]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if converters:
+        converted = []
+        for row in found:
+            row = list(row)
+            for column, (functions, expression) in converters.items():
+                value = row[column]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[column] = value
+            converted.append(row)
+        found = converted
+    if order is not None:
+        return [tuple(row[column] for column in order) for row in found]
+    return [tuple(row) for row in found]
+
+
+def kept_shapes() -> dict:
+    """The shapes kept so far, and whether each compiled (for tests)."""
+    return {key: entry is not _UNCOMPILABLE for key, entry in _kept.items()}
