@@ -386,7 +386,7 @@ class AnnotationQuerySet(models.QuerySet):
             [prefix + field.attname for field in model._meta.concrete_fields]
             for prefix, model in zip(("", "classroom__", "comparison__"), models_read, strict=True)
         ]
-        viewer = ["viewer_role", "viewer_group", "viewer_sees_whole_class", "has_groups", "n"]
+        viewer = ["viewer_role", "viewer_group", "viewer_sees_whole_class", "has_groups"]
 
         def build(*, assignment, user):
             own = (
