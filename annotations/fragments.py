@@ -96,7 +96,7 @@ def card_facts(card, *, viewer_id, is_teacher, classroom_id) -> tuple:
         classroom_id,
         tuple((s.pk, s.name, s.colour) for s in card.subject_list),
         (card.dimension.pk, card.dimension.name) if card.dimension_id else None,
-        tuple(tag.name for tag in card.tags.all()),
+        tuple(card.tag_names),
         tuple(
             (
                 link.pk,

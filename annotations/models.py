@@ -562,14 +562,13 @@ class AnnotationQuerySet(models.QuerySet):
         )
 
     def for_panel(self, user):
-        """Top-level annotations with their author, subjects, tags and helpful marks, in a
-        fixed number of queries. Replies and links depend on what the viewer may see, so the
-        caller prefetches those (see annotations.views)."""
+        """Top-level annotations with their author, dimension and helpful marks, in one
+        query. Subjects, tags, replies and links are the caller's (annotations.panel:
+        cards_with_threads; replies and links depend on what the viewer may see)."""
         helpful = Helpful.objects.filter(annotation=OuterRef("pk"), user=user)
         return (
             self.filter(parent__isnull=True)
-            .select_related("author", "dimension", "passage")
-            .prefetch_related("subjects", "tags")
+            .select_related("author", "dimension")
             .annotate(
                 helpful_count=Count("helpful_marks", distinct=True),
                 marked_helpful=Exists(helpful),

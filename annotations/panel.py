@@ -18,7 +18,7 @@ from operator import or_
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -30,7 +30,7 @@ from django.utils.safestring import mark_safe
 
 from annotations import fragments, live, participation
 from annotations.forms import AnnotationForm, FilterForm
-from annotations.models import UNKNOWN_SCOPE, Annotation, Link
+from annotations.models import UNKNOWN_SCOPE, Annotation, Link, Tag
 from comparisons.reading import reading_for
 from counterpoint import permissions
 
@@ -193,30 +193,47 @@ def _colour(subject_count, first_subject, colours):
     return "multi" if subject_count else "none"
 
 
-def cards_with_threads(user, annotations, visible):
-    """Top-level `annotations` for the panel, each with the replies and links that are
-    among the `visible` ones."""
-    return annotations.for_panel(user).prefetch_related(
-        Prefetch(
-            "replies",
-            queryset=visible.filter(parent__isnull=False).select_related("author"),
-            to_attr="visible_replies",
-        ),
-        Prefetch(
-            "links_out",
-            queryset=Link.objects.filter(target__in=visible).select_related(
-                "target__author", "dimension"
-            ),
-            to_attr="visible_links_out",
-        ),
-        Prefetch(
-            "links_in",
-            queryset=Link.objects.filter(source__in=visible).select_related(
-                "source__author", "dimension"
-            ),
-            to_attr="visible_links_in",
-        ),
+def cards_with_threads(user, annotations, visible, subjects) -> list:
+    """Top-level `annotations` for the panel, in its order, each with its subjects (rows of
+    the comparison's `subjects`), its tag names, and the replies and links that are among the
+    `visible` ones: four queries however many cards (five when some have links). Read as
+    plain rows where Django's prefetching would build a manager and a queryset per card."""
+    cards = list(annotations.for_panel(user))
+    if not cards:
+        return []
+    by_pk = {card.pk: card for card in cards}
+    ids = list(by_pk)
+    by_subject = {subject.pk: subject for subject in subjects}
+    for card in cards:
+        card.subject_list, card.tag_names, card.visible_replies = [], [], []
+        card.visible_links_out, card.visible_links_in = [], []
+    pairs = Annotation.subjects.through.objects.filter(annotation_id__in=ids)
+    for annotation_id, subject_id in pairs.values_list("annotation_id", "subject_id"):
+        if subject_id in by_subject:
+            by_pk[annotation_id].subject_list.append(by_subject[subject_id])
+    for card in cards:
+        card.subject_list.sort(key=lambda subject: (subject.order, subject.pk))
+    for annotation_id, name in Tag.objects.filter(annotation_id__in=ids).values_list(
+        "annotation_id", "name"
+    ):
+        by_pk[annotation_id].tag_names.append(name)
+    for reply in visible.filter(parent_id__in=ids).select_related("author"):
+        by_pk[reply.parent_id].visible_replies.append(reply)
+    links = list(
+        Link.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids)).select_related(
+            "source__author", "target__author", "dimension"
+        )
     )
+    if links:
+        # A link is shown on a card when the note at its other end is one the viewer may see.
+        ends = {pk for link in links for pk in (link.source_id, link.target_id)}
+        seen = set(visible.filter(pk__in=ends).values_list("pk", flat=True))
+        for link in links:
+            if link.source_id in by_pk and link.target_id in seen:
+                by_pk[link.source_id].visible_links_out.append(link)
+            if link.target_id in by_pk and link.source_id in seen:
+                by_pk[link.target_id].visible_links_in.append(link)
+    return cards
 
 
 def panel_cards(request, assignment, visible, entries, in_full, text, teacher_ids):
@@ -226,7 +243,9 @@ def panel_cards(request, assignment, visible, entries, in_full, text, teacher_id
     user = request.user
     full = {
         card.pk: card
-        for card in cards_with_threads(user, Annotation.objects.filter(pk__in=in_full), visible)
+        for card in cards_with_threads(
+            user, Annotation.objects.filter(pk__in=in_full), visible, text.layout["subjects"]
+        )
     }
     is_teacher = user.pk in teacher_ids
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
@@ -330,8 +349,7 @@ def gate_notice(request, assignment, teachers):
 
 def decorate(card, numbers, colours, teachers):
     """Attach what the card template shows, computed from prefetched rows."""
-    subjects = list(card.subjects.all())
-    card.subject_list = subjects
+    subjects = card.subject_list  # set by cards_with_threads
     card.colour = (
         colours.get(subjects[0].pk, "none")
         if len(subjects) == 1

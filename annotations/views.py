@@ -132,11 +132,13 @@ def _render_panel(
 def _render_card(request, annotation, *, status=200, reply_error=None, reply_text=""):
     assignment = annotation.assignment
     visible = _visible(request.user, assignment)
-    card = panel.cards_with_threads(request.user, visible.filter(pk=annotation.pk), visible)
-    card = card.first()
-    if card is None:  # deleted, or no longer visible: remove it from the page
-        return HttpResponse("")
     text = reading_for(assignment.comparison)
+    cards = panel.cards_with_threads(
+        request.user, visible.filter(pk=annotation.pk), visible, text.layout["subjects"]
+    )
+    if not cards:  # deleted, or no longer visible: remove it from the page
+        return HttpResponse("")
+    card = cards[0]
     teachers = panel.teacher_ids(assignment)
     panel.decorate(card, text.numbers, text.colours, teachers)
     html = panel.card_html(
