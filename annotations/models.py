@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import models
@@ -561,6 +562,39 @@ class AnnotationQuerySet(models.QuerySet):
             )
         )
 
+    def panel_cards_of(self, ids: list[int], user) -> list:
+        """for_panel of the annotations with these ids (ones the viewer may see), compiled
+        once per number of ids (counterpoint.lib.compiled): the cards of the panel and its
+        live updates. Each comes with its author (id and name, the rest deferred) and its
+        dimension, as select_related gives them."""
+        fields = [field.attname for field in Annotation._meta.concrete_fields]
+        extra = ["helpful_count", "marked_helpful", "flagged_by_me"]
+        related = ["author__display_name", "dimension__name", "dimension__comparison_id"]
+
+        def build(*, ids, user):
+            return (
+                Annotation.objects.filter(pk__in=ids)
+                .for_panel(user)
+                .values_list(*fields, *related, *extra)
+            )
+
+        cards = []
+        for row in compiled.rows(("panel_cards",), build, ids=list(ids), user=int(user.pk)):
+            card = Annotation.from_db(self.db, fields, row[: len(fields)])
+            name, dimension_name, comparison_id, *counts = row[len(fields) :]
+            card.author = card._meta.get_field("author").related_model.from_db(
+                self.db, ["id", "display_name"], (card.author_id, name)
+            )
+            if card.dimension_id is not None:
+                card.dimension = Dimension.from_db(
+                    self.db,
+                    ["id", "name", "comparison_id"],
+                    (card.dimension_id, dimension_name, comparison_id),
+                )
+            card.helpful_count, card.marked_helpful, card.flagged_by_me = counts
+            cards.append(card)
+        return cards
+
     def for_panel(self, user):
         """Top-level annotations with their author, dimension and helpful marks, in one
         query. Subjects, tags, replies and links are the caller's (annotations.panel:
@@ -734,6 +768,64 @@ class Helpful(models.Model):
         return f"{self.user} found {self.annotation_id} helpful"
 
 
+class LinkQuerySet(models.QuerySet):
+    def touching(self, ids: list[int]) -> list:
+        """The links from or to any of these annotations, each with both ends' quote and
+        author's name and its dimension's name (what a card shows of a link), as light
+        objects read from one query compiled per number of ids (counterpoint.lib.compiled).
+        Which of them a viewer may see is the caller's to decide."""
+        if not ids:
+            return []
+        columns = (
+            "pk",
+            "source_id",
+            "target_id",
+            "relation",
+            "dimension_id",
+            "dimension__name",
+            "explanation",
+            "source__exact",
+            "source__author__display_name",
+            "target__exact",
+            "target__author__display_name",
+        )
+
+        def build(*, ids):
+            return (
+                Link.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
+                .order_by("pk")
+                .values_list(*columns)
+            )
+
+        labels = dict(Link.Relation.choices)
+        links = []
+        for row in compiled.rows(("links_touching",), build, ids=sorted(ids)):
+            (pk, source_id, target_id, relation, dimension_id, dimension_name, explanation) = row[
+                :7
+            ]
+            source = SimpleNamespace(
+                pk=source_id, exact=row[7], author=SimpleNamespace(display_name=row[8])
+            )
+            target = SimpleNamespace(
+                pk=target_id, exact=row[9], author=SimpleNamespace(display_name=row[10])
+            )
+            links.append(
+                SimpleNamespace(
+                    pk=pk,
+                    source_id=source_id,
+                    target_id=target_id,
+                    source=source,
+                    target=target,
+                    relation=relation,
+                    get_relation_display=labels.get(relation, relation),
+                    dimension_id=dimension_id,
+                    dimension=SimpleNamespace(name=dimension_name) if dimension_id else None,
+                    explanation=explanation,
+                )
+            )
+        return links
+
+
 class Link(models.Model):
     """A comparison link: two annotations about different subjects, and how they relate."""
 
@@ -754,6 +846,8 @@ class Link(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="links"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

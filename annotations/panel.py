@@ -194,11 +194,16 @@ def _colour(subject_count, first_subject, colours):
 
 
 def cards_with_threads(user, annotations, visible, subjects) -> list:
-    """Top-level `annotations` for the panel, in its order, each with its subjects (rows of
-    the comparison's `subjects`), its tag names, and the replies and links that are among the
-    `visible` ones: four queries however many cards (five when some have links). Read as
-    plain rows where Django's prefetching would build a manager and a queryset per card."""
-    cards = list(annotations.for_panel(user))
+    """Top-level `annotations` (a queryset, or a list of ids the viewer may see) for the
+    panel, in its order, each with its subjects (rows of the comparison's `subjects`), its
+    tag names, and the replies and links that are among the `visible` ones: five queries
+    however many cards (six when some have links). Read as plain rows where Django's
+    prefetching would build a manager and a queryset per card; the rows of a list of ids and
+    the links are compiled once per shape (counterpoint.lib.compiled)."""
+    if isinstance(annotations, list | tuple | set):
+        cards = Annotation.objects.panel_cards_of(sorted(annotations), user) if annotations else []
+    else:
+        cards = list(annotations.for_panel(user))
     if not cards:
         return []
     by_pk = {card.pk: card for card in cards}
@@ -219,11 +224,7 @@ def cards_with_threads(user, annotations, visible, subjects) -> list:
         by_pk[annotation_id].tag_names.append(name)
     for reply in visible.filter(parent_id__in=ids).select_related("author"):
         by_pk[reply.parent_id].visible_replies.append(reply)
-    links = list(
-        Link.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids)).select_related(
-            "source__author", "target__author", "dimension"
-        )
-    )
+    links = Link.objects.touching(ids)
     if links:
         # A link is shown on a card when the note at its other end is one the viewer may see.
         ends = {pk for link in links for pk in (link.source_id, link.target_id)}
@@ -243,9 +244,7 @@ def panel_cards(request, assignment, visible, entries, in_full, text, teacher_id
     user = request.user
     full = {
         card.pk: card
-        for card in cards_with_threads(
-            user, Annotation.objects.filter(pk__in=in_full), visible, text.layout["subjects"]
-        )
+        for card in cards_with_threads(user, list(in_full), visible, text.layout["subjects"])
     }
     is_teacher = user.pk in teacher_ids
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")

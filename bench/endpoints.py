@@ -54,7 +54,7 @@ class Meter:
     def __init__(self, profile_name: str | None):
         self.rows: dict[str, list[tuple[float, float, int]]] = {}
         self.profile_name = profile_name
-        self.profiler = cProfile.Profile() if profile_name else None
+        self.profiler = cProfile.Profile(time.process_time) if profile_name else None
 
     def __call__(self, name, send):
         from django.db import connection

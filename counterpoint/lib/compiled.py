@@ -34,9 +34,18 @@ _lock = threading.Lock()
 def _stand_in(index: int, value):
     if isinstance(value, datetime):
         return _MOMENT_BASE + timedelta(days=index + 1)
+    if isinstance(value, list | tuple):  # a list of ids: its length is part of the shape
+        return [_ID_BASE - 1_000_000 - index * 10_000 - j for j in range(len(value))]
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"only ids and moments can vary within a shape, not {value!r}")
     return _ID_BASE - index
+
+
+def _flat(name: str, value) -> list:
+    """(name, position in a list or None, stand-in or value) for each value."""
+    if isinstance(value, list):
+        return [(name, j, item) for j, item in enumerate(value)]
+    return [(name, None, value)]
 
 
 def _compile(build, values: dict, using: str):
@@ -44,16 +53,15 @@ def _compile(build, values: dict, using: str):
     queryset = build(**stand_ins)
     compiler = queryset.query.get_compiler(using)
     sql, params = compiler.as_sql()
+    flat = [item for name, stand_in in stand_ins.items() for item in _flat(name, stand_in)]
     places = []
     for place, param in enumerate(params):
-        for name, stand_in in stand_ins.items():
+        for name, j, stand_in in flat:
             if type(param) is type(stand_in) and param == stand_in:
-                places.append((place, name))
-    found = {name for _, name in places}
-    inlined = any(
-        str(stand_in) in sql for stand_in in stand_ins.values() if isinstance(stand_in, int)
-    )
-    if found != set(values) or inlined or not queryset._fields:
+                places.append((place, name, j))
+    found = {(name, j) for _, name, j in places}
+    inlined = any(str(stand_in) in sql for _, _, stand_in in flat if isinstance(stand_in, int))
+    if found != {(name, j) for name, j, _ in flat} or inlined or not queryset._fields:
         return _UNCOMPILABLE
     # As Django reads a values_list row: its converters per column (a JSON field's text, a
     # sum's number), then the columns in the order asked for (ValuesListIterable).
@@ -67,13 +75,17 @@ def _compile(build, values: dict, using: str):
 
 def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
     """The rows of the values_list queryset `build(**values)` returns, as tuples, as Django
-    would read them. `values` are ids (ints) and moments (aware datetimes); everything else
-    that shapes the query must be in `key`. On PostgreSQL the SQL is compiled once per key
+    would read them. `values` are ids (ints), lists of ids and moments (aware datetimes);
+    everything else that shapes the query must be in `key` (a list's length is added to
+    it). On PostgreSQL the SQL is compiled once per key
     and process; elsewhere, or when the shape cannot be kept, the queryset is built and run
     as usual."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return [tuple(row) for row in build(**values)]
+    lengths = tuple(len(v) for v in values.values() if isinstance(v, list | tuple))
+    values = {name: list(v) if isinstance(v, tuple) else v for name, v in values.items()}
+    key = (*key, lengths) if lengths else key
     entry = _kept.get(key)
     if entry is None:
         entry = _compile(build, values, using)
@@ -83,8 +95,8 @@ def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
         return [tuple(row) for row in build(**values)]
     sql, params, places, converters, order = entry
     params = list(params)
-    for place, name in places:
-        params[place] = values[name]
+    for place, name, j in places:
+        params[place] = values[name] if j is None else values[name][j]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
