@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -159,6 +160,23 @@ def _scope_of(user, classroom_id, is_teacher):
     return reading_scope(user, classroom_id)
 
 
+# What a collapsed card shows and its highlight needs (for_panel_entries).
+PANEL_ENTRY_FIELDS = (
+    "pk",
+    "passage_id",
+    "start",
+    "end",
+    "exact",
+    "is_orphaned",
+    "is_deleted",
+    "author_id",
+    "author__display_name",
+    "subject_count",
+    "first_subject",
+    "is_prompt",
+    "is_pinned",
+)
+
 # Prompts and pinned notes first, then in the order of the text.
 PANEL_ORDER = (
     "-is_prompt",
@@ -218,6 +236,99 @@ def _facets(row: dict) -> dict:
         field, value = key.split(":", 1)
         facets[field][value if field == "kind" else int(value)] = count or 0
     return facets
+
+
+@dataclass(frozen=True)
+class ViewerRule:
+    """The one visibility rule (visibility_condition) for one viewer of one assignment, with
+    the values it is run with: what the panel's cards read through queries compiled once per
+    shape (counterpoint.lib.compiled). Made by `for_viewer`."""
+
+    user_id: int
+    assignment_id: int
+    is_teacher: bool
+    gated: bool
+    scope: object
+
+    @classmethod
+    def for_viewer(cls, user, assignment, *, is_teacher, gated=None, scope=UNKNOWN_SCOPE):
+        if gated is None:
+            gated = not is_teacher and assignment.is_gated_for(user)
+        if scope is UNKNOWN_SCOPE:
+            scope = _scope_of(user, assignment.classroom_id, is_teacher)
+        return cls(int(user.pk), int(assignment.pk), bool(is_teacher), bool(gated), scope)
+
+    def _rows(self, name, build, *, top_level_only=False, **values):
+        def shaped(**given):
+            rule = {"user": given["user"], "assignment": given["assignment"]}
+            if "group" in given:
+                rule["group"] = given["group"]
+            visible = _visible_rows(
+                rule,
+                is_teacher=self.is_teacher,
+                gated=self.gated,
+                scope=self.scope,
+                top_level_only=top_level_only,
+            )
+            return build(visible, **{k: v for k, v in given.items() if k not in rule})
+
+        return compiled.rows(
+            (name, *_shape(self.is_teacher, self.gated, self.scope)),
+            shaped,
+            **{"user": self.user_id, "assignment": self.assignment_id},
+            **({"group": int(self.scope)} if _shape(False, False, self.scope)[2] == "g" else {}),
+            **values,
+        )
+
+    def entries(self, ids) -> list[dict]:
+        """for_panel_entries of those of `ids` that are top-level notes the viewer may see."""
+        if not ids:
+            return []
+        rows = self._rows(
+            "entries",
+            lambda visible, ids: (
+                visible.filter(pk__in=ids).for_panel_entries().values_list(*PANEL_ENTRY_FIELDS)
+            ),
+            top_level_only=True,
+            ids=sorted(ids),
+        )
+        return [dict(zip(PANEL_ENTRY_FIELDS, row, strict=True)) for row in rows]
+
+    def replies_of(self, ids) -> list:
+        """The replies to these annotations that the viewer may see, oldest first, each with
+        its author (id and name)."""
+        if not ids:
+            return []
+        fields = [field.attname for field in Annotation._meta.concrete_fields]
+        rows = self._rows(
+            "replies",
+            lambda visible, ids: (
+                visible.filter(parent_id__in=ids)
+                .order_by("created_at", "pk")
+                .values_list(*fields, "author__display_name")
+            ),
+            ids=sorted(ids),
+        )
+        user_model = Annotation._meta.get_field("author").related_model
+        replies = []
+        for row in rows:
+            reply = Annotation.from_db("default", fields, row[:-1])
+            reply.author = user_model.from_db(
+                "default", ["id", "display_name"], (reply.author_id, row[-1])
+            )
+            replies.append(reply)
+        return replies
+
+    def among(self, ids) -> set[int]:
+        """Which of `ids` (annotations or replies) the viewer may see."""
+        if not ids:
+            return set()
+        rows = self._rows(
+            "among",
+            lambda visible, ids: visible.filter(pk__in=ids).values_list("pk"),
+            ids=sorted(ids),
+        )
+        return {pk for (pk,) in rows}
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -545,21 +656,7 @@ class AnnotationQuerySet(models.QuerySet):
             self.filter(parent__isnull=True)
             .annotate(subject_count=Count("subjects", distinct=True), first_subject=Min("subjects"))
             .order_by()
-            .values(
-                "pk",
-                "passage_id",
-                "start",
-                "end",
-                "exact",
-                "is_orphaned",
-                "is_deleted",
-                "author_id",
-                "author__display_name",
-                "subject_count",
-                "first_subject",
-                "is_prompt",
-                "is_pinned",
-            )
+            .values(*PANEL_ENTRY_FIELDS)
         )
 
     def panel_cards_of(self, ids: list[int], user) -> list:

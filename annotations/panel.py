@@ -30,7 +30,7 @@ from django.utils.safestring import mark_safe
 
 from annotations import fragments, live, participation
 from annotations.forms import AnnotationForm, FilterForm
-from annotations.models import UNKNOWN_SCOPE, Annotation, Link, Tag
+from annotations.models import UNKNOWN_SCOPE, Annotation, Link, Tag, ViewerRule
 from comparisons.reading import reading_for
 from counterpoint import permissions
 
@@ -193,17 +193,14 @@ def _colour(subject_count, first_subject, colours):
     return "multi" if subject_count else "none"
 
 
-def cards_with_threads(user, annotations, visible, subjects) -> list:
-    """Top-level `annotations` (a queryset, or a list of ids the viewer may see) for the
-    panel, in its order, each with its subjects (rows of the comparison's `subjects`), its
-    tag names, and the replies and links that are among the `visible` ones: five queries
-    however many cards (six when some have links). Read as plain rows where Django's
-    prefetching would build a manager and a queryset per card; the rows of a list of ids and
-    the links are compiled once per shape (counterpoint.lib.compiled)."""
-    if isinstance(annotations, list | tuple | set):
-        cards = Annotation.objects.panel_cards_of(sorted(annotations), user) if annotations else []
-    else:
-        cards = list(annotations.for_panel(user))
+def cards_with_threads(user, ids, rule, subjects) -> list:
+    """The top-level annotations with these `ids` (ones the viewer may see) for the panel,
+    in its order, each with its subjects (rows of the comparison's `subjects`), its tag
+    names, and the replies and links that are among those the viewer may see (`rule`, a
+    ViewerRule): five queries however many cards (six when some have links). Read as plain
+    rows where Django's prefetching would build a manager and a queryset per card; the
+    queries of the rule are compiled once per shape (counterpoint.lib.compiled)."""
+    cards = Annotation.objects.panel_cards_of(sorted(ids), user) if ids else []
     if not cards:
         return []
     by_pk = {card.pk: card for card in cards}
@@ -222,13 +219,12 @@ def cards_with_threads(user, annotations, visible, subjects) -> list:
         "annotation_id", "name"
     ):
         by_pk[annotation_id].tag_names.append(name)
-    for reply in visible.filter(parent_id__in=ids).select_related("author"):
+    for reply in rule.replies_of(ids):
         by_pk[reply.parent_id].visible_replies.append(reply)
     links = Link.objects.touching(ids)
     if links:
         # A link is shown on a card when the note at its other end is one the viewer may see.
-        ends = {pk for link in links for pk in (link.source_id, link.target_id)}
-        seen = set(visible.filter(pk__in=ends).values_list("pk", flat=True))
+        seen = rule.among({pk for link in links for pk in (link.source_id, link.target_id)})
         for link in links:
             if link.source_id in by_pk and link.target_id in seen:
                 by_pk[link.source_id].visible_links_out.append(link)
@@ -237,14 +233,17 @@ def cards_with_threads(user, annotations, visible, subjects) -> list:
     return cards
 
 
-def panel_cards(request, assignment, visible, entries, in_full, text, teacher_ids):
-    """The cards for panel `entries` (rows of for_panel_entries, in panel order): those in
-    `in_full` loaded and rendered in full (card_html), the rest collapsed. Each carries its
-    `order_key`, for the browser to place it."""
+def panel_cards(request, assignment, rule, entries, in_full, text, teacher_ids):
+    """The cards for panel `entries` (rows of for_panel_entries, in panel order, that the
+    viewer may see by `rule`): those in `in_full` loaded and rendered in full (card_html),
+    the rest collapsed. Each carries its `order_key`, for the browser to place it."""
     user = request.user
+    wanted = set(in_full)
     full = {
         card.pk: card
-        for card in cards_with_threads(user, list(in_full), visible, text.layout["subjects"])
+        for card in cards_with_threads(
+            user, [e["pk"] for e in entries if e["pk"] in wanted], rule, text.layout["subjects"]
+        )
     }
     is_teacher = user.pk in teacher_ids
     card_url = reverse("annotations:card", args=[0]).replace("/0/", "/{}/")
@@ -430,7 +429,8 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     entries, more = page_entries(shown, text.numbers, after=after)
     teachers = teacher_ids(assignment)
     in_full = [] if after else [e["pk"] for e in entries[:PANEL_FULL_CARDS]]
-    cards = panel_cards(request, assignment, visible, entries, in_full, text, teachers)
+    rule = ViewerRule.for_viewer(user, assignment, is_teacher=is_teacher, gated=gated)
+    cards = panel_cards(request, assignment, rule, entries, in_full, text, teachers)
     subjects, dimensions = text.layout["subjects"], text.dimensions
     counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
     total = sum(counts["kind"].values())
@@ -520,7 +520,8 @@ def page_context(request, assignment, text):
         entries, more = page_entries(shown, text.numbers, after=after)
         more_url, more_fields = _page_links(assignment, query, entries, more)
         in_full = []
-    cards = panel_cards(request, assignment, visible, entries, in_full, text, teachers)
+    rule = ViewerRule.for_viewer(user, assignment, is_teacher=is_teacher)
+    cards = panel_cards(request, assignment, rule, entries, in_full, text, teachers)
     return {
         "assignment": assignment,
         "card_items": joined(cards),
@@ -580,16 +581,14 @@ def updates_context(
         gated = not is_teacher and assignment.is_gated_for(user)
     if scope is UNKNOWN_SCOPE:
         scope = None if is_teacher else permissions.reading_scope(user, assignment.classroom_id)
-    visible, cards_visible = visible_sets(
-        user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
-    )
-    entries = list(cards_visible.filter(pk__in=refresh).for_panel_entries())
+    rule = ViewerRule.for_viewer(user, assignment, is_teacher=is_teacher, gated=gated, scope=scope)
+    entries = rule.entries(refresh)
     text = reading_for(assignment.comparison)
     in_panel_order(entries, text.numbers)
     cards = panel_cards(
         request,
         assignment,
-        visible,
+        rule,
         entries,
         [e["pk"] for e in entries if e["pk"] in in_full or e["is_prompt"] or e["is_pinned"]],
         text,

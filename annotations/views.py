@@ -18,7 +18,7 @@ from annotations.forms import (
     ModerationForm,
     ReplyForm,
 )
-from annotations.models import Annotation, Flag, ModerationAction
+from annotations.models import Annotation, Flag, ModerationAction, ViewerRule
 from annotations.services import (
     RATE_LIMITED,
     REPLY_NEEDS_WORDS,
@@ -131,11 +131,11 @@ def _render_panel(
 
 def _render_card(request, annotation, *, status=200, reply_error=None, reply_text=""):
     assignment = annotation.assignment
-    visible = _visible(request.user, assignment)
     text = reading_for(assignment.comparison)
-    cards = panel.cards_with_threads(
-        request.user, visible.filter(pk=annotation.pk), visible, text.layout["subjects"]
-    )
+    is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
+    rule = ViewerRule.for_viewer(request.user, assignment, is_teacher=is_teacher)
+    shown = [annotation.pk] if rule.among([annotation.pk]) else []
+    cards = panel.cards_with_threads(request.user, shown, rule, text.layout["subjects"])
     if not cards:  # deleted, or no longer visible: remove it from the page
         return HttpResponse("")
     card = cards[0]
