@@ -50,9 +50,12 @@ def _flat(name: str, value) -> list:
 
 def _compile(build, values: dict, using: str):
     stand_ins = {name: _stand_in(i, value) for i, (name, value) in enumerate(values.items())}
-    queryset = build(**stand_ins)
-    compiler = queryset.query.get_compiler(using)
-    sql, params = compiler.as_sql()
+    try:
+        queryset = build(**stand_ins)
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+    except (ValueError, TypeError, AssertionError):  # a value Django checks, e.g. a slice
+        return _UNCOMPILABLE
     flat = [item for name, stand_in in stand_ins.items() for item in _flat(name, stand_in)]
     places = []
     for place, param in enumerate(params):
