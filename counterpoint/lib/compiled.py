@@ -21,6 +21,11 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connections
 
+try:
+    import psycopg
+except ImportError:  # pragma: no cover - psycopg is a dependency; SQLite runs need none
+    psycopg = None
+
 # Stand-ins for ids: far below any id a table will ever hand out, and distinct.
 _ID_BASE = -7_340_032_000_000_000_000
 # Stand-ins for moments: a day of year one apiece.
@@ -100,7 +105,7 @@ def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
     params = list(params)
     for place, name, j in places:
         params[place] = values[name] if j is None else values[name][j]
-    with connection.cursor() as cursor:
+    with _prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     if converters:
@@ -117,6 +122,24 @@ def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
     if order is not None:
         return [tuple(row[column] for column in order) for row in found]
     return [tuple(row) for row in found]
+
+
+# A kept shape runs as a prepared statement from its second use on a connection: PostgreSQL
+# then parses and plans it once per connection rather than once per request.
+PREPARE_AFTER = 1
+
+
+def _prepared_cursor(connection):
+    """A cursor that binds parameters on the server, so that PostgreSQL can keep the
+    statement prepared, wrapped as Django wraps its own (query logging, execute wrappers,
+    error translation). The rest of the app keeps Django's default client-side binding; a
+    plain cursor (or any cursor on psycopg 2) when the driver offers no such thing."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if psycopg is None or not isinstance(raw, psycopg.Connection):
+        return connection.cursor()
+    raw.prepare_threshold = PREPARE_AFTER  # client-side cursors never prepare
+    return connection._prepare_cursor(psycopg.Cursor(raw))
 
 
 def kept_shapes() -> dict:
