@@ -71,14 +71,12 @@ def _compile(build, values: dict, using: str):
     inlined = any(str(stand_in) in sql for _, _, stand_in in flat if isinstance(stand_in, int))
     if found != {(name, j) for name, j, _ in flat} or inlined or not queryset._fields:
         return _UNCOMPILABLE
-    # As Django reads a values_list row: its converters per column (a JSON field's text, a
-    # sum's number), then the columns in the order asked for (ValuesListIterable).
-    converters = compiler.get_converters([column[0] for column in compiler.select])
-    query = queryset.query
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
-    fields = [*queryset._fields, *(f for f in query.annotation_select if f not in queryset._fields)]
-    order = None if fields == names else tuple(names.index(field) for field in fields)
-    return sql, tuple(params), tuple(places), converters, order
+    # As Django reads a values_list row (SQLCompiler.results_iter): its converters per
+    # column (a JSON field's text, a sum's number), and only the columns asked for (an
+    # ordering can add some of its own after them).
+    width = compiler.col_count
+    converters = compiler.get_converters([column[0] for column in compiler.select[:width]])
+    return sql, tuple(params), tuple(places), converters, width
 
 
 def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
@@ -101,13 +99,14 @@ def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
             _kept[key] = entry
     if entry is _UNCOMPILABLE:
         return [tuple(row) for row in build(**values)]
-    sql, params, places, converters, order = entry
+    sql, params, places, converters, width = entry
     params = list(params)
     for place, name, j in places:
         params[place] = values[name] if j is None else values[name][j]
     with _prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
+    found = [row[:width] for row in found]
     if converters:
         converted = []
         for row in found:
@@ -119,8 +118,6 @@ def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
                 row[column] = value
             converted.append(row)
         found = converted
-    if order is not None:
-        return [tuple(row[column] for column in order) for row in found]
     return [tuple(row) for row in found]
 
 
