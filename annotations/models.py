@@ -673,6 +673,7 @@ class AnnotationQuerySet(models.QuerySet):
             return (
                 Annotation.objects.filter(pk__in=ids)
                 .for_panel(user)
+                .order_by()  # the caller has them in the panel's order (entries)
                 .values_list(*fields, *related, *extra)
             )
 
@@ -702,7 +703,18 @@ class AnnotationQuerySet(models.QuerySet):
             self.filter(parent__isnull=True)
             .select_related("author", "dimension")
             .annotate(
-                helpful_count=Count("helpful_marks", distinct=True),
+                # A count per card by a subquery, not a join: a GROUP BY of every column
+                # of the card would cost PostgreSQL more than the rest of the query.
+                helpful_count=Coalesce(
+                    Subquery(
+                        Helpful.objects.filter(annotation=OuterRef("pk"))
+                        .order_by()
+                        .values("annotation")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                ),
                 marked_helpful=Exists(helpful),
                 flagged_by_me=Exists(Flag.objects.filter(annotation=OuterRef("pk"), reporter=user)),
             )

@@ -195,11 +195,12 @@ def _colour(subject_count, first_subject, colours):
 
 def cards_with_threads(user, ids, rule, subjects) -> list:
     """The top-level annotations with these `ids` (ones the viewer may see) for the panel,
-    in its order, each with its subjects (rows of the comparison's `subjects`), its tag
-    names, and the replies and links that are among those the viewer may see (`rule`, a
-    ViewerRule): five queries however many cards (six when some have links). Read as plain
-    rows where Django's prefetching would build a manager and a queryset per card; the
-    queries of the rule are compiled once per shape (counterpoint.lib.compiled)."""
+    in no particular order (the caller has the panel's), each with its subjects (rows of the
+    comparison's `subjects`), its tag names, and the replies and links that are among those
+    the viewer may see (`rule`, a ViewerRule): five queries however many cards (six when
+    some have links). Read as plain rows where Django's prefetching would build a manager
+    and a queryset per card; the queries of the rule are compiled once per shape
+    (counterpoint.lib.compiled)."""
     cards = Annotation.objects.panel_cards_of(sorted(ids), user) if ids else []
     if not cards:
         return []
