@@ -12,6 +12,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -139,6 +140,26 @@ def _by_teacher(author_field: str):
             classroom=OuterRef("assignment__classroom"),
             role=Membership.Role.TEACHER,
         )
+    )
+
+
+def _own_notes(assignment):
+    """How many notes of their own a member (a Membership row, OuterRef) has posted in
+    `assignment`, as think-first counts them (Assignment.is_gated_for)."""
+    return Coalesce(
+        Subquery(
+            Annotation.objects.filter(
+                assignment=assignment,
+                author_id=OuterRef("user_id"),
+                parent__isnull=True,
+                is_deleted=False,
+            )
+            .order_by()
+            .values("author_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
     )
 
 
@@ -344,6 +365,64 @@ class AnnotationQuerySet(models.QuerySet):
             has_groups=assignment.has_groups,
         )
         return assignment, is_teacher, gated, scope
+
+    def seen_by(self, annotation, people) -> set[int]:
+        """The ids of those of `people` who may see `annotation` now (not deleted), each by
+        the one visibility rule as a member of its class: their role, reading scope (small
+        groups) and think-first gate come from one query of their memberships, then one row
+        answers for all of them (two queries however many; none for nobody). Outsiders of
+        the class see nothing. `annotation.assignment` is read, so load it with the row."""
+        assignment = annotation.assignment
+        people = {person.pk: person for person in people}
+        if not people:
+            return set()
+        members = (
+            Membership.objects.filter(classroom_id=assignment.classroom_id, user_id__in=[*people])
+            .order_by()
+            .annotate(
+                has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
+                own=Value(0) if not assignment.reveal_after_posts else _own_notes(assignment),
+            )
+        )
+        answers = {}
+        for user_id, role, group_id, sees, allowed, has_groups, own in members.values_list(
+            "user_id",
+            "role",
+            "group_id",
+            "sees_whole_class",
+            "classroom__students_may_see_whole_class",
+            "has_groups",
+            "own",
+        ):
+            user, is_teacher = people[user_id], role == Membership.Role.TEACHER
+            condition = visibility_condition(
+                user,
+                is_teacher=is_teacher,
+                gated=not is_teacher and assignment.is_gated_for(user, own_count=own),
+                scope=reading_scope(
+                    role=role,
+                    group_id=group_id,
+                    sees_whole_class=sees,
+                    whole_class_allowed=allowed,
+                    has_groups=has_groups,
+                ),
+            )
+            answers[f"sees_{user_id}"] = ExpressionWrapper(
+                condition, output_field=models.BooleanField()
+            )
+        if not answers:
+            return set()
+        row = (
+            self.filter(pk=annotation.pk, assignment=assignment, is_deleted=False)
+            .annotate(**answers)
+            .values_list(*answers)
+            .first()
+        )
+        if row is None:
+            return set()
+        return {
+            int(name.removeprefix("sees_")) for name, sees in zip(answers, row, strict=True) if sees
+        }
 
     def activity_fingerprint(
         self, assignment, user, *, is_teacher: bool, gated: bool, scope=UNKNOWN_SCOPE
