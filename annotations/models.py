@@ -6,6 +6,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     Max,
     Min,
     OuterRef,
@@ -366,63 +367,61 @@ class AnnotationQuerySet(models.QuerySet):
         )
         return assignment, is_teacher, gated, scope
 
-    def seen_by(self, annotation, people) -> set[int]:
-        """The ids of those of `people` who may see `annotation` now (not deleted), each by
-        the one visibility rule as a member of its class: their role, reading scope (small
-        groups) and think-first gate come from one query of their memberships, then one row
-        answers for all of them (two queries however many; none for nobody). Outsiders of
-        the class see nothing. `annotation.assignment` is read, so load it with the row."""
+    def seen_by(self, annotation, people) -> list:
+        """Those of `people` (users, or a queryset of users) who may see `annotation` now
+        (not deleted), each by the one visibility rule as a member of its class, in the
+        order of their names. Their role, reading scope (small groups) and think-first gate
+        come with them from one query of their memberships, then one row answers for all of
+        them: two queries however many, none for nobody. Outsiders of the class see nothing.
+        `annotation.assignment` is read, so load it with the row."""
         assignment = annotation.assignment
-        people = {person.pk: person for person in people}
-        if not people:
-            return set()
+        if not isinstance(people, models.QuerySet):
+            people = [person.pk for person in people]
+            if not people:
+                return []
         members = (
-            Membership.objects.filter(classroom_id=assignment.classroom_id, user_id__in=[*people])
-            .order_by()
+            Membership.objects.filter(classroom_id=assignment.classroom_id, user__in=people)
+            .select_related("user")
+            .order_by("user__display_name", "user_id")
             .annotate(
                 has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
+                whole_class_allowed=F("classroom__students_may_see_whole_class"),
                 own=Value(0) if not assignment.reveal_after_posts else _own_notes(assignment),
             )
         )
-        answers = {}
-        for user_id, role, group_id, sees, allowed, has_groups, own in members.values_list(
-            "user_id",
-            "role",
-            "group_id",
-            "sees_whole_class",
-            "classroom__students_may_see_whole_class",
-            "has_groups",
-            "own",
-        ):
-            user, is_teacher = people[user_id], role == Membership.Role.TEACHER
+        users, answers = [], {}
+        for member in members:
+            user, is_teacher = member.user, member.role == Membership.Role.TEACHER
             condition = visibility_condition(
                 user,
                 is_teacher=is_teacher,
-                gated=not is_teacher and assignment.is_gated_for(user, own_count=own),
+                gated=not is_teacher and assignment.is_gated_for(user, own_count=member.own),
                 scope=reading_scope(
-                    role=role,
-                    group_id=group_id,
-                    sees_whole_class=sees,
-                    whole_class_allowed=allowed,
-                    has_groups=has_groups,
+                    role=member.role,
+                    group_id=member.group_id,
+                    sees_whole_class=member.sees_whole_class,
+                    whole_class_allowed=member.whole_class_allowed,
+                    has_groups=member.has_groups,
                 ),
             )
-            answers[f"sees_{user_id}"] = ExpressionWrapper(
+            users.append(user)
+            answers[f"sees_{user.pk}"] = ExpressionWrapper(
                 condition, output_field=models.BooleanField()
             )
         if not answers:
-            return set()
-        row = (
-            self.filter(pk=annotation.pk, assignment=assignment, is_deleted=False)
-            .annotate(**answers)
-            .values_list(*answers)
-            .first()
+            return []
+        row = next(
+            iter(
+                self.filter(pk=annotation.pk, assignment=assignment, is_deleted=False)
+                .order_by()
+                .annotate(**answers)
+                .values_list(*answers)
+            ),
+            None,
         )
         if row is None:
-            return set()
-        return {
-            int(name.removeprefix("sees_")) for name, sees in zip(answers, row, strict=True) if sees
-        }
+            return []
+        return [user for user, sees in zip(users, row, strict=True) if sees]
 
     def activity_fingerprint(
         self, assignment, user, *, is_teacher: bool, gated: bool, scope=UNKNOWN_SCOPE

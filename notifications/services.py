@@ -52,12 +52,10 @@ def _notifications(*, recipients, actor, kind, classroom_id, place, url, **about
 
 
 def who_may_see(people, annotation: Annotation) -> list:
-    """Those of `people` who may see `annotation` now, by the rule the reading page uses
-    (hidden, private, "my teacher", private replies, small groups, think first), in order:
-    two queries for all of them (Annotation.objects.seen_by)."""
-    people = list(people)
-    seeing = Annotation.objects.seen_by(annotation, people)
-    return [person for person in people if person.pk in seeing]
+    """Those of `people` (users, or a queryset of them) who may see `annotation` now, by the
+    rule the reading page uses (hidden, private, "my teacher", private replies, small
+    groups, think first): two queries for all of them (Annotation.objects.seen_by)."""
+    return Annotation.objects.seen_by(annotation, people)
 
 
 def _members(classroom_id, role):
@@ -91,8 +89,8 @@ def _reply_posted(reply: Annotation) -> None:
     """The note's author hears "replied to your note"; everyone who replied earlier in the
     thread hears "replied after you". Each only if they may see the new reply."""
     parent = reply.parent
-    # Who might hear of it, in one query: the note's author and those who replied before,
-    # not the one replying.
+    # Who might hear of it: the note's author and those who replied before, not the one
+    # replying (loaded with what decides what they see, in one query).
     earlier = Annotation.objects.filter(parent=parent, is_deleted=False).values("author_id")
     people = (
         get_user_model()
@@ -263,7 +261,7 @@ def on_annotation_changed(annotation: Annotation) -> None:
         by_annotation.setdefault(notification.annotation_id, []).append(notification)
     gone = []
     for told in by_annotation.values():
-        seeing = Annotation.objects.seen_by(told[0].annotation, [n.recipient for n in told])
+        seeing = {user.pk for user in who_may_see([n.recipient for n in told], told[0].annotation)}
         gone += [n.pk for n in told if n.recipient_id not in seeing]
     if gone:
         Notification.objects.filter(pk__in=gone).delete()

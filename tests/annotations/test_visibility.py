@@ -159,9 +159,7 @@ def test_seen_by_answers_for_each_viewer_as_visible_to_does(
     if setting == "whole_class_choice":
         classroom.students_may_see_whole_class = True
         classroom.save()
-        Membership.objects.filter(user=classmate, classroom=classroom).update(
-            sees_whole_class=True
-        )
+        Membership.objects.filter(user=classmate, classroom=classroom).update(sees_whole_class=True)
     if setting == "think_first":
         assignment.reveal_after_posts = 2  # Sam has posted one note, the others two
         assignment.save()
@@ -201,4 +199,7 @@ def test_seen_by_answers_for_each_viewer_as_visible_to_does(
         row = Annotation.objects.select_related("assignment").get(pk=row.pk)
         expected = {user.pk for user in viewers if sees(user, row)}
         with django_assert_num_queries(2):
-            assert Annotation.objects.seen_by(row, viewers) == expected, row.body
+            assert {user.pk for user in Annotation.objects.seen_by(row, viewers)} == expected
+        with django_assert_num_queries(2):  # the people as a query of their own
+            people = UserFactory._meta.model.objects.filter(pk__in=[u.pk for u in viewers])
+            assert {user.pk for user in Annotation.objects.seen_by(row, people)} == expected
