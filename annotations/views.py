@@ -243,9 +243,11 @@ def _render_added(request, assignment, annotation):
     context = panel.updates_context(
         request, assignment, [annotation.pk], in_full={annotation.pk}, is_teacher=is_teacher
     )
-    context["annotate_form"] = AnnotationForm(
-        comparison=reading_for(assignment.comparison).comparison, is_teacher=is_teacher
-    )
+    text = reading_for(assignment.comparison)
+    form = AnnotationForm(comparison=text.comparison, is_teacher=is_teacher)
+    context["annotate_form"] = form
+    # Its fields as the reading page has them: rendered once per version of the text.
+    context["annotate_fields"] = panel.blank_form_html(text, form, "annotate-fields")
     response = render(request, "annotations/_panel.html#annotation-added", context)
     return reswap(retarget(response, "#annotate-form"), "outerHTML")
 
