@@ -164,6 +164,10 @@ def _own_notes(assignment):
     )
 
 
+# Viewers answered for in one row by seen_by (PostgreSQL's limit is 1,664 columns).
+SEEN_BY_COLUMNS = 1000
+
+
 # "Work out the viewer's reading scope here": WHOLE_CLASS is None, so not knowing it
 # needs a value of its own.
 UNKNOWN_SCOPE = object()
@@ -372,7 +376,8 @@ class AnnotationQuerySet(models.QuerySet):
         (not deleted), each by the one visibility rule as a member of its class, in the
         order of their names. Their role, reading scope (small groups) and think-first gate
         come with them from one query of their memberships, then one row answers for all of
-        them: two queries however many, none for nobody. Outsiders of the class see nothing.
+        them (a row per SEEN_BY_COLUMNS): two queries for a class or a lecture, none for
+        nobody. Outsiders of the class see nothing.
         `annotation.assignment` is read, so load it with the row."""
         assignment = annotation.assignment
         if not isinstance(people, models.QuerySet):
@@ -408,20 +413,19 @@ class AnnotationQuerySet(models.QuerySet):
             answers[f"sees_{user.pk}"] = ExpressionWrapper(
                 condition, output_field=models.BooleanField()
             )
-        if not answers:
-            return []
-        row = next(
-            iter(
-                self.filter(pk=annotation.pk, assignment=assignment, is_deleted=False)
-                .order_by()
-                .annotate(**answers)
-                .values_list(*answers)
-            ),
-            None,
-        )
-        if row is None:
-            return []
-        return [user for user, sees in zip(users, row, strict=True) if sees]
+        row = self.filter(pk=annotation.pk, assignment=assignment, is_deleted=False).order_by()
+        names, seen = list(answers), []
+        # PostgreSQL answers at most 1,664 columns a row: a lecture's hundreds fit in one.
+        for start in range(0, len(names), SEEN_BY_COLUMNS):
+            chunk = names[start : start + SEEN_BY_COLUMNS]
+            values = next(
+                iter(row.annotate(**{name: answers[name] for name in chunk}).values_list(*chunk)),
+                None,
+            )
+            if values is None:  # deleted, or not of this assignment: nobody sees it
+                return []
+            seen += [bool(sees) for sees in values]
+        return [user for user, sees in zip(users, seen, strict=True) if sees]
 
     def activity_fingerprint(
         self, assignment, user, *, is_teacher: bool, gated: bool, scope=UNKNOWN_SCOPE

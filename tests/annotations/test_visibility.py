@@ -203,3 +203,19 @@ def test_seen_by_answers_for_each_viewer_as_visible_to_does(
         with django_assert_num_queries(2):  # the people as a query of their own
             people = UserFactory._meta.model.objects.filter(pk__in=[u.pk for u in viewers])
             assert {user.pk for user in Annotation.objects.seen_by(row, people)} == expected
+
+
+def test_seen_by_answers_a_lecture_a_row_per_thousand(
+    monkeypatch, django_assert_num_queries, assignment, student, classmate, teacher
+):
+    from annotations import models
+
+    note = annotate(assignment, student, body="for the teacher", visibility=V.TEACHER)
+    note = Annotation.objects.select_related("assignment").get(pk=note.pk)
+    monkeypatch.setattr(models, "SEEN_BY_COLUMNS", 2)
+
+    # the memberships, then a row for each two
+    with django_assert_num_queries(3):
+        seen = Annotation.objects.seen_by(note, [student, classmate, teacher])
+
+    assert {user.pk for user in seen} == {student.pk, teacher.pk}
