@@ -70,11 +70,13 @@ def visible_annotations(user):
     return Annotation.objects.visible_anywhere(user)
 
 
-def for_api(queryset, user):
+def for_api(queryset, user, *, visible=None):
     """What the serializer reads, in a fixed number of queries: the author and assignment
     (for the class, which decides who reads a hidden reason) joined, subjects
     and tags prefetched, helpful marks and the replies this user may see counted in
-    subqueries (a join would multiply rows and be narrowed by the `q` filter's reply join)."""
+    subqueries (a join would multiply rows and be narrowed by the `q` filter's reply join).
+    `visible` is visible_annotations(user) when the caller has it already (for a student,
+    working it out asks which assignments still hold them to think first)."""
     helpful = (
         Helpful.objects.filter(annotation=OuterRef("pk"))
         .order_by()
@@ -82,9 +84,9 @@ def for_api(queryset, user):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    visible = visible_annotations(user) if visible is None else visible
     replies = (
-        Annotation.objects.visible_anywhere(user)
-        .filter(parent=OuterRef("pk"))
+        visible.filter(parent=OuterRef("pk"))
         .order_by()
         .values("parent")
         .annotate(n=Count("pk"))
@@ -492,12 +494,12 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     }
 
     def get_queryset(self):
-        queryset = visible_annotations(self.request.user)
-        if self.action == "list":
-            queryset = self._filter(queryset)
-        return for_api(queryset, self.request.user)
+        visible = visible_annotations(self.request.user)
+        queryset = self._filter(visible) if self.action == "list" else visible
+        return for_api(queryset, self.request.user, visible=visible)
 
-    def _filter(self, queryset):
+    def _filter(self, visible):
+        queryset = visible
         params = AnnotationFilters(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         given = {k: v for k, v in params.validated_data.items() if v not in (None, "")}
@@ -509,9 +511,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         panel = {name: value for name, value in given.items() if name in PANEL_FILTERS}
         if not panel:
             return queryset
-        return queryset.filtered(
-            panel, self.request.user, visible=visible_annotations(self.request.user)
-        )
+        return queryset.filtered(panel, self.request.user, visible=visible)
 
     def get_object(self):
         """Kept for get_serializer_class: a reply is edited with a serializer of its own."""

@@ -44,6 +44,73 @@ class SubjectCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
+class LoadedChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose rows are already loaded (`rows`, the kept text's): a posted id
+    is looked up among them rather than in the database, with the same errors."""
+
+    rows = ()
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        row = _row_with_pk(self.rows, value)
+        if row is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return row
+
+
+class LoadedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField whose rows are already loaded (`rows`): the chosen rows, as
+    a list, found among them rather than in the database, with the same errors."""
+
+    rows = ()
+
+    def clean(self, value):
+        value = self.prepare_value(value)
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        by_pk = {str(row.pk): row for row in self.rows}
+        for pk in value:
+            self.validate_no_null_characters(pk)
+            if _as_pk(pk) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        for choice in value:
+            if str(choice) not in by_pk:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": choice},
+                )
+        self.run_validators(value)
+        return [by_pk[pk] for pk in dict.fromkeys(str(choice) for choice in value)]
+
+
+def _as_pk(value) -> int | None:
+    """An id as the database lookup would read it (int()), or None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _row_with_pk(rows, value):
+    pk = _as_pk(value)
+    return next((row for row in rows if row.pk == pk), None) if pk is not None else None
+
+
 class AnnotationForm(forms.Form):
     """A new annotation: the selection (filled in by the browser) and what the student says."""
 
@@ -66,10 +133,10 @@ class AnnotationForm(forms.Form):
         initial=Annotation.Kind.EVIDENCE,
         widget=forms.RadioSelect,
     )
-    subjects = forms.ModelMultipleChoiceField(
+    subjects = LoadedMultipleChoiceField(
         label="About", queryset=None, required=False, widget=SubjectCheckboxes
     )
-    dimension = forms.ModelChoiceField(
+    dimension = LoadedChoiceField(
         label="Dimension", queryset=None, required=False, empty_label="No particular dimension"
     )
     tags = TagsField(
@@ -93,8 +160,11 @@ class AnnotationForm(forms.Form):
         dimensions = comparison.dimensions.all()
         self.fields["subjects"].queryset = subjects
         self.fields["dimension"].queryset = dimensions
-        # Choices from the reading page's prefetched rows, so the form costs no queries;
-        # a subject label is the Subject itself, so the template can show its colour.
+        # Choices from the reading page's prefetched rows, and what is posted checked against
+        # them, so the form costs no queries; a subject label is the Subject itself, so the
+        # template can show its colour.
+        self.fields["subjects"].rows = list(subjects)
+        self.fields["dimension"].rows = list(dimensions)
         self.fields["subjects"].choices = [(s.pk, s) for s in subjects]
         self.fields["dimension"].choices = [("", "No particular dimension")] + [
             (d.pk, d.name) for d in dimensions

@@ -8,12 +8,14 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     Max,
     Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -145,6 +147,30 @@ def _by_teacher(author_field: str):
             role=Membership.Role.TEACHER,
         )
     )
+
+
+def _own_notes(assignment):
+    """How many notes of their own a member (a Membership row, OuterRef) has posted in
+    `assignment`, as think-first counts them (Assignment.is_gated_for)."""
+    return Coalesce(
+        Subquery(
+            Annotation.objects.filter(
+                assignment=assignment,
+                author_id=OuterRef("user_id"),
+                parent__isnull=True,
+                is_deleted=False,
+            )
+            .order_by()
+            .values("author_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+# Viewers answered for in one row by seen_by (PostgreSQL's limit is 1,664 columns).
+SEEN_BY_COLUMNS = 1000
 
 
 # "Work out the viewer's reading scope here": WHOLE_CLASS is None, so not knowing it
@@ -563,6 +589,62 @@ class AnnotationQuerySet(models.QuerySet):
             has_groups=has_groups,
         )
         return assignment, is_teacher, gated, scope
+
+    def seen_by(self, annotation, people) -> list:
+        """Those of `people` (users, or a queryset of users) who may see `annotation` now
+        (not deleted), each by the one visibility rule as a member of its class, in the
+        order of their names. Their role, reading scope (small groups) and think-first gate
+        come with them from one query of their memberships, then one row answers for all of
+        them (a row per SEEN_BY_COLUMNS): two queries for a class or a lecture, none for
+        nobody. Outsiders of the class see nothing.
+        `annotation.assignment` is read, so load it with the row."""
+        assignment = annotation.assignment
+        if not isinstance(people, models.QuerySet):
+            people = [person.pk for person in people]
+            if not people:
+                return []
+        members = (
+            Membership.objects.filter(classroom_id=assignment.classroom_id, user__in=people)
+            .select_related("user")
+            .order_by("user__display_name", "user_id")
+            .annotate(
+                has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
+                whole_class_allowed=F("classroom__students_may_see_whole_class"),
+                own=Value(0) if not assignment.reveal_after_posts else _own_notes(assignment),
+            )
+        )
+        users, answers = [], {}
+        for member in members:
+            user, is_teacher = member.user, member.role == Membership.Role.TEACHER
+            condition = visibility_condition(
+                user,
+                is_teacher=is_teacher,
+                gated=not is_teacher and assignment.is_gated_for(user, own_count=member.own),
+                scope=reading_scope(
+                    role=member.role,
+                    group_id=member.group_id,
+                    sees_whole_class=member.sees_whole_class,
+                    whole_class_allowed=member.whole_class_allowed,
+                    has_groups=member.has_groups,
+                ),
+            )
+            users.append(user)
+            answers[f"sees_{user.pk}"] = ExpressionWrapper(
+                condition, output_field=models.BooleanField()
+            )
+        row = self.filter(pk=annotation.pk, assignment=assignment, is_deleted=False).order_by()
+        names, seen = list(answers), []
+        # PostgreSQL answers at most 1,664 columns a row: a lecture's hundreds fit in one.
+        for start in range(0, len(names), SEEN_BY_COLUMNS):
+            chunk = names[start : start + SEEN_BY_COLUMNS]
+            values = next(
+                iter(row.annotate(**{name: answers[name] for name in chunk}).values_list(*chunk)),
+                None,
+            )
+            if values is None:  # deleted, or not of this assignment: nobody sees it
+                return []
+            seen += [bool(sees) for sees in values]
+        return [user for user, sees in zip(users, seen, strict=True) if sees]
 
     def activity_fingerprint(
         self, assignment, user, *, is_teacher: bool, gated: bool, scope=UNKNOWN_SCOPE

@@ -37,11 +37,24 @@ def _require_words(kind: str, body: str) -> None:
         raise NotAllowed(NEEDS_WORDS, field="body")
 
 
-def passage_of(assignment, passage_id):
-    """The passage of the assignment's text with this id; NotAllowed for any other id."""
-    passage = Passage.objects.filter(
-        pk=passage_id, section__comparison_id=assignment.comparison_id
-    ).first()
+def passage_of(assignment, passage_id, *, text=None):
+    """The passage of the assignment's text with this id; NotAllowed for any other id. Given
+    `text` (the assignment's kept text, comparisons.reading), it is found among the text's
+    loaded passages, without a query."""
+    if text is not None and text.comparison.pk == assignment.comparison_id:
+        passage = next(
+            (
+                passage
+                for section in text.comparison.sections.all()
+                for passage in section.passages.all()
+                if passage.pk == passage_id
+            ),
+            None,
+        )
+    else:
+        passage = Passage.objects.filter(
+            pk=passage_id, section__comparison_id=assignment.comparison_id
+        ).first()
     if passage is None:
         raise NotAllowed(NOT_IN_TEXT, field="passage")
     return passage
@@ -88,8 +101,10 @@ def annotation_create(
         visibility=Annotation.Visibility.CLASS if is_prompt else visibility,
         is_prompt=is_prompt,
     )
-    annotation.subjects.set(subjects)
-    tags_set(annotation, tags)
+    # A new row has no subjects or tags to keep or remove: only inserts, and none for none.
+    annotation.subjects.add(*subjects)
+    if tags:
+        Tag.objects.bulk_create([Tag(annotation=annotation, name=name) for name in tags])
     signals.annotation_posted.send(sender=Annotation, annotation=annotation)
     return annotation
 
@@ -105,7 +120,9 @@ def reply_create(*, parent: Annotation, author, body: str, private: bool = False
     if not body.strip():
         raise NotAllowed(REPLY_NEEDS_WORDS, field="body")
     reply = Annotation.objects.create(
-        assignment_id=parent.assignment_id,
+        # The thread's assignment (and its class and text, where the caller loaded them):
+        # what listeners read from the reply costs no query.
+        assignment=parent.assignment,
         passage_id=parent.passage_id,
         author=author,
         parent=parent,

@@ -193,18 +193,16 @@ def card(request, pk):
 @require_POST
 def annotation_new(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk)
-    comparison = assignment.comparison
+    text = reading_for(assignment.comparison)
     is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
-    form = AnnotationForm(
-        request.POST, comparison=reading_for(comparison).comparison, is_teacher=is_teacher
-    )
+    form = AnnotationForm(request.POST, comparison=text.comparison, is_teacher=is_teacher)
     if form.is_valid() and not may_post(request.user):
         form.add_error(None, RATE_LIMITED)
         return _invalid(request, assignment, form, status=429)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            passage = passage_of(assignment, data["passage"])
+            passage = passage_of(assignment, data["passage"], text=text)
             annotation = annotation_create(
                 assignment=assignment,
                 author=request.user,
@@ -247,9 +245,11 @@ def _render_added(request, assignment, annotation):
     context = panel.updates_context(
         request, assignment, [annotation.pk], in_full={annotation.pk}, is_teacher=is_teacher
     )
-    context["annotate_form"] = AnnotationForm(
-        comparison=reading_for(assignment.comparison).comparison, is_teacher=is_teacher
-    )
+    text = reading_for(assignment.comparison)
+    form = AnnotationForm(comparison=text.comparison, is_teacher=is_teacher)
+    context["annotate_form"] = form
+    # Its fields as the reading page has them: rendered once per version of the text.
+    context["annotate_fields"] = panel.blank_form_html(text, form, "annotate-fields")
     response = render(request, "annotations/_panel.html#annotation-added", context)
     return reswap(retarget(response, "#annotate-form"), "outerHTML")
 

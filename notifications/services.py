@@ -20,8 +20,23 @@ PLACE_MAX = Notification._meta.get_field("place").max_length
 def notify(*, recipients, actor, kind: str, classroom_id: int, place: str, url: str, **about):
     """One notification per recipient, leaving out the actor (nobody is told what they did
     themselves) and accounts that cannot sign in (the "Former student")."""
+    return Notification.objects.bulk_create(
+        _notifications(
+            recipients=recipients,
+            actor=actor,
+            kind=kind,
+            classroom_id=classroom_id,
+            place=place,
+            url=url,
+            **about,
+        )
+    )
+
+
+def _notifications(*, recipients, actor, kind, classroom_id, place, url, **about):
+    """The unsaved rows `notify` writes (for a caller that writes several kinds at once)."""
     actor_id = actor.pk if actor is not None else None
-    rows = [
+    return [
         Notification(
             recipient=person,
             actor_id=actor_id,
@@ -34,23 +49,13 @@ def notify(*, recipients, actor, kind: str, classroom_id: int, place: str, url: 
         for person in {p.pk: p for p in recipients}.values()
         if person.pk != actor_id and person.is_active
     ]
-    return Notification.objects.bulk_create(rows)
 
 
-def may_see(user, annotation: Annotation) -> bool:
-    """Whether `user` may see `annotation` now, by the rule the reading page uses (hidden,
-    private, "my teacher", private replies, think first)."""
-    role = (
-        Membership.objects.filter(user=user, classroom_id=annotation.assignment.classroom_id)
-        .values_list("role", flat=True)
-        .first()
-    )
-    if role is None:
-        return False
-    visible = Annotation.objects.visible_to(
-        user, annotation.assignment, is_teacher=role == Membership.Role.TEACHER
-    )
-    return visible.filter(pk=annotation.pk, is_deleted=False).exists()
+def who_may_see(people, annotation: Annotation) -> list:
+    """Those of `people` (users, or a queryset of them) who may see `annotation` now, by the
+    rule the reading page uses (hidden, private, "my teacher", private replies, small
+    groups, think first): two queries for all of them (Annotation.objects.seen_by)."""
+    return Annotation.objects.seen_by(annotation, people)
 
 
 def _members(classroom_id, role):
@@ -84,11 +89,17 @@ def _reply_posted(reply: Annotation) -> None:
     """The note's author hears "replied to your note"; everyone who replied earlier in the
     thread hears "replied after you". Each only if they may see the new reply."""
     parent = reply.parent
-    earlier = (
+    # Who might hear of it: the note's author and those who replied before, not the one
+    # replying (loaded with what decides what they see, in one query).
+    earlier = Annotation.objects.filter(parent=parent, is_deleted=False).values("author_id")
+    people = (
         get_user_model()
-        .objects.filter(annotations__parent=parent, annotations__is_deleted=False)
-        .exclude(pk=parent.author_id)
+        .objects.filter(Q(pk=parent.author_id) | Q(pk__in=earlier), is_active=True)
+        .exclude(pk=reply.author_id)
     )
+    told = who_may_see(people, reply)
+    if not told:
+        return
     common = {
         "actor": reply.author,
         "classroom_id": reply.assignment.classroom_id,
@@ -96,23 +107,18 @@ def _reply_posted(reply: Annotation) -> None:
         "url": _card_url(reply),
         "annotation": reply,
     }
-    if not parent.is_deleted:
-        notify(
-            recipients=[p for p in [parent.author] if may_see(p, reply)],
-            kind=Kind.REPLY,
-            **common,
-        )
-    notify(
-        recipients=[p for p in earlier.distinct() if may_see(p, reply)],
-        kind=Kind.THREAD_REPLY,
-        **common,
+    author = [p for p in told if p.pk == parent.author_id and not parent.is_deleted]
+    others = [p for p in told if p.pk != parent.author_id]
+    Notification.objects.bulk_create(
+        _notifications(recipients=author, kind=Kind.REPLY, **common)
+        + _notifications(recipients=others, kind=Kind.THREAD_REPLY, **common)
     )
 
 
 def _prompt_posted(prompt: Annotation) -> None:
     students = _members(prompt.assignment.classroom_id, Membership.Role.STUDENT)
     notify(
-        recipients=[s for s in students if may_see(s, prompt)],
+        recipients=who_may_see(students, prompt),
         actor=prompt.author,
         kind=Kind.PROMPT,
         classroom_id=prompt.assignment.classroom_id,
@@ -127,7 +133,7 @@ def on_flag_raised(flag: Flag) -> None:
     classroom_id = annotation.assignment.classroom_id
     teachers = _members(classroom_id, Membership.Role.TEACHER)
     notify(
-        recipients=[t for t in teachers if may_see(t, annotation)],
+        recipients=who_may_see(teachers, annotation),
         actor=flag.reporter,
         kind=Kind.FLAG,
         classroom_id=classroom_id,
@@ -250,7 +256,13 @@ def on_annotation_changed(annotation: Annotation) -> None:
     about = Notification.objects.filter(
         Q(annotation=annotation) | Q(annotation__parent=annotation)
     ).select_related("recipient", "annotation__assignment")
-    gone = [n.pk for n in about if not may_see(n.recipient, n.annotation)]
+    by_annotation = {}
+    for notification in about:
+        by_annotation.setdefault(notification.annotation_id, []).append(notification)
+    gone = []
+    for told in by_annotation.values():
+        seeing = {user.pk for user in who_may_see([n.recipient for n in told], told[0].annotation)}
+        gone += [n.pk for n in told if n.recipient_id not in seeing]
     if gone:
         Notification.objects.filter(pk__in=gone).delete()
 

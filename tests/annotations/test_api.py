@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 from annotations import anchoring
 from annotations.api import visible_annotations
 from annotations.models import BODY_MAX_LENGTH, MAX_TAGS, Annotation, Helpful, Tag
-from comparisons.models import Passage
+from comparisons.models import Comparison, Passage
+from comparisons.reading import reading_for
 from counterpoint.models import Membership
 from tests.factories import (
     AnnotationFactory,
@@ -626,3 +627,42 @@ def test_export_query_count_does_not_grow(django_assert_num_queries, assignment,
         response = client.get(export_url(assignment))
 
     assert response.json()["total"] >= count * 2 // 3
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_create_query_count_does_not_grow(
+    django_assert_num_queries, assignment, passage, student, count
+):
+    fill_class(assignment, count)
+    client = api_client(student)
+
+    # session, user, the assignment, my roles, the passage; the note (in a savepoint: two
+    # more); then the row as the list shows it: the assignments where I must still think
+    # first, the row, its subjects, its tags
+    with django_assert_num_queries(12):
+        response = client.post(LIST_URL, new_annotation(assignment, passage), format="json")
+
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_reply_query_count_does_not_grow(
+    django_assert_num_queries, assignment, passage, student, classmate, teacher, count
+):
+    fill_class(assignment, count)
+    thread = AnnotationFactory(assignment=assignment, passage=passage, author=classmate)
+    AnnotationFactory(assignment=assignment, passage=passage, author=teacher, parent=thread)
+    # The text is kept, as after the class's first reader (comparisons.reading): the
+    # notifications name the paragraph.
+    reading_for(Comparison.objects.get(pk=assignment.comparison_id))
+    client = api_client(student)
+
+    # session, user, the note with its assignment, my roles, whether I may see the note; the
+    # reply (in a savepoint: two more); who hears of it with their memberships, whether each
+    # may see it (one query), their notifications (one insert); then the row as the list
+    # shows it: the assignments where I must still think first, the row, subjects, tags
+    with django_assert_num_queries(15):
+        response = client.post(LIST_URL, {"parent": thread.pk, "body": "Agreed."}, format="json")
+
+    assert response.status_code == 201
+    assert thread.replies.filter(body="Agreed.").exists()

@@ -11,7 +11,13 @@ from django.utils import timezone
 from annotations.models import Annotation, Tag
 from annotations.panel import PAGE_SIZE, PANEL_FULL_CARDS
 from annotations.services import helpful_toggle
-from tests.annotations.helpers import annotate, class_with_annotations
+from notifications.models import Notification
+from tests.annotations.helpers import (
+    annotate,
+    class_with_annotations,
+    first_passage,
+    selection_post,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -397,3 +403,63 @@ def test_a_live_delta_query_count_does_not_grow(
         )
 
     assert response.content.decode().count('class="annotation-card is-collapsed') == 6
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_posting_a_note_query_count_does_not_grow(
+    client, assignment, classroom, student, django_assert_num_queries, count
+):
+    class_with_annotations(assignment, classroom, student, count)
+    client.force_login(student)
+    client.get(read_url(assignment))  # the text is kept from here on (comparisons.reading)
+    comparison = assignment.comparison
+    data = selection_post(
+        first_passage(assignment),
+        "Paragraph",
+        subjects=[comparison.subjects.first().pk],
+        dimension=comparison.dimensions.first().pk,
+        tags="cult, terror",
+    )
+
+    # session, user, the assignment, my roles (the paragraph, subjects and dimension are
+    # checked against the kept text); the note, its subject, its tags (a savepoint around
+    # them: two more here, none in production's autocommit); then the new card as a live
+    # update: its entry, the class's teachers, the card, its subjects, tags, replies, links
+    # out, links in, and the facet counts
+    with django_assert_num_queries(18):
+        response = client.post(reverse("annotations:new", args=[assignment.pk]), data, headers=HTMX)
+
+    assert response.status_code == 200
+    note = Annotation.objects.get(body="My note")
+    assert f'id="annotation-{note.pk}"' in response.content.decode()
+    assert sorted(note.tags.values_list("name", flat=True)) == ["cult", "terror"]
+    assert list(note.subjects.all()) == [comparison.subjects.first()]
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_replying_query_count_does_not_grow(
+    client, assignment, classroom, student, classmate, teacher, django_assert_num_queries, count
+):
+    class_with_annotations(assignment, classroom, student, count)
+    thread = annotate(assignment, classmate, body="A thread")
+    Annotation.objects.create(
+        assignment=assignment, passage=thread.passage, author=teacher, parent=thread, body="Hm"
+    )
+    client.force_login(student)
+    client.get(read_url(assignment))
+
+    # session, user, the note with its assignment, my roles, whether I may see the note;
+    # the reply (in a savepoint: two more); who hears of it (the note's author and the
+    # teacher who replied before, with their memberships), whether each may see it (one
+    # query for both), their two notifications (one insert); then the card: it, its
+    # subjects, tags, replies, links out, links in, and the class's teachers
+    with django_assert_num_queries(18):
+        response = client.post(
+            reverse("annotations:reply", args=[thread.pk]), {"body": "Agreed"}, headers=HTMX
+        )
+
+    assert response.status_code == 200 and "Agreed" in response.content.decode()
+    told = Notification.objects.filter(annotation__body="Agreed")
+    assert sorted(told.values_list("recipient_id", "kind")) == sorted(
+        [(classmate.pk, "reply"), (teacher.pk, "thread_reply")]
+    )
