@@ -201,3 +201,41 @@ def test_nonsense_choices_never_break_the_page(client, assignment, student, evid
     )
 
     assert response.status_code == 200
+
+
+# --- query counts ----------------------------------------------------------------------
+
+
+def test_the_builder_page_query_count(
+    client, assignment, student, evidence, django_assert_num_queries
+):
+    client.force_login(student)
+    client.get(builder_url(assignment))  # the text is kept from here on (comparisons.reading)
+
+    # session, user, the assignment (class and comparison joined), my roles; the material:
+    # the annotations I see, their subjects, comparison links; my outlines; the navigation's
+    # unread count and moderation link
+    with django_assert_num_queries(10):
+        response = client.get(builder_url(assignment))
+
+    assert response.status_code == 200
+
+
+def test_creating_an_outline_reads_only_the_evidence_ticked(
+    client, assignment, student, evidence, django_assert_num_queries
+):
+    client.force_login(student)
+    client.get(builder_url(assignment))  # the text is kept from here on (comparisons.reading)
+    keys = [f"annotation:{evidence['mine'].pk}", f"annotation:{evidence['theirs'].pk}"]
+    data = {**choices(assignment, keys), "create": "1"}
+
+    # session, user, the assignment, my roles; the two annotations ticked and their subjects
+    # (no link is ticked); the lock on my membership, outlines just made; the outline, its
+    # sections, which annotations still exist, the evidence; the two savepoints, each made
+    # and released (the build and its create are each all or nothing)
+    with django_assert_num_queries(16):
+        response = client.post(builder_url(assignment), data)
+
+    outline = Outline.objects.get(author=student)
+    assert response.status_code == 302
+    assert outline.sections.filter(evidence__isnull=False).distinct().count() >= 1
