@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_htmx.http import (
     HttpResponseClientRedirect,
@@ -76,6 +76,7 @@ from essays.services import (
     sections_save,
     selection_for,
 )
+from essays.templatetags.essays_text import shorten
 
 # --- the builder -------------------------------------------------------------------
 
@@ -313,10 +314,7 @@ def _unused_options(unused):
     return format_html_join(
         "",
         '<option value="{}">{} “{}”</option>',
-        (
-            (item.key, item.citation, Truncator(item.quote or item.note).chars(70))
-            for item in unused
-        ),
+        ((item.key, item.citation, shorten(item.quote or item.note, 70)) for item in unused),
     )
 
 
