@@ -24,7 +24,7 @@ from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
-from essays import anchored, builder, feedback, signals
+from essays import anchored, builder, feedback, signals, tray
 from essays.access import get_outline_for
 from essays.builder.frames import BECAUSE_BUT_SO, KIND_LABELS, significance_frame
 from essays.dashboard import best_work, students_of
@@ -136,6 +136,8 @@ def _builder_context(request, assignment, material, choices, filters):
     draft = builder.build(selection)
     chosen = set(choices["evidence_keys"])
     links, annotations, matched = _tray(material, request.user, filters, chosen)
+    reading_url = reverse("comparisons:read", args=[assignment.pk])
+    tray.decorate(annotations, chosen=chosen, reading_url=reading_url)
     visible_keys = {f"link:{link.pk}" for link in links} | {
         f"annotation:{a.pk}" for a in annotations
     }
@@ -158,7 +160,7 @@ def _builder_context(request, assignment, material, choices, filters):
         "structures": Outline.Structure.choices,
         "stances": Outline.Stance.choices,
         "my_outlines": Outline.objects.filter(assignment=assignment, author=request.user),
-        "reading_url": reverse("comparisons:read", args=[assignment.pk]),
+        "reading_url": reading_url,
     }
 
 

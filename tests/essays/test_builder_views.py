@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from annotations.models import Link
+from annotations.models import Annotation, Link
+from essays import tray
 from essays.models import Evidence, Outline
 from tests.annotations.helpers import annotate
 
@@ -201,6 +202,36 @@ def test_nonsense_choices_never_break_the_page(client, assignment, student, evid
     )
 
     assert response.status_code == 200
+
+
+def test_a_tray_card_is_rendered_once_until_its_note_changes(
+    client, assignment, student, classmate, teacher, evidence, monkeypatch
+):
+    renders = []
+    render = tray.render_to_string
+    monkeypatch.setattr(
+        tray,
+        "render_to_string",
+        lambda *args, **kwargs: renders.append(1) or render(*args, **kwargs),
+    )
+    client.force_login(classmate)
+    client.get(builder_url(assignment))  # my note and their two, one private: 3 cards
+    client.force_login(student)
+    client.get(builder_url(assignment))  # my note, and theirs as a classmate sees it: 2 more
+    assert len(renders) == 5
+
+    client.force_login(teacher)
+    client.get(builder_url(assignment))  # both class notes as a classmate sees them: kept
+    client.force_login(student)
+    again = client.get(builder_url(assignment)).content.decode()
+    assert len(renders) == 5
+
+    Annotation.objects.filter(pk=evidence["theirs"].pk).update(body="Thaw, edited")
+    edited = client.get(builder_url(assignment)).content.decode()
+
+    assert len(renders) == 6
+    assert "Thaw" in again
+    assert "Thaw, edited" in edited
 
 
 # --- query counts ----------------------------------------------------------------------
