@@ -45,6 +45,12 @@ def check(outline: Outline, selection: Selection) -> list[Check]:
             judgements=tuple(outline.judgements) or selection.judgements,
         )
     )
+    return checks_in(outline, context)
+
+
+def checks_in(outline: Outline, context: Context) -> list[Check]:
+    """`check`, with the context already made: the outline's structure, stance and
+    judgements must be the context's (as for an outline `build` has just made from it)."""
     return [
         *thesis_checks(outline.thesis, context),
         *_judgement_checks(context),

@@ -28,7 +28,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
-from essays.builder.checks import check
+from essays.builder.checks import check, checks_in
 from essays.builder.context import Context
 from essays.builder.frames import (
     KIND_RELATION,
@@ -72,7 +72,9 @@ def build(selection: Selection) -> Outline:
         judgements=list(context.judgements.values()),
     )
     _offer_thesis_frames(outline, context)
-    outline.checks = check(outline, selection)
+    # Made from this context, the outline has its structure, stance and judgements: the
+    # checks read the same context rather than making another.
+    outline.checks = checks_in(outline, context)
     return outline
 
 
