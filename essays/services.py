@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from annotations.models import Annotation, Link
@@ -42,6 +43,8 @@ class Material:
     successive: bool = False  # the comparison's subjects follow one another in time
     scaffolding: str = "on"  # the assignment's settings for the builder
     min_evidence: int = 1
+    # `menu`, when only its first rows were loaded (builder_material's `menu`).
+    menu_sources: list | None = None
 
     def evidence_for(self, key: str) -> list[builder.Evidence]:
         """The builder's Evidence for one tray key: an annotation, a link (two pieces),
@@ -78,6 +81,16 @@ class Material:
                 )
             ]
         return []
+
+    @property
+    def menu(self) -> list:
+        """The annotations in the order the editor's "Add evidence" menus offer them: the
+        student's own, then classmates', each in text order (only the first rows of it when
+        loaded with builder_material's `menu`)."""
+        if self.menu_sources is not None:
+            return self.menu_sources
+        own = [a for a in self.annotations if a.author_id == self.user_id]
+        return own + [a for a in self.annotations if a.author_id != self.user_id]
 
     def citation_for(self, passage_id) -> str:
         """ "§2 ¶5", or a plain note when the paragraph was removed from the text (the
@@ -152,14 +165,15 @@ class Pair:
         return Link.Relation(self.relation).label
 
 
-def builder_material(assignment, user, *, keys=None) -> Material:
+def builder_material(assignment, user, *, keys=None, menu: int = 0) -> Material:
     """What this student may build from: the matrix, and the annotations they may see
     (hidden ones are gone for students), with comparison links between them.
 
     With `keys` (tray keys: "annotation:12", "link:3", "contrast:5"), only the annotations and
     links those keys name are loaded, under the same visibility: enough to turn those choices
-    into a selection (a new outline, an outline's checks), not to offer the tray or the
-    "Add evidence" menus (`material_for`)."""
+    into a selection (a new outline, an outline's checks), not to offer the tray. With `menu`
+    as well, the first `menu` of `Material.menu` too (the outline editor's "Add evidence"
+    menus, `material_for`)."""
     text = reading_for(assignment.comparison)
     comparison, layout = text.comparison, text.layout
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
@@ -177,53 +191,67 @@ def builder_material(assignment, user, *, keys=None) -> Material:
         wanted = named["annotation"] | {
             pk for link in class_links for pk in (link.source_id, link.target_id)
         }
-    rows = ()
-    if wanted is None or wanted:
-        visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
-        if wanted:
-            visible = visible.filter(pk__in=wanted)
-        rows = (
-            visible.filter(parent__isnull=True, is_deleted=False, start__isnull=False)
+    shown = None
+    if wanted is None or wanted or menu:
+        shown = (
+            Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
+            .filter(parent__isnull=True, is_deleted=False, start__isnull=False)
             .exclude(is_hidden=True)
-            .order_by("passage__section__order", "passage__order", "start", "pk")
-            .values_list(
-                "pk",
-                "author_id",
-                "author__display_name",
-                "kind",
-                "exact",
-                "body",
-                "passage_id",
-                "dimension_id",
-                "visibility",
-            )
         )
     authors = {}
-    annotations = [
-        Source(
-            pk=pk,
-            author_id=author_id,
-            author=authors.setdefault(author_id, Author(display_name)),
-            kind=kind,
-            exact=exact,
-            body=body,
-            passage_id=passage_id,
-            dimension_id=dimension_id,
-            dimension=dimensions.get(dimension_id),
-            is_private=visibility == Annotation.Visibility.PRIVATE,
+
+    def sources(queryset):
+        rows = queryset.values_list(
+            "pk",
+            "author_id",
+            "author__display_name",
+            "kind",
+            "exact",
+            "body",
+            "passage_id",
+            "dimension_id",
+            "visibility",
         )
-        for (
-            pk,
-            author_id,
-            display_name,
-            kind,
-            exact,
-            body,
-            passage_id,
-            dimension_id,
-            visibility,
-        ) in rows
-    ]
+        return [
+            Source(
+                pk=pk,
+                author_id=author_id,
+                author=authors.setdefault(author_id, Author(display_name)),
+                kind=kind,
+                exact=exact,
+                body=body,
+                passage_id=passage_id,
+                dimension_id=dimension_id,
+                dimension=dimensions.get(dimension_id),
+                is_private=visibility == Annotation.Visibility.PRIVATE,
+            )
+            for (
+                pk,
+                author_id,
+                display_name,
+                kind,
+                exact,
+                body,
+                passage_id,
+                dimension_id,
+                visibility,
+            ) in rows
+        ]
+
+    annotations, menu_sources = [], None
+    if wanted is None:
+        annotations = sources(shown.order_by(*TEXT_ORDER))
+    else:
+        if wanted:
+            annotations = sources(shown.filter(pk__in=wanted).order_by(*TEXT_ORDER))
+        if menu:
+            own_first = Case(When(author_id=user.pk, then=Value(0)), default=Value(1))
+            menu_sources = sources(shown.order_by(own_first, *TEXT_ORDER)[:menu])
+            named_pks = {a.pk for a in annotations}
+            annotations += [a for a in menu_sources if a.pk not in named_pks]
+            # One Source per annotation: the menu's rows are the ones the material holds.
+            by_pk = {a.pk: a for a in annotations}
+            menu_sources = [by_pk[a.pk] for a in menu_sources]
     _attach_subjects(annotations, assignment, layout["subjects"], every=wanted is None)
     by_pk = {a.pk: a for a in annotations}
     # The class's links, kept when both ends are visible here: filtered in Python, because two
@@ -271,7 +299,12 @@ def builder_material(assignment, user, *, keys=None) -> Material:
         successive=comparison.successive,
         scaffolding=assignment.scaffolding,
         min_evidence=assignment.min_evidence,
+        menu_sources=menu_sources,
     )
+
+
+# An annotation's place in the text: the material's order.
+TEXT_ORDER = ("passage__section__order", "passage__order", "start", "pk")
 
 
 def _attach_subjects(annotations, assignment, subjects, *, every=True) -> None:
@@ -299,15 +332,13 @@ def _attach_subjects(annotations, assignment, subjects, *, every=True) -> None:
         annotation.subject_list.sort(key=lambda subject: (subject.order, subject.pk))
 
 
-def material_for(outline: Outline, *, menus: bool = False) -> Material:
+def material_for(outline: Outline, *, menu: int = 0) -> Material:
     """The author's material for one outline (whoever is reading: what the author could
     choose from). Only what the outline's selection names, which is all its checks,
-    regenerating and restructuring read; with `menus`, everything the author may choose
-    from, for the editor's "Add evidence" menus."""
-    if menus:
-        return builder_material(outline.assignment, outline.author)
+    regenerating and restructuring read; with `menu`, the first `menu` rows of
+    `Material.menu` too, for the editor's "Add evidence" menus."""
     keys = (outline.selection or {}).get("evidence", [])
-    return builder_material(outline.assignment, outline.author, keys=keys)
+    return builder_material(outline.assignment, outline.author, keys=keys, menu=menu)
 
 
 def make_selection(

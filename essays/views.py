@@ -204,8 +204,8 @@ def _editor_context(request, outline):
     """Everything the outline page shows. `outline` comes from `Outline.objects.for_page()`."""
     is_author = outline.author_id == request.user.pk
     can_edit = outline.is_editable and permissions.can_write(request.user, outline)
-    # The whole of the author's material only for the "Add evidence" menus of an editor.
-    material = material_for(outline, menus=can_edit)
+    # The author's notes for the "Add evidence" menus only for an editor.
+    material = material_for(outline, menu=_menu_rows(outline) if can_edit else 0)
     unused = _unused_evidence(outline, material) if can_edit else []
     sections = list(outline.sections.all())
     review = getattr(outline, "review", None)
@@ -428,12 +428,19 @@ def _marked(text, spans):
 UNUSED_LIMIT = 50
 
 
+def _menu_rows(outline):
+    """How many of `Material.menu` the menus can read: UNUSED_LIMIT, and one more for each
+    note `_unused_evidence` may skip as already used (every piece the outline holds, and up to
+    two for each key of its selection)."""
+    used = sum(len(s.evidence.all()) for s in outline.sections.all())
+    return UNUSED_LIMIT + used + 2 * len((outline.selection or {}).get("evidence", []))
+
+
 def _unused_evidence(outline, material):
-    """Evidence the outline does not use yet, for the editor's "Add evidence" menus."""
+    """Evidence the outline does not use yet, for the editor's "Add evidence" menus: what the
+    student chose in the builder, then their own notes, then classmates' (`Material.menu`)."""
     seen = {e.key for s in outline.sections.all() for e in s.evidence.all()}
-    mine = [a for a in material.annotations if a.author_id == outline.author_id]
-    others = [a for a in material.annotations if a.author_id != outline.author_id]
-    keys = outline.selection.get("evidence", []) + [f"annotation:{a.pk}" for a in mine + others]
+    keys = outline.selection.get("evidence", []) + [f"annotation:{a.pk}" for a in material.menu]
     unused = []
     for key in keys:
         if len(unused) >= UNUSED_LIMIT:

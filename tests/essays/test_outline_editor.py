@@ -283,8 +283,9 @@ def test_editor_query_count_does_not_grow_with_evidence(
 
     # session, user, the outline (its review, whether it has revisions and its draft
     # joined) with its sections and their evidence (3), my roles (the author's too: the
-    # same user); the builder material: comparison and its six prefetches, visible
-    # annotations, their subjects, links; the navigation's moderation link + the
+    # same user); the builder material: comparison and its six prefetches, the annotations
+    # the outline's selection names, the first notes the "Add evidence" menus can reach,
+    # their subjects (no link is named); the navigation's moderation link + the
     # navigation's unread count (notifications.context_processors). The comments and scores
     # are not asked for before feedback is released.
     with django_assert_num_queries(18):
