@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -72,17 +72,18 @@ def decorate(annotations, *, chosen, reading_url: str) -> None:
         keys[annotation.pk] = "tray:" + hashlib.sha256(repr(facts).encode()).hexdigest()
     cache = caches["fragments"]
     kept = cache.get_many(list(keys.values())) if keys else {}
-    made = {}
+    made, template = {}, None
     for annotation in annotations:
         key = keys[annotation.pk]
         html = kept.get(key)
         if html is None:
+            template = template or get_template(CARD_TEMPLATE)
             context = {
                 "a": annotation,
                 "checked": annotation.key in chosen,
                 "reading_url": reading_url,
             }
-            html = made[key] = render_to_string(CARD_TEMPLATE, context).strip()
+            html = made[key] = template.render(context).strip()
         annotation.card_html = mark_safe(html)  # rendered by the template, escaped there
     if made:
         cache.set_many(made, TIMEOUT)

@@ -126,15 +126,22 @@ def restructure(outline: Outline, selection: Selection, structure: str) -> Outli
             body.claim = old[body.key].claim
             body.reasoning = old[body.key].reasoning
 
-    result = copy.deepcopy(outline)
-    result.structure = structure
-    result.sections = [
-        kept.get(INTRODUCTION) or _introduction(context),
-        *bodies,
-        counterargument,
-        kept.get(COMPLEXITY) or _complexity(context),
-        kept.get(CONCLUSION) or _conclusion(context),
-    ]
+    # Every section is new or a copy already: the outline around them needs no deep copy.
+    result = replace(
+        outline,
+        structure=structure,
+        sections=[
+            kept.get(INTRODUCTION) or _introduction(context),
+            *bodies,
+            counterargument,
+            kept.get(COMPLEXITY) or _complexity(context),
+            kept.get(CONCLUSION) or _conclusion(context),
+        ],
+        judgements=list(outline.judgements),
+        thesis_frames=list(outline.thesis_frames),
+        thesis_prompts=list(outline.thesis_prompts),
+        checks=[],
+    )
     result.checks = check(result, selection)
     return result
 
