@@ -27,8 +27,14 @@ def register() -> None:
 
 
 def get_outline_for(user, pk: int, *, action: str = "read", queryset=None) -> Outline:
+    """The outline, if `user` may do `action` to it (404 or 403 otherwise). When `user` is its
+    author, `outline.author` is `user` itself, so the author's roles (read again for the
+    author's material) come from the ones the check already loaded."""
     base = queryset if queryset is not None else Outline.objects.all()
     outline = permissions.fetch(
         base.select_related("assignment__classroom", "assignment__comparison"), pk
     )
-    return permissions.check(user, outline, action=action)
+    outline = permissions.check(user, outline, action=action)
+    if outline.author_id == user.pk:
+        outline.author = user
+    return outline

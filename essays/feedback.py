@@ -183,10 +183,17 @@ def outline_transition(*, outline: Outline, action: str) -> Outline:
     return outline
 
 
-def feedback_released(outline: Outline) -> bool:
+_UNREAD = object()
+
+
+def feedback_released(outline: Outline, review=_UNREAD) -> bool:
+    """Whether the author may see the feedback: released for the whole assignment, or this
+    outline's review released. `review`: the outline's Review (or None) when the caller has
+    already loaded it."""
     if outline.assignment.feedback_released:
         return True
-    review = Review.objects.filter(outline=outline).first()
+    if review is _UNREAD:
+        review = Review.objects.filter(outline=outline).first()
     return bool(review and review.released_at)
 
 

@@ -244,12 +244,15 @@ class BuilderForm(forms.Form):
         return {
             "dimension_ids": _ids(self.data.getlist("dimensions")),
             "cell_ids": _ids(self.data.getlist("cells")),
-            "evidence_keys": [k for k in self.data.getlist("evidence") if ":" in k][
-                : self.MAX_CHOICES
-            ],
+            "evidence_keys": self.evidence_keys,
             "structure": data.get("structure", ""),
             "stance": data.get("stance") or None,
         }
+
+    @property
+    def evidence_keys(self) -> list[str]:
+        """The evidence ticked, as tray keys ("annotation:12"), at most MAX_CHOICES."""
+        return [k for k in self.data.getlist("evidence") if ":" in k][: self.MAX_CHOICES]
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

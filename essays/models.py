@@ -1,6 +1,15 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Sum,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -48,6 +57,23 @@ class OutlineQuerySet(models.QuerySet):
                         "evidence",
                         queryset=Evidence.objects.select_related("annotation"),
                     )
+                ),
+            )
+        )
+
+    def for_page(self):
+        """`for_editor()` with what the outline page shows beside it, in the same query: its
+        review (`outline.review`, None-safe with getattr), `has_revisions`, and
+        `latest_draft_id` (its newest essay draft's, or None)."""
+        return (
+            self.for_editor()
+            .select_related("review")
+            .annotate(
+                has_revisions=Exists(Revision.objects.filter(outline=OuterRef("pk"))),
+                latest_draft_id=Subquery(
+                    Outline.objects.filter(source=OuterRef("pk"))
+                    .order_by("-updated_at", "-pk")
+                    .values("pk")[:1]
                 ),
             )
         )
@@ -187,21 +213,25 @@ class Outline(models.Model):
             if isinstance(row, dict) and (row.get("kind") or str(row.get("sentence", "")).strip())
         ]
 
-    def bump(self, seen_version: int) -> bool:
-        """Claim the next version if nobody saved since `seen_version`; one UPDATE, so two
-        simultaneous saves cannot both win."""
+    def bump(self, seen_version: int, **changes) -> bool:
+        """Claim the next version if nobody saved since `seen_version`, writing `changes`
+        (field name: value) in the same UPDATE; one UPDATE, so two simultaneous saves cannot
+        both win."""
         now = timezone.now()  # every edit is a save, whatever else it writes
         won = Outline.objects.filter(pk=self.pk, version=seen_version).update(
-            version=F("version") + 1, updated_at=now
+            version=F("version") + 1, updated_at=now, **changes
         )
         if won:
             self.version, self.updated_at = seen_version + 1, now
+            for name, value in changes.items():
+                setattr(self, name, value)
         return bool(won)
 
-    def claim_version(self, seen_version: int | None) -> None:
-        """Every edit's first step, on the page and in the API: claim the next version, or
+    def claim_version(self, seen_version: int | None, **changes) -> None:
+        """Every edit's first step, on the page and in the API: claim the next version (with
+        the outline's own `changes`, written in the same UPDATE and set on this instance), or
         raise VersionConflict with the current one (404 if the outline was deleted)."""
-        if seen_version is not None and self.bump(seen_version):
+        if seen_version is not None and self.bump(seen_version, **changes):
             return
         current = Outline.objects.filter(pk=self.pk).values_list("version", flat=True).first()
         if current is None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from annotations.models import Annotation, Link
@@ -42,6 +43,8 @@ class Material:
     successive: bool = False  # the comparison's subjects follow one another in time
     scaffolding: str = "on"  # the assignment's settings for the builder
     min_evidence: int = 1
+    # `menu`, when only its first rows were loaded (builder_material's `menu`).
+    menu_sources: list | None = None
 
     def evidence_for(self, key: str) -> list[builder.Evidence]:
         """The builder's Evidence for one tray key: an annotation, a link (two pieces),
@@ -78,6 +81,16 @@ class Material:
                 )
             ]
         return []
+
+    @property
+    def menu(self) -> list:
+        """The annotations in the order the editor's "Add evidence" menus offer them: the
+        student's own, then classmates', each in text order (only the first rows of it when
+        loaded with builder_material's `menu`)."""
+        if self.menu_sources is not None:
+            return self.menu_sources
+        own = [a for a in self.annotations if a.author_id == self.user_id]
+        return own + [a for a in self.annotations if a.author_id != self.user_id]
 
     def citation_for(self, passage_id) -> str:
         """ "§2 ¶5", or a plain note when the paragraph was removed from the text (the
@@ -152,19 +165,43 @@ class Pair:
         return Link.Relation(self.relation).label
 
 
-def builder_material(assignment, user) -> Material:
+def builder_material(assignment, user, *, keys=None, menu: int = 0) -> Material:
     """What this student may build from: the matrix, and the annotations they may see
-    (hidden ones are gone for students), with comparison links between them."""
+    (hidden ones are gone for students), with comparison links between them.
+
+    With `keys` (tray keys: "annotation:12", "link:3", "contrast:5"), only the annotations and
+    links those keys name are loaded, under the same visibility: enough to turn those choices
+    into a selection (a new outline, an outline's checks), not to offer the tray. With `menu`
+    as well, the first `menu` of `Material.menu` too (the outline editor's "Add evidence"
+    menus, `material_for`)."""
     text = reading_for(assignment.comparison)
     comparison, layout = text.comparison, text.layout
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
-    visible = Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
     dimensions = {row.dimension.pk: row.dimension for row in layout["matrix"]}
-    rows = (
-        visible.filter(parent__isnull=True, is_deleted=False, start__isnull=False)
-        .exclude(is_hidden=True)
-        .order_by("passage__section__order", "passage__order", "start", "pk")
-        .values_list(
+    class_links = Link.objects.filter(assignment=assignment)
+    wanted = None
+    if keys is not None:
+        named = {kind: set() for kind in ("annotation", "link")}
+        for key in keys:
+            kind, _, raw = str(key).partition(":")
+            pk = parse_id(raw)
+            if kind in named and pk is not None:
+                named[kind].add(pk)
+        class_links = list(class_links.filter(pk__in=named["link"])) if named["link"] else []
+        wanted = named["annotation"] | {
+            pk for link in class_links for pk in (link.source_id, link.target_id)
+        }
+    shown = None
+    if wanted is None or wanted or menu:
+        shown = (
+            Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
+            .filter(parent__isnull=True, is_deleted=False, start__isnull=False)
+            .exclude(is_hidden=True)
+        )
+    authors = {}
+
+    def sources(queryset):
+        rows = queryset.values_list(
             "pk",
             "author_id",
             "author__display_name",
@@ -175,34 +212,47 @@ def builder_material(assignment, user) -> Material:
             "dimension_id",
             "visibility",
         )
-    )
-    authors = {}
-    annotations = [
-        Source(
-            pk=pk,
-            author_id=author_id,
-            author=authors.setdefault(author_id, Author(display_name)),
-            kind=kind,
-            exact=exact,
-            body=body,
-            passage_id=passage_id,
-            dimension_id=dimension_id,
-            dimension=dimensions.get(dimension_id),
-            is_private=visibility == Annotation.Visibility.PRIVATE,
-        )
-        for (
-            pk,
-            author_id,
-            display_name,
-            kind,
-            exact,
-            body,
-            passage_id,
-            dimension_id,
-            visibility,
-        ) in rows
-    ]
-    _attach_subjects(annotations, assignment, layout["subjects"])
+        return [
+            Source(
+                pk=pk,
+                author_id=author_id,
+                author=authors.setdefault(author_id, Author(display_name)),
+                kind=kind,
+                exact=exact,
+                body=body,
+                passage_id=passage_id,
+                dimension_id=dimension_id,
+                dimension=dimensions.get(dimension_id),
+                is_private=visibility == Annotation.Visibility.PRIVATE,
+            )
+            for (
+                pk,
+                author_id,
+                display_name,
+                kind,
+                exact,
+                body,
+                passage_id,
+                dimension_id,
+                visibility,
+            ) in rows
+        ]
+
+    annotations, menu_sources = [], None
+    if wanted is None:
+        annotations = sources(shown.order_by(*TEXT_ORDER))
+    else:
+        if wanted:
+            annotations = sources(shown.filter(pk__in=wanted).order_by(*TEXT_ORDER))
+        if menu:
+            own_first = Case(When(author_id=user.pk, then=Value(0)), default=Value(1))
+            menu_sources = sources(shown.order_by(own_first, *TEXT_ORDER)[:menu])
+            named_pks = {a.pk for a in annotations}
+            annotations += [a for a in menu_sources if a.pk not in named_pks]
+            # One Source per annotation: the menu's rows are the ones the material holds.
+            by_pk = {a.pk: a for a in annotations}
+            menu_sources = [by_pk[a.pk] for a in menu_sources]
+    _attach_subjects(annotations, assignment, layout["subjects"], every=wanted is None)
     by_pk = {a.pk: a for a in annotations}
     # The class's links, kept when both ends are visible here: filtered in Python, because two
     # `__in` lists of every visible id make a query that costs more to parse than to run.
@@ -215,7 +265,7 @@ def builder_material(assignment, user) -> Material:
             source=by_pk[link.source_id],
             target=by_pk[link.target_id],
         )
-        for link in Link.objects.filter(assignment=assignment)
+        for link in class_links
         if link.source_id in by_pk and link.target_id in by_pk
     ]
     citations, tags, article = {}, {}, []
@@ -249,25 +299,46 @@ def builder_material(assignment, user) -> Material:
         successive=comparison.successive,
         scaffolding=assignment.scaffolding,
         min_evidence=assignment.min_evidence,
+        menu_sources=menu_sources,
     )
 
 
-def _attach_subjects(annotations, assignment, subjects) -> None:
+# An annotation's place in the text: the material's order.
+TEXT_ORDER = ("passage__section__order", "passage__order", "start", "pk")
+
+
+def _attach_subjects(annotations, assignment, subjects, *, every=True) -> None:
     """Set each annotation's `subject_list` (the comparison's Subject rows, in their order)
-    from one query. The builder reads them for every annotation; a `prefetch_related` manager
-    per annotation costs more than the rest of the material together."""
+    from one query (none for no annotations). The builder reads them for every annotation; a
+    `prefetch_related` manager per annotation costs more than the rest of the material
+    together. `every`: the annotations are most of the assignment's, so the query asks for
+    the whole assignment's rather than a list of ids."""
     by_pk = {a.pk: a for a in annotations}
     by_subject = {s.pk: s for s in subjects}
     for annotation in annotations:
         annotation.subject_list = []
-    pairs = Annotation.subjects.through.objects.filter(
-        annotation__assignment_id=assignment.pk
-    ).values_list("annotation_id", "subject_id")
+    if not annotations:
+        return
+    through = Annotation.subjects.through.objects
+    if every:
+        through = through.filter(annotation__assignment_id=assignment.pk)
+    else:
+        through = through.filter(annotation_id__in=by_pk)
+    pairs = through.values_list("annotation_id", "subject_id")
     for annotation_id, subject_id in pairs:
         if annotation_id in by_pk and subject_id in by_subject:
             by_pk[annotation_id].subject_list.append(by_subject[subject_id])
     for annotation in annotations:
         annotation.subject_list.sort(key=lambda subject: (subject.order, subject.pk))
+
+
+def material_for(outline: Outline, *, menu: int = 0) -> Material:
+    """The author's material for one outline (whoever is reading: what the author could
+    choose from). Only what the outline's selection names, which is all its checks,
+    regenerating and restructuring read; with `menu`, the first `menu` rows of
+    `Material.menu` too, for the editor's "Add evidence" menus."""
+    keys = (outline.selection or {}).get("evidence", [])
+    return builder_material(outline.assignment, outline.author, keys=keys, menu=menu)
 
 
 def make_selection(
@@ -390,26 +461,30 @@ def outline_create(*, assignment, author, draft: builder.Outline, selection_data
         judgements=[judgement_record(j) for j in draft.judgements],
         scaffold=scaffold_record(draft),
     )
-    sections_save(outline, draft)
+    sections_save(outline, draft, fresh=True)
     return outline
 
 
-def sections_save(outline: Outline, draft: builder.Outline) -> None:
+def sections_save(outline: Outline, draft: builder.Outline, *, fresh: bool = False) -> None:
     """Replace the outline's sections and evidence with the builder's.
 
     The builder's questions and frames become prompts and frames (help text beside the boxes,
     never the student's text); the student's own words, where the outline had them, are kept
     by section and evidence key, so restructuring or regenerating never loses what they
     wrote. Evidence keeps its link to the annotation only while that annotation exists; the
-    snapshot stands on its own.
+    snapshot stands on its own. `fresh`: the outline was just created, with no sections yet
+    (nothing to keep or replace).
     """
-    answers = {s.key: s.reasoning for s in outline.sections.all() if s.reasoning}
-    claims = {s.key: s.claim for s in outline.sections.all() if s.claim}
-    comments = {
-        e.key: e.commentary
-        for e in Evidence.objects.filter(section__outline=outline).exclude(commentary="")
-    }
-    outline.sections.all().delete()
+    answers, claims, comments = {}, {}, {}
+    if not fresh:
+        current = list(outline.sections.all())
+        answers = {s.key: s.reasoning for s in current if s.reasoning}
+        claims = {s.key: s.claim for s in current if s.claim}
+        comments = {
+            e.key: e.commentary
+            for e in Evidence.objects.filter(section__outline=outline).exclude(commentary="")
+        }
+        outline.sections.all().delete()
     sections = OutlineSection.objects.bulk_create(
         [
             OutlineSection(
@@ -488,7 +563,8 @@ def evidence_add(*, outline: Outline, section: OutlineSection, key: str) -> Evid
     """Add one piece of the author's material to a section, placed as the builder places it
     (form, subject, the question beside its reasoning box; a relation only from a comparison
     link), at the section's end."""
-    material = builder_material(outline.assignment, outline.author)
+    named = [*(outline.selection or {}).get("evidence", []), key]
+    material = builder_material(outline.assignment, outline.author, keys=named)
     items = material.evidence_for(key)
     if not items:
         raise NotAllowed("That evidence is not yours to use here.", field="key")
@@ -676,8 +752,7 @@ def open_checks(outline: Outline) -> list[str]:
     if outline.kind == Outline.Kind.DRAFT:
         checks = draft_checks(outline)
     else:
-        material = builder_material(outline.assignment, outline.author)
-        checks = builder.check(as_draft(outline), selection_for(outline, material))
+        checks = builder.check(as_draft(outline), selection_for(outline, material_for(outline)))
     # A draft's checks have no levels: each open one counts, as before.
     return [c.message for c in checks if not c.ok and getattr(c, "level", "problem") == "problem"]
 
@@ -710,16 +785,11 @@ def outline_edit(
                 raise NotAllowed(f"{what} {row['id']} is not part of this outline.")
     if judgements is not None:
         judgements = judgements_clean(outline, judgements)
-    outline.claim_version(version)
     values = {"title": title, "thesis": thesis, "judgements": judgements}
-    columns = [name for name, value in values.items() if value is not None]
-    for name in columns:
-        setattr(outline, name, values[name])
-    if thesis is not None:
-        thesis_attempted(outline, thesis)  # examples "after a first attempt" open now
-        columns.append("scaffold")
-    if columns:  # the claim above already stamped `updated_at`
-        outline.save(update_fields=columns)
+    changes = {name: value for name, value in values.items() if value is not None}
+    if thesis is not None:  # examples "after a first attempt" open now
+        changes["scaffold"] = thesis_attempted(outline, thesis)
+    outline.claim_version(version, **changes)  # one UPDATE: the version and these fields
     for model, rows, objects in (
         (OutlineSection, sections, by_id),
         (Evidence, evidence, items),
@@ -748,7 +818,7 @@ def draft_edit(
     for row in paragraphs:
         if row["id"] not in sections:
             raise NotAllowed(f"Paragraph {row['id']} is not in this draft.", field="paragraphs")
-    draft.claim_version(version)
+    draft.claim_version(version, **({"title": title} if title is not None else {}))
     changed = []
     for row in paragraphs:
         section = sections[row["id"]]
@@ -756,9 +826,6 @@ def draft_edit(
         changed.append(section)
     if changed:
         OutlineSection.objects.bulk_update(changed, ["paragraph"])
-    if title is not None:
-        draft.title = title
-        draft.save(update_fields=["title"])
     return draft
 
 
@@ -847,11 +914,12 @@ def judgements_clean(outline: Outline, rows: list[dict]) -> list[dict]:
     return cleaned
 
 
-def thesis_attempted(outline: Outline, thesis: str) -> None:
-    """Remember that the student has written a thesis of their own at least once (examples
-    "after a first attempt" open then and stay open). Sets the field; the caller saves."""
-    if thesis.strip():
-        outline.scaffold = {**(outline.scaffold or {}), "attempted": True}
+def thesis_attempted(outline: Outline, thesis: str) -> dict:
+    """The outline's scaffold once `thesis` is saved: it remembers that the student has
+    written a thesis of their own at least once (examples "after a first attempt" open then
+    and stay open). The caller saves it."""
+    scaffold = outline.scaffold or {}
+    return {**scaffold, "attempted": True} if thesis.strip() else scaffold
 
 
 def example_for(outline: Outline) -> str:
@@ -948,8 +1016,7 @@ def judgements_apply(outline: Outline) -> None:
     dimensions concede into the counterargument, transitions), keeping everything they wrote:
     claims, reasoning and card reasoning by key (`sections_save`), and each relation they
     chose. `outline` comes from `for_editor()`."""
-    material = builder_material(outline.assignment, outline.author)
-    selection = selection_for(outline, material)
+    selection = selection_for(outline, material_for(outline))
     chosen = {e.key: e.relation for s in outline.sections.all() for e in s.evidence.all()}
     # Only the evidence the outline holds now: what the student removed stays removed.
     selection = dataclasses.replace(

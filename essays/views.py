@@ -7,6 +7,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from django_htmx.http import (
@@ -22,7 +24,7 @@ from counterpoint.lib.ordering import moved, save_order
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.lib.safejson import parse_id, parse_number
 from counterpoint.models import User
-from essays import anchored, builder, feedback, signals
+from essays import anchored, builder, feedback, signals, tray
 from essays.access import get_outline_for
 from essays.builder.frames import BECAUSE_BUT_SO, KIND_LABELS, significance_frame
 from essays.dashboard import best_work, students_of
@@ -67,12 +69,14 @@ from essays.services import (
     judgements_apply,
     judgements_complete,
     make_selection,
+    material_for,
     open_checks,
     outline_build,
     outline_edit,
     sections_save,
     selection_for,
 )
+from essays.templatetags.essays_text import shorten
 
 # --- the builder -------------------------------------------------------------------
 
@@ -132,6 +136,8 @@ def _builder_context(request, assignment, material, choices, filters):
     draft = builder.build(selection)
     chosen = set(choices["evidence_keys"])
     links, annotations, matched = _tray(material, request.user, filters, chosen)
+    reading_url = reverse("comparisons:read", args=[assignment.pk])
+    tray.decorate(annotations, chosen=chosen, reading_url=reading_url)
     visible_keys = {f"link:{link.pk}" for link in links} | {
         f"annotation:{a.pk}" for a in annotations
     }
@@ -154,17 +160,21 @@ def _builder_context(request, assignment, material, choices, filters):
         "structures": Outline.Structure.choices,
         "stances": Outline.Stance.choices,
         "my_outlines": Outline.objects.filter(assignment=assignment, author=request.user),
+        "reading_url": reading_url,
     }
 
 
 @login_required
 def builder_page(request, pk):
     assignment = permissions.get_assignment_for(request.user, pk)
-    material = builder_material(assignment, request.user)
     form = BuilderForm(request.POST if request.method == "POST" else request.GET)
+    creating = request.method == "POST" and form.creating
+    # Creating an outline reads only the evidence ticked; the page shows the whole tray.
+    keys = form.evidence_keys if creating else None
+    material = builder_material(assignment, request.user, keys=keys)
     choices = form.choices(material)
     status = 200
-    if request.method == "POST" and form.creating:
+    if creating:
         try:
             outline = outline_build(
                 material=material, assignment=assignment, author=request.user, **choices
@@ -172,6 +182,7 @@ def builder_page(request, pk):
         except RateLimited as error:
             messages.error(request, error.message)
             status = 429
+            material = builder_material(assignment, request.user)
         else:
             messages.success(request, "Your outline is ready to edit.")
             return redirect("essays:outline", pk=outline.pk)
@@ -190,26 +201,29 @@ def builder_page(request, pk):
 
 
 def _editor_context(request, outline):
-    material = builder_material(outline.assignment, outline.author)
-    selection = selection_for(outline, material)
-    draft = as_draft(outline)
-    checks = builder.check(draft, selection)
+    """Everything the outline page shows. `outline` comes from `Outline.objects.for_page()`."""
+    is_author = outline.author_id == request.user.pk
     can_edit = outline.is_editable and permissions.can_write(request.user, outline)
+    # The author's notes for the "Add evidence" menus only for an editor.
+    material = material_for(outline, menu=_menu_rows(outline) if can_edit else 0)
     unused = _unused_evidence(outline, material) if can_edit else []
     sections = list(outline.sections.all())
-    released = feedback.feedback_released(outline)
-    comment_rows = list(outline.comments.all())
+    review = getattr(outline, "review", None)
+    released = feedback.feedback_released(outline, review)
+    # The teacher's comments and scores show only to the author, once released.
+    shown_feedback = released and is_author
+    comment_rows = list(outline.comments.all()) if shown_feedback else []
     comments = _student_comments(comment_rows)
     reading_url = reverse("comparisons:read", args=[outline.assignment_id])
     # The author sees where the teacher's comments sit in their words once feedback is out.
-    shown = comment_rows if released and outline.author_id == request.user.pk else []
-    anchored.mark_up(outline, sections, shown, reading_url=reading_url, only_marked=True)
+    anchored.mark_up(outline, sections, comment_rows, reading_url=reading_url, only_marked=True)
+    frames_on = outline.assignment.scaffolding != "off"
+    # The moves a card offers: every section, its own selected (the same list on each card).
+    section_choices = [(s.pk, s.heading) for s in sections]
     for section in sections:
         section.comment_list = comments.get(section.key, [])
         section.cited = anchored.citations(section.paragraph)
-    frames_on = outline.assignment.scaffolding != "off"
-    for section in sections:  # the autosave field names the template posts back
-        section.f_claim = f"section-{section.pk}-claim"
+        section.f_claim = f"section-{section.pk}-claim"  # the autosave field names
         section.f_reasoning = f"section-{section.pk}-reasoning"
         # The topic-sentence frames beside the claim; the reasoning frame and because/but/so
         # beside the reasoning.
@@ -224,24 +238,16 @@ def _editor_context(request, outline):
             item.f_commentary = f"evidence-{item.pk}-commentary"
             item.f_relation = f"evidence-{item.pk}-relation"
             item.f_form = f"evidence-{item.pk}-form"
-    open_ = [c for c in checks if not c.ok]
-    # Problems first, then suggestions; each links to its field and marks copied words.
-    open_.sort(key=lambda c: c.level != builder.PROBLEM)
-    for found in open_:
-        found.href, text = _check_field(found, outline, sections)
-        found.segments = _marked(text, found.spans) if found.spans and text else []
+        if can_edit and section.evidence.all():
+            section.move_options = _options(section_choices, section.pk)
     scaffold = outline.scaffold or {}
     question = scaffold.get("question") or outline.assignment.essay_prompt
     rows = _judgement_rows(outline, material)
     example, refusal = _example(outline) if request.GET.get("example") else ("", "")
     return {
-        "outline": outline,
+        **_status_context(outline, material, sections),
         "assignment": outline.assignment,
         "sections": sections,
-        "checks": open_,
-        "problems": sum(c.level == builder.PROBLEM for c in open_),
-        "suggestions": sum(c.level != builder.PROBLEM for c in open_),
-        "passed": [c for c in checks if c.ok],
         "judgement_rows": rows,
         "relation_options": [("", "Not chosen yet"), *Evidence.Relation.choices],
         "reasoning_frames": [builder.REASONING_FRAME] if frames_on else [],
@@ -260,16 +266,58 @@ def _editor_context(request, outline):
         "thesis_prompts": scaffold.get("thesis_prompts", []),
         "examples": outline.assignment.examples,
         "unused": unused,
+        # The "Add evidence" menu's options, the same in every section: rendered once.
+        "unused_options": _unused_options(unused),
         "can_edit": can_edit,
-        "is_author": outline.author_id == request.user.pk,
+        "is_author": is_author,
         "released": released,
         "reading_url": reading_url,
+        "action_url": reverse("essays:action", args=[outline.pk]),
+        "save_url": reverse("essays:save", args=[outline.pk]),
         "general_comments": comments.get("", []),
-        "scores": _student_scores(outline),
-        "review": Review.objects.filter(outline=outline).first(),
+        "scores": _student_scores(outline) if shown_feedback else [],
+        "review": review,
         "structures": Outline.Structure.choices,
-        "section_choices": [(s.pk, s.heading) for s in sections],
     }
+
+
+def _status_context(outline, material, sections):
+    """The checks box (the page's `status` part, and all an autosave answers with): the
+    builder's checks on the outline as it stands, problems first, each linked to its box
+    with any copied words marked. `sections` are the outline's, as the page has them."""
+    checks = builder.check(as_draft(outline), selection_for(outline, material))
+    open_ = [c for c in checks if not c.ok]
+    # Problems first, then suggestions; each links to its field and marks copied words.
+    open_.sort(key=lambda c: c.level != builder.PROBLEM)
+    for found in open_:
+        found.href, text = _check_field(found, outline, sections)
+        found.segments = _marked(text, found.spans) if found.spans and text else []
+    return {
+        "outline": outline,
+        "checks": open_,
+        "problems": sum(c.level == builder.PROBLEM for c in open_),
+        "suggestions": sum(c.level != builder.PROBLEM for c in open_),
+        "passed": [c for c in checks if c.ok],
+    }
+
+
+def _options(choices, selected):
+    """<option>s for (value, label) pairs, `selected` marked: HTML built once for a list that
+    the page repeats."""
+    selected_mark = mark_safe(" selected")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, selected_mark if value == selected else "", label) for value, label in choices),
+    )
+
+
+def _unused_options(unused):
+    return format_html_join(
+        "",
+        '<option value="{}">{} “{}”</option>',
+        ((item.key, item.citation, shorten(item.quote or item.note, 70)) for item in unused),
+    )
 
 
 def _judgement_rows(outline, material):
@@ -380,12 +428,19 @@ def _marked(text, spans):
 UNUSED_LIMIT = 50
 
 
+def _menu_rows(outline):
+    """How many of `Material.menu` the menus can read: UNUSED_LIMIT, and one more for each
+    note `_unused_evidence` may skip as already used (every piece the outline holds, and up to
+    two for each key of its selection)."""
+    used = sum(len(s.evidence.all()) for s in outline.sections.all())
+    return UNUSED_LIMIT + used + 2 * len((outline.selection or {}).get("evidence", []))
+
+
 def _unused_evidence(outline, material):
-    """Evidence the outline does not use yet, for the editor's "Add evidence" menus."""
+    """Evidence the outline does not use yet, for the editor's "Add evidence" menus: what the
+    student chose in the builder, then their own notes, then classmates' (`Material.menu`)."""
     seen = {e.key for s in outline.sections.all() for e in s.evidence.all()}
-    mine = [a for a in material.annotations if a.author_id == outline.author_id]
-    others = [a for a in material.annotations if a.author_id != outline.author_id]
-    keys = outline.selection.get("evidence", []) + [f"annotation:{a.pk}" for a in mine + others]
+    keys = outline.selection.get("evidence", []) + [f"annotation:{a.pk}" for a in material.menu]
     unused = []
     for key in keys:
         if len(unused) >= UNUSED_LIMIT:
@@ -409,13 +464,14 @@ def _student_scores(outline):
     return list(outline.scores.select_related("criterion", "level").order_by("criterion__order"))
 
 
-def _load(request, pk, action="read"):
-    return get_outline_for(request.user, pk, action=action, queryset=Outline.objects.for_editor())
+def _load(request, pk, action="read", queryset=None):
+    queryset = queryset if queryset is not None else Outline.objects.for_editor()
+    return get_outline_for(request.user, pk, action=action, queryset=queryset)
 
 
 @login_required
 def outline_page(request, pk):
-    outline = _load(request, pk)
+    outline = _load(request, pk, queryset=Outline.objects.for_page())
     if outline.kind == Outline.Kind.DRAFT:
         return redirect("essays:draft", pk=outline.pk)
     return render(request, "essays/outline.html", _editor_context(request, outline))
@@ -438,14 +494,15 @@ def _current_version(outline):
     return Outline.objects.filter(pk=outline.pk).values_list("version", flat=True).first()
 
 
-def _after_change(request, outline, note, *, region="outline"):
-    """Answer an edit: the changed region (or only the checks and version for a field
-    save), announced for screen readers."""
-    outline = Outline.objects.for_editor().get(pk=outline.pk)
-    template = f"essays/outline.html#{region}"
+def _after_change(request, outline, note):
+    """Answer a structural edit: the outline as it now is, announced for screen readers."""
     if not request.htmx:
         return redirect("essays:outline", pk=outline.pk)
-    response = render(request, template, _editor_context(request, outline))
+    author = outline.author  # the request's user for the author: their roles are loaded
+    outline = Outline.objects.for_page().get(pk=outline.pk)
+    if outline.author_id == author.pk:
+        outline.author = author
+    response = render(request, "essays/outline.html#outline", _editor_context(request, outline))
     trigger_client_event(response, "announce", {"message": note})
     return response
 
@@ -484,12 +541,18 @@ def outline_save(request, pk):
 
 
 def _saved(request, outline, *, as_json):
+    """Answer an autosave with the checks box and the new version, from the outline as the
+    save left it in memory (`outline_edit` sets what it writes), without loading it again."""
+    if not as_json and not request.htmx:
+        return redirect("essays:outline", pk=outline.pk)
+    sections = list(outline.sections.all())
+    context = _status_context(outline, material_for(outline), sections)
     if as_json:
-        outline = Outline.objects.for_editor().get(pk=outline.pk)
-        context = _editor_context(request, outline)
         status_html = render_to_string("essays/outline.html#status", context, request)
         return JsonResponse({"version": outline.version, "status_html": status_html})
-    return _after_change(request, outline, "Saved.", region="status")
+    response = render(request, "essays/outline.html#status", context)
+    trigger_client_event(response, "announce", {"message": "Saved."})
+    return response
 
 
 def _save_conflict(request, outline, *, as_json, current):
@@ -659,8 +722,7 @@ def _reorder(data, outline):
 
 def _regenerate(data, outline):
     section = _section_in(outline, data["section"])
-    material = builder_material(outline.assignment, outline.author)
-    selection = selection_for(outline, material)
+    selection = selection_for(outline, material_for(outline))
     draft = builder.regenerate_section(as_draft(outline), selection, section.key)
     sections_save(outline, draft)
     return f"{section.heading} was made again from your choices."
@@ -670,8 +732,7 @@ def _restructure(data, outline):
     structure = data["structure"]
     if structure not in builder.STRUCTURES:
         raise Http404
-    material = builder_material(outline.assignment, outline.author)
-    selection = selection_for(outline, material, structure=structure)
+    selection = selection_for(outline, material_for(outline), structure=structure)
     draft = builder.restructure(as_draft(outline), selection, structure)
     outline.structure = structure
     outline.thesis = draft.thesis

@@ -245,7 +245,9 @@ class OutlineCreateSerializer(serializers.Serializer):
     def validate(self, data):
         """Dimensions and cells must be the comparison's (they are no secret from a member);
         the material is kept for the create."""
-        material = builder_material(data["assignment"], self.context["request"].user)
+        material = builder_material(
+            data["assignment"], self.context["request"].user, keys=data["evidence"]
+        )
         dimension_ids = {d.pk for d in material.dimensions}
         cell_ids = {cell.pk for cell in material.cells.values()}
         data.setdefault("dimensions", [d.pk for d in material.dimensions])

@@ -55,10 +55,10 @@ from essays.models import (
 )
 from essays.services import (
     as_draft,
-    builder_material,
     draft_create,
     draft_edit,
     example_for,
+    material_for,
     outline_build,
     outline_edit,
     selection_for,
@@ -181,7 +181,7 @@ class OutlineViewSet(viewsets.GenericViewSet):
         """The outline in full, with the builder's checks run against the author's material
         (what the author could choose from, whoever is reading)."""
         if material is None:
-            material = builder_material(outline.assignment, outline.author)
+            material = material_for(outline)
         checks = builder.check(as_draft(outline), selection_for(outline, material))
         context = {**self.get_serializer_context(), "checks": checks}
         return Response(OutlineSerializer(outline, context=context).data, status=status_code)

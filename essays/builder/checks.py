@@ -45,6 +45,12 @@ def check(outline: Outline, selection: Selection) -> list[Check]:
             judgements=tuple(outline.judgements) or selection.judgements,
         )
     )
+    return checks_in(outline, context)
+
+
+def checks_in(outline: Outline, context: Context) -> list[Check]:
+    """`check`, with the context already made: the outline's structure, stance and
+    judgements must be the context's (as for an outline `build` has just made from it)."""
     return [
         *thesis_checks(outline.thesis, context),
         *_judgement_checks(context),
@@ -244,19 +250,8 @@ def _gives_reason(text: str, context: Context) -> Check:
     return Check("thesis_gives_reason", True, "Your thesis gives a reason of its own.", "thesis")
 
 
-def _sources(context: Context) -> list[str]:
-    """Text that is not the student's: the matrix cells, the article and the quotes."""
-    return [
-        # Every cell given, chosen or not: copying any of the table is copying.
-        *(cell.statement for cell in context.selection.cells),
-        *context.selection.article,
-        *(evidence.quote for evidence in context.selection.evidence),
-        *(e.note for e in context.selection.evidence if e.source == "table"),
-    ]
-
-
 def _own_words(text: str, context: Context, target: str, code: str, level: str) -> Check:
-    spans = copied_spans(text, _sources(context))
+    spans = copied_spans(text, indexes=context.not_own_words)
     if spans:
         words = " … ".join(text[a:b] for a, b in spans)
         return Check(

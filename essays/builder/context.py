@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from essays.builder.text import join, mentions, stems
+from functools import cached_property
+
+from essays.builder.text import (
+    CopiedIndex,
+    copied_index,
+    join,
+    kept_copied_index,
+    mentions,
+    stems,
+)
 from essays.builder.types import (
     ALIKE_KINDS,
     KINDS,
@@ -95,6 +104,25 @@ class Context:
             - self.name_stems
             for dimension in self.dimensions
         }
+
+    @cached_property
+    def not_own_words(self) -> list[CopiedIndex]:
+        """Text that is not the student's, indexed for the copied-words checks: the matrix
+        cells and the article (the same for every student of an assignment, so indexed once
+        and kept), then the quotes and the table's notes chosen. Made once per context, not
+        once per box checked."""
+        selection = self.selection
+        article = kept_copied_index(
+            # Every cell given, chosen or not: copying any of the table is copying.
+            (*(cell.statement for cell in selection.cells), *selection.article)
+        )
+        chosen = copied_index(
+            [
+                *(evidence.quote for evidence in selection.evidence),
+                *(e.note for e in selection.evidence if e.source == "table"),
+            ]
+        )
+        return [article, chosen]
 
     # Names
 

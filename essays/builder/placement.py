@@ -28,7 +28,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 
-from essays.builder.checks import check
+from essays.builder.checks import check, checks_in
 from essays.builder.context import Context
 from essays.builder.frames import (
     KIND_RELATION,
@@ -72,7 +72,9 @@ def build(selection: Selection) -> Outline:
         judgements=list(context.judgements.values()),
     )
     _offer_thesis_frames(outline, context)
-    outline.checks = check(outline, selection)
+    # Made from this context, the outline has its structure, stance and judgements: the
+    # checks read the same context rather than making another.
+    outline.checks = checks_in(outline, context)
     return outline
 
 
@@ -124,15 +126,22 @@ def restructure(outline: Outline, selection: Selection, structure: str) -> Outli
             body.claim = old[body.key].claim
             body.reasoning = old[body.key].reasoning
 
-    result = copy.deepcopy(outline)
-    result.structure = structure
-    result.sections = [
-        kept.get(INTRODUCTION) or _introduction(context),
-        *bodies,
-        counterargument,
-        kept.get(COMPLEXITY) or _complexity(context),
-        kept.get(CONCLUSION) or _conclusion(context),
-    ]
+    # Every section is new or a copy already: the outline around them needs no deep copy.
+    result = replace(
+        outline,
+        structure=structure,
+        sections=[
+            kept.get(INTRODUCTION) or _introduction(context),
+            *bodies,
+            counterargument,
+            kept.get(COMPLEXITY) or _complexity(context),
+            kept.get(CONCLUSION) or _conclusion(context),
+        ],
+        judgements=list(outline.judgements),
+        thesis_frames=list(outline.thesis_frames),
+        thesis_prompts=list(outline.thesis_prompts),
+        checks=[],
+    )
     result.checks = check(result, selection)
     return result
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from essays.builder.types import EvidenceItem, Outline
 
@@ -145,13 +148,17 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     ]
 
 
-def copied_spans(text: str, sources: list[str], run: int = COPIED_RUN) -> list[tuple[int, int]]:
-    """The character ranges of `text` that repeat `run` or more words in a row from one of
-    `sources`, or a whole source of at least four words (a short matrix cell copied whole).
-    Bounded: every source is indexed once by its word n-grams."""
-    words = tokens(text)
-    if not words:
-        return []
+@dataclass(frozen=True)
+class CopiedIndex:
+    """Sources indexed for `copied_spans`: their runs of words, and the short ones whole."""
+
+    grams: frozenset[tuple[str, ...]]
+    wholes: frozenset[tuple[str, ...]]
+
+
+def copied_index(sources: Iterable[str], run: int = COPIED_RUN) -> CopiedIndex:
+    """Every source indexed once by its word n-grams (a source of four words up to `run`
+    whole)."""
     grams: set[tuple[str, ...]] = set()
     wholes: set[tuple[str, ...]] = set()
     for source in sources:
@@ -160,12 +167,38 @@ def copied_spans(text: str, sources: list[str], run: int = COPIED_RUN) -> list[t
             wholes.add(tuple(source_words))
         for i in range(len(source_words) - run + 1):
             grams.add(tuple(source_words[i : i + run]))
+    return CopiedIndex(frozenset(grams), frozenset(wholes))
+
+
+@lru_cache(maxsize=8)
+def kept_copied_index(sources: tuple[str, ...], run: int = COPIED_RUN) -> CopiedIndex:
+    """`copied_index` of sources many checks share (an assignment's article and table, the
+    same for every student): made once per process for each such text, then kept."""
+    return copied_index(sources, run)
+
+
+def copied_spans(
+    text: str,
+    sources: Iterable[str] = (),
+    run: int = COPIED_RUN,
+    *,
+    indexes: Sequence[CopiedIndex] = (),
+) -> list[tuple[int, int]]:
+    """The character ranges of `text` that repeat `run` or more words in a row from one of
+    `sources`, or a whole source of at least four words (a short matrix cell copied whole).
+    Bounded: every source is indexed once by its word n-grams; `indexes` are sources
+    already indexed (`copied_index`, with the same `run`)."""
+    words = tokens(text)
+    if not words:
+        return []
+    indexes = [*indexes, copied_index(sources, run)] if sources else list(indexes)
     plain = [w for w, _, _ in words]
     hit = [False] * len(plain)
     for i in range(len(plain) - run + 1):
-        if tuple(plain[i : i + run]) in grams:
+        gram = tuple(plain[i : i + run])
+        if any(gram in index.grams for index in indexes):
             hit[i : i + run] = [True] * run
-    for whole in wholes:
+    for whole in {whole for index in indexes for whole in index.wholes}:
         size = len(whole)
         for i in range(len(plain) - size + 1):
             if tuple(plain[i : i + size]) == whole:

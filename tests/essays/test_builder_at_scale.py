@@ -113,3 +113,48 @@ def test_a_teacher_reviewing_gets_no_add_evidence_menu(client, assignment, stude
     client.force_login(teacher)
 
     assert client.get(reverse("essays:outline", args=[outline.pk])).context["unused"] == []
+
+
+@pytest.mark.parametrize("limit", [1, 3, 6, 50])
+def test_the_menus_read_only_their_first_notes_and_list_what_every_note_would(
+    client, assignment, student, classmate, limit, monkeypatch
+):
+    """The editor loads only the first notes the menus can reach (essays.views._menu_rows):
+    the same menu as from every note the student may see, whatever the outline already uses
+    or its selection names (a link counts both its ends)."""
+    from annotations.models import Link
+    from essays.models import Outline
+
+    monkeypatch.setattr(views, "UNUSED_LIMIT", limit)
+    mine = [annotate(assignment, student, body=f"Mine {i}") for i in range(5)]
+    theirs = [annotate(assignment, classmate, body=f"Theirs {i}") for i in range(5)]
+    link = Link.objects.create(
+        assignment=assignment,
+        source=mine[3],
+        target=theirs[2],
+        relation="difference",
+        author=student,
+    )
+    keys = [f"annotation:{mine[1].pk}", f"annotation:{theirs[0].pk}", f"link:{link.pk}"]
+    material = builder_material(assignment, student)
+    selection = make_selection(
+        material,
+        dimension_ids=[d.pk for d in material.dimensions],
+        cell_ids=[],
+        evidence_keys=keys,
+        structure="point_by_point",
+        stance="differences",
+    )
+    made = outline_create(
+        assignment=assignment,
+        author=student,
+        draft=builder.build(selection),
+        selection_data=selection_record(selection, keys[:1]),
+    )
+    outline = Outline.objects.for_editor().get(pk=made.pk)
+    every = views._unused_evidence(outline, builder_material(assignment, student))
+    client.force_login(student)
+
+    unused = client.get(reverse("essays:outline", args=[outline.pk])).context["unused"]
+
+    assert [item.key for item in unused] == [item.key for item in every]

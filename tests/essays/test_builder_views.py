@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from annotations.models import Link
+from annotations.models import Annotation, Link
+from essays import tray
 from essays.models import Evidence, Outline
 from tests.annotations.helpers import annotate
 
@@ -201,3 +202,76 @@ def test_nonsense_choices_never_break_the_page(client, assignment, student, evid
     )
 
     assert response.status_code == 200
+
+
+def test_a_tray_card_is_rendered_once_until_its_note_changes(
+    client, assignment, student, classmate, teacher, evidence, monkeypatch
+):
+    renders = []
+    get_template = tray.get_template
+
+    class Counted:
+        def __init__(self, name):
+            self.template = get_template(name)
+
+        def render(self, context):
+            renders.append(1)
+            return self.template.render(context)
+
+    monkeypatch.setattr(tray, "get_template", Counted)
+    client.force_login(classmate)
+    client.get(builder_url(assignment))  # my note and their two, one private: 3 cards
+    client.force_login(student)
+    client.get(builder_url(assignment))  # my note, and theirs as a classmate sees it: 2 more
+    assert len(renders) == 5
+
+    client.force_login(teacher)
+    client.get(builder_url(assignment))  # both class notes as a classmate sees them: kept
+    client.force_login(student)
+    again = client.get(builder_url(assignment)).content.decode()
+    assert len(renders) == 5
+
+    Annotation.objects.filter(pk=evidence["theirs"].pk).update(body="Thaw, edited")
+    edited = client.get(builder_url(assignment)).content.decode()
+
+    assert len(renders) == 6
+    assert "Thaw" in again
+    assert "Thaw, edited" in edited
+
+
+# --- query counts ----------------------------------------------------------------------
+
+
+def test_the_builder_page_query_count(
+    client, assignment, student, evidence, django_assert_num_queries
+):
+    client.force_login(student)
+    client.get(builder_url(assignment))  # the text is kept from here on (comparisons.reading)
+
+    # session, user, the assignment (class and comparison joined), my roles; the material:
+    # the annotations I see, their subjects, comparison links; my outlines; the navigation's
+    # unread count and moderation link
+    with django_assert_num_queries(10):
+        response = client.get(builder_url(assignment))
+
+    assert response.status_code == 200
+
+
+def test_creating_an_outline_reads_only_the_evidence_ticked(
+    client, assignment, student, evidence, django_assert_num_queries
+):
+    client.force_login(student)
+    client.get(builder_url(assignment))  # the text is kept from here on (comparisons.reading)
+    keys = [f"annotation:{evidence['mine'].pk}", f"annotation:{evidence['theirs'].pk}"]
+    data = {**choices(assignment, keys), "create": "1"}
+
+    # session, user, the assignment, my roles; the two annotations ticked and their subjects
+    # (no link is ticked); the lock on my membership, outlines just made; the outline, its
+    # sections, which annotations still exist, the evidence; the two savepoints, each made
+    # and released (the build and its create are each all or nothing)
+    with django_assert_num_queries(16):
+        response = client.post(builder_url(assignment), data)
+
+    outline = Outline.objects.get(author=student)
+    assert response.status_code == 302
+    assert outline.sections.filter(evidence__isnull=False).distinct().count() >= 1

@@ -281,12 +281,14 @@ def test_editor_query_count_does_not_grow_with_evidence(
     )
     client.force_login(student)
 
-    # session, user, the outline with its sections and their evidence (3), my roles; the
-    # builder material: comparison and its six prefetches, visible annotations, their
-    # subjects, links; feedback: release (review), comments, scores, the review again,
-    # whether it has revisions, its draft; the navigation's moderation link
-    # + the navigation's unread count (notifications.context_processors)
-    with django_assert_num_queries(25):
+    # session, user, the outline (its review, whether it has revisions and its draft
+    # joined) with its sections and their evidence (3), my roles (the author's too: the
+    # same user); the builder material: comparison and its six prefetches, the annotations
+    # the outline's selection names, the first notes the "Add evidence" menus can reach,
+    # their subjects (no link is named); the navigation's moderation link + the
+    # navigation's unread count (notifications.context_processors). The comments and scores
+    # are not asked for before feedback is released.
+    with django_assert_num_queries(18):
         client.get(reverse("essays:outline", args=[big.pk]))
 
 
@@ -395,3 +397,44 @@ def test_a_section_named_after_its_role_does_not_repeat_it(client, outline, stud
     assert "<h2>Introduction</h2>" in page
     assert '<span class="meta">Introduction</span>' not in page
     assert '<span class="meta">Body</span>' in page  # a dimension's section still says its role
+
+
+# --- query counts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("headers", [{**HTMX, "HX-Target": "outline-status"}, JSON])
+def test_an_autosave_reloads_nothing_it_has(
+    client, outline, student, django_assert_num_queries, headers
+):
+    client.force_login(student)
+    client.get(reverse("essays:outline", args=[outline.pk]))  # the text is kept from here on
+
+    # session, user, the outline with its sections and their evidence (3), my roles (the
+    # author's too); the version claimed with the thesis in one UPDATE, in a savepoint made
+    # and released; for the checks, the annotations the outline's selection names and their
+    # subjects. Nothing is loaded again and no other part of the page is made.
+    with django_assert_num_queries(11):
+        response = client.post(
+            reverse("essays:save", args=[outline.pk]),
+            {"field": "thesis", "value": "Whereas Stalin ruled by terror...", "version": 1},
+            headers=headers,
+        )
+
+    assert response.status_code == 200
+    assert Outline.objects.get(pk=outline.pk).version == 2
+
+
+def test_the_teacher_reads_an_outline_in_few_queries(
+    client, outline, teacher, django_assert_num_queries
+):
+    client.force_login(teacher)
+    client.get(reverse("essays:outline", args=[outline.pk]))  # the text is kept from here on
+
+    # session, user, the outline (its review, whether it has revisions and its draft joined)
+    # with its sections and their evidence (3), my roles, the author's roles; for the checks,
+    # the annotations the outline's selection names and their subjects; the navigation's
+    # unread count and moderation link
+    with django_assert_num_queries(11):
+        response = client.get(reverse("essays:outline", args=[outline.pk]))
+
+    assert response.status_code == 200
