@@ -46,8 +46,9 @@ from counterpoint.models import Classroom
 @login_required
 def assignment_read(request, pk):
     """The reading page (its URL is comparisons:read: the text is the comparison's, the page
-    around it is the panel's)."""
-    assignment = permissions.get_assignment_for(request.user, pk)
+    around it is the panel's). The assignment comes with its reading goal, for the student's
+    checklist (annotations.participation.goal_for)."""
+    assignment = permissions.get_assignment_for(request.user, pk, related=["reading_goal"])
     return reading_page(request, assignment)
 
 
