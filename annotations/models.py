@@ -166,6 +166,33 @@ PANEL_ORDER = (
 )
 
 
+def _facet_counters(subjects, dimensions) -> dict:
+    """The aggregates behind the panel's facet counts, named "field:value"."""
+    tagged = Annotation.subjects.through.objects.filter(annotation_id=OuterRef("pk"))
+    counts = {f"kind:{kind}": Count("pk", filter=Q(kind=kind)) for kind in Annotation.Kind}
+    for subject in subjects:
+        subject_id = getattr(subject, "pk", subject)
+        counts[f"subject:{subject_id}"] = Count(
+            "pk", filter=Exists(tagged.filter(subject_id=subject_id))
+        )
+    for dimension in dimensions:
+        dimension_id = getattr(dimension, "pk", dimension)
+        counts[f"dimension:{dimension_id}"] = Count("pk", filter=Q(dimension_id=dimension_id))
+    return counts
+
+
+def _facets_from(rows) -> dict:
+    """{"kind": {kind: n}, "subject": {id: n}, "dimension": {id: n}} from rows of
+    _facet_counters, added up."""
+    facets = {"kind": {}, "subject": {}, "dimension": {}}
+    for row in rows:
+        for key, count in row.items():
+            field, value = key.split(":", 1)
+            value = value if field == "kind" else int(value)
+            facets[field][value] = facets[field].get(value, 0) + (count or 0)
+    return facets
+
+
 class AnnotationQuerySet(models.QuerySet):
     def for_moderation(self, classroom, user):
         """A class's annotations and replies as its teachers' moderation sees them (the page
@@ -286,22 +313,21 @@ class AnnotationQuerySet(models.QuerySet):
         kind, per subject and per dimension (the comparison's `subjects` and `dimensions`,
         ids or rows). A count per value rather than a GROUP BY per filter: one scan instead
         of three, on the panel and on every live update."""
-        tagged = Annotation.subjects.through.objects.filter(annotation_id=OuterRef("pk"))
-        counts = {f"kind:{kind}": Count("pk", filter=Q(kind=kind)) for kind in Annotation.Kind}
-        for subject in subjects:
-            subject_id = getattr(subject, "pk", subject)
-            counts[f"subject:{subject_id}"] = Count(
-                "pk", filter=Exists(tagged.filter(subject_id=subject_id))
-            )
-        for dimension in dimensions:
-            dimension_id = getattr(dimension, "pk", dimension)
-            counts[f"dimension:{dimension_id}"] = Count("pk", filter=Q(dimension_id=dimension_id))
-        row = self.filter(parent__isnull=True).aggregate(**counts)
-        facets = {"kind": {}, "subject": {}, "dimension": {}}
-        for key, count in row.items():
-            field, value = key.split(":", 1)
-            facets[field][value if field == "kind" else int(value)] = count
-        return facets
+        row = self.filter(parent__isnull=True).aggregate(**_facet_counters(subjects, dimensions))
+        return _facets_from([row])
+
+    def facet_counts_and_authors(self, *, subjects, dimensions):
+        """The facet counts (as facet_counts) and the authors of the annotations counted, as
+        (id, display name) rows, in one query: the same counts per author, added up here (a
+        class has tens of authors). The reading page's counts and its filter's author list."""
+        rows = list(
+            self.filter(parent__isnull=True)
+            .order_by()
+            .values("author_id", "author__display_name")
+            .annotate(**_facet_counters(subjects, dimensions))
+        )
+        authors = [(row.pop("author_id"), row.pop("author__display_name")) for row in rows]
+        return _facets_from(rows), authors
 
     def viewer_access(self, assignment_id: int, user):
         """(assignment, is_teacher, gated, scope) for a member of the assignment's class, in

@@ -334,23 +334,23 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
     client.force_login(student)
 
     # session, user, assignment, my roles; the comparison and its 6 prefetches (the first
-    # read of this version of the text; comparisons.reading keeps it); the authors for the
-    # filter, the first page's ids (a top-N by the panel's order) and their rows, the cards
-    # in full, their subjects, tags, replies, links out, links in, the class's teachers, the
-    # facet counts (one query), the poll fingerprint
-    # (two more than when the page sent every card: the page's ids, and the authors, which
-    # came with every card's row; in exchange the page no longer grows, annotations.panel)
+    # read of this version of the text; comparisons.reading keeps it); the facet counts with
+    # the filter's authors (one query), the first page's ids (a top-N by the panel's order)
+    # and their rows, the cards in full, their subjects, tags, replies, links out, links in,
+    # the class's teachers, the poll fingerprint
+    # (one more than when the page sent every card: the page's ids; in exchange the page no
+    # longer grows, annotations.panel)
     # + the navigation's unread count (notifications.context_processors)
     # (the reading goal comes with the assignment; a student's navigation has no moderation
     # link, and their roles say so without a query)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(23):
         response = client.get(read_url(assignment))
 
     assert len(response.context["cards"]) == min(count, PAGE_SIZE)
 
     # the next reader: as above, less the text's 7
     # + the navigation's unread count (notifications.context_processors)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         client.get(read_url(assignment))
 
 
@@ -364,11 +364,11 @@ def test_changed_poll_query_count_does_not_grow(
     # session, user, my access to the assignment (it, my role, my own notes for the
     # think-first gate), the fingerprint, my roles, then the panel as on the page (less the
     # fingerprint, already made)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(22):
         client.get(poll_url(assignment), headers=HTMX)
 
     # the next poll: the text is kept (comparisons.reading)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(poll_url(assignment), headers=HTMX)
 
 
