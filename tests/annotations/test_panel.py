@@ -12,6 +12,7 @@ from annotations.models import Annotation, Tag
 from annotations.panel import PAGE_SIZE, PANEL_FULL_CARDS
 from annotations.services import helpful_toggle
 from tests.annotations.helpers import annotate, class_with_annotations
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,33 @@ def test_counts_per_filter(client, assignment, student, spread):
 
     kinds = {label: count for label, _, count, _ in response.context["facets"][0][2]}
     assert kinds == {"Evidence": 1, "Question": 1, "Comment": 1}
+
+
+def test_counts_by_author_add_up_to_the_counts_and_name_only_visible_authors(
+    assignment, student, classmate, teacher, spread
+):
+    """The page's counts and its author list come from one query grouped by author
+    (Annotation.objects.facet_counts_and_authors): the same counts as facet_counts, over the
+    same visible cards, and no author whose only notes the viewer may not see."""
+    outsider_note = annotate(assignment, teacher, body="For teachers", kind="question")
+    outsider_note.visibility = Annotation.Visibility.TEACHER
+    outsider_note.save()
+    annotate(assignment, classmate, body="Mine alone", kind="question", visibility="private")
+    comparison = assignment.comparison
+    subjects, dimensions = list(comparison.subjects.all()), list(comparison.dimensions.all())
+    cards = Annotation.objects.visible_to(
+        student, assignment, is_teacher=False, top_level_only=True
+    )
+
+    counts, authors = cards.facet_counts_and_authors(subjects=subjects, dimensions=dimensions)
+
+    assert counts == cards.facet_counts(subjects=subjects, dimensions=dimensions)
+    assert sorted(pk for pk, _ in authors) == sorted([student.pk, classmate.pk, teacher.pk])
+    assert counts["kind"] == {"evidence": 1, "question": 1, "comment": 1}
+    private_only = annotate(assignment, UserFactory(), body="Hidden author", visibility="private")
+    MembershipFactory(user=private_only.author, classroom=assignment.classroom)
+    _, authors = cards.facet_counts_and_authors(subjects=subjects, dimensions=dimensions)
+    assert private_only.author_id not in [pk for pk, _ in authors]
 
 
 # The live poll
