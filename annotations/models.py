@@ -372,18 +372,24 @@ class AnnotationQuerySet(models.QuerySet):
         return assignment, is_teacher, gated, scope
 
     def activity_fingerprint(
-        self, assignment, user, *, is_teacher: bool, gated: bool, scope=UNKNOWN_SCOPE
+        self, assignment, user, *, is_teacher: bool, gated: bool, scope=UNKNOWN_SCOPE, visible=None
     ):
         """A fingerprint of what this user may see of the assignment's annotations, by the
         one visibility rule (annotations.live.Fingerprint), in one query: a single scan
         that counts and sums the ids of the visible rows and finds the highest id and the
         newest change. Its `etag` is the live poll's ETag. The reading scope (small groups)
-        is part of it, so moving a student to another group changes it."""
+        is part of it, so moving a student to another group changes it. `visible` is what
+        visible_to gave the caller for the same user, role, gate and scope, when it has it
+        (the reading page does): not built twice."""
         if scope is UNKNOWN_SCOPE:
             scope = _scope_of(user, assignment.classroom_id, is_teacher)
-        row = Annotation.objects.visible_to(
-            user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
-        ).aggregate(count=Count("pk"), total=Sum("pk"), max_pk=Max("pk"), latest=Max("updated_at"))
+        if visible is None:
+            visible = Annotation.objects.visible_to(
+                user, assignment, is_teacher=is_teacher, gated=gated, scope=scope
+            )
+        row = visible.aggregate(
+            count=Count("pk"), total=Sum("pk"), max_pk=Max("pk"), latest=Max("updated_at")
+        )
         return Fingerprint.of(
             user_id=user.pk,
             role=Membership.Role.TEACHER if is_teacher else Membership.Role.STUDENT,

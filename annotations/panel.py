@@ -445,7 +445,7 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
         "annotate_form": annotate_form,
         "etag": etag
         or Annotation.objects.activity_fingerprint(
-            assignment, user, is_teacher=is_teacher, gated=gated
+            assignment, user, is_teacher=is_teacher, gated=gated, visible=visible
         ).etag,
         "poll_query": query.urlencode(),
         "is_teacher": user.pk in teachers,
