@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 
 from annotations.models import Flag
+from counterpoint import permissions
 from counterpoint.models import Membership
 
 
@@ -8,12 +9,13 @@ def moderation(request):
     """Whether to show a teacher's "Moderation" link, and its open-flag count.
 
     It is a callable, so the template runs its one query only where the navigation is drawn
-    (never for htmx fragments) and only for signed-in users.
+    (never for htmx fragments) and only for those who teach a class: the roles the request
+    has loaded already say who does not (counterpoint.roles).
     """
 
     def counts():
         user = request.user
-        if not user.is_authenticated:
+        if not user.is_authenticated or not permissions.teaches_any_class(user):
             return {"teaching": False, "flags": 0}
         counts = Membership.objects.filter(
             user=user, role=Membership.Role.TEACHER, classroom__is_archived=False

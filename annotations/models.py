@@ -242,7 +242,8 @@ def _visible_rows(values, *, is_teacher, gated, scope, top_level_only=False):
     )
 
 
-def _facet_counts(subjects, dimensions) -> dict:
+def _facet_counters(subjects, dimensions) -> dict:
+    """The aggregates behind the panel's facet counts, named "field:value"."""
     # Each subject's notes as one uncorrelated subquery, which PostgreSQL hashes once,
     # rather than a lookup per note (EXISTS): a third of the time at 1,000 notes.
     through = Annotation.subjects.through.objects
@@ -257,11 +258,15 @@ def _facet_counts(subjects, dimensions) -> dict:
     return counts
 
 
-def _facets(row: dict) -> dict:
+def _facets_from(rows) -> dict:
+    """{"kind": {kind: n}, "subject": {id: n}, "dimension": {id: n}} from rows of
+    _facet_counters, added up."""
     facets = {"kind": {}, "subject": {}, "dimension": {}}
-    for key, count in row.items():
-        field, value = key.split(":", 1)
-        facets[field][value if field == "kind" else int(value)] = count or 0
+    for row in rows:
+        for key, count in row.items():
+            field, value = key.split(":", 1)
+            value = value if field == "kind" else int(value)
+            facets[field][value] = facets[field].get(value, 0) + (count or 0)
     return facets
 
 
@@ -478,8 +483,8 @@ class AnnotationQuerySet(models.QuerySet):
         kind, per subject and per dimension (the comparison's `subjects` and `dimensions`,
         ids or rows). A count per value rather than a GROUP BY per filter: one scan instead
         of three, on the panel and on every live update."""
-        row = self.filter(parent__isnull=True).aggregate(**_facet_counts(subjects, dimensions))
-        return _facets(row)
+        row = self.filter(parent__isnull=True).aggregate(**_facet_counters(subjects, dimensions))
+        return _facets_from([row])
 
     def visible_facet_counts(
         self, assignment, user, *, is_teacher: bool, gated: bool, scope, subjects, dimensions
@@ -487,7 +492,7 @@ class AnnotationQuerySet(models.QuerySet):
         """facet_counts of what the viewer may see of the assignment (the panel's counts
         without filters), compiled once per shape (counterpoint.lib.compiled): the live
         poll sends them with every change."""
-        counts = _facet_counts(subjects, dimensions)
+        counts = _facet_counters(subjects, dimensions)
         names = list(counts)
 
         def build(**values):
@@ -507,7 +512,20 @@ class AnnotationQuerySet(models.QuerySet):
             **_rule_values(user, assignment, scope),
         )
         row = dict(zip(names, found[0], strict=True)) if found else dict.fromkeys(names, 0)
-        return _facets(row)
+        return _facets_from([row])
+
+    def facet_counts_and_authors(self, *, subjects, dimensions):
+        """The facet counts (as facet_counts) and the authors of the annotations counted, as
+        (id, display name) rows, in one query: the same counts per author, added up here (a
+        class has tens of authors). The reading page's counts and its filter's author list."""
+        rows = list(
+            self.filter(parent__isnull=True)
+            .order_by()
+            .values("author_id", "author__display_name")
+            .annotate(**_facet_counters(subjects, dimensions))
+        )
+        authors = [(row.pop("author_id"), row.pop("author__display_name")) for row in rows]
+        return _facets_from(rows), authors
 
     def viewer_access(self, assignment_id: int, user):
         """(assignment, is_teacher, gated, scope) for a member of the assignment's class, in

@@ -18,7 +18,7 @@ from operator import or_
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-from django.db.models import Case, Count, IntegerField, Min, Q, Value, When
+from django.db.models import Count, F, Func, IntegerField, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.template.loader import render_to_string
@@ -120,19 +120,24 @@ def in_panel_order(entries, numbers):
 
 
 def _sort_keys(numbers):
+    """The panel's order as integer expressions. Each is one SQL template around a single
+    column: a Case of When()s was resolved (copied and checked) afresh for every request, and
+    with a When per passage that cost more than the query took to run."""
     # Paragraph numbers come from the kept text: a CASE over its few hundred passages is
-    # cheaper than joining sections and passages for every row.
-    number = Case(
-        *[When(passage_id=pk, then=Value(n)) for pk, n in numbers.items()],
-        default=Value(NO_NUMBER),
-        output_field=IntegerField(),
-    )
+    # cheaper than joining sections and passages for every row. The values are the text's
+    # integer ids and numbers, so the SQL is built from int()s alone.
+    whens = " ".join(f"WHEN {int(pk)} THEN {int(n)}" for pk, n in numbers.items())
+    number = f"CASE %(expressions)s {whens} ELSE {NO_NUMBER} END" if whens else None
     return {
-        "k_prompt": Case(When(is_prompt=True, then=Value(0)), default=Value(1)),
-        "k_pinned": Case(When(is_pinned=True, then=Value(0)), default=Value(1)),
-        "k_number": number,
+        "k_prompt": _integer("is_prompt", "CASE WHEN %(expressions)s THEN 0 ELSE 1 END"),
+        "k_pinned": _integer("is_pinned", "CASE WHEN %(expressions)s THEN 0 ELSE 1 END"),
+        "k_number": _integer("passage_id", number) if number else Value(NO_NUMBER),
         "k_start": Coalesce("start", Value(NO_START)),
     }
+
+
+def _integer(column, template):
+    return Func(F(column), template=template, output_field=IntegerField())
 
 
 def _after(key: tuple) -> Q:
@@ -381,13 +386,10 @@ def facets(counts, subjects, dimensions, current):
     return chips_by_group
 
 
-def _filters(request, text, cards_visible, groups=()):
-    """The filter form (its author choices: everyone with a card the viewer may see; a
-    teacher's group choices) and the valid filters in use."""
+def _filters(request, text, rows, groups=()):
+    """The filter form (its author choices: everyone with a card the viewer may see, given
+    as (id, display name) `rows`; a teacher's group choices) and the valid filters in use."""
     query = panel_query(request)
-    # One pass over the visible cards (a DISTINCT of their authors), not a join from the
-    # users to a subquery of them: a third of the time at 5,000 notes (bench/README.md).
-    rows = cards_visible.order_by().values_list("author_id", "author__display_name").distinct()
     authors = sorted(
         (SimpleNamespace(pk=pk, display_name=name) for pk, name in rows),
         key=lambda author: (author.display_name.casefold(), author.pk),
@@ -422,8 +424,14 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
     gated = not is_teacher and assignment.is_gated_for(user)
     visible, cards_visible = visible_sets(user, assignment, is_teacher=is_teacher, gated=gated)
+    subjects, dimensions = text.layout["subjects"], text.dimensions
+    # The counts and the filter's authors in one pass over the visible cards (grouped by
+    # author), not a DISTINCT of the authors beside an aggregate: one query less to build.
+    counts, authors = cards_visible.facet_counts_and_authors(
+        subjects=subjects, dimensions=dimensions
+    )
     query, filter_form, filters = _filters(
-        request, text, cards_visible, group_choices(user, assignment, is_teacher)
+        request, text, authors, group_choices(user, assignment, is_teacher)
     )
     shown = cards_visible.filtered(filters, user, visible=visible) if filters else cards_visible
     after = live.parse_order_key(request.GET.get("after")) if request.method == "GET" else None
@@ -432,8 +440,6 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     in_full = [] if after else [e["pk"] for e in entries[:PANEL_FULL_CARDS]]
     rule = ViewerRule.for_viewer(user, assignment, is_teacher=is_teacher, gated=gated)
     cards = panel_cards(request, assignment, rule, entries, in_full, text, teachers)
-    subjects, dimensions = text.layout["subjects"], text.dimensions
-    counts = cards_visible.facet_counts(subjects=subjects, dimensions=dimensions)
     total = sum(counts["kind"].values())
     more_url, more_fields = _page_links(assignment, query, entries, more)
     annotate_form = annotate_form or AnnotationForm(

@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q
 
 from annotations.models import Annotation, Helpful, ReadingGoal
 from counterpoint.lib.errors import NotAllowed
+from counterpoint.models import Assignment
 
 MAX_GOAL = 50
 
@@ -118,6 +119,11 @@ def counts_by_author(assignment, author_ids=None, *, helpful: bool = True) -> di
 
 
 def goal_for(assignment) -> ReadingGoal | None:
+    """The assignment's goal: no query when the assignment was loaded with it
+    (select_related("reading_goal"), as the reading page loads it)."""
+    if Assignment.reading_goal.related.is_cached(assignment):
+        # None when it has none (what select_related found), which getattr turns into None.
+        return getattr(assignment, "reading_goal", None)
     return ReadingGoal.objects.filter(assignment=assignment).first()
 
 

@@ -117,8 +117,10 @@ def get_classroom_for(user, pk: int, *, action: str = "read") -> Classroom:
     return check(user, fetch(Classroom.objects.all(), pk), action=action)
 
 
-def get_assignment_for(user, pk: int, *, action: str = "read") -> Assignment:
-    assignment = fetch(Assignment.objects.select_related("classroom", "comparison"), pk)
+def get_assignment_for(user, pk: int, *, action: str = "read", related=()) -> Assignment:
+    """The assignment with its class and comparison, and the `related` rows a page asks for
+    along with them (a one-to-one of an app above, by name)."""
+    assignment = fetch(Assignment.objects.select_related("classroom", "comparison", *related), pk)
     return check(user, assignment, action=action)
 
 

@@ -18,6 +18,7 @@ from tests.annotations.helpers import (
     first_passage,
     selection_post,
 )
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,33 @@ def test_counts_per_filter(client, assignment, student, spread):
 
     kinds = {label: count for label, _, count, _ in response.context["facets"][0][2]}
     assert kinds == {"Evidence": 1, "Question": 1, "Comment": 1}
+
+
+def test_counts_by_author_add_up_to_the_counts_and_name_only_visible_authors(
+    assignment, student, classmate, teacher, spread
+):
+    """The page's counts and its author list come from one query grouped by author
+    (Annotation.objects.facet_counts_and_authors): the same counts as facet_counts, over the
+    same visible cards, and no author whose only notes the viewer may not see."""
+    outsider_note = annotate(assignment, teacher, body="For teachers", kind="question")
+    outsider_note.visibility = Annotation.Visibility.TEACHER
+    outsider_note.save()
+    annotate(assignment, classmate, body="Mine alone", kind="question", visibility="private")
+    comparison = assignment.comparison
+    subjects, dimensions = list(comparison.subjects.all()), list(comparison.dimensions.all())
+    cards = Annotation.objects.visible_to(
+        student, assignment, is_teacher=False, top_level_only=True
+    )
+
+    counts, authors = cards.facet_counts_and_authors(subjects=subjects, dimensions=dimensions)
+
+    assert counts == cards.facet_counts(subjects=subjects, dimensions=dimensions)
+    assert sorted(pk for pk, _ in authors) == sorted([student.pk, classmate.pk, teacher.pk])
+    assert counts["kind"] == {"evidence": 1, "question": 1, "comment": 1}
+    private_only = annotate(assignment, UserFactory(), body="Hidden author", visibility="private")
+    MembershipFactory(user=private_only.author, classroom=assignment.classroom)
+    _, authors = cards.facet_counts_and_authors(subjects=subjects, dimensions=dimensions)
+    assert private_only.author_id not in [pk for pk, _ in authors]
 
 
 # The live poll
@@ -340,24 +368,23 @@ def test_reading_page_query_count_does_not_grow_with_annotations(
     client.force_login(student)
 
     # session, user, assignment, my roles; the comparison and its 6 prefetches (the first
-    # read of this version of the text; comparisons.reading keeps it); the authors for the
-    # filter, the first page's ids (a top-N by the panel's order) and their rows, the cards
-    # in full, their subjects, tags, replies, links (one query for both ends), the class's
-    # teachers, the
-    # facet counts (one query), the poll fingerprint
-    # + the navigation's moderation link (one query)
-    # (two more than when the page sent every card: the page's ids, and the authors, which
-    # came with every card's row; in exchange the page no longer grows, annotations.panel)
+    # read of this version of the text; comparisons.reading keeps it); the facet counts with
+    # the filter's authors (one query), the first page's ids (a top-N by the panel's order)
+    # and their rows, the cards in full, their subjects, tags, replies, links (one query for
+    # both ends), the class's teachers, the poll fingerprint
+    # (one more than when the page sent every card: the page's ids; in exchange the page no
+    # longer grows, annotations.panel)
     # + the navigation's unread count (notifications.context_processors)
-    # + the reading goal (none set: one query)
-    with django_assert_num_queries(25):
+    # (the reading goal comes with the assignment; a student's navigation has no moderation
+    # link, and their roles say so without a query)
+    with django_assert_num_queries(22):
         response = client.get(read_url(assignment))
 
     assert len(response.context["cards"]) == min(count, PAGE_SIZE)
 
     # the next reader: as above, less the text's 7
-    # + the navigation's unread count (notifications.context_processors), the reading goal
-    with django_assert_num_queries(18):
+    # + the navigation's unread count (notifications.context_processors)
+    with django_assert_num_queries(15):
         client.get(read_url(assignment))
 
 

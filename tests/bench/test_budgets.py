@@ -20,10 +20,11 @@ def test_builder_page_query_count_does_not_grow_with_annotations(
     client.force_login(student)
 
     # session, user, assignment, my roles; the builder material: the comparison and its six
-    # prefetches, the visible annotations, their subjects, the links between them; the
-    # navigation's moderation link; my outlines for this assignment
+    # prefetches, the visible annotations, their subjects, the links between them; my
+    # outlines for this assignment
     # + the navigation's unread count (notifications.context_processors)
-    with django_assert_num_queries(17):
+    # (a student's navigation has no moderation link, and their roles say so without a query)
+    with django_assert_num_queries(16):
         response = client.get(reverse("essays:builder", args=[assignment.pk]))
 
     assert response.status_code == 200
@@ -70,8 +71,9 @@ def test_the_navigations_unread_count_is_one_query_however_many_are_unread(
     client.force_login(student)
 
     # session, user; the dashboard: memberships with counts, my roles, assignments due,
-    # invitations to teach; the navigation: its moderation link and the unread count
-    with django_assert_num_queries(8):
+    # invitations to teach; the navigation: the unread count
+    # (a student's navigation has no moderation link, and their roles say so without a query)
+    with django_assert_num_queries(7):
         response = client.get(reverse("dashboard"))
 
     assert response.status_code == 200
@@ -108,11 +110,11 @@ def test_a_grouped_students_reading_page_costs_what_an_ungrouped_one_does(
     grouped_class(assignment, classroom, student, count)
     client.force_login(student)
 
-    # as tests/annotations/test_panel.py's pin (26, then 19): the group and the whole-class
+    # as tests/annotations/test_panel.py's pin (23, then 16): the group and the whole-class
     # choice come with my roles, and the rule is a subquery of the same queries
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(23):
         response = client.get(_read(assignment))
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(16):
         client.get(_read(assignment))
 
     assert response.status_code == 200
@@ -127,9 +129,9 @@ def test_a_teachers_reading_page_with_groups_costs_one_more_query(
     client.force_login(teacher)
     client.get(_read(assignment))  # the text is kept from here on
 
-    # 18 as a student's next read less their reading-goal checklist, + the class's groups
-    # (the filter's choices)
-    with django_assert_num_queries(19):
+    # 16 as a student's next read, + the navigation's moderation link (a teacher's), + the
+    # class's groups (the filter's choices)
+    with django_assert_num_queries(18):
         response = client.get(_read(assignment))
 
     # the teacher sees every group's notes (counted; the panel sends them in pages)
@@ -150,8 +152,8 @@ def test_a_grouped_students_polls_cost_what_an_ungrouped_ones_do(
         response = client.get(_poll(assignment), headers={**HTMX, "If-None-Match": etag})
     assert response.status_code == 304
 
-    # a changed poll, after the first (the text kept): 16, as without groups
-    with django_assert_num_queries(16):
+    # a changed poll, after the first (the text kept): 15, as without groups
+    with django_assert_num_queries(15):
         client.get(_poll(assignment), headers=HTMX)
 
 
@@ -180,7 +182,7 @@ def test_a_grouped_students_builder_page_costs_what_an_ungrouped_one_does(
     client.force_login(student)
 
     # as test_builder_page_query_count_does_not_grow_with_annotations above
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(reverse("essays:builder", args=[assignment.pk]))
 
     assert response.status_code == 200

@@ -194,13 +194,13 @@ def test_reading_page_takes_a_fixed_number_of_queries(
 
     # session, user, assignment with class and comparison, my roles, comparison with author,
     # subjects, dimensions, their contrasts, sections, their passages, the passages' dimensions;
-    # then the (empty) annotation panel: the authors for its filter, the first page's ids
-    # (none, so no rows to load), the class's teachers, the facet counts (one query), the
+    # then the (empty) annotation panel: the facet counts with the authors for its filter
+    # (one query), the first page's ids (none, so no rows to load), the class's teachers, the
     # live poll's fingerprint
-    # + the navigation's moderation link (one query)
     # + the navigation's unread count (notifications.context_processors)
-    # + the reading goal (none set: one query)
-    with django_assert_num_queries(19):
+    # (the reading goal comes with the assignment; a student's navigation has no moderation
+    # link, and their roles say so without a query)
+    with django_assert_num_queries(16):
         response = client.get(read_url(assignment))
 
     assert response.content.decode().count('class="passage"') == sections * passages

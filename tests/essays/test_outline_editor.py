@@ -285,10 +285,11 @@ def test_editor_query_count_does_not_grow_with_evidence(
     # joined) with its sections and their evidence (3), my roles (the author's too: the
     # same user); the builder material: comparison and its six prefetches, the annotations
     # the outline's selection names, the first notes the "Add evidence" menus can reach,
-    # their subjects (no link is named); the navigation's moderation link + the
-    # navigation's unread count (notifications.context_processors). The comments and scores
-    # are not asked for before feedback is released.
-    with django_assert_num_queries(18):
+    # their subjects (no link is named); the navigation's unread count
+    # (notifications.context_processors; a student's navigation has no moderation link, and
+    # their roles say so without a query). The comments and scores are not asked for before
+    # feedback is released.
+    with django_assert_num_queries(17):
         client.get(reverse("essays:outline", args=[big.pk]))
 
 
