@@ -398,11 +398,11 @@ def test_changed_poll_query_count_does_not_grow(
     # session, user, my access to the assignment (it, my role, my own notes for the
     # think-first gate), the fingerprint, my roles, then the panel as on the page (less the
     # fingerprint, already made)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(21):
         client.get(poll_url(assignment), headers=HTMX)
 
     # the next poll: the text is kept (comparisons.reading)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         client.get(poll_url(assignment), headers=HTMX)
 
 
@@ -452,8 +452,8 @@ def test_posting_a_note_query_count_does_not_grow(
     # checked against the kept text); the note, its subject, its tags (a savepoint around
     # them: two more here, none in production's autocommit); then the new card as a live
     # update: its entry, the class's teachers, the card, its subjects, tags, replies, links
-    # out, links in, and the facet counts
-    with django_assert_num_queries(18):
+    # (one query for both ends), and the facet counts
+    with django_assert_num_queries(17):
         response = client.post(reverse("annotations:new", args=[assignment.pk]), data, headers=HTMX)
 
     assert response.status_code == 200

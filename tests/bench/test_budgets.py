@@ -110,11 +110,11 @@ def test_a_grouped_students_reading_page_costs_what_an_ungrouped_one_does(
     grouped_class(assignment, classroom, student, count)
     client.force_login(student)
 
-    # as tests/annotations/test_panel.py's pin (23, then 16): the group and the whole-class
+    # as tests/annotations/test_panel.py's pin (22, then 15): the group and the whole-class
     # choice come with my roles, and the rule is a subquery of the same queries
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(22):
         response = client.get(_read(assignment))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         client.get(_read(assignment))
 
     assert response.status_code == 200
@@ -129,9 +129,9 @@ def test_a_teachers_reading_page_with_groups_costs_one_more_query(
     client.force_login(teacher)
     client.get(_read(assignment))  # the text is kept from here on
 
-    # 16 as a student's next read, + the navigation's moderation link (a teacher's), + the
+    # 15 as a student's next read, + the navigation's moderation link (a teacher's), + the
     # class's groups (the filter's choices)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(_read(assignment))
 
     # the teacher sees every group's notes (counted; the panel sends them in pages)
@@ -152,8 +152,8 @@ def test_a_grouped_students_polls_cost_what_an_ungrouped_ones_do(
         response = client.get(_poll(assignment), headers={**HTMX, "If-None-Match": etag})
     assert response.status_code == 304
 
-    # a changed poll, after the first (the text kept): 15, as without groups
-    with django_assert_num_queries(15):
+    # a changed poll, after the first (the text kept): 14, as without groups
+    with django_assert_num_queries(14):
         client.get(_poll(assignment), headers=HTMX)
 
 
