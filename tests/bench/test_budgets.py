@@ -20,10 +20,12 @@ def test_builder_page_query_count_does_not_grow_with_annotations(
     client.force_login(student)
 
     # session, user, assignment, my roles; the builder material: the comparison and its six
-    # prefetches, the visible annotations, their subjects, the links between them; the
-    # navigation's moderation link; my outlines for this assignment
+    # prefetches, the visible annotations, their subjects, the links between them; my
+    # outlines for this assignment
     # + the navigation's unread count (notifications.context_processors)
-    with django_assert_num_queries(17):
+    # (the navigation's moderation link costs a student nothing: they teach no class, which
+    # their roles say; annotations.context_processors)
+    with django_assert_num_queries(16):
         response = client.get(reverse("essays:builder", args=[assignment.pk]))
 
     assert response.status_code == 200
@@ -70,8 +72,9 @@ def test_the_navigations_unread_count_is_one_query_however_many_are_unread(
     client.force_login(student)
 
     # session, user; the dashboard: memberships with counts, my roles, assignments due,
-    # invitations to teach; the navigation: its moderation link and the unread count
-    with django_assert_num_queries(8):
+    # invitations to teach; the navigation's unread count (its moderation link costs a
+    # student nothing: their roles say they teach no class)
+    with django_assert_num_queries(7):
         response = client.get(reverse("dashboard"))
 
     assert response.status_code == 200
@@ -108,11 +111,11 @@ def test_a_grouped_students_reading_page_costs_what_an_ungrouped_one_does(
     grouped_class(assignment, classroom, student, count)
     client.force_login(student)
 
-    # as tests/annotations/test_panel.py's pin (26, then 19): the group and the whole-class
+    # as tests/annotations/test_panel.py's pin (25, then 18): the group and the whole-class
     # choice come with my roles, and the rule is a subquery of the same queries
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(25):
         response = client.get(_read(assignment))
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         client.get(_read(assignment))
 
     assert response.status_code == 200
@@ -179,7 +182,7 @@ def test_a_grouped_students_builder_page_costs_what_an_ungrouped_one_does(
     client.force_login(student)
 
     # as test_builder_page_query_count_does_not_grow_with_annotations above
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(reverse("essays:builder", args=[assignment.pk]))
 
     assert response.status_code == 200
