@@ -294,6 +294,20 @@ def table(rows: dict) -> str:
     return "\n".join(lines)
 
 
+def _forget_cache(url: str, prefix: str) -> None:
+    """Delete this run's keys from Redis (sessions, counters, rendered cards), as the
+    database is dropped: nothing of a run outlives it."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url)
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start : start + 500])
+    except redis.RedisError as error:
+        log(f"endpoints: could not delete this run's Redis keys: {error}")
+
+
 def main() -> int:
     database = os.environ.get("BENCH_DATABASE", "cp_endpoints")
     with Stack("endpoints", database=database) as stack:
@@ -302,19 +316,23 @@ def main() -> int:
         out = stack.dir / "rows.json"
         redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
         cache = {"REDIS_URL": redis, "CACHE_KEY_PREFIX": f"{database}-{stack.dir.name}"}
-        subprocess.run(
-            [
-                str(VENV_BIN / "python"),
-                "-m",
-                "bench.endpoints",
-                "--measure",
-                str(out),
-                str(stack.dir / "plan.json"),
-            ],
-            cwd=ROOT,
-            env=stack.env(**(cache if redis else {})),
-            check=True,
-        )
+        try:
+            subprocess.run(
+                [
+                    str(VENV_BIN / "python"),
+                    "-m",
+                    "bench.endpoints",
+                    "--measure",
+                    str(out),
+                    str(stack.dir / "plan.json"),
+                ],
+                cwd=ROOT,
+                env=stack.env(**(cache if redis else {})),
+                check=True,
+            )
+        finally:
+            if redis:
+                _forget_cache(redis, cache["CACHE_KEY_PREFIX"])
         rows = json.loads(out.read_text())
     log(table(rows))
     return 0

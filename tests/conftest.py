@@ -112,3 +112,12 @@ def _empty_cache():
     cache.clear()
     caches["fragments"].clear()
     reading.forget_all()
+
+
+@pytest.fixture(params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Sessions read from the database (a deployment without Redis, and the tests' default),
+    or kept in the shared cache in front of it (a deployment with Redis: counterpoint.settings).
+    Clients made after this fixture use it."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    return request.param
