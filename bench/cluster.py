@@ -16,9 +16,9 @@ port 8088. Then, as a student would, through the balancer and each server direct
 
 CLUSTER_REDIS_URL=redis://127.0.0.1:6379/0 runs the same check with Redis as the shared
 cache, as a deployment with Redis has it: the limit's counters are then Redis keys, and the
-sessions are kept in Redis in front of the database (`cached_db`), so signing in on A and out
-on B checks that both servers read one session, not a copy each. The run's keys are deleted
-at the end.
+sessions are kept in Redis in front of the database (counterpoint/lib/sessions.py), so
+signing in on A and out on B checks that both servers read one session, not a copy each. The
+run's keys are deleted at the end.
 
 Prints PASS or FAIL per step, stops everything it started (also on Ctrl+C or an error), and
 exits 1 if any step failed.
@@ -287,9 +287,11 @@ def run(checks: Checks, stack: Stack, plan: dict, a: str, b: str, balancer: str)
         f" -> {after.header('Location')}",
     )
     if REDIS:
+        ended = _redis_values(stack, f"cached_db{session}")
         checks.step(
-            "the session is gone from the cache too",
-            not _redis_keys(stack, f"cached_db{session}"),
+            "the session is ended in the cache too (an empty session under its key)",
+            ended == [{}],
+            f"{ended}",
         )
 
 
@@ -302,6 +304,17 @@ def _redis_keys(stack: Stack, containing: str = "") -> list:
 
     client = redis.Redis.from_url(REDIS)
     return list(client.scan_iter(match=f"{_cache_prefix(stack)}*{containing}*", count=1000))
+
+
+def _redis_values(stack: Stack, containing: str) -> list:
+    """The values of this run's keys that contain `containing`, as Django's RedisCache
+    stored them (pickled)."""
+    import pickle
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    return [pickle.loads(client.get(key)) for key in _redis_keys(stack, containing)]
 
 
 def _forget_cache(stack: Stack) -> None:

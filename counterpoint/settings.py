@@ -158,14 +158,10 @@ else:
 
 # Sessions live in the database so that any app server can answer any request. Every request
 # reads its session, so with Redis they are also kept in the shared cache in front of the
-# database (`cached_db`: read from Redis, written to both, a logout deletes both), which
-# takes a query off every request; without Redis the cache is a database table, where that
-# would only add writes, so they are read from the database itself.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# database (counterpoint/lib/sessions.py: Django's `cached_db`, read from Redis, written to
+# both, a logout ends both), which takes a query off every request; without Redis the cache
+# is a database table, where that would only add writes, so they are read from the database.
+SESSION_ENGINE = "counterpoint.lib.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Annotations and replies one person may post per minute.
 ANNOTATION_RATE_LIMIT = env_int("ANNOTATION_RATE_LIMIT", 30)

@@ -114,10 +114,17 @@ def _empty_cache():
     reading.forget_all()
 
 
-@pytest.fixture(params=["db", "cached_db"])
+SESSION_ENGINES = {
+    # read from the database: a deployment without Redis, and the tests' default
+    "db": "django.contrib.sessions.backends.db",
+    # kept in the shared cache in front of the database: a deployment with Redis
+    # (counterpoint.settings)
+    "cached": "counterpoint.lib.sessions",
+}
+
+
+@pytest.fixture(params=sorted(SESSION_ENGINES))
 def session_engine(request, settings):
-    """Sessions read from the database (a deployment without Redis, and the tests' default),
-    or kept in the shared cache in front of it (a deployment with Redis: counterpoint.settings).
-    Clients made after this fixture use it."""
-    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    """Each way a deployment keeps sessions; clients made after this fixture use it."""
+    settings.SESSION_ENGINE = SESSION_ENGINES[request.param]
     return request.param

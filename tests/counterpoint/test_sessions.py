@@ -4,6 +4,8 @@ account ends it at once for every copy and every app server, as it does when it 
 the database alone. Each test runs with both (the `session_engine` fixture); two clients with
 one cookie stand for two app servers sharing the cache and the database."""
 
+from unittest import mock
+
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -11,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from counterpoint.lib.sessions import SessionStore
 from counterpoint.models import User
 from tests.factories import PASSWORD
 
@@ -93,13 +96,38 @@ def test_deleting_the_account_signs_out_the_other_devices(student, session_engin
     assert not signed_in(phone)
 
 
-def test_a_cached_session_lives_in_the_database_too(student, settings):
+@pytest.fixture
+def cached_sessions(settings):
+    settings.SESSION_ENGINE = "counterpoint.lib.sessions"  # as with Redis
+
+
+def test_a_cached_session_lives_in_the_database_too(student, cached_sessions):
     """The cache may lose a session (Redis restarted, or evicted under `maxmemory`): the
     database still has it, so nobody is signed out by it."""
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     client = logged_in(student)
     assert signed_in(client)
 
     cache.clear()
 
     assert signed_in(client)
+
+
+def test_a_read_racing_a_logout_does_not_bring_the_session_back(student, cached_sessions):
+    """A server that missed the cache reads the session's row just before another server's
+    logout deletes it: what it read must not land in the cache after the logout."""
+    here = logged_in(student)
+    key = here.cookies[settings.SESSION_COOKIE_NAME].value
+    cache.clear()  # not in the cache: the next read goes to the database
+    there = SessionStore(key)
+    read_row = there._get_session_from_db
+
+    def read_then_logout():
+        row = read_row()
+        here.post(reverse("logout"))  # meanwhile, on the other server
+        return row
+
+    with mock.patch.object(there, "_get_session_from_db", read_then_logout):
+        there.load()  # the racing request itself may still see what it read
+
+    assert SessionStore(key).load() == {}
+    assert not signed_in(same_session(here))

@@ -238,7 +238,7 @@ def test_a_session_from_before_a_password_change_polls_into_a_401(
 
 
 @pytest.mark.parametrize(
-    ("session_engine", "queries"), [("db", 4), ("cached_db", 3)], indirect=["session_engine"]
+    ("session_engine", "queries"), [("db", 4), ("cached", 3)], indirect=["session_engine"]
 )
 def test_an_unchanged_poll_is_a_304_in_four_queries_or_three_with_the_session_in_the_cache(
     assignment, student, shared, django_assert_num_queries, session_engine, queries
