@@ -616,7 +616,8 @@ def moderation_overview(request):
 @require_GET
 def poll(request, pk):
     """Live updates for the panel (annotations.live): 304 when nothing the viewer may see
-    changed, in four queries: the session, the user (checked as Django's auth checks every
+    changed, in four queries: the session (none with Redis, which keeps sessions in front of
+    the database: counterpoint.settings), the user (checked as Django's auth checks every
     request: the session's password hash, an active account), the viewer's access (their
     role in the class and the think-first gate), and the fingerprint of what they may see.
     Otherwise the cards changed since the client's fingerprint, or the whole list when a

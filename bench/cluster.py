@@ -11,7 +11,14 @@ port 8088. Then, as a student would, through the balancer and each server direct
     edit the text on A as its teacher, and see the edit on B's reading page (each server
     keeps the text it read, per version: comparisons.reading);
     hit the posting limit with posts spread over both servers (ANNOTATION_RATE_LIMIT=5:
-    the limit's counters live in the shared database cache table, counterpoint_cache).
+    the limit's counters live in the shared database cache table, counterpoint_cache);
+    log out on B, and be signed out on A too.
+
+CLUSTER_REDIS_URL=redis://127.0.0.1:6379/0 runs the same check with Redis as the shared
+cache, as a deployment with Redis has it: the limit's counters are then Redis keys, and the
+sessions are kept in Redis in front of the database (counterpoint/lib/sessions.py), so
+signing in on A and out on B checks that both servers read one session, not a copy each. The
+run's keys are deleted at the end.
 
 Prints PASS or FAIL per step, stops everything it started (also on Ctrl+C or an error), and
 exits 1 if any step failed.
@@ -33,6 +40,7 @@ from bench.stack import Stack, log, psql_admin
 PORTS = tuple(int(p) for p in os.environ.get("CLUSTER_APP_PORTS", "8101,8102").split(","))
 BALANCER_PORT = int(os.environ.get("CLUSTER_PORT", "8088"))
 RATE_LIMIT = 5
+REDIS = os.environ.get("CLUSTER_REDIS_URL", "")
 
 NGINX_CONF = """
 worker_processes 1;
@@ -242,15 +250,84 @@ def run(checks: Checks, stack: Stack, plan: dict, a: str, b: str, balancer: str)
         and [s for _, s in statuses[RATE_LIMIT:]] == [429, 429],
         " ".join(f"{where}:{status}" for where, status in statuses),
     )
-    rows = psql_admin(
-        "SELECT count(*) FROM counterpoint_cache WHERE cache_key LIKE '%ratelimit%'",
-        database=stack.database,
-    )
+    if REDIS:
+        keys = _redis_keys(stack, "ratelimit")
+        checks.step(
+            "its counters live in the shared cache (Redis)",
+            len(keys) > 0,
+            f"{len(keys)} rate-limit keys",
+        )
+    else:
+        rows = psql_admin(
+            "SELECT count(*) FROM counterpoint_cache WHERE cache_key LIKE '%ratelimit%'",
+            database=stack.database,
+        )
+        checks.step(
+            "its counters live in the shared database cache table (counterpoint_cache)",
+            rows.isdigit() and int(rows) > 0,
+            f"{rows} rate-limit rows",
+        )
+
+    # Both servers have read the student's session by now (kept in Redis with REDIS): a
+    # logout on one must end it on the other at once.
+    before = student.get(a + "/")
+    session = student.cookie("sessionid")
+    if REDIS:
+        checks.step(
+            "the session is kept in the shared cache (Redis), in front of the database",
+            len(_redis_keys(stack, f"cached_db{session}")) == 1,
+        )
+    student.get(b + "/accounts/profile/")  # a fresh csrftoken cookie, as the page's form has
+    out = student.post(b + "/accounts/logout/", {})
+    after = student.get(a + "/")
     checks.step(
-        "its counters live in the shared database cache table (counterpoint_cache)",
-        rows.isdigit() and int(rows) > 0,
-        f"{rows} rate-limit rows",
+        "log out on server B, and be signed out on server A",
+        before.status == 200 and out.status == 302 and after.status == 302,
+        f"A before {before.status}; logout on B {out.status}; A after {after.status}"
+        f" -> {after.header('Location')}",
     )
+    if REDIS:
+        ended = _redis_values(stack, f"cached_db{session}")
+        checks.step(
+            "the session is ended in the cache too (an empty session under its key)",
+            ended == [{}],
+            f"{ended}",
+        )
+
+
+def _cache_prefix(stack: Stack) -> str:
+    return f"{stack.database}-{stack.dir.name}"
+
+
+def _redis_keys(stack: Stack, containing: str = "") -> list:
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    return list(client.scan_iter(match=f"{_cache_prefix(stack)}*{containing}*", count=1000))
+
+
+def _redis_values(stack: Stack, containing: str) -> list:
+    """The values of this run's keys that contain `containing`, as Django's RedisCache
+    stored them (pickled)."""
+    import pickle
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    return [pickle.loads(client.get(key)) for key in _redis_keys(stack, containing)]
+
+
+def _forget_cache(stack: Stack) -> None:
+    """Delete this run's keys from Redis (counters, sessions, rendered cards), as the
+    database is dropped."""
+    import redis
+
+    try:
+        keys = _redis_keys(stack)
+        if keys:
+            redis.Redis.from_url(REDIS).delete(*keys)
+    except redis.RedisError as error:
+        log(f"cluster: could not delete this run's Redis keys: {error}")
 
 
 def main() -> int:
@@ -263,16 +340,24 @@ def main() -> int:
             plan = stack.prepare(
                 "--students", "3", "--annotations", "20", "--outlines", "0", quiet=True
             )
+            cache = {"REDIS_URL": REDIS, "CACHE_KEY_PREFIX": _cache_prefix(stack)} if REDIS else {}
             a, b = (
-                stack.gunicorn(port, workers=2, ANNOTATION_RATE_LIMIT=RATE_LIMIT) for port in PORTS
+                stack.gunicorn(port, workers=2, ANNOTATION_RATE_LIMIT=RATE_LIMIT, **cache)
+                for port in PORTS
             )
             balancer = start_nginx(stack, nginx, list(PORTS))
-            log(f"cluster: app servers {a} and {b}, nginx at {balancer}")
+            log(
+                f"cluster: app servers {a} and {b}, nginx at {balancer}, shared cache: "
+                + ("Redis" if REDIS else "the database table")
+            )
             run(checks, stack, plan, a, b, balancer)
         except (subprocess.CalledProcessError, RuntimeError, OSError) as error:
             checks.step("the cluster started and answered", False, str(error))
             for label in (*(f"gunicorn-{port}" for port in PORTS), "nginx-error"):
                 log(stack.tail(label, 15))
+        finally:
+            if REDIS:
+                _forget_cache(stack)
     log(
         "cluster-check: " + ("PASS" if not checks.failed else f"FAIL ({len(checks.failed)} failed)")
     )

@@ -15,7 +15,9 @@ Per endpoint it prints the requests made, the app's median CPU milliseconds (thi
 CPU time, minus nothing: the test client costs the same for every request), the median time
 spent waiting on PostgreSQL and the median queries. The last line is the mix: the CPU per
 request weighted as the burst weighs the endpoints. BENCH_PROFILE=<endpoint name> also runs
-cProfile over that endpoint's requests and prints the top of it.
+cProfile over that endpoint's requests and prints the top of it (BENCH_PROFILE_LINES lines,
+60 unless set, sorted by BENCH_PROFILE_SORT, `cumulative` unless set: `tottime` shows where
+the time itself goes).
 """
 
 import cProfile
@@ -54,25 +56,51 @@ class Meter:
     def __init__(self, profile_name: str | None):
         self.rows: dict[str, list[tuple[float, float, int]]] = {}
         self.profile_name = profile_name
-        self.profiler = cProfile.Profile(time.process_time) if profile_name else None
+        # Each request's profile, under the name its row ends up with (a poll is named by
+        # its answer: 304, changed cards or the whole list).
+        self.profiles: dict[str, list[cProfile.Profile]] = {}
+
+    def _may_become(self, name: str) -> bool:
+        target = self.profile_name
+        return bool(target) and (
+            name == target or (name.startswith("GET poll") and target.startswith("GET poll"))
+        )
 
     def __call__(self, name, send):
         from django.db import connection
 
         clock = _QueryClock()
-        profiling = self.profiler is not None and name == self.profile_name
+        profiler = cProfile.Profile(time.process_time) if self._may_become(name) else None
         started = time.process_time()
         with connection.execute_wrapper(clock):
-            if profiling:
-                self.profiler.enable()
+            if profiler:
+                profiler.enable()
             response = send()
-            if profiling:
-                self.profiler.disable()
+            if profiler:
+                profiler.disable()
         cpu = (time.process_time() - started) * 1000
         if response.status_code == 304:
             name = "GET poll (304 unchanged)"
         self.rows.setdefault(name, []).append((cpu, clock.ms, clock.count))
+        self.profiles.setdefault(name, []).append(profiler)
         return response
+
+    def rename_last(self, old: str, new: str) -> None:
+        """The last request named `old` is one of `new` after all."""
+        self.rows.setdefault(new, []).append(self.rows[old].pop())
+        self.profiles.setdefault(new, []).append(self.profiles[old].pop())
+
+    def print_profile(self, lines: int) -> None:
+        profiles = [p for p in self.profiles.get(self.profile_name, []) if p]
+        if not profiles:
+            print(f"BENCH_PROFILE: no request was {self.profile_name!r}")
+            return
+        stream = io.StringIO()
+        stats = pstats.Stats(profiles[0], stream=stream)
+        for profile in profiles[1:]:
+            stats.add(profile)
+        stats.sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(lines)
+        print(stream.getvalue())
 
 
 def _client(session_key):
@@ -130,8 +158,7 @@ def measure(out: str, plan_path: str) -> None:
             s["etag"] = response.headers.get("ETag") or s["etag"]
             html = response.content.decode()
             if 'id="annotation-list"' in html:
-                meter.rows["GET poll (200 changed cards)"].pop()
-                meter.rows.setdefault("GET poll (200 whole list)", [])
+                meter.rename_last("GET poll (200 changed cards)", "GET poll (200 whole list)")
                 s["open"] = full_card_ids(html)
             else:
                 s["open"] = list(dict.fromkeys(s["open"] + full_card_ids(html)))
@@ -224,10 +251,8 @@ def measure(out: str, plan_path: str) -> None:
             poll(s)
     with open(out, "w") as f:
         json.dump({k: v for k, v in meter.rows.items() if v}, f)
-    if meter.profiler:
-        stream = io.StringIO()
-        pstats.Stats(meter.profiler, stream=stream).sort_stats("cumulative").print_stats(60)
-        print(stream.getvalue())
+    if meter.profile_name:
+        meter.print_profile(int(os.environ.get("BENCH_PROFILE_LINES", "60")))
 
 
 # How often each endpoint comes in `make bench`'s burst (a run on a quiet machine): the mix's
@@ -269,6 +294,20 @@ def table(rows: dict) -> str:
     return "\n".join(lines)
 
 
+def _forget_cache(url: str, prefix: str) -> None:
+    """Delete this run's keys from Redis (sessions, counters, rendered cards), as the
+    database is dropped: nothing of a run outlives it."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url)
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        for start in range(0, len(keys), 500):
+            client.delete(*keys[start : start + 500])
+    except redis.RedisError as error:
+        log(f"endpoints: could not delete this run's Redis keys: {error}")
+
+
 def main() -> int:
     database = os.environ.get("BENCH_DATABASE", "cp_endpoints")
     with Stack("endpoints", database=database) as stack:
@@ -277,19 +316,23 @@ def main() -> int:
         out = stack.dir / "rows.json"
         redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
         cache = {"REDIS_URL": redis, "CACHE_KEY_PREFIX": f"{database}-{stack.dir.name}"}
-        subprocess.run(
-            [
-                str(VENV_BIN / "python"),
-                "-m",
-                "bench.endpoints",
-                "--measure",
-                str(out),
-                str(stack.dir / "plan.json"),
-            ],
-            cwd=ROOT,
-            env=stack.env(**(cache if redis else {})),
-            check=True,
-        )
+        try:
+            subprocess.run(
+                [
+                    str(VENV_BIN / "python"),
+                    "-m",
+                    "bench.endpoints",
+                    "--measure",
+                    str(out),
+                    str(stack.dir / "plan.json"),
+                ],
+                cwd=ROOT,
+                env=stack.env(**(cache if redis else {})),
+                check=True,
+            )
+        finally:
+            if redis:
+                _forget_cache(redis, cache["CACHE_KEY_PREFIX"])
         rows = json.loads(out.read_text())
     log(table(rows))
     return 0

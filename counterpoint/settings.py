@@ -121,9 +121,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions live in the database so that any app server can answer any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
-
 # The cache holds rate-limit counters, so it must be shared by every app server: Redis when
 # REDIS_URL is set, otherwise a table in the database (`manage.py createcachetable`).
 # `fragments` keeps rendered cards (annotations.fragments): in Redis beside the rest when
@@ -158,6 +155,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }
+
+# Sessions live in the database so that any app server can answer any request. Every request
+# reads its session, so with Redis they are also kept in the shared cache in front of the
+# database (counterpoint/lib/sessions.py: Django's `cached_db`, read from Redis, written to
+# both, a logout ends both), which takes a query off every request; without Redis the cache
+# is a database table, where that would only add writes, so they are read from the database.
+SESSION_ENGINE = "counterpoint.lib.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Annotations and replies one person may post per minute.
 ANNOTATION_RATE_LIMIT = env_int("ANNOTATION_RATE_LIMIT", 30)

@@ -15,6 +15,10 @@ CACHES = {
         "LOCATION": "fragments",
     },
 }
+# A deployment without Redis, whatever the environment says: sessions read from the database.
+# Tests of the cached sessions a Redis deployment has (tests/counterpoint/test_sessions.py)
+# switch them on themselves.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

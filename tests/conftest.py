@@ -112,3 +112,19 @@ def _empty_cache():
     cache.clear()
     caches["fragments"].clear()
     reading.forget_all()
+
+
+SESSION_ENGINES = {
+    # read from the database: a deployment without Redis, and the tests' default
+    "db": "django.contrib.sessions.backends.db",
+    # kept in the shared cache in front of the database: a deployment with Redis
+    # (counterpoint.settings)
+    "cached": "counterpoint.lib.sessions",
+}
+
+
+@pytest.fixture(params=sorted(SESSION_ENGINES))
+def session_engine(request, settings):
+    """Each way a deployment keeps sessions; clients made after this fixture use it."""
+    settings.SESSION_ENGINE = SESSION_ENGINES[request.param]
+    return request.param
