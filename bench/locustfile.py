@@ -97,8 +97,15 @@ class Browser(FastHttpUser):
         return ""
 
     def htmx_post(self, url, data, *, name):
+        """A post as htmx sends it. A redirect is not an answer htmx expects (it would follow
+        it to, say, the sign-in page and show that): it is a failure, never a write."""
         headers = {"HX-Request": "true", "X-CSRFToken": self.csrf(), "Referer": self.host + "/"}
-        return self.client.post(url, data=data, headers=headers, name=name, catch_response=True)
+        response = self.client.post(
+            url, data=data, headers=headers, name=name, catch_response=True, allow_redirects=False
+        )
+        if 300 <= response.status_code < 400:
+            response.failure(f"redirected to {response.headers.get('Location')}")
+        return response
 
 
 class Student(Browser):

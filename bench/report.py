@@ -127,11 +127,19 @@ def lost_writes(acknowledged: list[dict], stored: dict[str, dict[int, str]]) -> 
     afterwards (replies are annotations; a thesis lives on its outline).
 
     A write with an id is kept if that row exists and still carries its token; one whose id
-    could not be read from the answer is kept if any row carries its token.
+    could not be read from the answer is kept if any row carries its token. A thesis saved
+    again later on the same outline (in `acknowledged`'s order) replaces the earlier one, which
+    is then not looked for: the builder gives a student who makes the same choices again
+    within seconds the outline they just made (essays.services.DOUBLE_SUBMIT_SECONDS), as it
+    does when the capacity phase's first builds follow the burst's last ones.
     """
     table = {"annotation": "annotation", "reply": "annotation", "thesis": "outline"}
+    last_thesis = {w["id"]: n for n, w in enumerate(acknowledged) if w["kind"] == "thesis"}
     lost = []
-    for write in acknowledged:
+    for n, write in enumerate(acknowledged):
+        if write["kind"] == "thesis" and last_thesis.get(write["id"]) != n:
+            continue  # saved over by a later acknowledged thesis
+
         rows = stored.get(table.get(write["kind"], write["kind"]), {})
         token = write.get("token") or ""
         if write.get("id") is not None:

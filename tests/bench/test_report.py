@@ -137,6 +137,21 @@ def test_a_missing_row_or_a_row_without_its_text_is_a_lost_write():
     assert [w["id"] for w in lost] == [3, 2, 8]
 
 
+def test_a_thesis_saved_over_later_is_not_lost_but_the_last_one_must_be_kept():
+    acknowledged = [
+        {"kind": "thesis", "id": 9, "token": "bench-first"},
+        {"kind": "thesis", "id": 9, "token": "bench-again"},
+        {"kind": "thesis", "id": 8, "token": "bench-only"},
+    ]
+
+    assert report.lost_writes(acknowledged, {"outline": {9: "bench-again", 8: "x"}}) == [
+        {"kind": "thesis", "id": 8, "token": "bench-only"}
+    ]
+    assert report.lost_writes(acknowledged, {"outline": {9: "bench-first", 8: "bench-only"}}) == [
+        {"kind": "thesis", "id": 9, "token": "bench-again"}
+    ]
+
+
 def test_a_write_whose_id_was_not_read_is_found_by_its_token():
     acknowledged = [
         {"kind": "annotation", "id": None, "token": "bench-x"},
