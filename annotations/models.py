@@ -258,6 +258,15 @@ def _facet_counters(subjects, dimensions) -> dict:
     return counts
 
 
+def _facet_names(subjects, dimensions) -> list[str]:
+    """The names of _facet_counters' aggregates, in their order, without building them."""
+    return [
+        *(f"kind:{kind}" for kind in Annotation.Kind),
+        *(f"subject:{getattr(subject, 'pk', subject)}" for subject in subjects),
+        *(f"dimension:{getattr(dimension, 'pk', dimension)}" for dimension in dimensions),
+    ]
+
+
 def _facets_from(rows) -> dict:
     """{"kind": {kind: n}, "subject": {id: n}, "dimension": {id: n}} from rows of
     _facet_counters, added up."""
@@ -492,17 +501,16 @@ class AnnotationQuerySet(models.QuerySet):
         """facet_counts of what the viewer may see of the assignment (the panel's counts
         without filters), compiled once per shape (counterpoint.lib.compiled): the live
         poll sends them with every change."""
-        counts = _facet_counters(subjects, dimensions)
-        names = list(counts)
+        names = _facet_names(subjects, dimensions)
 
-        def build(**values):
+        def build(**values):  # the counters are built only when the shape is compiled
             return (
                 _visible_rows(
                     values, is_teacher=is_teacher, gated=gated, scope=scope, top_level_only=True
                 )
                 .order_by()
                 .values("assignment_id")
-                .annotate(**counts)
+                .annotate(**_facet_counters(subjects, dimensions))
                 .values_list(*names)
             )
 

@@ -33,6 +33,8 @@ from annotations.forms import AnnotationForm, FilterForm
 from annotations.models import UNKNOWN_SCOPE, Annotation, Link, Tag, ViewerRule
 from comparisons.reading import reading_for
 from counterpoint import permissions
+from counterpoint.lib import compiled
+from counterpoint.models import Membership
 
 # The panel shows this many cards in full (prompts and pinned first, then in text order); the
 # rest are collapsed to one line that opens on demand (docs/decisions.md).
@@ -215,15 +217,24 @@ def cards_with_threads(user, ids, rule, subjects) -> list:
     for card in cards:
         card.subject_list, card.tag_names, card.visible_replies = [], [], []
         card.visible_links_out, card.visible_links_in = [], []
-    pairs = Annotation.subjects.through.objects.filter(annotation_id__in=ids)
-    for annotation_id, subject_id in pairs.values_list("annotation_id", "subject_id"):
+    pairs = compiled.rows(
+        ("card_subjects",),
+        lambda ids: Annotation.subjects.through.objects.filter(annotation_id__in=ids).values_list(
+            "annotation_id", "subject_id"
+        ),
+        ids=sorted(ids),
+    )
+    for annotation_id, subject_id in pairs:
         if subject_id in by_subject:
             by_pk[annotation_id].subject_list.append(by_subject[subject_id])
     for card in cards:
         card.subject_list.sort(key=lambda subject: (subject.order, subject.pk))
-    for annotation_id, name in Tag.objects.filter(annotation_id__in=ids).values_list(
-        "annotation_id", "name"
-    ):
+    tags = compiled.rows(
+        ("card_tags",),
+        lambda ids: Tag.objects.filter(annotation_id__in=ids).values_list("annotation_id", "name"),
+        ids=sorted(ids),
+    )
+    for annotation_id, name in tags:  # in name order (Tag's ordering)
         by_pk[annotation_id].tag_names.append(name)
     for reply in rule.replies_of(ids):
         by_pk[reply.parent_id].visible_replies.append(reply)
@@ -333,7 +344,15 @@ def collapsed(entry, numbers, colours, card_url):
 
 
 def teacher_ids(assignment) -> set[int]:
-    return set(assignment.classroom.teachers().values_list("pk", flat=True))
+    """The ids of the class's teachers (one query, compiled once: counterpoint.lib.compiled)."""
+    rows = compiled.rows(
+        ("teacher_ids",),
+        lambda classroom: Membership.objects.filter(
+            classroom_id=classroom, role=Membership.Role.TEACHER
+        ).values_list("user_id"),
+        classroom=int(assignment.classroom_id),
+    )
+    return {pk for (pk,) in rows}
 
 
 def gate_notice(request, assignment, teachers):
