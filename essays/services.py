@@ -248,19 +248,22 @@ def builder_material(assignment, user, *, keys=None, menu: int = 0) -> Material:
                 )
             )
         if menu:
+            # The LIMIT is written into the SQL, so it is part of the shape: rounded up to a
+            # few sizes, so that outlines of every length share them, and cut here.
+            limit = -(-int(menu) // MENU_STEP) * MENU_STEP
             menu_sources = sources(
                 rule.rows(
-                    f"builder:menu:{int(menu)}",
+                    f"builder:menu:{limit}",
                     lambda visible, me: (
                         _usable(visible)
                         .order_by(
                             Case(When(author_id=me, then=Value(0)), default=Value(1)),
                             *TEXT_ORDER,
                         )
-                        .values_list(*SOURCE_FIELDS)[:menu]
+                        .values_list(*SOURCE_FIELDS)[:limit]
                     ),
                     me=int(user.pk),
-                )
+                )[:menu]
             )
             named_pks = {a.pk for a in annotations}
             annotations += [a for a in menu_sources if a.pk not in named_pks]
@@ -320,6 +323,9 @@ def builder_material(assignment, user, *, keys=None, menu: int = 0) -> Material:
 
 # An annotation's place in the text: the material's order.
 TEXT_ORDER = ("passage__section__order", "passage__order", "start", "pk")
+
+# The sizes the editor's menu query is compiled for (builder_material's `menu`).
+MENU_STEP = 25
 
 # What a Source is made from (builder_material).
 SOURCE_FIELDS = (
