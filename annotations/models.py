@@ -321,6 +321,14 @@ class ViewerRule:
             **values,
         )
 
+    def rows(self, name: str, build, *, top_level_only=False, **values) -> list[tuple]:
+        """The rows of `build(visible, **values)`, a values_list queryset made from what this
+        viewer may see (`visible`), compiled once per shape (counterpoint.lib.compiled).
+        `name` names the query and everything in `build` that shapes its SQL rather than
+        passing a value (a filter used or not, a slice's size); `values` are ids, lists of
+        ids and moments. For apps above that run the rule on a hot path (essays' builder)."""
+        return self._rows(name, build, top_level_only=top_level_only, **values)
+
     def entries(self, ids) -> list[dict]:
         """for_panel_entries of those of `ids` that are top-level notes the viewer may see."""
         if not ids:

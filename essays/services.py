@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from annotations.models import Annotation, Link
+from annotations.models import Annotation, Link, ViewerRule
 from comparisons.models import Comparison, Contrast
 from comparisons.reading import reading_for
 from counterpoint import permissions
@@ -191,27 +191,12 @@ def builder_material(assignment, user, *, keys=None, menu: int = 0) -> Material:
         wanted = named["annotation"] | {
             pk for link in class_links for pk in (link.source_id, link.target_id)
         }
-    shown = None
+    rule = None
     if wanted is None or wanted or menu:
-        shown = (
-            Annotation.objects.visible_to(user, assignment, is_teacher=is_teacher)
-            .filter(parent__isnull=True, is_deleted=False, start__isnull=False)
-            .exclude(is_hidden=True)
-        )
+        rule = ViewerRule.for_viewer(user, assignment, is_teacher=is_teacher)
     authors = {}
 
-    def sources(queryset):
-        rows = queryset.values_list(
-            "pk",
-            "author_id",
-            "author__display_name",
-            "kind",
-            "exact",
-            "body",
-            "passage_id",
-            "dimension_id",
-            "visibility",
-        )
+    def sources(rows):
         return [
             Source(
                 pk=pk,
@@ -238,15 +223,48 @@ def builder_material(assignment, user, *, keys=None, menu: int = 0) -> Material:
             ) in rows
         ]
 
+    # The visibility rule's query, compiled once per shape (annotations.models.ViewerRule):
+    # building and compiling it cost more than running it.
     annotations, menu_sources = [], None
     if wanted is None:
-        annotations = sources(shown.order_by(*TEXT_ORDER))
+        annotations = sources(
+            rule.rows(
+                "builder:all",
+                lambda visible: _usable(visible).order_by(*TEXT_ORDER).values_list(*SOURCE_FIELDS),
+            )
+        )
     else:
         if wanted:
-            annotations = sources(shown.filter(pk__in=wanted).order_by(*TEXT_ORDER))
+            annotations = sources(
+                rule.rows(
+                    "builder:named",
+                    lambda visible, ids: (
+                        _usable(visible)
+                        .filter(pk__in=ids)
+                        .order_by(*TEXT_ORDER)
+                        .values_list(*SOURCE_FIELDS)
+                    ),
+                    ids=sorted(wanted),
+                )
+            )
         if menu:
-            own_first = Case(When(author_id=user.pk, then=Value(0)), default=Value(1))
-            menu_sources = sources(shown.order_by(own_first, *TEXT_ORDER)[:menu])
+            # The LIMIT is written into the SQL, so it is part of the shape: rounded up to a
+            # few sizes, so that outlines of every length share them, and cut here.
+            limit = -(-int(menu) // MENU_STEP) * MENU_STEP
+            menu_sources = sources(
+                rule.rows(
+                    f"builder:menu:{limit}",
+                    lambda visible, me: (
+                        _usable(visible)
+                        .order_by(
+                            Case(When(author_id=me, then=Value(0)), default=Value(1)),
+                            *TEXT_ORDER,
+                        )
+                        .values_list(*SOURCE_FIELDS)[:limit]
+                    ),
+                    me=int(user.pk),
+                )[:menu]
+            )
             named_pks = {a.pk for a in annotations}
             annotations += [a for a in menu_sources if a.pk not in named_pks]
             # One Source per annotation: the menu's rows are the ones the material holds.
@@ -306,6 +324,30 @@ def builder_material(assignment, user, *, keys=None, menu: int = 0) -> Material:
 # An annotation's place in the text: the material's order.
 TEXT_ORDER = ("passage__section__order", "passage__order", "start", "pk")
 
+# The sizes the editor's menu query is compiled for (builder_material's `menu`).
+MENU_STEP = 25
+
+# What a Source is made from (builder_material).
+SOURCE_FIELDS = (
+    "pk",
+    "author_id",
+    "author__display_name",
+    "kind",
+    "exact",
+    "body",
+    "passage_id",
+    "dimension_id",
+    "visibility",
+)
+
+
+def _usable(visible):
+    """Of the notes a viewer may see, those the builder offers: top-level, not deleted or
+    hidden, with a quote."""
+    return visible.filter(parent__isnull=True, is_deleted=False, start__isnull=False).exclude(
+        is_hidden=True
+    )
+
 
 def _attach_subjects(annotations, assignment, subjects, *, every=True) -> None:
     """Set each annotation's `subject_list` (the comparison's Subject rows, in their order)
@@ -329,7 +371,8 @@ def _attach_subjects(annotations, assignment, subjects, *, every=True) -> None:
         if annotation_id in by_pk and subject_id in by_subject:
             by_pk[annotation_id].subject_list.append(by_subject[subject_id])
     for annotation in annotations:
-        annotation.subject_list.sort(key=lambda subject: (subject.order, subject.pk))
+        if len(annotation.subject_list) > 1:
+            annotation.subject_list.sort(key=lambda subject: (subject.order, subject.pk))
 
 
 def material_for(outline: Outline, *, menu: int = 0) -> Material:

@@ -91,9 +91,10 @@ TRAY_LIMIT = 60
 def _shortlist(annotations, user, chosen):
     """At most TRAY_LIMIT of `annotations` in text order: every chosen one, then the
     student's own, then classmates'."""
+    me = user.pk  # once: request.user is a lazy object, each attribute read a detour
     chosen_ones = [a.pk for a in annotations if a.key in chosen]
-    own = [a.pk for a in annotations if a.author_id == user.pk and a.key not in chosen]
-    others = [a.pk for a in annotations if a.author_id != user.pk and a.key not in chosen]
+    own = [a.pk for a in annotations if a.author_id == me and a.key not in chosen]
+    others = [a.pk for a in annotations if a.author_id != me and a.key not in chosen]
     shown = set(chosen_ones)
     for pk in own + others:
         if len(shown) >= TRAY_LIMIT:
@@ -123,9 +124,10 @@ def _tray(material, user, filters, chosen=frozenset()):
     matched = len(annotations)
     if not filters.get("all") and matched > TRAY_LIMIT:
         annotations = _shortlist(annotations, user, chosen)
+    me = user.pk
     for annotation in annotations:
         annotation.citation = material.citation_for(annotation.passage_id)
-        annotation.mine = annotation.author_id == user.pk
+        annotation.mine = annotation.author_id == me
     for link in links:
         link.key = f"link:{link.pk}"
     return links, annotations, matched

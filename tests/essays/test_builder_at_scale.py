@@ -2,8 +2,10 @@
 menus list a shortlist (own and chosen first) instead of every note (essays.views)."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
+from counterpoint.lib import compiled
 from essays import builder, views
 from essays.services import builder_material, make_selection, outline_create, selection_record
 from tests.annotations.helpers import annotate
@@ -158,3 +160,14 @@ def test_the_menus_read_only_their_first_notes_and_list_what_every_note_would(
     unused = client.get(reverse("essays:outline", args=[outline.pk])).context["unused"]
 
     assert [item.key for item in unused] == [item.key for item in every]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only")
+def test_the_builders_visibility_queries_compile_on_postgresql(assignment, student, notes):
+    everything = builder_material(assignment, student)
+    named = builder_material(assignment, student, keys=[f"annotation:{notes['mine'].pk}"], menu=2)
+
+    kept = {key[0]: ok for key, ok in compiled.kept_shapes().items()}
+    assert all(kept[name] for name in ("builder:all", "builder:named", "builder:menu:25"))
+    assert len(everything.annotations) == 4
+    assert [a.pk for a in named.menu] == [notes["mine"].pk, notes["theirs"][0].pk]
