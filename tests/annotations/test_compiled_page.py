@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixture `notes` comes from test_compiled_rule
 """The reading page's first page and its counts with authors, compiled once per shape
 (ViewerRule.first_ids, ViewerRule.facet_counts_and_authors), give exactly what the same rule
 gives through the ORM (panel.page_entries, AnnotationQuerySet.facet_counts_and_authors), for
@@ -25,7 +26,7 @@ def test_the_compiled_first_page_gives_what_the_orm_gives(
     classmate,
     notes,
     shape,
-    limit,  # noqa: F811
+    limit,
 ):
     user, is_teacher, gated, scope = viewers(
         assignment, classroom, teacher, student, classmate, notes, shape
@@ -49,7 +50,7 @@ def test_the_compiled_counts_with_authors_give_what_the_orm_gives(
     student,
     classmate,
     notes,
-    shape,  # noqa: F811
+    shape,
 ):
     user, is_teacher, gated, scope = viewers(
         assignment, classroom, teacher, student, classmate, notes, shape
@@ -76,7 +77,7 @@ def test_the_first_page_and_its_counts_compile_on_postgresql(
     classroom,
     teacher,
     student,
-    notes,  # noqa: F811
+    notes,
 ):
     numbers = reading_for(assignment.comparison).numbers
     subjects = list(assignment.comparison.subjects.all())
@@ -92,3 +93,10 @@ def test_the_first_page_and_its_counts_compile_on_postgresql(
     assert {("first_ids", panel._whens(numbers), panel.PAGE_SIZE + 1)} <= names
     assert any(isinstance(name, tuple) and name[0] == "facets_authors" for name in names)
     assert all(kept.values()), [key for key, ok in kept.items() if not ok]
+
+
+def test_the_compiled_teacher_ids_are_the_class_teachers(assignment, classroom, teacher):
+    assert panel.teacher_ids(assignment) == set(classroom.teachers().values_list("pk", flat=True))
+    assert teacher.pk in panel.teacher_ids(assignment)
+    if connection.vendor == "postgresql":
+        assert compiled.kept_shapes()[("teacher_ids",)]
