@@ -258,6 +258,15 @@ def _facet_counters(subjects, dimensions) -> dict:
     return counts
 
 
+def _facet_names(subjects, dimensions) -> list[str]:
+    """The names of _facet_counters, without building its aggregates."""
+    return [
+        *(f"kind:{kind}" for kind in Annotation.Kind),
+        *(f"subject:{getattr(subject, 'pk', subject)}" for subject in subjects),
+        *(f"dimension:{getattr(dimension, 'pk', dimension)}" for dimension in dimensions),
+    ]
+
+
 def _facets_from(rows) -> dict:
     """{"kind": {kind: n}, "subject": {id: n}, "dimension": {id: n}} from rows of
     _facet_counters, added up."""
@@ -378,15 +387,15 @@ class ViewerRule:
 
     def facet_counts_and_authors(self, *, subjects, dimensions):
         """facet_counts_and_authors of the top-level notes the viewer may see (the reading
-        page's counts and its filter's author list), in one query compiled once per shape."""
-        counts = _facet_counters(subjects, dimensions)
-        names = list(counts)
+        page's counts and its filter's author list), in one query compiled once per shape:
+        its aggregates are built only then."""
+        names = _facet_names(subjects, dimensions)
         rows = self._rows(
             ("facets_authors", *names),
             lambda visible: (
                 visible.order_by()
                 .values("author_id", "author__display_name")
-                .annotate(**counts)
+                .annotate(**_facet_counters(subjects, dimensions))
                 .values_list("author_id", "author__display_name", *names)
             ),
             top_level_only=True,

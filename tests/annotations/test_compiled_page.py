@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from annotations import panel
-from annotations.models import Annotation, ViewerRule
+from annotations.models import Annotation, ViewerRule, _facet_counters, _facet_names
 from comparisons.reading import reading_for
 from counterpoint.lib import compiled
 from tests.annotations.test_compiled_rule import SHAPES, notes, viewers  # noqa: F401
@@ -100,3 +100,10 @@ def test_the_compiled_teacher_ids_are_the_class_teachers(assignment, classroom, 
     assert teacher.pk in panel.teacher_ids(assignment)
     if connection.vendor == "postgresql":
         assert compiled.kept_shapes()[("teacher_ids",)]
+
+
+def test_the_facet_names_are_those_of_the_counters(assignment):
+    subjects = list(assignment.comparison.subjects.all())
+    dimensions = list(assignment.comparison.dimensions.all())
+    assert subjects and dimensions
+    assert _facet_names(subjects, dimensions) == list(_facet_counters(subjects, dimensions))
