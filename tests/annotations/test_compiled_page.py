@@ -107,3 +107,13 @@ def test_the_facet_names_are_those_of_the_counters(assignment):
     dimensions = list(assignment.comparison.dimensions.all())
     assert subjects and dimensions
     assert _facet_names(subjects, dimensions) == list(_facet_counters(subjects, dimensions))
+
+
+def test_a_moderation_rows_urls_are_those_the_template_reversed(assignment, notes):
+    from django.urls import reverse
+
+    from annotations.views import _with_urls
+
+    (row,) = _with_urls([notes["shared"]])
+    assert row.moderate_url == reverse("annotations:moderate", args=[row.pk])
+    assert row.read_url == reverse("comparisons:read", args=[assignment.pk])
