@@ -379,6 +379,38 @@ class ViewerRule:
         )
         return {pk for (pk,) in rows}
 
+    def first_ids(self, order, shape, limit: int) -> list[int]:
+        """The ids of the first `limit` top-level notes the viewer may see, in the order
+        `order()` gives (names to expressions, annotated and sorted ascending in turn, then
+        by id): the panel's first page. `shape` names everything in the order that shapes its
+        SQL (the panel's keys hold the text's paragraph numbers); `order` is called only
+        when the query is built."""
+
+        def build(visible):
+            keys = order()
+            return visible.annotate(**keys).order_by(*keys, "pk").values_list("pk")[:limit]
+
+        rows = self._rows(("first_ids", shape, limit), build, top_level_only=True)
+        return [pk for (pk,) in rows]
+
+    def facet_counts_and_authors(self, *, subjects, dimensions):
+        """facet_counts_and_authors of the top-level notes the viewer may see (the reading
+        page's counts and its filter's author list), in one query compiled once per shape:
+        its aggregates are built only then."""
+        names = _facet_names(subjects, dimensions)
+        rows = self._rows(
+            ("facets_authors", *names),
+            lambda visible: (
+                visible.order_by()
+                .values("author_id", "author__display_name")
+                .annotate(**_facet_counters(subjects, dimensions))
+                .values_list("author_id", "author__display_name", *names)
+            ),
+            top_level_only=True,
+        )
+        authors = [(row[0], row[1]) for row in rows]
+        return _facets_from([dict(zip(names, row[2:], strict=True)) for row in rows]), authors
+
 
 class AnnotationQuerySet(models.QuerySet):
     def for_moderation(self, classroom, user):

@@ -34,7 +34,7 @@ from annotations.models import UNKNOWN_SCOPE, Annotation, Link, Tag, ViewerRule
 from comparisons.reading import reading_for
 from counterpoint import permissions
 from counterpoint.lib import compiled
-from counterpoint.models import Membership
+from counterpoint.models import Classroom
 
 # The panel shows this many cards in full (prompts and pinned first, then in text order); the
 # rest are collapsed to one line that opens on demand (docs/decisions.md).
@@ -121,6 +121,24 @@ def in_panel_order(entries, numbers):
     entries.sort(key=lambda entry: entry["order_key"])
 
 
+# The paragraph numbers' CASE of the texts read lately, by the kept text's `numbers` (held
+# here with it, so that its id cannot be another's while kept).
+_whens_kept: dict[int, tuple] = {}
+
+
+def _whens(numbers) -> str:
+    """The WHENs of the paragraph numbers' CASE: built once per kept text, and the text's
+    part of the shape of the panel's compiled first page (ViewerRule.first_ids)."""
+    kept = _whens_kept.get(id(numbers))
+    if kept is not None and kept[0] is numbers:
+        return kept[1]
+    whens = " ".join(f"WHEN {int(pk)} THEN {int(n)}" for pk, n in numbers.items())
+    if len(_whens_kept) >= 32:
+        _whens_kept.clear()
+    _whens_kept[id(numbers)] = (numbers, whens)
+    return whens
+
+
 def _sort_keys(numbers):
     """The panel's order as integer expressions. Each is one SQL template around a single
     column: a Case of When()s was resolved (copied and checked) afresh for every request, and
@@ -128,7 +146,7 @@ def _sort_keys(numbers):
     # Paragraph numbers come from the kept text: a CASE over its few hundred passages is
     # cheaper than joining sections and passages for every row. The values are the text's
     # integer ids and numbers, so the SQL is built from int()s alone.
-    whens = " ".join(f"WHEN {int(pk)} THEN {int(n)}" for pk, n in numbers.items())
+    whens = _whens(numbers)
     number = f"CASE %(expressions)s {whens} ELSE {NO_NUMBER} END" if whens else None
     return {
         "k_prompt": _integer("is_prompt", "CASE WHEN %(expressions)s THEN 0 ELSE 1 END"),
@@ -164,6 +182,15 @@ def page_entries(cards, numbers, *, after=None, limit=PAGE_SIZE):
     entries = list(Annotation.objects.filter(pk__in=ids[:limit]).for_panel_entries())
     in_panel_order(entries, numbers)
     return entries, more
+
+
+def first_page(rule, numbers, *, limit=PAGE_SIZE):
+    """page_entries' first page of everything the viewer may see (no filters), by `rule` (a
+    ViewerRule): the same two queries, compiled once per shape and text."""
+    ids = rule.first_ids(lambda: _sort_keys(numbers), _whens(numbers), limit + 1)
+    entries = rule.entries(ids[:limit])
+    in_panel_order(entries, numbers)
+    return entries, len(ids) > limit
 
 
 def anchors(cards, colours) -> dict:
@@ -344,15 +371,15 @@ def collapsed(entry, numbers, colours, card_url):
 
 
 def teacher_ids(assignment) -> set[int]:
-    """The ids of the class's teachers (one query, compiled once: counterpoint.lib.compiled)."""
-    rows = compiled.rows(
-        ("teacher_ids",),
-        lambda classroom: Membership.objects.filter(
-            classroom_id=classroom, role=Membership.Role.TEACHER
-        ).values_list("user_id"),
-        classroom=int(assignment.classroom_id),
-    )
-    return {pk for (pk,) in rows}
+    """The ids of the class's teachers (Classroom.teachers), in a query compiled once."""
+    return {
+        pk
+        for (pk,) in compiled.rows(
+            ("teacher_ids",),
+            lambda classroom: Classroom(pk=classroom).teachers().values_list("pk"),
+            classroom=int(assignment.classroom_id),
+        )
+    }
 
 
 def gate_notice(request, assignment, teachers):
@@ -442,22 +469,26 @@ def panel_context(request, assignment, text, *, annotate_form=None, etag=None):
     user = request.user
     is_teacher = permissions.is_teacher(user, assignment.classroom_id)
     gated = not is_teacher and assignment.is_gated_for(user)
-    visible, cards_visible = visible_sets(user, assignment, is_teacher=is_teacher, gated=gated)
+    rule = ViewerRule.for_viewer(user, assignment, is_teacher=is_teacher, gated=gated)
     subjects, dimensions = text.layout["subjects"], text.dimensions
     # The counts and the filter's authors in one pass over the visible cards (grouped by
     # author), not a DISTINCT of the authors beside an aggregate: one query less to build.
-    counts, authors = cards_visible.facet_counts_and_authors(
-        subjects=subjects, dimensions=dimensions
-    )
+    counts, authors = rule.facet_counts_and_authors(subjects=subjects, dimensions=dimensions)
     query, filter_form, filters = _filters(
         request, text, authors, group_choices(user, assignment, is_teacher)
     )
-    shown = cards_visible.filtered(filters, user, visible=visible) if filters else cards_visible
     after = live.parse_order_key(request.GET.get("after")) if request.method == "GET" else None
-    entries, more = page_entries(shown, text.numbers, after=after)
+    if filters or after is not None:
+        visible, cards_visible = visible_sets(
+            user, assignment, is_teacher=is_teacher, gated=gated, scope=rule.scope
+        )
+        shown = cards_visible.filtered(filters, user, visible=visible) if filters else cards_visible
+        entries, more = page_entries(shown, text.numbers, after=after)
+    else:
+        # The usual page, everything the viewer may see from the top: compiled queries.
+        entries, more = first_page(rule, text.numbers)
     teachers = teacher_ids(assignment)
     in_full = [] if after else [e["pk"] for e in entries[:PANEL_FULL_CARDS]]
-    rule = ViewerRule.for_viewer(user, assignment, is_teacher=is_teacher, gated=gated)
     cards = panel_cards(request, assignment, rule, entries, in_full, text, teachers)
     total = sum(counts["kind"].values())
     more_url, more_fields = _page_links(assignment, query, entries, more)

@@ -476,6 +476,18 @@ def _rows(queryset):
     )
 
 
+def _with_urls(items):
+    """Give each moderation row its URLs (its actions', its reading page's), reversed once
+    for the page rather than twice per row. A row deleted just now has no actions' URL (as
+    the template's {% url ... as %} gave none)."""
+    moderate = reverse("annotations:moderate", args=[0]).replace("/0/", "/{}/")
+    read = reverse("comparisons:read", args=[0]).replace("/0/", "/{}/")
+    for item in items:
+        item.moderate_url = "" if item.pk is None else moderate.format(int(item.pk))
+        item.read_url = read.format(int(item.assignment_id))
+    return items
+
+
 @login_required
 def moderation(request, pk):
     """One class's moderation page: open flags, the latest activity, and the audit trail."""
@@ -489,13 +501,15 @@ def moderation(request, pk):
     if group is not None:
         rows = rows.filtered({"group": group.pk}, request.user)
     open_flags = Flag.objects.filter(state=Flag.State.OPEN).select_related("reporter")
-    flagged = (
-        rows.filter(flags__state=Flag.State.OPEN)
-        .distinct()
-        .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flag_list"))
-        .order_by("-created_at")
+    flagged = _with_urls(
+        list(
+            rows.filter(flags__state=Flag.State.OPEN)
+            .distinct()
+            .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flag_list"))
+            .order_by("-created_at")
+        )
     )
-    latest = list(rows.order_by("-created_at")[:ACTIVITY_LIMIT])
+    latest = _with_urls(list(rows.order_by("-created_at")[:ACTIVITY_LIMIT]))
     for item in latest:
         # The latest activity lists no flags (the queue above does): said here, because a
         # template looking up a missing attribute of a model row costs a dir() of the row.
@@ -577,7 +591,7 @@ def _render_row(request, annotation, *, done=None, error=None, reason="", status
         request,
         "annotations/_moderation_row.html",
         {
-            "item": annotation,
+            "item": _with_urls([annotation])[0],
             "done": done,
             "error": error,
             "reason": reason,
