@@ -1,21 +1,19 @@
 """Who may read, change and moderate an annotation, registered with the platform's
 permissions (AnnotationsConfig.ready), and the lookup helper views and the API use."""
 
-from annotations.models import Annotation
+from annotations.models import Annotation, ViewerRule
 from counterpoint import permissions
 from counterpoint.roles import TEACHER, is_member, is_teacher, role_in
 
 
 def reads(user, annotation) -> bool:
-    """Membership of the class, then the annotation's visibility (see visible_to)."""
+    """Membership of the class, then the annotation's visibility (visibility_condition, as
+    visible_to has it), asked through the viewer's rule compiled once per shape."""
     role = role_in(user, annotation.assignment.classroom_id)
     if role is None:
         return False
-    return (
-        Annotation.objects.visible_to(user, annotation.assignment, is_teacher=role == TEACHER)
-        .filter(pk=annotation.pk)
-        .exists()
-    )
+    rule = ViewerRule.for_viewer(user, annotation.assignment, is_teacher=role == TEACHER)
+    return annotation.pk in rule.among([annotation.pk])
 
 
 def authors(user, annotation) -> bool:
