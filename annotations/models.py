@@ -242,6 +242,53 @@ def _visible_rows(values, *, is_teacher, gated, scope, top_level_only=False):
     )
 
 
+# Up to this many viewers, seen_by's row is a query compiled once per set of their shapes
+# (counterpoint.lib.compiled): the people told of a reply. More (a prompt to a lecture) are
+# built through the ORM, which would otherwise keep a query for every make-up of a class.
+SEEN_BY_COMPILED = 8
+
+
+def _seen_by_row(annotation_id, assignment_id, viewers) -> list[bool] | None:
+    """For each viewer, (user id, is_teacher, gated, scope), whether the one visibility rule
+    lets them see the annotation (not deleted, of the assignment), from one row; None when
+    there is no such row. The viewers are asked in the order of their shapes, so that a
+    thread's author and a teacher make one compiled query whichever is named first."""
+    order = sorted(range(len(viewers)), key=lambda i: _shape(*viewers[i][1:]))
+    shapes = tuple(_shape(*viewers[i][1:]) for i in order)
+    values = {
+        "annotation": int(annotation_id),
+        "assignment": int(assignment_id),
+        "users": [viewers[i][0] for i in order],
+    }
+    groups = [int(viewers[i][3]) for i, shape in zip(order, shapes, strict=True) if shape[2] == "g"]
+    if groups:
+        values["groups"] = groups
+
+    def build(*, annotation, assignment, users, groups=()):
+        groups, answers = iter(groups), {}
+        for j, (user, (is_teacher, gated, kind)) in enumerate(zip(users, shapes, strict=True)):
+            scope = WHOLE_CLASS if kind == "w" else NO_GROUP if kind == "n" else next(groups)
+            condition = visibility_condition(user, is_teacher=is_teacher, gated=gated, scope=scope)
+            answers[f"sees_{j}"] = ExpressionWrapper(condition, output_field=models.BooleanField())
+        return (
+            Annotation.objects.filter(pk=annotation, assignment_id=assignment, is_deleted=False)
+            .order_by()
+            .annotate(**answers)
+            .values_list(*answers)
+        )
+
+    if len(viewers) <= SEEN_BY_COMPILED:
+        found = compiled.rows(("seen_by", shapes), build, **values)
+    else:
+        found = [tuple(row) for row in build(**values)]
+    if not found:
+        return None
+    sees = [False] * len(viewers)
+    for i, answer in zip(order, found[0], strict=True):
+        sees[i] = bool(answer)
+    return sees
+
+
 def _facet_counters(subjects, dimensions) -> dict:
     """The aggregates behind the panel's facet counts, named "field:value"."""
     # Each subject's notes as one uncorrelated subquery, which PostgreSQL hashes once,
@@ -631,37 +678,28 @@ class AnnotationQuerySet(models.QuerySet):
                 own=Value(0) if not assignment.reveal_after_posts else _own_notes(assignment),
             )
         )
-        users, answers = [], {}
+        users, viewers = [], []
         for member in members:
             user, is_teacher = member.user, member.role == Membership.Role.TEACHER
-            condition = visibility_condition(
-                user,
-                is_teacher=is_teacher,
-                gated=not is_teacher and assignment.is_gated_for(user, own_count=member.own),
-                scope=reading_scope(
-                    role=member.role,
-                    group_id=member.group_id,
-                    sees_whole_class=member.sees_whole_class,
-                    whole_class_allowed=member.whole_class_allowed,
-                    has_groups=member.has_groups,
-                ),
+            gated = not is_teacher and assignment.is_gated_for(user, own_count=member.own)
+            scope = reading_scope(
+                role=member.role,
+                group_id=member.group_id,
+                sees_whole_class=member.sees_whole_class,
+                whole_class_allowed=member.whole_class_allowed,
+                has_groups=member.has_groups,
             )
             users.append(user)
-            answers[f"sees_{user.pk}"] = ExpressionWrapper(
-                condition, output_field=models.BooleanField()
-            )
-        row = self.filter(pk=annotation.pk, assignment=assignment, is_deleted=False).order_by()
-        names, seen = list(answers), []
+            viewers.append((int(user.pk), is_teacher, gated, scope))
+        seen = []
         # PostgreSQL answers at most 1,664 columns a row: a lecture's hundreds fit in one.
-        for start in range(0, len(names), SEEN_BY_COLUMNS):
-            chunk = names[start : start + SEEN_BY_COLUMNS]
-            values = next(
-                iter(row.annotate(**{name: answers[name] for name in chunk}).values_list(*chunk)),
-                None,
+        for start in range(0, len(viewers), SEEN_BY_COLUMNS):
+            sees = _seen_by_row(
+                annotation.pk, assignment.pk, viewers[start : start + SEEN_BY_COLUMNS]
             )
-            if values is None:  # deleted, or not of this assignment: nobody sees it
+            if sees is None:  # deleted, or not of this assignment: nobody sees it
                 return []
-            seen += [bool(sees) for sees in values]
+            seen += sees
         return [user for user, sees in zip(users, seen, strict=True) if sees]
 
     def activity_fingerprint(
