@@ -7,10 +7,12 @@ the compiled SQL runs (CI); elsewhere the ORM does, and these tests check the ru
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from annotations import models as annotation_models
 from annotations import panel
 from annotations.models import Annotation, Link, ViewerRule
 from annotations.services import reply_create
@@ -189,3 +191,59 @@ def test_values_that_django_writes_into_the_sql_are_run_through_the_orm(assignme
     again = compiled.rows(("sliced",), build, assignment=assignment.pk, limit=3)
 
     assert len(first) == 2 and len(again) == 3
+
+
+# Who may see a note (seen_by: who is told of a reply or a prompt), its row compiled once per
+# set of shapes for a handful of people, built through the ORM for more.
+
+
+def expected(note, people):
+    """Each person's answer through the ORM: visible_to, as the reading page asks."""
+    answers = []
+    for person in people:
+        person = get_user_model().objects.get(pk=person.pk)  # roles read afresh
+        role = (
+            Membership.objects.filter(user=person, classroom_id=note.assignment.classroom_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+        sees = role is not None and (
+            Annotation.objects.visible_to(
+                person, note.assignment, is_teacher=role == Membership.Role.TEACHER
+            )
+            .filter(pk=note.pk, is_deleted=False)
+            .exists()
+        )
+        if sees:
+            answers.append(person.pk)
+    return answers
+
+
+@pytest.mark.parametrize("compiled_up_to", [annotation_models.SEEN_BY_COMPILED, 0])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_seen_by_gives_what_the_orm_gives(
+    assignment, classroom, teacher, student, classmate, notes, shape, compiled_up_to, monkeypatch
+):
+    monkeypatch.setattr(annotation_models, "SEEN_BY_COMPILED", compiled_up_to)
+    viewers(assignment, classroom, teacher, student, classmate, notes, shape)
+    people = [notes["olga"], classmate, teacher, student]
+    for name, note in notes.items():
+        if name == "olga":
+            continue
+        note = Annotation.objects.select_related("assignment").get(pk=note.pk)
+        seen = Annotation.objects.seen_by(note, people)
+        assert sorted(user.pk for user in seen) == sorted(expected(note, people)), name
+        # A queryset of people answers the same.
+        everyone = get_user_model().objects.filter(pk__in=[person.pk for person in people])
+        assert [user.pk for user in Annotation.objects.seen_by(note, everyone)] == [
+            user.pk for user in seen
+        ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only")
+def test_seen_by_compiles_on_postgresql(assignment, classroom, teacher, student, notes):
+    for shape in SHAPES:
+        viewers(assignment, classroom, teacher, student, student, notes, shape)
+        Annotation.objects.seen_by(notes["shared"], [teacher, student, notes["olga"]])
+    kept = {key: ok for key, ok in compiled.kept_shapes().items() if key[0] == "seen_by"}
+    assert kept and all(kept.values()), kept
