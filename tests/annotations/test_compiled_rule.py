@@ -17,7 +17,7 @@ from annotations import panel
 from annotations.models import Annotation, Link, ViewerRule
 from annotations.services import reply_create
 from counterpoint.lib import compiled
-from counterpoint.models import Membership, StudyGroup
+from counterpoint.models import Membership, StudyGroup, reading_scope
 from tests.annotations.helpers import annotate
 from tests.factories import MembershipFactory, UserFactory
 
@@ -247,3 +247,28 @@ def test_seen_by_compiles_on_postgresql(assignment, classroom, teacher, student,
         Annotation.objects.seen_by(notes["shared"], [teacher, student, notes["olga"]])
     kept = {key: ok for key, ok in compiled.kept_shapes().items() if key[0] == "seen_by"}
     assert kept and all(kept.values()), kept
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_roles_and_teachers_compiled_give_what_the_orm_gives(
+    assignment, classroom, teacher, student, classmate, notes, shape
+):
+    viewers(assignment, classroom, teacher, student, classmate, notes, shape)
+    has_groups = StudyGroup.objects.filter(classroom=classroom).exists()
+    for user in (teacher, student, classmate, notes["olga"]):
+        (member,) = Membership.objects.filter(user=user).select_related("classroom")
+        scope = reading_scope(
+            role=member.role,
+            group_id=member.group_id,
+            sees_whole_class=member.sees_whole_class,
+            whole_class_allowed=member.classroom.students_may_see_whole_class,
+            has_groups=has_groups,
+        )
+        assert Membership.objects.access_of(user) == {
+            classroom.pk: (member.role, scope, has_groups)
+        }
+    assert panel.teacher_ids(assignment) == set(classroom.teachers().values_list("pk", flat=True))
+    assert panel.teacher_ids(assignment) == {teacher.pk}
+    if connection.vendor == "postgresql":
+        kept = compiled.kept_shapes()
+        assert kept[("access_of",)] and kept[("teacher_ids",)]
