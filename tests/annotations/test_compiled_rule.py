@@ -272,3 +272,30 @@ def test_roles_and_teachers_compiled_give_what_the_orm_gives(
     if connection.vendor == "postgresql":
         kept = compiled.kept_shapes()
         assert kept[("access_of",)] and kept[("teacher_ids",)]
+
+
+def test_a_note_looked_up_comes_as_select_related_reads_it(assignment, student, notes):
+    from django.http import Http404
+
+    from annotations.access import get_annotation_for
+
+    for name in ("shared", "reply", "private"):
+        found = get_annotation_for(student, notes[name].pk)
+        orm = Annotation.objects.select_related(
+            "assignment__classroom", "assignment__comparison"
+        ).get(pk=notes[name].pk)
+        for mine, theirs in (
+            (found, orm),
+            (found.assignment, orm.assignment),
+            (found.assignment.classroom, orm.assignment.classroom),
+            (found.assignment.comparison, orm.assignment.comparison),
+        ):
+            fields = [field.attname for field in type(theirs)._meta.concrete_fields]
+            assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    for missing in (0, 10**12, "x", "12a"):
+        with pytest.raises(Http404):
+            get_annotation_for(student, missing)
+    with pytest.raises(Http404):  # another's private note
+        get_annotation_for(notes["olga"], notes["private"].pk)
+    if connection.vendor == "postgresql":
+        assert compiled.kept_shapes()[("annotation_for",)]
