@@ -155,7 +155,7 @@ def _own_notes(assignment):
     return Coalesce(
         Subquery(
             Annotation.objects.filter(
-                assignment=assignment,
+                assignment_id=assignment.pk,
                 author_id=OuterRef("user_id"),
                 parent__isnull=True,
                 is_deleted=False,
@@ -240,6 +240,68 @@ def _visible_rows(values, *, is_teacher, gated, scope, top_level_only=False):
             scope=values.get("group", scope),
         )
     )
+
+
+@dataclass(frozen=True)
+class People:
+    """People chosen by a query that `build(**values)` makes of ids (a queryset of users),
+    for seen_by to read with their memberships in a query compiled once per `key`
+    (counterpoint.lib.compiled): those told of a reply."""
+
+    key: tuple
+    build: object
+    values: dict
+
+
+def _members(assignment):
+    """The memberships of the assignment's class, in the order of their people's names, with
+    what decides what each sees there (seen_by): whether the class has groups, whether its
+    students may choose the whole class, and for think-first how many notes of their own
+    they posted."""
+    return (
+        Membership.objects.filter(classroom_id=assignment.classroom_id)
+        .order_by("user__display_name", "user_id")
+        .annotate(
+            has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
+            whole_class_allowed=F("classroom__students_may_see_whole_class"),
+            own=Value(0) if not assignment.reveal_after_posts else _own_notes(assignment),
+        )
+    )
+
+
+_MEMBER_COLUMNS = (
+    "role",
+    "group_id",
+    "sees_whole_class",
+    "whole_class_allowed",
+    "has_groups",
+    "own",
+)
+
+
+def _members_among(assignment, people: People) -> list:
+    """_members among `people`, each with its user, by a query compiled once per shape."""
+    user_model = Membership._meta.get_field("user").related_model
+    user_fields = [field.attname for field in user_model._meta.concrete_fields]
+    with_own = bool(assignment.reveal_after_posts)
+
+    def build(*, classroom, assignment=None, **chosen):
+        shown = SimpleNamespace(classroom_id=classroom, reveal_after_posts=with_own, pk=assignment)
+        return (
+            _members(shown)
+            .filter(user__in=people.build(**chosen))
+            .values_list(*(f"user__{name}" for name in user_fields), *_MEMBER_COLUMNS)
+        )
+
+    values = {"classroom": int(assignment.classroom_id), **people.values}
+    if with_own:
+        values["assignment"] = int(assignment.pk)
+    members = []
+    for row in compiled.rows(("members_among", with_own, *people.key), build, **values):
+        member = SimpleNamespace(**dict(zip(_MEMBER_COLUMNS, row[len(user_fields) :], strict=True)))
+        member.user = user_model.from_db("default", user_fields, row[: len(user_fields)])
+        members.append(member)
+    return members
 
 
 # Up to this many viewers, seen_by's row is a query compiled once per set of their shapes
@@ -656,28 +718,22 @@ class AnnotationQuerySet(models.QuerySet):
         return assignment, is_teacher, gated, scope
 
     def seen_by(self, annotation, people) -> list:
-        """Those of `people` (users, or a queryset of users) who may see `annotation` now
-        (not deleted), each by the one visibility rule as a member of its class, in the
-        order of their names. Their role, reading scope (small groups) and think-first gate
-        come with them from one query of their memberships, then one row answers for all of
-        them (a row per SEEN_BY_COLUMNS): two queries for a class or a lecture, none for
-        nobody. Outsiders of the class see nothing.
+        """Those of `people` (users, a queryset of users, or People: a query compiled once)
+        who may see `annotation` now (not deleted), each by the one visibility rule as a
+        member of its class, in the order of their names. Their role, reading scope (small
+        groups) and think-first gate come with them from one query of their memberships,
+        then one row answers for all of them (a row per SEEN_BY_COLUMNS): two queries for a
+        class or a lecture, none for nobody. Outsiders of the class see nothing.
         `annotation.assignment` is read, so load it with the row."""
         assignment = annotation.assignment
-        if not isinstance(people, models.QuerySet):
-            people = [person.pk for person in people]
-            if not people:
-                return []
-        members = (
-            Membership.objects.filter(classroom_id=assignment.classroom_id, user__in=people)
-            .select_related("user")
-            .order_by("user__display_name", "user_id")
-            .annotate(
-                has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
-                whole_class_allowed=F("classroom__students_may_see_whole_class"),
-                own=Value(0) if not assignment.reveal_after_posts else _own_notes(assignment),
-            )
-        )
+        if isinstance(people, People):
+            members = _members_among(assignment, people)
+        else:
+            if not isinstance(people, models.QuerySet):
+                people = [person.pk for person in people]
+                if not people:
+                    return []
+            members = _members(assignment).filter(user__in=people).select_related("user")
         users, viewers = [], []
         for member in members:
             user, is_teacher = member.user, member.role == Membership.Role.TEACHER
