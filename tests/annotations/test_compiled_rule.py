@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from annotations import models as annotation_models
 from annotations import panel
-from annotations.models import Annotation, Link, ViewerRule
+from annotations.models import Annotation, Link, People, ViewerRule
 from annotations.services import reply_create
 from counterpoint.lib import compiled
 from counterpoint.models import Membership, StudyGroup, reading_scope
@@ -238,6 +238,16 @@ def test_seen_by_gives_what_the_orm_gives(
         assert [user.pk for user in Annotation.objects.seen_by(note, everyone)] == [
             user.pk for user in seen
         ]
+        # And so do people chosen by a query compiled once (People), each with their user.
+        chosen = People(
+            ("test_people",),
+            lambda *, ids: get_user_model().objects.filter(pk__in=ids),
+            {"ids": [person.pk for person in people]},
+        )
+        among = Annotation.objects.seen_by(note, chosen)
+        assert [(user.pk, user.email, user.is_active) for user in among] == [
+            (user.pk, user.email, user.is_active) for user in seen
+        ]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only")
@@ -245,7 +255,17 @@ def test_seen_by_compiles_on_postgresql(assignment, classroom, teacher, student,
     for shape in SHAPES:
         viewers(assignment, classroom, teacher, student, student, notes, shape)
         Annotation.objects.seen_by(notes["shared"], [teacher, student, notes["olga"]])
-    kept = {key: ok for key, ok in compiled.kept_shapes().items() if key[0] == "seen_by"}
+        Annotation.objects.seen_by(
+            notes["shared"],
+            People(
+                ("test_people",),
+                lambda *, ids: get_user_model().objects.filter(pk__in=ids),
+                {"ids": [teacher.pk, student.pk]},
+            ),
+        )
+    names = ("seen_by", "members_among")
+    kept = {key: ok for key, ok in compiled.kept_shapes().items() if key[0] in names}
+    assert {key[0] for key in kept} == set(names)
     assert kept and all(kept.values()), kept
 
 
