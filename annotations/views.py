@@ -36,6 +36,7 @@ from annotations.services import (
 )
 from comparisons.reading import reading_for, reading_text_html
 from counterpoint import permissions
+from counterpoint.lib import compiled
 from counterpoint.lib.errors import NotAllowed
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.models import Classroom
@@ -475,6 +476,40 @@ def _rows(queryset):
     )
 
 
+def _row(pk):
+    """One annotation as _rows gives it, by a query compiled once (counterpoint.lib.compiled):
+    its author (id and name, the rest deferred), the note it answers and its comparison's
+    title; None when it is gone (deleted)."""
+    fields = [field.attname for field in Annotation._meta.concrete_fields]
+
+    def build(*, pk):
+        return (
+            _rows(Annotation.objects.filter(pk=pk))
+            .order_by()
+            .values_list(
+                *fields,
+                "author__display_name",
+                "comparison_title",
+                *(f"parent__{name}" for name in fields),
+            )
+        )
+
+    found = compiled.rows(("moderation_row",), build, pk=int(pk))
+    if not found:
+        return None
+    row, width = found[0], len(fields)
+    item = Annotation.from_db("default", fields, row[:width])
+    user_model = Annotation._meta.get_field("author").related_model
+    item.author = user_model.from_db(
+        "default", ["id", "display_name"], (item.author_id, row[width])
+    )
+    item.comparison_title = row[width + 1]
+    item.parent = (
+        Annotation.from_db("default", fields, row[width + 2 :]) if item.parent_id else None
+    )
+    return item
+
+
 @login_required
 def moderation(request, pk):
     """One class's moderation page: open flags, the latest activity, and the audit trail."""
@@ -554,7 +589,7 @@ def moderate(request, pk):
         return redirect("annotations:moderation", pk=annotation.assignment.classroom_id)
     note = f"{record.get_action_display()}."
     if request.htmx:
-        fresh = _rows(Annotation.objects.filter(pk=pk)).first()
+        fresh = _row(pk)
         return _announce(_render_row(request, fresh or annotation, done=record), note)
     messages.success(request, note)
     return redirect("annotations:moderation", pk=annotation.assignment.classroom_id)
