@@ -319,3 +319,24 @@ def test_a_note_looked_up_comes_as_select_related_reads_it(assignment, student, 
         get_annotation_for(notes["olga"], notes["private"].pk)
     if connection.vendor == "postgresql":
         assert compiled.kept_shapes()[("annotation_for",)]
+
+
+def test_a_moderation_row_read_compiled_is_what_the_orm_reads(notes):
+    from annotations.views import _row, _rows
+
+    fields = [field.attname for field in Annotation._meta.concrete_fields]
+    for name in ("shared", "reply", "hidden"):
+        mine = _row(notes[name].pk)
+        theirs = _rows(Annotation.objects.filter(pk=notes[name].pk)).first()
+        assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+        assert mine.author.display_name == theirs.author.display_name
+        assert mine.comparison_title == theirs.comparison_title
+        if theirs.parent_id:
+            assert [getattr(mine.parent, f) for f in fields] == [
+                getattr(theirs.parent, f) for f in fields
+            ]
+        else:
+            assert mine.parent is None
+    assert _row(10**12) is None
+    if connection.vendor == "postgresql":
+        assert compiled.kept_shapes()[("moderation_row",)]
