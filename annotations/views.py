@@ -131,12 +131,15 @@ def _render_panel(
     return render(request, template, context, status=status)
 
 
-def _render_card(request, annotation, *, status=200, reply_error=None, reply_text=""):
+def _render_card(request, annotation, *, status=200, reply_error=None, reply_text="", seen=False):
+    """The annotation's card in full, or nothing when the viewer may no longer see it; `seen`
+    when the viewer's rule let them see it earlier in this request and nothing since could
+    have changed that (a reply added to it), so it is not asked again."""
     assignment = annotation.assignment
     text = reading_for(assignment.comparison)
     is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
     rule = ViewerRule.for_viewer(request.user, assignment, is_teacher=is_teacher)
-    shown = [annotation.pk] if rule.among([annotation.pk]) else []
+    shown = [annotation.pk] if seen or rule.among([annotation.pk]) else []
     cards = panel.cards_with_threads(request.user, shown, rule, text.layout["subjects"])
     if not cards:  # deleted, or no longer visible: remove it from the page
         return HttpResponse("")
@@ -283,6 +286,7 @@ def reply_new(request, pk):
             )
         except NotAllowed as error:  # a locked thread
             problem, status = error.message, error.status
+    # The thread was found visible by get_thread_for: a reply does not change that.
     if problem:
         if request.htmx:
             return _render_card(
@@ -291,11 +295,12 @@ def reply_new(request, pk):
                 status=status,
                 reply_error=problem,
                 reply_text=request.POST.get("body", ""),
+                seen=True,
             )
         messages.error(request, problem)
         return _back_to(parent)
     if request.htmx:
-        response = _render_card(request, parent)
+        response = _render_card(request, parent, seen=True)
         trigger_client_event(response, "notes-changed")  # the reading goal's checklist
         return _announce(response, "Reply added.")
     return _back_to(parent)
