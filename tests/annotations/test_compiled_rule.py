@@ -340,3 +340,28 @@ def test_a_moderation_row_read_compiled_is_what_the_orm_reads(notes):
     assert _row(10**12) is None
     if connection.vendor == "postgresql":
         assert compiled.kept_shapes()[("moderation_row",)]
+
+
+def test_an_assignment_looked_up_comes_as_select_related_reads_it(assignment, student, notes):
+    from django.http import Http404
+
+    from counterpoint import permissions
+    from counterpoint.models import Assignment
+
+    found = permissions.get_assignment_for(student, assignment.pk)
+    orm = Assignment.objects.select_related("classroom", "comparison").get(pk=assignment.pk)
+    for mine, theirs in (
+        (found, orm),
+        (found.classroom, orm.classroom),
+        (found.comparison, orm.comparison),
+    ):
+        fields = [field.attname for field in type(theirs)._meta.concrete_fields]
+        assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    for missing in (0, 10**12, "x"):
+        with pytest.raises(Http404):
+            permissions.get_assignment_for(student, missing)
+    outsider = UserFactory()
+    with pytest.raises(Http404):
+        permissions.get_assignment_for(outsider, assignment.pk)
+    if connection.vendor == "postgresql":
+        assert compiled.kept_shapes()[("assignment_for",)]
