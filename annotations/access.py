@@ -1,21 +1,25 @@
 """Who may read, change and moderate an annotation, registered with the platform's
 permissions (AnnotationsConfig.ready), and the lookup helper views and the API use."""
 
-from annotations.models import Annotation
+from django.http import Http404
+
+from annotations.models import Annotation, ViewerRule
+from comparisons.models import Comparison
 from counterpoint import permissions
+from counterpoint.lib import compiled
+from counterpoint.lib.safejson import parse_id
+from counterpoint.models import Assignment, Classroom
 from counterpoint.roles import TEACHER, is_member, is_teacher, role_in
 
 
 def reads(user, annotation) -> bool:
-    """Membership of the class, then the annotation's visibility (see visible_to)."""
+    """Membership of the class, then the annotation's visibility (visibility_condition, as
+    visible_to has it), asked through the viewer's rule compiled once per shape."""
     role = role_in(user, annotation.assignment.classroom_id)
     if role is None:
         return False
-    return (
-        Annotation.objects.visible_to(user, annotation.assignment, is_teacher=role == TEACHER)
-        .filter(pk=annotation.pk)
-        .exists()
-    )
+    rule = ViewerRule.for_viewer(user, annotation.assignment, is_teacher=role == TEACHER)
+    return annotation.pk in rule.among([annotation.pk])
 
 
 def authors(user, annotation) -> bool:
@@ -30,11 +34,46 @@ def register() -> None:
     permissions.register(Annotation, read=reads, write=authors, moderate=teaches)
 
 
+# The rows an annotation is read with, as select_related("assignment__classroom",
+# "assignment__comparison") gives them: (path from the annotation, model).
+_WITH = (
+    ("", Annotation),
+    ("assignment__", Assignment),
+    ("assignment__classroom__", Classroom),
+    ("assignment__comparison__", Comparison),
+)
+
+
+def _fetch(pk) -> Annotation:
+    """The annotation with its assignment, class and comparison, by a query compiled once
+    (counterpoint.lib.compiled), as permissions.fetch reads it with select_related; 404 when
+    there is none (or the id is no id)."""
+    pk = parse_id(str(pk))
+    if pk is None:
+        raise Http404
+    names = [[field.attname for field in model._meta.concrete_fields] for _, model in _WITH]
+    columns = [
+        prefix + name for (prefix, _), each in zip(_WITH, names, strict=True) for name in each
+    ]
+
+    def build(*, pk):
+        return Annotation.objects.filter(pk=pk).order_by().values_list(*columns)
+
+    found = compiled.rows(("annotation_for",), build, pk=pk)
+    if not found:
+        raise Http404
+    row, instances, start = found[0], [], 0
+    for (_, model), each in zip(_WITH, names, strict=True):
+        instances.append(model.from_db("default", each, row[start : start + len(each)]))
+        start += len(each)
+    annotation, assignment, classroom, comparison = instances
+    assignment.classroom, assignment.comparison = classroom, comparison
+    annotation.assignment = assignment
+    return annotation
+
+
 def get_annotation_for(user, pk: int, *, action: str = "read") -> Annotation:
-    annotation = permissions.fetch(
-        Annotation.objects.select_related("assignment__classroom", "assignment__comparison"), pk
-    )
-    return permissions.check(user, annotation, action=action)
+    return permissions.check(user, _fetch(pk), action=action)
 
 
 def get_thread_for(user, pk: int) -> Annotation:

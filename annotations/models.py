@@ -155,7 +155,7 @@ def _own_notes(assignment):
     return Coalesce(
         Subquery(
             Annotation.objects.filter(
-                assignment=assignment,
+                assignment_id=assignment.pk,
                 author_id=OuterRef("user_id"),
                 parent__isnull=True,
                 is_deleted=False,
@@ -240,6 +240,115 @@ def _visible_rows(values, *, is_teacher, gated, scope, top_level_only=False):
             scope=values.get("group", scope),
         )
     )
+
+
+@dataclass(frozen=True)
+class People:
+    """People chosen by a query that `build(**values)` makes of ids (a queryset of users),
+    for seen_by to read with their memberships in a query compiled once per `key`
+    (counterpoint.lib.compiled): those told of a reply."""
+
+    key: tuple
+    build: object
+    values: dict
+
+
+def _members(assignment):
+    """The memberships of the assignment's class, in the order of their people's names, with
+    what decides what each sees there (seen_by): whether the class has groups, whether its
+    students may choose the whole class, and for think-first how many notes of their own
+    they posted."""
+    return (
+        Membership.objects.filter(classroom_id=assignment.classroom_id)
+        .order_by("user__display_name", "user_id")
+        .annotate(
+            has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
+            whole_class_allowed=F("classroom__students_may_see_whole_class"),
+            own=Value(0) if not assignment.reveal_after_posts else _own_notes(assignment),
+        )
+    )
+
+
+_MEMBER_COLUMNS = (
+    "role",
+    "group_id",
+    "sees_whole_class",
+    "whole_class_allowed",
+    "has_groups",
+    "own",
+)
+
+
+def _members_among(assignment, people: People) -> list:
+    """_members among `people`, each with its user, by a query compiled once per shape."""
+    user_model = Membership._meta.get_field("user").related_model
+    user_fields = [field.attname for field in user_model._meta.concrete_fields]
+    with_own = bool(assignment.reveal_after_posts)
+
+    def build(*, classroom, assignment=None, **chosen):
+        shown = SimpleNamespace(classroom_id=classroom, reveal_after_posts=with_own, pk=assignment)
+        return (
+            _members(shown)
+            .filter(user__in=people.build(**chosen))
+            .values_list(*(f"user__{name}" for name in user_fields), *_MEMBER_COLUMNS)
+        )
+
+    values = {"classroom": int(assignment.classroom_id), **people.values}
+    if with_own:
+        values["assignment"] = int(assignment.pk)
+    members = []
+    for row in compiled.rows(("members_among", with_own, *people.key), build, **values):
+        member = SimpleNamespace(**dict(zip(_MEMBER_COLUMNS, row[len(user_fields) :], strict=True)))
+        member.user = user_model.from_db("default", user_fields, row[: len(user_fields)])
+        members.append(member)
+    return members
+
+
+# Up to this many viewers, seen_by's row is a query compiled once per set of their shapes
+# (counterpoint.lib.compiled): the people told of a reply. More (a prompt to a lecture) are
+# built through the ORM, which would otherwise keep a query for every make-up of a class.
+SEEN_BY_COMPILED = 8
+
+
+def _seen_by_row(annotation_id, assignment_id, viewers) -> list[bool] | None:
+    """For each viewer, (user id, is_teacher, gated, scope), whether the one visibility rule
+    lets them see the annotation (not deleted, of the assignment), from one row; None when
+    there is no such row. The viewers are asked in the order of their shapes, so that a
+    thread's author and a teacher make one compiled query whichever is named first."""
+    order = sorted(range(len(viewers)), key=lambda i: _shape(*viewers[i][1:]))
+    shapes = tuple(_shape(*viewers[i][1:]) for i in order)
+    values = {
+        "annotation": int(annotation_id),
+        "assignment": int(assignment_id),
+        "users": [viewers[i][0] for i in order],
+    }
+    groups = [int(viewers[i][3]) for i, shape in zip(order, shapes, strict=True) if shape[2] == "g"]
+    if groups:
+        values["groups"] = groups
+
+    def build(*, annotation, assignment, users, groups=()):
+        groups, answers = iter(groups), {}
+        for j, (user, (is_teacher, gated, kind)) in enumerate(zip(users, shapes, strict=True)):
+            scope = WHOLE_CLASS if kind == "w" else NO_GROUP if kind == "n" else next(groups)
+            condition = visibility_condition(user, is_teacher=is_teacher, gated=gated, scope=scope)
+            answers[f"sees_{j}"] = ExpressionWrapper(condition, output_field=models.BooleanField())
+        return (
+            Annotation.objects.filter(pk=annotation, assignment_id=assignment, is_deleted=False)
+            .order_by()
+            .annotate(**answers)
+            .values_list(*answers)
+        )
+
+    if len(viewers) <= SEEN_BY_COMPILED:
+        found = compiled.rows(("seen_by", shapes), build, **values)
+    else:
+        found = [tuple(row) for row in build(**values)]
+    if not found:
+        return None
+    sees = [False] * len(viewers)
+    for i, answer in zip(order, found[0], strict=True):
+        sees[i] = bool(answer)
+    return sees
 
 
 def _facet_counters(subjects, dimensions) -> dict:
@@ -657,59 +766,44 @@ class AnnotationQuerySet(models.QuerySet):
         return assignment, is_teacher, gated, scope
 
     def seen_by(self, annotation, people) -> list:
-        """Those of `people` (users, or a queryset of users) who may see `annotation` now
-        (not deleted), each by the one visibility rule as a member of its class, in the
-        order of their names. Their role, reading scope (small groups) and think-first gate
-        come with them from one query of their memberships, then one row answers for all of
-        them (a row per SEEN_BY_COLUMNS): two queries for a class or a lecture, none for
-        nobody. Outsiders of the class see nothing.
+        """Those of `people` (users, a queryset of users, or People: a query compiled once)
+        who may see `annotation` now (not deleted), each by the one visibility rule as a
+        member of its class, in the order of their names. Their role, reading scope (small
+        groups) and think-first gate come with them from one query of their memberships,
+        then one row answers for all of them (a row per SEEN_BY_COLUMNS): two queries for a
+        class or a lecture, none for nobody. Outsiders of the class see nothing.
         `annotation.assignment` is read, so load it with the row."""
         assignment = annotation.assignment
-        if not isinstance(people, models.QuerySet):
-            people = [person.pk for person in people]
-            if not people:
-                return []
-        members = (
-            Membership.objects.filter(classroom_id=assignment.classroom_id, user__in=people)
-            .select_related("user")
-            .order_by("user__display_name", "user_id")
-            .annotate(
-                has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))),
-                whole_class_allowed=F("classroom__students_may_see_whole_class"),
-                own=Value(0) if not assignment.reveal_after_posts else _own_notes(assignment),
-            )
-        )
-        users, answers = [], {}
+        if isinstance(people, People):
+            members = _members_among(assignment, people)
+        else:
+            if not isinstance(people, models.QuerySet):
+                people = [person.pk for person in people]
+                if not people:
+                    return []
+            members = _members(assignment).filter(user__in=people).select_related("user")
+        users, viewers = [], []
         for member in members:
             user, is_teacher = member.user, member.role == Membership.Role.TEACHER
-            condition = visibility_condition(
-                user,
-                is_teacher=is_teacher,
-                gated=not is_teacher and assignment.is_gated_for(user, own_count=member.own),
-                scope=reading_scope(
-                    role=member.role,
-                    group_id=member.group_id,
-                    sees_whole_class=member.sees_whole_class,
-                    whole_class_allowed=member.whole_class_allowed,
-                    has_groups=member.has_groups,
-                ),
+            gated = not is_teacher and assignment.is_gated_for(user, own_count=member.own)
+            scope = reading_scope(
+                role=member.role,
+                group_id=member.group_id,
+                sees_whole_class=member.sees_whole_class,
+                whole_class_allowed=member.whole_class_allowed,
+                has_groups=member.has_groups,
             )
             users.append(user)
-            answers[f"sees_{user.pk}"] = ExpressionWrapper(
-                condition, output_field=models.BooleanField()
-            )
-        row = self.filter(pk=annotation.pk, assignment=assignment, is_deleted=False).order_by()
-        names, seen = list(answers), []
+            viewers.append((int(user.pk), is_teacher, gated, scope))
+        seen = []
         # PostgreSQL answers at most 1,664 columns a row: a lecture's hundreds fit in one.
-        for start in range(0, len(names), SEEN_BY_COLUMNS):
-            chunk = names[start : start + SEEN_BY_COLUMNS]
-            values = next(
-                iter(row.annotate(**{name: answers[name] for name in chunk}).values_list(*chunk)),
-                None,
+        for start in range(0, len(viewers), SEEN_BY_COLUMNS):
+            sees = _seen_by_row(
+                annotation.pk, assignment.pk, viewers[start : start + SEEN_BY_COLUMNS]
             )
-            if values is None:  # deleted, or not of this assignment: nobody sees it
+            if sees is None:  # deleted, or not of this assignment: nobody sees it
                 return []
-            seen += [bool(sees) for sees in values]
+            seen += sees
         return [user for user, sees in zip(users, seen, strict=True) if sees]
 
     def activity_fingerprint(

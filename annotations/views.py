@@ -37,6 +37,7 @@ from annotations.services import (
 )
 from comparisons.reading import reading_for, reading_text_html
 from counterpoint import permissions
+from counterpoint.lib import compiled
 from counterpoint.lib.errors import NotAllowed
 from counterpoint.lib.ratelimit import RateLimited
 from counterpoint.models import Classroom
@@ -131,12 +132,15 @@ def _render_panel(
     return render(request, template, context, status=status)
 
 
-def _render_card(request, annotation, *, status=200, reply_error=None, reply_text=""):
+def _render_card(request, annotation, *, status=200, reply_error=None, reply_text="", seen=False):
+    """The annotation's card in full, or nothing when the viewer may no longer see it; `seen`
+    when the viewer's rule let them see it earlier in this request and nothing since could
+    have changed that (a reply added to it), so it is not asked again."""
     assignment = annotation.assignment
     text = reading_for(assignment.comparison)
     is_teacher = permissions.is_teacher(request.user, assignment.classroom_id)
     rule = ViewerRule.for_viewer(request.user, assignment, is_teacher=is_teacher)
-    shown = [annotation.pk] if rule.among([annotation.pk]) else []
+    shown = [annotation.pk] if seen or rule.among([annotation.pk]) else []
     cards = panel.cards_with_threads(request.user, shown, rule, text.layout["subjects"])
     if not cards:  # deleted, or no longer visible: remove it from the page
         return HttpResponse("")
@@ -283,6 +287,7 @@ def reply_new(request, pk):
             )
         except NotAllowed as error:  # a locked thread
             problem, status = error.message, error.status
+    # The thread was found visible by get_thread_for: a reply does not change that.
     if problem:
         if request.htmx:
             return _render_card(
@@ -291,11 +296,12 @@ def reply_new(request, pk):
                 status=status,
                 reply_error=problem,
                 reply_text=request.POST.get("body", ""),
+                seen=True,
             )
         messages.error(request, problem)
         return _back_to(parent)
     if request.htmx:
-        response = _render_card(request, parent)
+        response = _render_card(request, parent, seen=True)
         trigger_client_event(response, "notes-changed")  # the reading goal's checklist
         return _announce(response, "Reply added.")
     return _back_to(parent)
@@ -488,6 +494,40 @@ def _with_urls(items):
     return items
 
 
+def _row(pk):
+    """One annotation as _rows gives it, by a query compiled once (counterpoint.lib.compiled):
+    its author (id and name, the rest deferred), the note it answers and its comparison's
+    title; None when it is gone (deleted)."""
+    fields = [field.attname for field in Annotation._meta.concrete_fields]
+
+    def build(*, pk):
+        return (
+            _rows(Annotation.objects.filter(pk=pk))
+            .order_by()
+            .values_list(
+                *fields,
+                "author__display_name",
+                "comparison_title",
+                *(f"parent__{name}" for name in fields),
+            )
+        )
+
+    found = compiled.rows(("moderation_row",), build, pk=int(pk))
+    if not found:
+        return None
+    row, width = found[0], len(fields)
+    item = Annotation.from_db("default", fields, row[:width])
+    user_model = Annotation._meta.get_field("author").related_model
+    item.author = user_model.from_db(
+        "default", ["id", "display_name"], (item.author_id, row[width])
+    )
+    item.comparison_title = row[width + 1]
+    item.parent = (
+        Annotation.from_db("default", fields, row[width + 2 :]) if item.parent_id else None
+    )
+    return item
+
+
 @login_required
 def moderation(request, pk):
     """One class's moderation page: open flags, the latest activity, and the audit trail."""
@@ -569,7 +609,7 @@ def moderate(request, pk):
         return redirect("annotations:moderation", pk=annotation.assignment.classroom_id)
     note = f"{record.get_action_display()}."
     if request.htmx:
-        fresh = _rows(Annotation.objects.filter(pk=pk)).first()
+        fresh = _row(pk)
         return _announce(_render_row(request, fresh or annotation, done=record), note)
     messages.success(request, note)
     return redirect("annotations:moderation", pk=annotation.assignment.classroom_id)

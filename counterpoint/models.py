@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from counterpoint.lib import join_codes
+from counterpoint.lib import compiled, join_codes
 
 FORMER_STUDENT_EMAIL = "former-student@counterpoint.invalid"
 
@@ -155,21 +155,28 @@ class Classroom(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def access_of(self, user) -> dict[int, tuple[str, int | None, bool]]:
         """{classroom id: (role, reading scope, whether the class has groups)} for this
-        user, in one query."""
-        rows = (
-            self.filter(user=user)
-            .annotate(
-                has_groups=Exists(StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id")))
+        user, in one query, compiled once (counterpoint.lib.compiled): nearly every request
+        asks it."""
+
+        def build(*, user):
+            return (
+                Membership.objects.filter(user_id=user)
+                .annotate(
+                    has_groups=Exists(
+                        StudyGroup.objects.filter(classroom_id=OuterRef("classroom_id"))
+                    )
+                )
+                .values_list(
+                    "classroom_id",
+                    "role",
+                    "group_id",
+                    "sees_whole_class",
+                    "classroom__students_may_see_whole_class",
+                    "has_groups",
+                )
             )
-            .values_list(
-                "classroom_id",
-                "role",
-                "group_id",
-                "sees_whole_class",
-                "classroom__students_may_see_whole_class",
-                "has_groups",
-            )
-        )
+
+        rows = compiled.rows(("access_of",), build, using=self.db, user=int(user.pk))
         return {
             classroom_id: (
                 role,

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from counterpoint.lib import compiled
+from counterpoint.lib.safejson import parse_id
 from counterpoint.models import Assignment, Classroom, CoTeacherInvitation
 from counterpoint.roles import (  # noqa: F401  (the names views and the API ask through here)
     STUDENT,
@@ -120,8 +122,41 @@ def get_classroom_for(user, pk: int, *, action: str = "read") -> Classroom:
 def get_assignment_for(user, pk: int, *, action: str = "read", related=()) -> Assignment:
     """The assignment with its class and comparison, and the `related` rows a page asks for
     along with them (a one-to-one of an app above, by name)."""
-    assignment = fetch(Assignment.objects.select_related("classroom", "comparison", *related), pk)
-    return check(user, assignment, action=action)
+    if related:
+        queryset = Assignment.objects.select_related("classroom", "comparison", *related)
+        return check(user, fetch(queryset, pk), action=action)
+    return check(user, _assignment(pk), action=action)
+
+
+def _assignment(pk) -> Assignment:
+    """The assignment with its class and comparison, as select_related gives them, by a
+    query compiled once (counterpoint.lib.compiled); 404 when there is none (or the id is
+    no id)."""
+    pk = parse_id(str(pk))
+    if pk is None:
+        raise Http404
+    comparison_model = Assignment._meta.get_field("comparison").related_model
+    models_read = (Assignment, Classroom, comparison_model)
+    names = [[field.attname for field in model._meta.concrete_fields] for model in models_read]
+    columns = [
+        prefix + name
+        for prefix, each in zip(("", "classroom__", "comparison__"), names, strict=True)
+        for name in each
+    ]
+
+    def build(*, pk):
+        return Assignment.objects.filter(pk=pk).order_by().values_list(*columns)
+
+    found = compiled.rows(("assignment_for",), build, pk=pk)
+    if not found:
+        raise Http404
+    row, instances, start = found[0], [], 0
+    for model, each in zip(models_read, names, strict=True):
+        instances.append(model.from_db("default", each, row[start : start + len(each)]))
+        start += len(each)
+    assignment, classroom, comparison = instances
+    assignment.classroom, assignment.comparison = classroom, comparison
+    return assignment
 
 
 def get_invitation_for(user, pk: int) -> CoTeacherInvitation:

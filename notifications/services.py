@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Annotation, Flag
+from annotations.models import Annotation, Flag, People
 from comparisons.reading import reading_for
 from counterpoint.models import Membership
 from essays.models import FeedbackComment, Outline
@@ -52,8 +52,8 @@ def _notifications(*, recipients, actor, kind, classroom_id, place, url, **about
 
 
 def who_may_see(people, annotation: Annotation) -> list:
-    """Those of `people` (users, or a queryset of them) who may see `annotation` now, by the
-    rule the reading page uses (hidden, private, "my teacher", private replies, small
+    """Those of `people` (users, a queryset of them, or People) who may see `annotation`
+    now, by the rule the reading page uses (hidden, private, "my teacher", private replies, small
     groups, think first): two queries for all of them (Annotation.objects.seen_by)."""
     return Annotation.objects.seen_by(annotation, people)
 
@@ -85,17 +85,26 @@ def on_annotation_posted(annotation: Annotation) -> None:
         _prompt_posted(annotation)
 
 
+def _thread_people(*, parent, parent_author, replier):
+    """A note's author and those who replied to it (not deleted), but for `replier`."""
+    earlier = Annotation.objects.filter(parent_id=parent, is_deleted=False).values("author_id")
+    return (
+        get_user_model()
+        .objects.filter(Q(pk=parent_author) | Q(pk__in=earlier), is_active=True)
+        .exclude(pk=replier)
+    )
+
+
 def _reply_posted(reply: Annotation) -> None:
     """The note's author hears "replied to your note"; everyone who replied earlier in the
     thread hears "replied after you". Each only if they may see the new reply."""
     parent = reply.parent
     # Who might hear of it: the note's author and those who replied before, not the one
-    # replying (loaded with what decides what they see, in one query).
-    earlier = Annotation.objects.filter(parent=parent, is_deleted=False).values("author_id")
-    people = (
-        get_user_model()
-        .objects.filter(Q(pk=parent.author_id) | Q(pk__in=earlier), is_active=True)
-        .exclude(pk=reply.author_id)
+    # replying (loaded with what decides what they see, in one query compiled once).
+    people = People(
+        ("thread_people",),
+        _thread_people,
+        {"parent": parent.pk, "parent_author": parent.author_id, "replier": reply.author_id},
     )
     told = who_may_see(people, reply)
     if not told:

@@ -7,15 +7,17 @@ the compiled SQL runs (CI); elsewhere the ORM does, and these tests check the ru
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from annotations import models as annotation_models
 from annotations import panel
-from annotations.models import Annotation, Link, ViewerRule
+from annotations.models import Annotation, Link, People, ViewerRule
 from annotations.services import reply_create
 from counterpoint.lib import compiled
-from counterpoint.models import Membership, StudyGroup
+from counterpoint.models import Membership, StudyGroup, reading_scope
 from tests.annotations.helpers import annotate
 from tests.factories import MembershipFactory, UserFactory
 
@@ -189,3 +191,177 @@ def test_values_that_django_writes_into_the_sql_are_run_through_the_orm(assignme
     again = compiled.rows(("sliced",), build, assignment=assignment.pk, limit=3)
 
     assert len(first) == 2 and len(again) == 3
+
+
+# Who may see a note (seen_by: who is told of a reply or a prompt), its row compiled once per
+# set of shapes for a handful of people, built through the ORM for more.
+
+
+def expected(note, people):
+    """Each person's answer through the ORM: visible_to, as the reading page asks."""
+    answers = []
+    for person in people:
+        person = get_user_model().objects.get(pk=person.pk)  # roles read afresh
+        role = (
+            Membership.objects.filter(user=person, classroom_id=note.assignment.classroom_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+        sees = role is not None and (
+            Annotation.objects.visible_to(
+                person, note.assignment, is_teacher=role == Membership.Role.TEACHER
+            )
+            .filter(pk=note.pk, is_deleted=False)
+            .exists()
+        )
+        if sees:
+            answers.append(person.pk)
+    return answers
+
+
+@pytest.mark.parametrize("compiled_up_to", [annotation_models.SEEN_BY_COMPILED, 0])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_seen_by_gives_what_the_orm_gives(
+    assignment, classroom, teacher, student, classmate, notes, shape, compiled_up_to, monkeypatch
+):
+    monkeypatch.setattr(annotation_models, "SEEN_BY_COMPILED", compiled_up_to)
+    viewers(assignment, classroom, teacher, student, classmate, notes, shape)
+    people = [notes["olga"], classmate, teacher, student]
+    for name, note in notes.items():
+        if name == "olga":
+            continue
+        note = Annotation.objects.select_related("assignment").get(pk=note.pk)
+        seen = Annotation.objects.seen_by(note, people)
+        assert sorted(user.pk for user in seen) == sorted(expected(note, people)), name
+        # A queryset of people answers the same.
+        everyone = get_user_model().objects.filter(pk__in=[person.pk for person in people])
+        assert [user.pk for user in Annotation.objects.seen_by(note, everyone)] == [
+            user.pk for user in seen
+        ]
+        # And so do people chosen by a query compiled once (People), each with their user.
+        chosen = People(
+            ("test_people",),
+            lambda *, ids: get_user_model().objects.filter(pk__in=ids),
+            {"ids": [person.pk for person in people]},
+        )
+        among = Annotation.objects.seen_by(note, chosen)
+        assert [(user.pk, user.email, user.is_active) for user in among] == [
+            (user.pk, user.email, user.is_active) for user in seen
+        ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only")
+def test_seen_by_compiles_on_postgresql(assignment, classroom, teacher, student, notes):
+    for shape in SHAPES:
+        viewers(assignment, classroom, teacher, student, student, notes, shape)
+        Annotation.objects.seen_by(notes["shared"], [teacher, student, notes["olga"]])
+        Annotation.objects.seen_by(
+            notes["shared"],
+            People(
+                ("test_people",),
+                lambda *, ids: get_user_model().objects.filter(pk__in=ids),
+                {"ids": [teacher.pk, student.pk]},
+            ),
+        )
+    names = ("seen_by", "members_among")
+    kept = {key: ok for key, ok in compiled.kept_shapes().items() if key[0] in names}
+    assert {key[0] for key in kept} == set(names)
+    assert kept and all(kept.values()), kept
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_roles_and_teachers_compiled_give_what_the_orm_gives(
+    assignment, classroom, teacher, student, classmate, notes, shape
+):
+    viewers(assignment, classroom, teacher, student, classmate, notes, shape)
+    has_groups = StudyGroup.objects.filter(classroom=classroom).exists()
+    for user in (teacher, student, classmate, notes["olga"]):
+        (member,) = Membership.objects.filter(user=user).select_related("classroom")
+        scope = reading_scope(
+            role=member.role,
+            group_id=member.group_id,
+            sees_whole_class=member.sees_whole_class,
+            whole_class_allowed=member.classroom.students_may_see_whole_class,
+            has_groups=has_groups,
+        )
+        assert Membership.objects.access_of(user) == {
+            classroom.pk: (member.role, scope, has_groups)
+        }
+    assert panel.teacher_ids(assignment) == set(classroom.teachers().values_list("pk", flat=True))
+    assert panel.teacher_ids(assignment) == {teacher.pk}
+    if connection.vendor == "postgresql":
+        kept = compiled.kept_shapes()
+        assert kept[("access_of",)] and kept[("teacher_ids",)]
+
+
+def test_a_note_looked_up_comes_as_select_related_reads_it(assignment, student, notes):
+    from django.http import Http404
+
+    from annotations.access import get_annotation_for
+
+    for name in ("shared", "reply", "private"):
+        found = get_annotation_for(student, notes[name].pk)
+        orm = Annotation.objects.select_related(
+            "assignment__classroom", "assignment__comparison"
+        ).get(pk=notes[name].pk)
+        for mine, theirs in (
+            (found, orm),
+            (found.assignment, orm.assignment),
+            (found.assignment.classroom, orm.assignment.classroom),
+            (found.assignment.comparison, orm.assignment.comparison),
+        ):
+            fields = [field.attname for field in type(theirs)._meta.concrete_fields]
+            assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    for missing in (0, 10**12, "x", "12a"):
+        with pytest.raises(Http404):
+            get_annotation_for(student, missing)
+    with pytest.raises(Http404):  # another's private note
+        get_annotation_for(notes["olga"], notes["private"].pk)
+    if connection.vendor == "postgresql":
+        assert compiled.kept_shapes()[("annotation_for",)]
+
+
+def test_a_moderation_row_read_compiled_is_what_the_orm_reads(notes):
+    from annotations.views import _row, _rows
+
+    fields = [field.attname for field in Annotation._meta.concrete_fields]
+    for name in ("shared", "reply", "hidden"):
+        mine = _row(notes[name].pk)
+        theirs = _rows(Annotation.objects.filter(pk=notes[name].pk)).first()
+        assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+        assert mine.author.display_name == theirs.author.display_name
+        assert mine.comparison_title == theirs.comparison_title
+        if theirs.parent_id:
+            assert [getattr(mine.parent, f) for f in fields] == [
+                getattr(theirs.parent, f) for f in fields
+            ]
+        else:
+            assert mine.parent is None
+    assert _row(10**12) is None
+    if connection.vendor == "postgresql":
+        assert compiled.kept_shapes()[("moderation_row",)]
+
+
+def test_an_assignment_looked_up_comes_as_select_related_reads_it(assignment, student, notes):
+    from django.http import Http404
+
+    from counterpoint import permissions
+    from counterpoint.models import Assignment
+
+    found = permissions.get_assignment_for(student, assignment.pk)
+    orm = Assignment.objects.select_related("classroom", "comparison").get(pk=assignment.pk)
+    for mine, theirs in (
+        (found, orm),
+        (found.classroom, orm.classroom),
+        (found.comparison, orm.comparison),
+    ):
+        fields = [field.attname for field in type(theirs)._meta.concrete_fields]
+        assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    for missing in (0, 10**12, "x"):
+        with pytest.raises(Http404):
+            permissions.get_assignment_for(student, missing)
+    outsider = UserFactory()
+    with pytest.raises(Http404):
+        permissions.get_assignment_for(outsider, assignment.pk)
+    if connection.vendor == "postgresql":
+        assert compiled.kept_shapes()[("assignment_for",)]

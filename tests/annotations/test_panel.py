@@ -478,9 +478,10 @@ def test_replying_query_count_does_not_grow(
     # session, user, the note with its assignment, my roles, whether I may see the note;
     # the reply (in a savepoint: two more); who hears of it (the note's author and the
     # teacher who replied before, with their memberships), whether each may see it (one
-    # query for both), their two notifications (one insert); then the card: it, its
-    # subjects, tags, replies, links out, links in, and the class's teachers
-    with django_assert_num_queries(18):
+    # query for both), their two notifications (one insert); then the card (the note was
+    # found visible above, and is not asked again): it, its subjects, tags, replies, links
+    # out, links in, and the class's teachers
+    with django_assert_num_queries(17):
         response = client.post(
             reverse("annotations:reply", args=[thread.pk]), {"body": "Agreed"}, headers=HTMX
         )
