@@ -64,6 +64,16 @@ def lecture(assignment, classroom):
     return assignment, last, keyed
 
 
+def settled_count(page, cards) -> int:
+    """How many cards the panel shows once it has stopped loading on (panel.js loads the next
+    page while the end of the list is in view): the same count twice, a moment apart."""
+    last, count = -1, cards.count()
+    while count != last:
+        page.wait_for_timeout(600)
+        last, count = count, cards.count()
+    return count
+
+
 def test_a_5000_note_panel_scrolls_filters_opens_a_far_note_and_annotates(
     live_server, page, log_in, shot, transactional_db, lecture, student
 ):
@@ -97,8 +107,9 @@ def test_a_5000_note_panel_scrolls_filters_opens_a_far_note_and_annotates(
     page.locator("#filter-kind").select_option("question")
     expect(page.locator("#annotation-facets")).to_contain_text(f"{NOTES // 5} shown of {NOTES + 2}")
     expect(page.locator("#p1 mark.highlight", has_text="learned to agree")).to_have_count(0)
-    # A page or two of questions, as far as the panel shows (it loads on while its end shows).
-    loaded = cards.count()
+    # A page or two of questions, as far as the panel shows (it loads on while its end shows):
+    # read as a person would, once the list has stopped growing.
+    loaded = settled_count(page, cards)
     assert loaded in (panel.PAGE_SIZE, 2 * panel.PAGE_SIZE)
     numbers = [
         int(n) for n in re.findall(r"Lecture note (\d+)", page.inner_text("#annotation-list"))
