@@ -51,22 +51,18 @@ def _fetch(pk) -> Annotation:
     pk = parse_id(str(pk))
     if pk is None:
         raise Http404
-    names = [[field.attname for field in model._meta.concrete_fields] for _, model in _WITH]
-    columns = [
-        prefix + name for (prefix, _), each in zip(_WITH, names, strict=True) for name in each
-    ]
 
     def build(*, pk):
-        return Annotation.objects.filter(pk=pk).order_by().values_list(*columns)
+        return (
+            Annotation.objects.filter(pk=pk)
+            .order_by()
+            .values_list(*compiled.related_columns(_WITH))
+        )
 
     found = compiled.rows(("annotation_for",), build, pk=pk)
     if not found:
         raise Http404
-    row, instances, start = found[0], [], 0
-    for (_, model), each in zip(_WITH, names, strict=True):
-        instances.append(model.from_db("default", each, row[start : start + len(each)]))
-        start += len(each)
-    annotation, assignment, classroom, comparison = instances
+    (annotation, assignment, classroom, comparison), _ = compiled.related_instances(found[0], _WITH)
     assignment.classroom, assignment.comparison = classroom, comparison
     annotation.assignment = assignment
     return annotation

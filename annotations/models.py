@@ -695,11 +695,7 @@ class AnnotationQuerySet(models.QuerySet):
         assignment_id = parse_id(str(assignment_id))
         if assignment_id is None:
             return None
-        models_read = (Assignment, Classroom, Comparison)
-        columns = [
-            [prefix + field.attname for field in model._meta.concrete_fields]
-            for prefix, model in zip(("", "classroom__", "comparison__"), models_read, strict=True)
-        ]
+        paths = (("", Assignment), ("classroom__", Classroom), ("comparison__", Comparison))
         viewer = ["viewer_role", "viewer_group", "viewer_sees_whole_class", "has_groups"]
 
         def build(*, assignment, user):
@@ -731,27 +727,17 @@ class AnnotationQuerySet(models.QuerySet):
                     ),
                     viewer_notes=Coalesce(models.Subquery(own), 0),
                 )
-                .values_list(
-                    *(name for names in columns for name in names), *viewer, "viewer_notes"
-                )
+                .values_list(*compiled.related_columns(paths), *viewer, "viewer_notes")
             )
 
         found = compiled.rows(("viewer_access",), build, assignment=assignment_id, user=user.pk)
         if not found:
             return None
-        row, instances, start = found[0], [], 0
-        for model, names in zip(models_read, columns, strict=True):
-            instances.append(
-                model.from_db(
-                    self.db,
-                    [field.attname for field in model._meta.concrete_fields],
-                    row[start : start + len(names)],
-                )
-            )
-            start += len(names)
-        assignment, classroom, comparison = instances
+        (assignment, classroom, comparison), rest = compiled.related_instances(
+            found[0], paths, using=self.db
+        )
         assignment.classroom, assignment.comparison = classroom, comparison
-        role, group_id, sees_whole_class, has_groups, notes = row[start:]
+        role, group_id, sees_whole_class, has_groups, notes = rest
         if role is None:
             return None
         is_teacher = role == Membership.Role.TEACHER

@@ -93,14 +93,14 @@ class Meter:
     def print_profile(self, lines: int) -> None:
         profiles = [p for p in self.profiles.get(self.profile_name, []) if p]
         if not profiles:
-            print(f"BENCH_PROFILE: no request was {self.profile_name!r}")
+            log(f"BENCH_PROFILE: no request was {self.profile_name!r}")
             return
         stream = io.StringIO()
         stats = pstats.Stats(profiles[0], stream=stream)
         for profile in profiles[1:]:
             stats.add(profile)
         stats.sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(lines)
-        print(stream.getvalue())
+        log(stream.getvalue())
 
 
 def _client(session_key):

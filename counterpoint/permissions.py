@@ -136,25 +136,19 @@ def _assignment(pk) -> Assignment:
     if pk is None:
         raise Http404
     comparison_model = Assignment._meta.get_field("comparison").related_model
-    models_read = (Assignment, Classroom, comparison_model)
-    names = [[field.attname for field in model._meta.concrete_fields] for model in models_read]
-    columns = [
-        prefix + name
-        for prefix, each in zip(("", "classroom__", "comparison__"), names, strict=True)
-        for name in each
-    ]
+    paths = (("", Assignment), ("classroom__", Classroom), ("comparison__", comparison_model))
 
     def build(*, pk):
-        return Assignment.objects.filter(pk=pk).order_by().values_list(*columns)
+        return (
+            Assignment.objects.filter(pk=pk)
+            .order_by()
+            .values_list(*compiled.related_columns(paths))
+        )
 
     found = compiled.rows(("assignment_for",), build, pk=pk)
     if not found:
         raise Http404
-    row, instances, start = found[0], [], 0
-    for model, each in zip(models_read, names, strict=True):
-        instances.append(model.from_db("default", each, row[start : start + len(each)]))
-        start += len(each)
-    assignment, classroom, comparison = instances
+    (assignment, classroom, comparison), _ = compiled.related_instances(found[0], paths)
     assignment.classroom, assignment.comparison = classroom, comparison
     return assignment
 

@@ -121,6 +121,27 @@ def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
     return [tuple(row) for row in found]
 
 
+def related_columns(paths) -> list[str]:
+    """The columns of a row read as select_related reads it: `paths` are (lookup prefix,
+    model) pairs, the first with prefix "" (the model queried), e.g. ("classroom__",
+    Classroom). Every concrete field of each, in order."""
+    return [
+        prefix + field.attname for prefix, model in paths for field in model._meta.concrete_fields
+    ]
+
+
+def related_instances(row, paths, *, using: str = "default") -> tuple[list, tuple]:
+    """The model instances of a row read by `related_columns(paths)` (Model.from_db, as
+    select_related makes them), and the rest of the row after their columns. Linking them
+    to one another is the caller's (`assignment.classroom = classroom`)."""
+    instances, start = [], 0
+    for _, model in paths:
+        names = [field.attname for field in model._meta.concrete_fields]
+        instances.append(model.from_db(using, names, row[start : start + len(names)]))
+        start += len(names)
+    return instances, tuple(row[start:])
+
+
 # A kept shape runs as a prepared statement from its second use on a connection: PostgreSQL
 # then parses and plans it once per connection rather than once per request.
 PREPARE_AFTER = 1

@@ -92,7 +92,10 @@ def test_the_first_page_and_its_counts_compile_on_postgresql(
     names = {key[0] for key in kept}
     assert {("first_ids", panel._whens(numbers), panel.PAGE_SIZE + 1)} <= names
     assert any(isinstance(name, tuple) and name[0] == "facets_authors" for name in names)
-    assert all(kept.values()), [key for key, ok in kept.items() if not ok]
+    # Every shape kept so far compiled, but the one a test here makes uncompilable on purpose
+    # (a slice: test_values_that_django_writes_into_the_sql_are_run_through_the_orm), which
+    # this worker may have run first.
+    assert [key for key, ok in kept.items() if not ok and key[0] != "sliced"] == []
 
 
 def test_the_compiled_teacher_ids_are_the_class_teachers(assignment, classroom, teacher):

@@ -174,7 +174,10 @@ def test_the_hot_shapes_compile_on_postgresql(assignment, classroom, teacher, st
     kept = compiled.kept_shapes()
     names = {key[0] for key in kept}
     assert {"viewer_access", "fingerprint", "entries", "replies", "panel_cards"} <= names
-    assert all(kept.values()), [key for key, ok in kept.items() if not ok]
+    # Every shape kept so far compiled, but the one a test here makes uncompilable on purpose
+    # (a slice: test_values_that_django_writes_into_the_sql_are_run_through_the_orm), which
+    # this worker may have run first.
+    assert [key for key, ok in kept.items() if not ok and key[0] != "sliced"] == []
 
 
 def test_values_that_django_writes_into_the_sql_are_run_through_the_orm(assignment, notes):
