@@ -199,7 +199,7 @@ def seed(
             ]
         )
 
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = "counterpoint.backends.UserBackend"  # as the login page signs people in
     if backend not in settings.AUTHENTICATION_BACKENDS:
         backend = settings.AUTHENTICATION_BACKENDS[-1]
     sessions = {}

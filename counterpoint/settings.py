@@ -112,6 +112,9 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes first: it refuses a locked-out login before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "counterpoint.backends.UserBackend",  # ModelBackend, its user lookup kept compiled
+    # Only for sessions signed in before UserBackend (counterpoint/backends.py); it can go
+    # once those have expired (SESSION_COOKIE_AGE after the release that added it).
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

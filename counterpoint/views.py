@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from counterpoint import extensions, permissions
+from counterpoint import backends, extensions, permissions
 from counterpoint.forms import (
     AccountDeleteForm,
     ClassroomForm,
@@ -67,7 +67,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
         messages.success(request, f"Welcome, {user.display_name}.")
         return redirect(_safe_next(request) or "dashboard")
     return render(request, "registration/signup.html", {"form": form})

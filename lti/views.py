@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lti_tool.models import Key, LtiLaunch
 from pylti1p3.exception import LtiException, OIDCException
 
-from counterpoint import permissions
+from counterpoint import backends, permissions
 from lti import services
 from lti.middleware import SESSION_FLAG
 from lti.models import CourseLink
@@ -90,7 +90,7 @@ def launch(request):
             services.roster_sync(lti_launch.context, keep=[user.pk])
         except Exception as error:  # the roster can wait; the person should not
             log.warning("lti roster sync on launch failed: %r", error)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     request.session[SESSION_FLAG] = True
     request.session["lti_launch_id"] = message_launch.get_launch_id()
     request.lti_frame = True
@@ -124,7 +124,7 @@ def continue_in_new_tab(request, ticket):
     from counterpoint.models import User
 
     user = get_object_or_404(User, pk=data["u"], is_active=True)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     request.session[SESSION_FLAG] = True
     target = data["t"] if str(data["t"]).startswith("/") else "/"
     return redirect(target)

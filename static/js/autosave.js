@@ -19,24 +19,38 @@
 //     canSend: () => true,         // optional: false while another request is in flight
 //     noun: "outline",             // for messages
 //   });
+//
+// `drain()` waits for the text typed so far only, so a choice made between two boxes is saved
+// as soon as the text before it is, however long the student goes on typing.
 
 const csrf = () => JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
 
 export function autosave({ root, status, url, version, body, onSaved, canSend, noun }) {
   const pending = new Map(); // key -> latest unsaved text
+  // Each edit's number, so a caller can wait for the text typed so far and not for what is
+  // typed after it: key -> the number of its latest unsaved text, and of its latest saved.
+  let edits = 0;
+  const pendingEdit = new Map();
+  const savedEdit = new Map();
   const timers = new Map();
   let saving = false;
   let stopped = false;
   let retryDelay = 2000;
-  const idleWaiters = [];
+  const drainWaiters = []; // { want: Map(key -> edit number), resolve }
 
   const find = (key) => root.querySelector(`[data-autosave="${CSS.escape(key)}"]`);
   const say = (message) => { if (status) status.textContent = message; };
   const busy = () => pending.size > 0 || saving;
 
-  function settleIdle() {
-    if (busy() && !stopped) return;
-    while (idleWaiters.length) idleWaiters.shift()();
+  const drained = (want) => stopped
+    || (!saving && [...want].every(([key, edit]) => (savedEdit.get(key) || 0) >= edit));
+
+  function settle() {
+    const ready = drainWaiters.filter((waiter) => drained(waiter.want));
+    ready.forEach((waiter) => {
+      drainWaiters.splice(drainWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    });
   }
 
   function schedule(key, delay = 1200) {
@@ -45,9 +59,10 @@ export function autosave({ root, status, url, version, body, onSaved, canSend, n
   }
 
   async function flush() {
-    if (saving || stopped || pending.size === 0) { settleIdle(); return; }
+    if (saving || stopped || pending.size === 0) { settle(); return; }
     if (canSend && !canSend()) { setTimeout(flush, 200); return; }
     const [key, text] = pending.entries().next().value;
+    const edit = pendingEdit.get(key);
     let failed = false;
     saving = true;
     say("Saving…");
@@ -71,7 +86,8 @@ export function autosave({ root, status, url, version, body, onSaved, canSend, n
         throw new Error(data.detail || `HTTP ${response.status}`);
       } else {
         version.set(data.version);
-        if (pending.get(key) === text) pending.delete(key);
+        savedEdit.set(key, edit);
+        if (pending.get(key) === text) { pending.delete(key); pendingEdit.delete(key); }
         clearMark(key);
         retryDelay = 2000;
         if (onSaved) onSaved(key, data);
@@ -87,7 +103,7 @@ export function autosave({ root, status, url, version, body, onSaved, canSend, n
       saving = false;
     }
     if (pending.size && !stopped && !failed) setTimeout(flush, 50);
-    settleIdle();
+    settle();
   }
 
   // --- telling the student, at the box ---------------------------------------------------
@@ -174,6 +190,7 @@ export function autosave({ root, status, url, version, body, onSaved, canSend, n
     const box = event.target.closest?.("[data-autosave]");
     if (!box || box.readOnly) return;
     pending.set(box.dataset.autosave, box.value);
+    pendingEdit.set(box.dataset.autosave, ++edits);
     if (!stopped) say("Editing…");
     schedule(box.dataset.autosave);
   });
@@ -189,14 +206,21 @@ export function autosave({ root, status, url, version, body, onSaved, canSend, n
   root.querySelectorAll("[data-autosave]").forEach((box) => {
     if (box.readOnly || box.value === box.defaultValue) return;
     pending.set(box.dataset.autosave, box.value);
+    pendingEdit.set(box.dataset.autosave, ++edits);
     schedule(box.dataset.autosave, document.activeElement === box ? 1200 : 0);
   });
 
   return {
     flush,
     pending: () => pending.size + (saving ? 1 : 0),
-    // Resolves once nothing is waiting to be saved (or saving stopped on a conflict).
-    idle: () => new Promise((resolve) => { idleWaiters.push(resolve); flush(); }),
+    // Resolves once the text typed so far is saved (or saving stopped on a conflict), and no
+    // save is on its way; text typed after the call does not hold it up. Saves it now.
+    drain: () => new Promise((resolve) => {
+      drainWaiters.push({ want: new Map(pendingEdit), resolve });
+      timers.forEach((timer) => clearTimeout(timer));
+      timers.clear();
+      flush();
+    }),
     // After part of the page is replaced, put back text that is not saved yet.
     restore() {
       pending.forEach((text, key) => {

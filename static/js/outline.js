@@ -79,12 +79,19 @@ const saver = autosave({
   canSend: () => inFlight.size === 0,
 });
 
-// A button or choice in the outline waits for typed text to be saved first, so it carries
-// the newest version and the swap it brings back already has that text.
+// A button or choice in the outline waits for the text typed before it to be saved first, so
+// it carries the newest version and the swap it brings back already has that text. It waits
+// for that text only: a student who chooses and types straight on is not held up, and the
+// choice is saved before the text typed after it.
+let waiting = 0; // edits held back until the text before them is saved
 document.body.addEventListener("htmx:confirm", (event) => {
   if (!outline()?.contains(event.detail.elt) || saver.pending() === 0) return;
   event.preventDefault();
-  saver.idle().then(() => event.detail.issueRequest(false));
+  waiting += 1;
+  saver.drain().then(() => {
+    waiting -= 1;
+    event.detail.issueRequest(false);
+  });
 });
 document.body.addEventListener("htmx:beforeRequest", (event) => {
   if (outline()?.contains(event.detail.elt)) inFlight.add(event.detail.xhr);
@@ -95,6 +102,14 @@ document.body.addEventListener("htmx:afterRequest", (event) => {
 // Text typed while a button's request was on its way must survive the swap.
 document.body.addEventListener("htmx:afterSwap", () => saver.restore());
 
+// Leaving with a choice not yet saved asks first, as unsaved text does.
+window.addEventListener("beforeunload", (event) => {
+  if (waiting > 0) event.preventDefault();
+});
+
+// What is not saved yet: typed text, and choices and buttons waiting or on their way.
+const pending = () => saver.pending() + waiting + inFlight.size;
+
 window.counterpoint = Object.assign(window.counterpoint || {}, {
-  outline: { flush: saver.flush, pending: saver.pending },
+  outline: { flush: saver.flush, pending },
 });

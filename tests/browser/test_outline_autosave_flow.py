@@ -4,7 +4,7 @@ with a warning before leaving unsaved text; a conflict shows at the field that w
 from django.db.models import F
 from playwright.sync_api import expect
 
-from essays.models import Outline
+from essays.models import Evidence, Outline
 from essays.services import draft_create
 from tests.browser.test_feedback_flow import make_outline
 
@@ -131,6 +131,50 @@ def test_a_button_waits_for_typed_text_so_neither_is_lost(
             has_text="A claim typed just before a click."
         )
     ).to_have_count(1)
+
+
+def test_a_choice_is_saved_while_the_student_types_on_in_the_next_box(
+    live_server, page, log_in, transactional_db, assignment, student
+):
+    """A choice waits for the text typed before it, not for the student to stop typing: it
+    reaches the server while they are still typing in the next box, and then nothing is lost,
+    not even when they reload the moment the page says everything is saved."""
+    outline = make_outline(assignment, student)
+    item = Evidence.objects.get(section__outline=outline)
+    open_outline(page, live_server, log_in, student, outline)
+    card = page.locator(".cer-card").first
+
+    # The save of the text before the choice is slow to come back: the student is already
+    # typing the next box when it does.
+    held = []
+    page.route(
+        "**/outlines/*/save/", lambda route: held.append(route) if not held else route.continue_()
+    )
+    card.get_by_role("textbox", name="Reasoning: what this shows").fill("Typed, then a choice.")
+    card.get_by_label("Shows a difference", exact=True).check()
+    page.get_by_role("textbox", name="Your thesis, in one or two sentences").click()
+    sentence = "Stalin ruled by fear, while Khrushchev argued his case in public. " * 4
+    typed = ""
+    while len(typed) < len(sentence):
+        # A fast typist: a few letters at a time, never the pause that saves by itself.
+        page.keyboard.type(sentence[len(typed) : len(typed) + 3])
+        typed = sentence[: len(typed) + 3]
+        if len(typed) == 6:
+            held[0].continue_()
+        if Evidence.objects.filter(pk=item.pk, relation="difference").exists():
+            break
+    assert len(typed) < len(sentence), "the choice waited for the typing to stop"
+
+    page.wait_for_function("() => window.counterpoint.outline.pending() === 0")
+    expect(page.locator("#outline-save-status")).to_have_text("All changes saved.")
+    page.reload()
+    item.refresh_from_db()
+    outline.refresh_from_db()
+    assert (item.relation, item.commentary) == ("difference", "Typed, then a choice.")
+    assert outline.thesis == typed
+    expect(
+        page.locator(".cer-card").first.get_by_label("Shows a difference", exact=True)
+    ).to_be_checked()
 
 
 def test_the_draft_shows_a_conflict_at_the_paragraph_too(

@@ -229,7 +229,6 @@ def test_a_student_writes_the_argument_with_the_keyboard_alone(
             tab_to(page, card.get_by_label("Not chosen yet"))
             page.keyboard.press("ArrowRight")
             expect(card.get_by_label("Shows a difference", exact=True)).to_be_checked()
-            page.wait_for_load_state("networkidle")  # the choice saved before typing on
             tab_to(page, card.get_by_role("textbox", name="Reasoning: what this shows"))
             page.keyboard.type(CARD_REASONING)
         tab_to(page, section.get_by_role("textbox", name="Reasoning: why does it matter?"))
