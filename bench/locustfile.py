@@ -273,10 +273,16 @@ class Teacher(Browser):
     wait_time = on_schedule(TICK) if PACED else constant(0)
 
     def on_start(self):
-        self.plan = CLASSES[next(_teacher_numbers) % len(CLASSES)]
+        number = next(_teacher_numbers)
+        self.plan = CLASSES[number % len(CLASSES)]
         self.sign_in(self.plan["teacher"]["session"])
         self.moderation_url = f"/classes/{self.plan['classroom']}/moderation/"
         self.ticks = 0
+        if PACED:
+            # Each teacher on a moment of their own, as each student is: started together,
+            # several classes' teachers would otherwise open their moderation pages in the
+            # same instant every tick, which no staff room does.
+            time.sleep(random.Random(f"teacher {number}").uniform(0, TICK))
         self.next_tick = time.monotonic()
         # The moderation page sets the csrftoken cookie the moderation buttons need.
         self.client.get(

@@ -79,6 +79,14 @@ def seed(
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
+    from django.db.models import (
+        DateTimeField,
+        DurationField,
+        ExpressionWrapper,
+        F,
+        Min,
+        Value,
+    )
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
@@ -178,6 +186,22 @@ def seed(
                 for j, a in enumerate(shared[::10])
             ]
         )
+        # A class writes its notes over a lesson, not in one instant: the notes and replies
+        # are spread over the 90 minutes before now, in the order they were made. (Made in
+        # bulk, they would all carry one moment, which a live poll's "changed since" window
+        # takes in whole: every first poll after a page load would get the whole list.)
+        seeded = Annotation.objects.filter(assignment=assignment)
+        first = seeded.aggregate(first=Min("pk"))["first"]
+        step = timedelta(minutes=90) / max(seeded.count(), 1)
+        moment = ExpressionWrapper(
+            Value(timezone.now() - timedelta(minutes=90), output_field=DateTimeField())
+            + ExpressionWrapper(
+                (F("pk") - first) * Value(step, output_field=DurationField()),
+                output_field=DurationField(),
+            ),
+            output_field=DateTimeField(),
+        )
+        seeded.update(created_at=moment, updated_at=moment)
         Helpful.objects.bulk_create(
             [
                 Helpful(annotation=a, user=people[(j + 3) % len(people)])
