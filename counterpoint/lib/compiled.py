@@ -103,10 +103,9 @@ def rows(key: tuple, build, *, using: str = "default", **values) -> list[tuple]:
     params = list(params)
     for place, name, j in places:
         params[place] = values[name] if j is None else values[name][j]
-    with _prepared_cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    found = [row[:width] for row in found]
+    found = _run(connection, sql, params)
+    if found and len(found[0]) > width:
+        found = [row[:width] for row in found]
     if converters:
         converted = []
         for row in found:
@@ -150,14 +149,30 @@ PREPARE_AFTER = 1
 def _prepared_cursor(connection):
     """A cursor that binds parameters on the server, so that PostgreSQL can keep the
     statement prepared, wrapped as Django wraps its own (query logging, execute wrappers,
-    error translation). The rest of the app keeps Django's default client-side binding; a
-    plain cursor (or any cursor on psycopg 2) when the driver offers no such thing."""
+    error translation); None when the driver offers no such thing (psycopg 2). The rest of
+    the app keeps Django's default client-side binding. One is kept per database connection
+    and used again for every kept query on it (a cursor holds nothing between two queries
+    read to the end); a new connection gets a new one."""
     connection.ensure_connection()
     raw = connection.connection
     if psycopg is None or not isinstance(raw, psycopg.Connection):
-        return connection.cursor()
-    raw.prepare_threshold = PREPARE_AFTER  # client-side cursors never prepare
-    return connection._prepare_cursor(psycopg.Cursor(raw))
+        return None
+    kept = getattr(connection, "_compiled_cursor", None)
+    if kept is None or kept.connection is not raw or kept.closed:
+        raw.prepare_threshold = PREPARE_AFTER  # client-side cursors never prepare
+        kept = connection._compiled_cursor = psycopg.Cursor(raw)
+    # Wrapped anew each time: whether queries are logged (DEBUG, assertNumQueries) can change.
+    return connection._prepare_cursor(kept)
+
+
+def _run(connection, sql, params) -> list:
+    cursor = _prepared_cursor(connection)
+    if cursor is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    cursor.execute(sql, params)
+    return cursor.fetchall()
 
 
 def kept_shapes() -> dict:

@@ -97,3 +97,21 @@ def test_the_user_lookup_compiles_on_postgresql(student):
     backends.UserBackend().get_user(student.pk)
 
     assert compiled.kept_shapes()[("signed-in user",)]
+
+
+@pytest.mark.django_db(transaction=True)  # it closes the connection
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only")
+def test_kept_queries_share_one_cursor_per_connection_and_are_still_counted(student):
+    from django.test.utils import CaptureQueriesContext
+
+    backend = backends.UserBackend()
+    backend.get_user(student.pk)
+    kept = connection._compiled_cursor
+    with CaptureQueriesContext(connection) as queries:
+        assert backend.get_user(student.pk).pk == student.pk
+    assert len(queries) == 1  # logged as Django logs its own, for the query-count pins
+    assert connection._compiled_cursor is kept
+
+    connection.close()
+    assert backend.get_user(student.pk).pk == student.pk  # a new connection, a new cursor
+    assert connection._compiled_cursor is not kept
