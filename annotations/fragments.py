@@ -45,12 +45,13 @@ def cache():
     return caches["fragments"]
 
 
-@lru_cache(maxsize=1)
-def template_version() -> str:
-    """A digest of the card template's source: a deploy that changes it changes every key."""
+@lru_cache(maxsize=8)
+def template_version(name: str = CARD_TEMPLATE) -> str:
+    """A digest of a kept card's template source (the reading page's card unless named): a
+    deploy that changes it changes every key."""
     digest = hashlib.sha256()
     for directory in settings.TEMPLATES[0]["DIRS"]:
-        path = Path(directory) / CARD_TEMPLATE
+        path = Path(directory) / name
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -12,30 +12,17 @@ the `fragments` alias, as for the reading page's cards (annotations.fragments).
 """
 
 import hashlib
-from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import caches
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import mark_safe
+
+from annotations import fragments
 
 CARD_TEMPLATE = "essays/_tray_card.html"
 
 # Kept cards expire after a day: an edited note leaves its old card behind, unused.
 TIMEOUT = 24 * 3600
-
-
-@lru_cache(maxsize=1)
-def template_version() -> str:
-    """A digest of the card template's source: a deploy that changes it changes every key."""
-    digest = hashlib.sha256()
-    for directory in settings.TEMPLATES[0]["DIRS"]:
-        path = Path(directory) / CARD_TEMPLATE
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
 
 
 def card_facts(annotation, *, checked: bool, reading_url: str) -> tuple:
@@ -61,7 +48,7 @@ def card_facts(annotation, *, checked: bool, reading_url: str) -> tuple:
 def decorate(annotations, *, chosen, reading_url: str) -> None:
     """Set `card_html` on each tray annotation: kept HTML where a card with the same facts was
     rendered before, else rendered now (and kept)."""
-    version, language = template_version(), translation.get_language()
+    version, language = fragments.template_version(CARD_TEMPLATE), translation.get_language()
     keys = {}
     for annotation in annotations:
         facts = (
@@ -70,7 +57,7 @@ def decorate(annotations, *, chosen, reading_url: str) -> None:
             card_facts(annotation, checked=annotation.key in chosen, reading_url=reading_url),
         )
         keys[annotation.pk] = "tray:" + hashlib.sha256(repr(facts).encode()).hexdigest()
-    cache = caches["fragments"]
+    cache = fragments.cache()
     kept = cache.get_many(list(keys.values())) if keys else {}
     made, template = {}, None
     for annotation in annotations:
